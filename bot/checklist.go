@@ -1,0 +1,69 @@
+package bot
+
+// Checklist is what the rules engine answers for one resident's situation:
+// the body of POST /api/v1/checklist and of a "checklist" chat message.
+type Checklist struct {
+	Municipality string        `json:"municipality"`
+	Procedure    Procedure     `json:"procedure"`
+	Certificates []Certificate `json:"certificates"`
+	Window       *Window       `json:"window,omitempty"`
+	Status       Status        `json:"status,omitempty"`
+	// Visits is the number of counter visits needed; 0 when the page does
+	// not cover the situation (Covered is false).
+	Visits    int        `json:"visits"`
+	SameDay   bool       `json:"same_day"`
+	Items     []Item     `json:"items"`
+	Counters  []Counter  `json:"counters"`
+	Followups []Followup `json:"followups"`
+	Notes     []string   `json:"notes"`
+	Source    Source     `json:"source"`
+	// Covered is false when the municipality's page does not speak to this
+	// situation; Notes then say so and Contact says whom to ask.
+	Covered bool     `json:"covered"`
+	Contact *Contact `json:"contact,omitempty"`
+	// Rule names the knowledge rule that produced the checklist, for reviewers.
+	Rule string `json:"rule"`
+}
+
+// Window is the renewal window: from Start to End (the expiry date), both inclusive.
+type Window struct {
+	Start Date `json:"start"`
+	End   Date `json:"end"`
+}
+
+// Item is one thing to bring, for one visit.
+type Item struct {
+	Text     string `json:"text"`
+	Visit    int    `json:"visit"`
+	Optional bool   `json:"optional"`
+	Note     string `json:"note"`
+}
+
+// Counter is a place to go. Phone, Hours and Reservation are empty where the
+// page gives none; Notes then say the page is silent.
+type Counter struct {
+	Name        string `json:"name"`
+	Phone       string `json:"phone"`
+	Hours       string `json:"hours"`
+	Reservation string `json:"reservation"`
+}
+
+// Followup is a step to take after the procedure.
+type Followup struct {
+	Title string `json:"title"`
+	Text  string `json:"text"`
+	Phone string `json:"phone"`
+}
+
+// Source names the municipal page the checklist comes from.
+type Source struct {
+	Title   string `json:"title"`
+	Updated string `json:"updated"`
+	PageID  string `json:"page_id,omitempty"`
+}
+
+// Contact is whom to ask when the page is silent.
+type Contact struct {
+	Name  string `json:"name"`
+	Phone string `json:"phone"`
+}

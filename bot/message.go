@@ -1,0 +1,74 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Channel names where a conversation happens; it is part of the state key.
+type Channel string
+
+// The channels.
+const (
+	ChannelWeb  Channel = "web"
+	ChannelLINE Channel = "line"
+)
+
+// Message is one incoming turn from a resident, already translated by a channel.
+type Message struct {
+	Channel      Channel
+	Municipality string
+	// User is the LINE user id or the web session id. It is never logged as
+	// is; see HashUser.
+	User string
+	// Exactly one of Text and Postback is set. Postback is the data of a
+	// button the resident pressed (for example "visitor=self").
+	Text     string
+	Postback string
+	// Time is when the resident sent the message; Today, when set, overrides
+	// the date used by the rules engine (tests and the API's "today").
+	Time  time.Time
+	Today *Date
+}
+
+// Reply is what goes back for one Message.
+type Reply struct {
+	Messages     []OutMessage `json:"messages"`
+	QuickReplies []QuickReply `json:"quick_replies"`
+	// Asking is the slot the last message asks for, "" when none.
+	Asking string `json:"asking"`
+	Slots  Slots  `json:"slots"`
+	// Done is true in the turn that gives the checklist.
+	Done bool `json:"done"`
+}
+
+// OutMessage is one message of a Reply: a text or a checklist.
+type OutMessage struct {
+	Type      string     `json:"type"` // "text" or "checklist"
+	Text      string     `json:"text,omitempty"`
+	Checklist *Checklist `json:"checklist,omitempty"`
+}
+
+// The OutMessage types.
+const (
+	OutText      = "text"
+	OutChecklist = "checklist"
+)
+
+// QuickReply is a button offered with a reply. Label is at most 20
+// characters (LINE's limit) and Postback at most 300 bytes.
+type QuickReply struct {
+	Label    string `json:"label"`
+	Postback string `json:"postback"`
+}
+
+// Responder is the one interface a channel calls: the conversation engine.
+type Responder interface {
+	// Respond runs one dialog turn. Errors are *Error: CodeInvalid or
+	// CodeNotFound for what the client sent, CodeUnavailable when state
+	// storage is down (nothing was lost: the turn can be retried).
+	Respond(ctx context.Context, m Message) (Reply, error)
+	// Forget deletes everything stored about one user of one channel and
+	// municipality (LINE's unfollow).
+	Forget(ctx context.Context, ch Channel, municipality, user string) error
+}

@@ -1,0 +1,125 @@
+package bot
+
+import "fmt"
+
+// AgeGroup is the card holder's age group, as the contract's age_group slot.
+type AgeGroup string
+
+// The age groups.
+const (
+	AgeAdult     AgeGroup = "adult"      // 15 or over
+	AgeUnder15   AgeGroup = "under15"    // under 15
+	AgeAdultWard AgeGroup = "adult_ward" // 成年被後見人
+)
+
+// AgeGroups lists every valid AgeGroup, in the order a resident is offered them.
+var AgeGroups = []AgeGroup{AgeAdult, AgeUnder15, AgeAdultWard}
+
+// Visitor is who comes to the counter, as the contract's visitor slot.
+type Visitor string
+
+// The visitors.
+const (
+	VisitorSelf     Visitor = "self"      // the holder (with a legal representative where needed)
+	VisitorLegalRep Visitor = "legal_rep" // the 法定代理人 alone
+	VisitorProxy    Visitor = "proxy"     // a 任意代理人, household members included
+)
+
+// Visitors lists every valid Visitor.
+var Visitors = []Visitor{VisitorSelf, VisitorLegalRep, VisitorProxy}
+
+// Procedure is what happens at the counter.
+type Procedure string
+
+// The procedures.
+const (
+	ProcedureRenewal  Procedure = "renewal"
+	ProcedureIssuance Procedure = "issuance"
+)
+
+// Procedures lists every valid Procedure.
+var Procedures = []Procedure{ProcedureRenewal, ProcedureIssuance}
+
+// Status is where today stands against the renewal window. StatusUnknown is
+// used when no expiry date is known; it never appears in JSON.
+type Status string
+
+// The statuses.
+const (
+	StatusUnknown  Status = ""
+	StatusTooEarly Status = "too_early"
+	StatusInWindow Status = "in_window"
+	StatusExpired  Status = "expired"
+)
+
+// Certificate names one of the two e-certificates on the card.
+type Certificate string
+
+// The certificates.
+const (
+	CertSigning Certificate = "signing" // 署名用電子証明書
+	CertUser    Certificate = "user"    // 利用者証明用電子証明書
+)
+
+// Wards lists the romanised ids of Yokohama's 18 wards, the values of the ward slot.
+var Wards = []string{"aoba", "asahi", "hodogaya", "isogo", "izumi", "kanagawa", "kanazawa",
+	"kohoku", "konan", "midori", "minami", "naka", "nishi", "sakae", "seya", "totsuka",
+	"tsurumi", "tsuzuki"}
+
+// Slots is what is known of a resident's situation. A nil pointer or an
+// empty string means "not known yet".
+type Slots struct {
+	AgeGroup      AgeGroup `json:"age_group,omitempty"`
+	Visitor       Visitor  `json:"visitor,omitempty"`
+	HasNotice     *bool    `json:"has_notice,omitempty"`
+	AddressChange *bool    `json:"address_change,omitempty"`
+	ExpiryDate    *Date    `json:"expiry_date,omitempty"`
+	Ward          string   `json:"ward,omitempty"`
+}
+
+// Validate reports the first slot whose value is not one the contract allows,
+// as an *Error with CodeInvalid naming the field.
+func (s Slots) Validate() error {
+	if s.AgeGroup != "" && !oneOf(s.AgeGroup, AgeGroups) {
+		return Invalidf("age_group", "age_group must be one of adult, under15, adult_ward (got %q)", s.AgeGroup)
+	}
+	if s.Visitor != "" && !oneOf(s.Visitor, Visitors) {
+		return Invalidf("visitor", "visitor must be one of self, legal_rep, proxy (got %q)", s.Visitor)
+	}
+	if s.Ward != "" && !oneOf(s.Ward, Wards) {
+		return Invalidf("ward", "ward must be a romanised Yokohama ward id such as aoba or tsurumi (got %q)", s.Ward)
+	}
+	return nil
+}
+
+// Bool returns a pointer to b, for filling Slots.
+func Bool(b bool) *bool { return &b }
+
+func oneOf[T comparable](v T, all []T) bool {
+	for _, a := range all {
+		if a == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Valid reports whether v is one of the values in all; used by knowledge
+// validation and request parsing.
+func Valid[T comparable](v T, all []T) bool { return oneOf(v, all) }
+
+// String renders the slots compactly for logs and test failures.
+func (s Slots) String() string {
+	b := func(p *bool) string {
+		if p == nil {
+			return "?"
+		}
+		return fmt.Sprint(*p)
+	}
+	d := "?"
+	if s.ExpiryDate != nil {
+		d = s.ExpiryDate.String()
+	}
+	return fmt.Sprintf("age=%s visitor=%s notice=%s addr=%s expiry=%s ward=%s",
+		s.AgeGroup, s.Visitor, b(s.HasNotice), b(s.AddressChange), d, s.Ward)
+}

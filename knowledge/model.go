@@ -1,0 +1,205 @@
+// Package knowledge holds what the five municipal pages say, as data that
+// ward staff can read and edit: one YAML file per municipality plus a national
+// layer, embedded in the binary and replaceable by a folder (KNOWLEDGE_DIR).
+//
+// A knowledge folder holds national.yaml, one <id>.yaml per municipality and
+// seeds/<seed>.txt, the text of each municipal page. Every fact carries a
+// Source whose quote must appear in its seed, so a reviewer can check it
+// against the page. Where a page is silent the knowledge says so (Silent
+// texts, NotCovered rules, Silent answers) rather than guessing.
+//
+// Load decodes and validates a folder; a knowledge base that fails
+// validation is never returned.
+package knowledge
+
+import "github.com/madoguchi/madoguchi/bot"
+
+// KB is a loaded, validated knowledge base.
+type KB struct {
+	National National
+	// Municipalities in a stable order (the order of MunicipalityIDs).
+	Municipalities []*Municipality
+	byID           map[string]*Municipality
+}
+
+// MunicipalityIDs lists the municipality ids a knowledge base must define, in
+// display order.
+var MunicipalityIDs = []string{"edogawa", "akishima", "nerima", "akitakata", "yokohama"}
+
+// Municipality returns the municipality with id, or nil.
+func (kb *KB) Municipality(id string) *Municipality { return kb.byID[id] }
+
+// National is national.yaml: what all pages share.
+type National struct {
+	// Contacts are national contacts such as the マイナンバー総合フリーダイヤル.
+	Contacts []Contact `yaml:"contacts"`
+	// Topics are the FAQ topics every municipality answers (or declares silent).
+	Topics []Topic `yaml:"topics"`
+	// Answers are national answers, used for a topic a municipality does not
+	// answer itself.
+	Answers []Answer `yaml:"answers"`
+}
+
+// Topic is one FAQ topic: an id shared by all municipalities, a title for
+// buttons, and the ways residents ask about it (used to match free questions).
+type Topic struct {
+	ID        string   `yaml:"id"`
+	Title     string   `yaml:"title"`
+	Questions []string `yaml:"questions"`
+}
+
+// Answer answers one Topic. A Silent answer says that the page does not
+// cover the topic and whom to ask; it needs no Source.
+type Answer struct {
+	Topic  string  `yaml:"topic"`
+	Text   string  `yaml:"text"`
+	Phone  string  `yaml:"phone,omitempty"`
+	Silent bool    `yaml:"silent,omitempty"`
+	Source *Source `yaml:"source,omitempty"`
+}
+
+// Municipality is one <id>.yaml.
+type Municipality struct {
+	ID   string `yaml:"id"`
+	Name string `yaml:"name"`
+	Page Page   `yaml:"page"`
+	// Contact is whom to ask where the page is silent.
+	Contact Contact `yaml:"contact"`
+	// Silent holds, for counter fields the page does not give ("hours",
+	// "reservation", "phone"), the note that says so. Required when any
+	// counter leaves that field empty.
+	Silent    map[string]string `yaml:"silent,omitempty"`
+	Counters  []Counter         `yaml:"counters"`
+	Wards     []Ward            `yaml:"wards,omitempty"`
+	Items     []ItemDef         `yaml:"items"`
+	Rules     []Rule            `yaml:"rules"`
+	Notes     []Note            `yaml:"notes,omitempty"`
+	Followups []Followup        `yaml:"followups,omitempty"`
+	Answers   []Answer          `yaml:"answers,omitempty"`
+
+	file string // the file it was loaded from, for messages
+}
+
+// File returns the name of the file the municipality was loaded from.
+func (m *Municipality) File() string { return m.file }
+
+// Page describes the municipal page (the seed).
+type Page struct {
+	Title   string `yaml:"title"`
+	Updated string `yaml:"updated"` // YYYY-MM-DD
+	PageID  string `yaml:"page_id,omitempty"`
+	// Seed names seeds/<seed>.txt, the page's text.
+	Seed string `yaml:"seed"`
+}
+
+// Contact is a name and a phone number (empty when the page gives none).
+type Contact struct {
+	ID     string  `yaml:"id,omitempty"`
+	Name   string  `yaml:"name"`
+	Phone  string  `yaml:"phone,omitempty"`
+	Source *Source `yaml:"source,omitempty"`
+}
+
+// Counter is a place where the procedure is done. Empty Phone, Hours or
+// Reservation mean the page does not say; Municipality.Silent explains.
+// A PerWard counter (Yokohama) is replaced, when the ward is known, by the
+// ward's own counter name and reservation rule.
+type Counter struct {
+	ID          string  `yaml:"id"`
+	Name        string  `yaml:"name"`
+	Phone       string  `yaml:"phone,omitempty"`
+	Hours       string  `yaml:"hours,omitempty"`
+	Reservation string  `yaml:"reservation,omitempty"`
+	PerWard     bool    `yaml:"per_ward,omitempty"`
+	Source      *Source `yaml:"source"`
+}
+
+// Ward is one of Yokohama's wards: its counter and its reservation rule.
+type Ward struct {
+	ID                  string  `yaml:"id"` // romanised, one of bot.Wards
+	Name                string  `yaml:"name"`
+	Counter             string  `yaml:"counter"`
+	Reservation         string  `yaml:"reservation"`
+	ReservationRequired bool    `yaml:"reservation_required"`
+	Source              *Source `yaml:"source"`
+}
+
+// ItemDef defines a thing to bring, referenced by id from rules.
+type ItemDef struct {
+	ID     string  `yaml:"id"`
+	Text   string  `yaml:"text"`
+	Note   string  `yaml:"note,omitempty"`
+	Source *Source `yaml:"source"`
+}
+
+// Rule maps a situation to the visits it needs. Rules are tried in file
+// order and the first whose When matches applies; validation checks that
+// every combination of age_group × visitor × has_notice × address_change ×
+// procedure is matched by some rule.
+//
+// A rule with NotCovered set applies where the page does not speak to the
+// situation: it has no visits, and the checklist carries the NotCovered text
+// and the municipality's contact.
+type Rule struct {
+	ID     string    `yaml:"id"`
+	When   Condition `yaml:"when"`
+	Visits []Visit   `yaml:"visits,omitempty"`
+	// SameDay defaults to true for one visit and false for more.
+	SameDay *bool `yaml:"same_day,omitempty"`
+	// Certificates overrides the engine's default (signing and user for
+	// adults; user only for under15 and adult_ward).
+	Certificates []bot.Certificate `yaml:"certificates,omitempty"`
+	NotCovered   string            `yaml:"not_covered,omitempty"`
+	Source       *Source           `yaml:"source"`
+}
+
+// Visit is one trip to the counter and what to bring on it.
+type Visit struct {
+	Items []ItemRef `yaml:"items"`
+}
+
+// ItemRef refers to an ItemDef. In YAML it is either the item id alone
+// ("card") or a map {item: card, optional: true, note: "…"}.
+type ItemRef struct {
+	Item     string `yaml:"item"`
+	Optional bool   `yaml:"optional,omitempty"`
+	Note     string `yaml:"note,omitempty"` // overrides the ItemDef's note
+}
+
+// Condition restricts when a rule, note or follow-up applies. Each field
+// lists the values it matches; an empty field matches anything. Status
+// values are too_early, in_window, expired and unknown (no expiry date given).
+type Condition struct {
+	AgeGroup      []bot.AgeGroup  `yaml:"age_group,omitempty"`
+	Visitor       []bot.Visitor   `yaml:"visitor,omitempty"`
+	HasNotice     []bool          `yaml:"has_notice,omitempty"`
+	AddressChange []bool          `yaml:"address_change,omitempty"`
+	Procedure     []bot.Procedure `yaml:"procedure,omitempty"`
+	Status        []string        `yaml:"status,omitempty"`
+}
+
+// Note is a remark added to a checklist when its When matches.
+type Note struct {
+	ID     string    `yaml:"id"`
+	Text   string    `yaml:"text"`
+	When   Condition `yaml:"when,omitempty"`
+	Source *Source   `yaml:"source"`
+}
+
+// Followup is a step to take after the procedure, added when When matches.
+type Followup struct {
+	ID     string    `yaml:"id"`
+	Title  string    `yaml:"title"`
+	Text   string    `yaml:"text"`
+	Phone  string    `yaml:"phone,omitempty"`
+	When   Condition `yaml:"when,omitempty"`
+	Source *Source   `yaml:"source"`
+}
+
+// Source records where a fact comes from: a quote that appears verbatim
+// (whitespace aside) in a seed. In YAML it is either the quote alone, taken
+// from the file's own seed, or a map {seed: nerima, quote: "…"}.
+type Source struct {
+	Seed  string `yaml:"seed,omitempty"`
+	Quote string `yaml:"quote"`
+}
