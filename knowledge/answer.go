@@ -1,0 +1,29 @@
+package knowledge
+
+// Answer returns municipality id's answer to topic, falling back to the
+// national answer; ok is false when neither exists.
+func (kb *KB) Answer(id, topic string) (a Answer, ok bool) {
+	if m := kb.byID[id]; m != nil {
+		for _, a := range m.Answers {
+			if a.Topic == topic {
+				return a, true
+			}
+		}
+	}
+	for _, a := range kb.National.Answers {
+		if a.Topic == topic {
+			return a, true
+		}
+	}
+	return Answer{}, false
+}
+
+// Topic returns the FAQ topic with id, or nil.
+func (kb *KB) Topic(id string) *Topic {
+	for i := range kb.National.Topics {
+		if kb.National.Topics[i].ID == id {
+			return &kb.National.Topics[i]
+		}
+	}
+	return nil
+}
