@@ -1,17 +1,181 @@
 // Package rules is the rules engine: a pure function from a municipality's
 // knowledge, a resident's slots and today's date to the checklist the
-// municipality's page implies.
+// municipality's page implies. It holds no municipality's facts: those are
+// in the knowledge; the engine only derives the procedure, the window and
+// which rule, notes and follow-ups apply.
 package rules
 
 import (
-	"errors"
+	"fmt"
 
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/knowledge"
 )
 
 // Checklist returns the checklist for slots s in municipality m on day today.
-// AgeGroup and Visitor are required; errors are *bot.Error with CodeInvalid.
+// AgeGroup and Visitor are required; HasNotice and AddressChange default to
+// false. Errors are *bot.Error with CodeInvalid naming the field.
+//
+// The procedure is issuance after expiry or when an address change revoked
+// the signing certificate, else renewal. The checklist is that of the first
+// rule of m matching the situation; when the rule is NotCovered the
+// checklist has no items, Covered is false and the notes say so.
 func Checklist(m *knowledge.Municipality, s bot.Slots, today bot.Date) (bot.Checklist, error) {
-	return bot.Checklist{}, errors.New("rules: not written yet")
+	sit, window, err := situation(m, s, today)
+	if err != nil {
+		return bot.Checklist{}, err
+	}
+	rule := m.RuleFor(sit)
+	if rule == nil {
+		// Validation guarantees complete rules; this is a knowledge defect.
+		return bot.Checklist{}, fmt.Errorf("rules: %s has no rule for %+v", m.File(), sit)
+	}
+	c := bot.Checklist{
+		Municipality: m.ID,
+		Procedure:    sit.Procedure,
+		Certificates: certificates(rule, sit),
+		Window:       window,
+		Covered:      rule.NotCovered == "",
+		Rule:         rule.ID,
+		Source:       bot.Source{Title: m.Page.Title, Updated: m.Page.Updated, PageID: m.Page.PageID},
+		Contact:      &bot.Contact{Name: m.Contact.Name, Phone: m.Contact.Phone},
+		Items:        []bot.Item{},
+		Notes:        []string{},
+		Followups:    []bot.Followup{},
+	}
+	if window != nil {
+		c.Status = bot.Status(sit.Status)
+	}
+	if !c.Covered {
+		c.Notes = append(c.Notes, rule.NotCovered)
+	}
+	c.Items, err = items(m, rule)
+	if err != nil {
+		return bot.Checklist{}, err
+	}
+	c.Visits = len(rule.Visits)
+	c.SameDay = c.Covered && c.Visits == 1
+	if rule.SameDay != nil {
+		c.SameDay = *rule.SameDay
+	}
+	c.Counters = counters(m, s.Ward)
+	for _, n := range m.Notes {
+		if n.When.Matches(sit) {
+			c.Notes = append(c.Notes, n.Text)
+		}
+	}
+	c.Notes = append(c.Notes, silentNotes(m)...)
+	for _, f := range m.Followups {
+		if f.When.Matches(sit) {
+			c.Followups = append(c.Followups, bot.Followup{Title: f.Title, Text: f.Text, Phone: f.Phone})
+		}
+	}
+	return c, nil
+}
+
+// situation validates s and derives the point of the rule space it names.
+func situation(m *knowledge.Municipality, s bot.Slots, today bot.Date) (knowledge.Situation, *bot.Window, error) {
+	if err := s.Validate(); err != nil {
+		return knowledge.Situation{}, nil, err
+	}
+	if s.AgeGroup == "" {
+		return knowledge.Situation{}, nil, bot.Invalidf("age_group", "age_group is required (adult, under15 or adult_ward)")
+	}
+	if s.Visitor == "" {
+		return knowledge.Situation{}, nil, bot.Invalidf("visitor", "visitor is required (self, legal_rep or proxy)")
+	}
+	if s.Ward != "" && len(m.Wards) == 0 {
+		return knowledge.Situation{}, nil, bot.Invalidf("ward", "ward applies only to a municipality with wards (yokohama), not %s", m.ID)
+	}
+	sit := knowledge.Situation{
+		AgeGroup:      s.AgeGroup,
+		Visitor:       s.Visitor,
+		HasNotice:     s.HasNotice != nil && *s.HasNotice,
+		AddressChange: s.AddressChange != nil && *s.AddressChange,
+		Procedure:     bot.ProcedureRenewal,
+		Status:        knowledge.StatusUnknown,
+	}
+	var window *bot.Window
+	if s.ExpiryDate != nil {
+		w := RenewalWindow(*s.ExpiryDate)
+		window = &w
+		sit.Status = string(StatusOn(w, today))
+	}
+	if sit.Status == string(bot.StatusExpired) || sit.AddressChange {
+		sit.Procedure = bot.ProcedureIssuance
+	}
+	return sit, window, nil
+}
+
+// certificates returns the certificates the procedure covers: the rule's
+// own list if it has one; else the user certificate, plus the signing one
+// for adults (not issued, in principle, to under15 and adult_ward). An
+// address change revokes only the signing certificate, so before the
+// window opens (or with no expiry date) only that one is issued anew.
+func certificates(r *knowledge.Rule, sit knowledge.Situation) []bot.Certificate {
+	if len(r.Certificates) > 0 {
+		return append([]bot.Certificate(nil), r.Certificates...)
+	}
+	adult := sit.AgeGroup == bot.AgeAdult
+	switch {
+	case adult && sit.AddressChange && (sit.Status == knowledge.StatusUnknown || sit.Status == string(bot.StatusTooEarly)):
+		return []bot.Certificate{bot.CertSigning}
+	case adult:
+		return []bot.Certificate{bot.CertSigning, bot.CertUser}
+	}
+	return []bot.Certificate{bot.CertUser}
+}
+
+// items lists what to bring on each visit of r, numbering visits from 1.
+func items(m *knowledge.Municipality, r *knowledge.Rule) ([]bot.Item, error) {
+	out := []bot.Item{}
+	for i, v := range r.Visits {
+		for _, ref := range v.Items {
+			def := m.Item(ref.Item)
+			if def == nil {
+				return nil, fmt.Errorf("rules: %s rule %s refers to undefined item %q", m.File(), r.ID, ref.Item)
+			}
+			note := def.Note
+			if ref.Note != "" {
+				note = ref.Note
+			}
+			out = append(out, bot.Item{Text: def.Text, Visit: i + 1, Optional: ref.Optional, Note: note})
+		}
+	}
+	return out, nil
+}
+
+// counters lists m's counters; a per-ward counter becomes the ward's own
+// counter, with its reservation rule, when the ward is known.
+func counters(m *knowledge.Municipality, ward string) []bot.Counter {
+	w := m.Ward(ward)
+	out := make([]bot.Counter, 0, len(m.Counters))
+	for _, c := range m.Counters {
+		bc := bot.Counter{Name: c.Name, Phone: c.Phone, Hours: c.Hours, Reservation: c.Reservation}
+		if c.PerWard && w != nil {
+			bc.Name, bc.Reservation = w.Counter, w.Reservation
+		}
+		out = append(out, bc)
+	}
+	return out
+}
+
+// silentNotes returns, for each counter field the page leaves empty, the
+// knowledge's note saying so, once.
+func silentNotes(m *knowledge.Municipality) []string {
+	var out []string
+	for _, field := range []string{"phone", "hours", "reservation"} {
+		text, ok := m.Silent[field]
+		if !ok {
+			continue
+		}
+		for _, c := range m.Counters {
+			v := map[string]string{"phone": c.Phone, "hours": c.Hours, "reservation": c.Reservation}[field]
+			if v == "" {
+				out = append(out, text)
+				break
+			}
+		}
+	}
+	return out
 }
