@@ -36,7 +36,7 @@ func (c *checker) checkRules(m *Municipality) {
 		}
 		c.condition(f, p+".when", r.When)
 		oneOf(c, f, p+".certificates", "certificate", r.Certificates, []bot.Certificate{bot.CertSigning, bot.CertUser})
-		c.source(f, p, r.Source, m.Page.Seed, r.NotCovered == "")
+		c.source(f, p, r.Source, m.Page.Seed, r.NotCovered == "" && len(r.Visits) > 0)
 	}
 }
 

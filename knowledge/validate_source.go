@@ -11,6 +11,7 @@ import (
 // naming a seed that exists (src.Seed, else defaultSeed), with a quote that
 // appears in that seed. Quotes and seeds are compared after normalisation
 // (see normalizeText), so line breaks and full-width forms do not matter.
+// A missing page seed is reported by checkHeader, not at each source.
 func (c *checker) source(file, path string, src *Source, defaultSeed string, required bool) {
 	p := path + ".source"
 	if src == nil {
@@ -29,7 +30,9 @@ func (c *checker) source(file, path string, src *Source, defaultSeed string, req
 	}
 	text, ok := c.normSeed(seed)
 	if !ok {
-		c.at(file, p, "seeds/%s.txt not found", seed)
+		if src.Seed != "" { // else page.seed is reported missing once
+			c.at(file, p, "seeds/%s.txt not found", seed)
+		}
 		return
 	}
 	quote := normalizeText(src.Quote)
