@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/madoguchi/madoguchi/knowledge"
+)
+
+func TestRun(t *testing.T) {
+	const fixtures = "../../knowledge/testdata/"
+	tests := []struct {
+		name      string
+		args      []string
+		code      int
+		stdout    string
+		stderrHas string
+	}{
+		{"valid folder", []string{"lint", fixtures + "valid"}, 0, "ok: 5 municipalities, 7 rules, 6 items\n", ""},
+		{"unknown field", []string{"lint", fixtures + "invalid/unknown_field"}, 1,
+			"akishima.yaml:13: field phnoe not found in type knowledge.Counter\n", ""},
+		{"syntax error", []string{"lint", fixtures + "invalid/syntax"}, 1,
+			"edogawa.yaml:20: mapping values are not allowed in this context\n", ""},
+		{"no command", nil, 2, "", "usage: kbctl lint [DIR]"},
+		{"unknown command", []string{"check"}, 2, "", "usage: kbctl lint [DIR]"},
+		{"too many folders", []string{"lint", "a", "b"}, 2, "", "usage: kbctl lint [DIR]"},
+		{"missing folder", []string{"lint", fixtures + "nowhere"}, 2, "", "is not a folder"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(tt.args, &stdout, &stderr)
+			if code != tt.code || stdout.String() != tt.stdout || !strings.Contains(stderr.String(), tt.stderrHas) {
+				t.Errorf("run(%q) = %d\nstdout:\n%s\nstderr:\n%s\nwant %d, stdout %q, stderr containing %q",
+					tt.args, code, &stdout, &stderr, tt.code, tt.stdout, tt.stderrHas)
+			}
+		})
+	}
+}
+
+// TestRunEmbedded checks that lint without a folder reports exactly what
+// loading the embedded knowledge reports, whatever state it is in.
+func TestRunEmbedded(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"lint"}, &stdout, &stderr)
+	kb, err := knowledge.LoadEmbedded()
+	var want string
+	wantCode := 0
+	var ve *knowledge.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		wantCode = 1
+		for _, p := range ve.Problems {
+			want += p.String() + "\n"
+		}
+	case err != nil:
+		t.Fatal(err)
+	default:
+		rules, items := 0, 0
+		for _, m := range kb.Municipalities {
+			rules += len(m.Rules)
+			items += len(m.Items)
+		}
+		want = fmt.Sprintf("ok: %d municipalities, %d rules, %d items\n", len(kb.Municipalities), rules, items)
+	}
+	if code != wantCode || stdout.String() != want {
+		t.Errorf("lint = %d, stdout:\n%s\nwant %d, stdout:\n%s", code, &stdout, wantCode, want)
+	}
+}
