@@ -1,6 +1,10 @@
 package faq
 
-import "math"
+import (
+	"math"
+	"slices"
+	"strings"
+)
 
 // config holds the matcher's tunable parameters; defaultConfig holds the
 // values chosen on testdata/eval.tsv (see the comment at the top of faq.go).
@@ -24,11 +28,17 @@ type document struct {
 	length float64            // sum of the weights of its grams
 }
 
+// posting is one document holding a gram, with the gram's frequency there.
+type posting struct {
+	doc int
+	tf  float64
+}
+
 // bm25 is an Okapi BM25 index over character n-grams.
 type bm25 struct {
 	k1, b    float64
 	docs     []document
-	postings map[string][]int // gram → indexes into docs
+	postings map[string][]posting
 	idf      map[string]float64
 	avgLen   float64
 }
@@ -47,10 +57,10 @@ func (ix *bm25) addDoc(topic int, texts ...string) {
 	i := len(ix.docs)
 	ix.docs = append(ix.docs, d)
 	if ix.postings == nil {
-		ix.postings = map[string][]int{}
+		ix.postings = map[string][]posting{}
 	}
-	for g := range d.tf {
-		ix.postings[g] = append(ix.postings[g], i)
+	for g, tf := range d.tf {
+		ix.postings[g] = append(ix.postings[g], posting{doc: i, tf: tf})
 	}
 }
 
@@ -81,52 +91,57 @@ func (ix *bm25) finish(idf map[string]float64) {
 	}
 }
 
-// query is a question prepared for scoring: each distinct gram with its
-// weight (the largest of its occurrences).
-type query map[string]float64
+// term is one distinct gram of a query and its weight (the largest of its
+// occurrences).
+type term struct {
+	gram   string
+	weight float64
+}
+
+// query is a question prepared for scoring, its terms in a fixed order so
+// that the same question always gets the same score to the last bit.
+type query []term
 
 func newQuery(question string) query {
-	q := query{}
+	w := map[string]float64{}
 	for _, g := range grams(question) {
-		if g.weight > q[g.text] {
-			q[g.text] = g.weight
-		}
+		w[g.text] = max(w[g.text], g.weight)
 	}
+	q := make(query, 0, len(w))
+	for g, x := range w {
+		q = append(q, term{g, x})
+	}
+	slices.SortFunc(q, func(a, b term) int { return strings.Compare(a.gram, b.gram) })
 	return q
+}
+
+// tfPart is BM25's term-frequency saturation with document length
+// normalisation.
+func (ix *bm25) tfPart(tf, length float64) float64 {
+	return tf * (ix.k1 + 1) / (tf + ix.k1*(1-ix.b+ix.b*length/ix.avgLen))
 }
 
 // docScore returns document di's BM25 score for q.
 func (ix *bm25) docScore(q query, di int) float64 {
 	d := &ix.docs[di]
 	s := 0.0
-	for g, qw := range q {
-		if tf := d.tf[g]; tf > 0 {
-			s += qw * ix.idf[g] * tf * (ix.k1 + 1) / (tf + ix.k1*(1-ix.b+ix.b*d.length/ix.avgLen))
+	for _, t := range q {
+		if tf := d.tf[t.gram]; tf > 0 {
+			s += t.weight * ix.idf[t.gram] * ix.tfPart(tf, d.length)
 		}
 	}
 	return s
 }
 
-// selfScore returns the score q would get against a document made of
-// question itself: the most it can score, for normalising.
-func (ix *bm25) selfScore(q query, question string) float64 {
-	self := bm25{k1: ix.k1, b: ix.b, idf: ix.idf, avgLen: ix.avgLen}
-	self.addDoc(0, question)
-	return self.docScore(q, 0)
-}
-
 // score adds each document's BM25 score for q to scores (indexed like docs).
 func (ix *bm25) score(q query, scores []float64) {
-	for g, qw := range q {
-		idf := ix.idf[g]
+	for _, t := range q {
+		idf := ix.idf[t.gram]
 		if idf == 0 {
 			continue
 		}
-		for _, di := range ix.postings[g] {
-			d := &ix.docs[di]
-			tf := d.tf[g]
-			norm := tf + ix.k1*(1-ix.b+ix.b*d.length/ix.avgLen)
-			scores[di] += qw * idf * tf * (ix.k1 + 1) / norm
+		for _, p := range ix.postings[t.gram] {
+			scores[p.doc] += t.weight * idf * ix.tfPart(p.tf, ix.docs[p.doc].length)
 		}
 	}
 }

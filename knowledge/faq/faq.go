@@ -66,23 +66,17 @@ func (ix *Index) Ask(municipality, question string) Result {
 	return r
 }
 
-// match is the best topic for a question and the measures of how good a
-// match it is.
+// match is the best topic for a question.
 type match struct {
-	topic int     // index into Index.topics, -1 for none
-	score float64 // the topic score (best phrasing plus weighted whole text)
-	// normalized is the best phrasing's score over the score the question
-	// would get against itself: near 1 when a phrasing says all the
-	// question says.
-	normalized float64
-	// coverage is the share of the question's idf-weighted grams that the
-	// best phrasing contains.
-	coverage float64
+	topic   int     // index into Index.topics, -1 for none
+	score   float64 // the topic score (best phrasing plus weighted whole text)
+	bestDoc int     // the topic's best phrasing, in ix.questions.docs
+	q       query
 }
 
 func (ix *Index) match(question string) match {
 	q := newQuery(question)
-	m := match{topic: -1}
+	m := match{topic: -1, q: q}
 	if len(q) == 0 {
 		return m
 	}
@@ -92,25 +86,8 @@ func (ix *Index) match(question string) match {
 			m.topic = i
 		}
 	}
-	if m.topic < 0 {
-		return m
-	}
-	m.score = scores[m.topic]
-	d := bestDoc[m.topic]
-	self := ix.questions.selfScore(q, question)
-	var total, covered float64
-	for g, w := range q {
-		idf := ix.questions.idf[g]
-		total += w * idf
-		if ix.questions.docs[d].tf[g] > 0 {
-			covered += w * idf
-		}
-	}
-	if self > 0 {
-		m.normalized = ix.questions.docScore(q, d) / self
-	}
-	if total > 0 {
-		m.coverage = covered / total
+	if m.topic >= 0 {
+		m.score, m.bestDoc = scores[m.topic], bestDoc[m.topic]
 	}
 	return m
 }

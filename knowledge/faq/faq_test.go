@@ -1,0 +1,117 @@
+package faq_test
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/madoguchi/madoguchi/knowledge"
+	"github.com/madoguchi/madoguchi/knowledge/faq"
+)
+
+func TestAskAnswersFromTheKnowledgeBase(t *testing.T) {
+	kb := testKB(t)
+	ix := faq.New(kb)
+	for _, m := range knowledge.MunicipalityIDs {
+		r := ix.Ask(m, "暗証番号って何桁だっけ")
+		if r.Topic != "pin_types" || !r.Confident {
+			t.Fatalf("%s: got %s (%.2f, confident %v), want a confident pin_types", m, r.Topic, r.Score, r.Confident)
+		}
+		if r.Title != kb.Topic("pin_types").Title {
+			t.Errorf("%s: Title = %q, want the topic's title", m, r.Title)
+		}
+		want, ok := kb.Answer(m, "pin_types")
+		if !ok {
+			t.Fatalf("%s: no answer for pin_types (national.yaml has one)", m)
+		}
+		if r.Answer.Text != want.Text {
+			t.Errorf("%s: Answer = %q, want %q", m, r.Answer.Text, want.Text)
+		}
+	}
+}
+
+func TestAskUnknownMunicipalityFallsBackToNational(t *testing.T) {
+	kb := testKB(t)
+	r := faq.New(kb).Ask("nowhere", "顔認証マイナンバーカードでも更新いるの?")
+	if r.Topic != "face_auth" {
+		t.Fatalf("got %s, want face_auth", r.Topic)
+	}
+	var national string
+	for _, a := range kb.National.Answers {
+		if a.Topic == "face_auth" {
+			national = a.Text
+		}
+	}
+	if r.Answer.Text != national {
+		t.Errorf("Answer = %q, want the national answer %q", r.Answer.Text, national)
+	}
+}
+
+func TestAskNothingToMatch(t *testing.T) {
+	ix := faq.New(testKB(t))
+	for _, q := range []string{"", "   ", "。。。!?", "zzzzqqq"} {
+		r := ix.Ask("nerima", q)
+		if r.Confident || r.Topic != "" && r.Score >= ix.Threshold() {
+			t.Errorf("Ask(%q) = %+v, want no confident match", q, r)
+		}
+		if q != "zzzzqqq" && (r != faq.Result{}) {
+			t.Errorf("Ask(%q) = %+v, want the zero Result", q, r)
+		}
+	}
+}
+
+// TestSlotAnswersAreNotQuestions: the dialog asks the FAQ only when a text
+// is not a slot answer, but a slot answer must never pass for a question.
+func TestSlotAnswersAreNotQuestions(t *testing.T) {
+	ix := faq.New(testKB(t))
+	for _, q := range []string{
+		"はい", "いいえ", "うん", "ううん", "そうです", "違います",
+		// Not "15歳未満": it is also the under15 topic's title, and the
+		// dialog reads it as an age answer before asking the FAQ.
+		"35歳", "14歳", "15歳以上", "１５歳以上", "80歳",
+		"本人", "本人です", "自分", "私が行きます", "夫が行きます", "母が行きます", "代理人", "家族",
+		"持ってます", "持っていません", "あります", "ない",
+		"2026/3/24", "2025-07-07", "令和7年7月7日", "7月7日", "来月",
+		"最初から", "OK", "わかりました", "ありがとう",
+	} {
+		if r := ix.Ask("edogawa", q); r.Confident {
+			t.Errorf("slot answer %q is Confident: %s (%.2f ≥ %.2f)", q, r.Topic, r.Score, ix.Threshold())
+		}
+	}
+}
+
+// TestAskConcurrently runs under -race: the dialog serves many users with
+// one Index.
+func TestAskConcurrently(t *testing.T) {
+	ix := faq.New(testKB(t))
+	want := ix.Ask("yokohama", "予約は必要?")
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 50 {
+				if got := ix.Ask("yokohama", "予約は必要?"); got.Topic != want.Topic || got.Score != want.Score {
+					t.Errorf("concurrent Ask = %s %.2f, want %s %.2f", got.Topic, got.Score, want.Topic, want.Score)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func BenchmarkAsk(b *testing.B) {
+	ix := faq.New(testKB(b))
+	questions := []string{"暗証番号わすれちゃった", "土曜ってやってる?", "代わりに母が行ってもいい?",
+		"電子証明書の期限が過ぎたらカードも使えなくなる?", "はい"}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		ix.Ask("nerima", questions[i%len(questions)])
+	}
+}
+
+func BenchmarkNew(b *testing.B) {
+	kb := testKB(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		faq.New(kb)
+	}
+}
