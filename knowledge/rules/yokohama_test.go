@@ -103,6 +103,12 @@ func TestYokohamaNotCoveredGivesTheDedicatedLine(t *testing.T) {
 	if c.Contact == nil || c.Contact.Name != "横浜市マイナンバーカード専用ダイヤル" || c.Contact.Phone != yokohamaDial {
 		t.Errorf("contact = %+v, want the 専用ダイヤル %s", c.Contact, yokohamaDial)
 	}
+	// Notes on how a covered procedure goes would mislead here.
+	for _, part := range []string{"複写させていただきます", "暗証番号の再設定"} {
+		if pageHasNote(c, part) {
+			t.Errorf("uncovered checklist carries a procedure note containing %q: %q", part, c.Notes)
+		}
+	}
 }
 
 // TestYokohamaWardCounters checks each ward's counter and reservation rule:
