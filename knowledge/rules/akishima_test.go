@@ -1,0 +1,151 @@
+package rules_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/madoguchi/madoguchi/bot"
+)
+
+// What Akishima's items read as, in the knowledge. The helpers (muni…) are
+// in edogawa_test.go.
+const (
+	akiNotice     = "地方公共団体情報システム機構から郵送された有効期限通知書(青い封筒)"
+	akiCard       = "お持ちのマイナンバーカード"
+	akiPINs       = "マイナンバーカードや電子証明書の暗証番号が分かるもの"
+	akiForm       = "照会書兼回答書"
+	akiHolderCard = "本人のマイナンバーカード"
+	akiAgentID    = "代理人の本人確認書類(官公署の発行する顔写真付きの本人確認書類が1点必須)"
+)
+
+func TestAkishimaChecklists(t *testing.T) {
+	agentOnce := [][]string{{akiForm, akiHolderCard, akiAgentID}}
+	runMuniCases(t, "akishima", []muniCase{
+		// 本人が更新手続きを行う場合.
+		{name: "holder with the blue envelope", rule: "self-with-notice", procedure: bot.ProcedureRenewal, certificates: muniBoth,
+			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, HasNotice: bot.Bool(true), ExpiryDate: muniInWindow},
+			visits: [][]string{{akiNotice, akiCard, akiPINs}}, sameDay: true,
+			notes: []string{"午前10時から午後3時頃まで"}},
+		{name: "holder without the notice can still renew", rule: "self-without-notice", procedure: bot.ProcedureRenewal,
+			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, HasNotice: bot.Bool(false), ExpiryDate: muniInWindow},
+			visits: [][]string{{akiCard, akiPINs}}, sameDay: true,
+			notes: []string{"有効期限通知書が届かなくても更新手続きを行うことが可能です"}},
+		{name: "holder after expiry renews the same way", rule: "self-with-notice", procedure: bot.ProcedureIssuance,
+			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, HasNotice: bot.Bool(true), ExpiryDate: muniExpired},
+			visits: [][]string{{akiNotice, akiCard, akiPINs}}, sameDay: true,
+			notes: []string{"有効期限後であっても", "生年月日の隣に印字されている有効期限"}},
+		{name: "holder before the window is told it opens three months before", rule: "self-without-notice",
+			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, ExpiryDate: muniTooEarly},
+			visits: [][]string{{akiCard, akiPINs}}, sameDay: true,
+			notes: []string{"有効期限の3か月前から更新の手続きができます"}},
+
+		// 代理人が更新手続きを行う場合: with the sealed 照会書兼回答書.
+		{name: "proxy with the form comes once", rule: "agent-with-form", procedure: bot.ProcedureRenewal,
+			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true), ExpiryDate: muniInWindow},
+			visits: agentOnce, sameDay: true,
+			notes: []string{"同一世帯のかたも代理人となります", "暗証番号が間違っている場合", "複数回ご来庁いただくことになります"}},
+		{name: "a parent of a holder aged 15+ is a 代理人", rule: "agent-with-form",
+			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorLegalRep, HasNotice: bot.Bool(true)},
+			visits: agentOnce, sameDay: true, notes: []string{"同一世帯のかたも代理人となります"}},
+		{name: "proxy with the form after expiry", rule: "agent-with-form", procedure: bot.ProcedureIssuance,
+			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true), ExpiryDate: muniExpired},
+			visits: agentOnce, sameDay: true},
+
+		// Where the page is silent.
+		{name: "proxy without the form is not described", rule: "agent-without-form",
+			slots: bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(false)},
+			notes: []string{"照会書兼回答書をお持ちでない場合", "042-544-4120"}},
+		{name: "parent of a holder aged 15+ without the form is not described", rule: "agent-without-form",
+			slots: bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorLegalRep},
+			notes: []string{"照会書兼回答書をお持ちでない場合"}},
+		{name: "child with the parent is not described", rule: "minor-not-covered",
+			slots: bot.Slots{AgeGroup: bot.AgeUnder15, Visitor: bot.VisitorSelf, HasNotice: bot.Bool(true)},
+			notes: []string{"15歳未満または成年被後見人の場合の手続きの記載がありません", "042-544-4120"}},
+		{name: "guardian alone is not described", rule: "minor-not-covered",
+			slots: bot.Slots{AgeGroup: bot.AgeAdultWard, Visitor: bot.VisitorLegalRep, HasNotice: bot.Bool(true)},
+			notes: []string{"記載がありません"}},
+		{name: "proxy for a child is not described", rule: "minor-not-covered",
+			slots: bot.Slots{AgeGroup: bot.AgeUnder15, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true)},
+			notes: []string{"記載がありません"}},
+		{name: "holder after a move is not described", rule: "address-change-not-covered", procedure: bot.ProcedureIssuance,
+			slots: bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, AddressChange: bot.Bool(true)},
+			notes: []string{"住所・氏名などの変更", "042-544-4120"}},
+	})
+}
+
+func TestAkishimaItemNotes(t *testing.T) {
+	m := muniOf(t, "akishima")
+	self := muniChecklist(t, m, bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf})
+	if note := muniItemNote(t, self, akiPINs); !strings.Contains(note, "暗証番号を再設定した上で更新手続きを行います") {
+		t.Errorf("PIN note = %q, want the reset at the counter", note)
+	}
+	agent := muniChecklist(t, m, bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true)})
+	note := muniItemNote(t, agent, akiForm)
+	for _, part := range []string{"有効期限通知書(青い封筒)の中に入っています", "必ずのりづけしてください"} {
+		if !strings.Contains(note, part) {
+			t.Errorf("form note = %q, want it to contain %q", note, part)
+		}
+	}
+}
+
+func TestAkishimaCountersAndFollowups(t *testing.T) {
+	m := muniOf(t, "akishima")
+	c := muniChecklist(t, m, bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf})
+	if len(c.Counters) != 2 {
+		t.Fatalf("counters = %+v, want 本庁 and 東部出張所", c.Counters)
+	}
+	honcho, tobu := c.Counters[0], c.Counters[1]
+	if !strings.Contains(honcho.Name, "市民課市民係") || honcho.Phone != "042-544-4120" {
+		t.Errorf("main counter = %+v, want 市民課市民係 042-544-4120", honcho)
+	}
+	if tobu.Name != "東部出張所" || tobu.Phone != "" {
+		t.Errorf("branch = %+v, want 東部出張所 without a phone", tobu)
+	}
+	for _, k := range c.Counters {
+		for _, part := range []string{"午前8時30分から午後5時15分まで", "午前9時30分から午後3時30分まで"} {
+			if !strings.Contains(k.Hours, part) {
+				t.Errorf("%s hours = %q, want %q", k.Name, k.Hours, part)
+			}
+		}
+		if !strings.Contains(k.Reservation, "電話による完全予約制") {
+			t.Errorf("%s reservation = %q, want weekends by phone reservation", k.Name, k.Reservation)
+		}
+	}
+	if !muniHasNote(c, "東部出張所の電話番号の記載がありません") {
+		t.Errorf("notes %q do not say the branch has no phone on the page", c.Notes)
+	}
+	if len(c.Followups) != 1 || !strings.Contains(c.Followups[0].Text, "e-TaxやeLTax") || !strings.Contains(c.Followups[0].Text, "各ホームページをご確認ください") {
+		t.Errorf("followups = %+v, want e-Tax/eLTax: see each site", c.Followups)
+	}
+	if c.Source.Updated != "2020-06-10" {
+		t.Errorf("source = %+v", c.Source)
+	}
+}
+
+// TestAkishimaEverySituation checks what holds across the page: it covers a
+// holder aged 15+ without an address change who comes in person, or whose
+// 代理人 brings the form; every covered checklist finishes in one visit with
+// the card.
+func TestAkishimaEverySituation(t *testing.T) {
+	m := muniOf(t, "akishima")
+	for _, s := range muniSituations() {
+		c := muniChecklist(t, m, s)
+		covered := s.AgeGroup == bot.AgeAdult && !*s.AddressChange && (s.Visitor == bot.VisitorSelf || *s.HasNotice)
+		if c.Covered != covered {
+			t.Errorf("%v: covered = %v, want %v", s, c.Covered, covered)
+			continue
+		}
+		if !covered {
+			if c.Contact == nil || c.Contact.Phone != "042-544-4120" {
+				t.Errorf("%v: not covered, contact = %+v, want 市民課市民係", s, c.Contact)
+			}
+			continue
+		}
+		if c.Visits != 1 || !c.SameDay {
+			t.Errorf("%v: visits=%d same_day=%v, want one visit", s, c.Visits, c.SameDay)
+		}
+		if !muniLastVisitHas(c, akiCard) && !muniLastVisitHas(c, akiHolderCard) {
+			t.Errorf("%v: no card: %+v", s, c.Items)
+		}
+	}
+}
