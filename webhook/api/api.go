@@ -1,0 +1,85 @@
+// Package api is the JSON API for the web widget and other clients: the
+// municipality list, the stateless checklist (the rules engine) and one chat
+// turn (the dialog engine). It only translates between JSON and the bot
+// vocabulary; errors go out through httpx.
+package api
+
+import (
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/knowledge"
+)
+
+// Deps is what the API handlers need.
+type Deps struct {
+	// KB is the loaded knowledge base; required.
+	KB *knowledge.KB
+	// Responder is the dialog engine. When nil, POST /api/v1/chat is not
+	// registered (and so answers 404).
+	Responder bot.Responder
+	// Clock gives the current time; time.Now when nil.
+	Clock func() time.Time
+}
+
+// Register adds the API routes to r:
+//
+//	GET  /api/v1/municipalities
+//	POST /api/v1/checklist
+//	POST /api/v1/chat          (only when deps.Responder is set)
+func Register(r gin.IRouter, deps Deps) {
+	if deps.KB == nil {
+		panic("api.Register: Deps.KB is nil")
+	}
+	if deps.Clock == nil {
+		deps.Clock = time.Now
+	}
+	h := &handlers{Deps: deps}
+	v1 := r.Group("/api/v1")
+	v1.GET("/municipalities", h.municipalities)
+	v1.POST("/checklist", h.checklist)
+	if deps.Responder != nil {
+		v1.POST("/chat", h.chat)
+	}
+}
+
+type handlers struct{ Deps }
+
+// municipality returns the municipality with id, or a *bot.Error: invalid
+// when id is empty, not_found when no such municipality exists.
+func (h *handlers) municipality(id string) (*knowledge.Municipality, error) {
+	if id == "" {
+		return nil, bot.Invalidf("municipality", "municipality is required (one of %s)", knownIDs(h.KB))
+	}
+	m := h.KB.Municipality(id)
+	if m == nil {
+		return nil, &bot.Error{Code: bot.CodeNotFound, Field: "municipality",
+			Message: "unknown municipality " + quote(id) + " (known: " + knownIDs(h.KB) + ")"}
+	}
+	return m, nil
+}
+
+// date parses an optional YYYY-MM-DD field; nil or "" means not given.
+func date(field string, s *string) (*bot.Date, error) {
+	if s == nil || *s == "" {
+		return nil, nil
+	}
+	d, err := bot.ParseDate(*s)
+	if err != nil {
+		return nil, bot.Invalidf(field, "%s must be an existing date of the form YYYY-MM-DD (got %s)", field, quote(*s))
+	}
+	return &d, nil
+}
+
+// today returns the "today" field if given, else the date in Japan now.
+func (h *handlers) today(s *string) (bot.Date, error) {
+	d, err := date("today", s)
+	switch {
+	case err != nil:
+		return bot.Date{}, err
+	case d != nil:
+		return *d, nil
+	}
+	return bot.DateOf(h.Clock()), nil
+}

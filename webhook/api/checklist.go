@@ -1,0 +1,76 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/knowledge/rules"
+	"github.com/madoguchi/madoguchi/webhook/httpx"
+)
+
+// checklistRequest is the body of POST /api/v1/checklist. Dates are
+// strings here so that a bad one is reported with its field's name.
+type checklistRequest struct {
+	Municipality  string  `json:"municipality"`
+	AgeGroup      string  `json:"age_group"`
+	Visitor       string  `json:"visitor"`
+	HasNotice     *bool   `json:"has_notice"`
+	AddressChange *bool   `json:"address_change"`
+	ExpiryDate    *string `json:"expiry_date"`
+	Today         *string `json:"today"`
+	Ward          string  `json:"ward"`
+}
+
+// checklist answers POST /api/v1/checklist with the rules engine's checklist.
+func (h *handlers) checklist(c *gin.Context) {
+	var req checklistRequest
+	if err := httpx.DecodeJSON(c.Writer, c.Request, &req); err != nil {
+		httpx.WriteError(c, err)
+		return
+	}
+	m, err := h.municipality(req.Municipality)
+	if err != nil {
+		httpx.WriteError(c, err)
+		return
+	}
+	slots, today, err := h.checklistSlots(req)
+	if err != nil {
+		httpx.WriteError(c, err)
+		return
+	}
+	list, err := rules.Checklist(m, slots, today)
+	if err != nil {
+		httpx.WriteError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, list)
+}
+
+// checklistSlots turns a request into validated slots and the day to judge
+// the renewal window on; errors name the field at fault.
+func (h *handlers) checklistSlots(req checklistRequest) (bot.Slots, bot.Date, error) {
+	if req.AgeGroup == "" {
+		return bot.Slots{}, bot.Date{}, bot.Invalidf("age_group", "age_group is required (one of adult, under15, adult_ward)")
+	}
+	if req.Visitor == "" {
+		return bot.Slots{}, bot.Date{}, bot.Invalidf("visitor", "visitor is required (one of self, legal_rep, proxy)")
+	}
+	s := bot.Slots{
+		AgeGroup:      bot.AgeGroup(req.AgeGroup),
+		Visitor:       bot.Visitor(req.Visitor),
+		HasNotice:     bot.Bool(req.HasNotice != nil && *req.HasNotice),
+		AddressChange: bot.Bool(req.AddressChange != nil && *req.AddressChange),
+		Ward:          req.Ward,
+	}
+	if err := s.Validate(); err != nil {
+		return bot.Slots{}, bot.Date{}, err
+	}
+	expiry, err := date("expiry_date", req.ExpiryDate)
+	if err != nil {
+		return bot.Slots{}, bot.Date{}, err
+	}
+	s.ExpiryDate = expiry
+	today, err := h.today(req.Today)
+	return s, today, err
+}
