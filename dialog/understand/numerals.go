@@ -1,0 +1,110 @@
+package understand
+
+import (
+	"strconv"
+	"strings"
+)
+
+// kanjiDigits are the kanji that write a digit; 十, 百 and 千 are multipliers.
+var kanjiDigits = map[rune]int{'〇': 0, '零': 0, '一': 1, '二': 2, '三': 3, '四': 4,
+	'五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
+
+var kanjiUnits = map[rune]int{'十': 10, '百': 100, '千': 1000}
+
+// numberSuffixes are what may follow a number written in kanji for it to be
+// read as a number: residents write 十四歳 and 令和八年三月二十四日, but 一緒
+// and 一つ前 are words, not numbers.
+var numberSuffixes = []string{"年", "月", "日", "歳", "才", "さい", "代"}
+
+// arabicNumerals rewrites kanji numbers that are followed by a date or age
+// unit as ASCII digits (二十四日 → 24日), and the era's first year 元年 as
+// 1年 (令和元年 → 令和1年). s must already be normalised.
+func arabicNumerals(s string) string {
+	if !strings.ContainsAny(s, "〇零一二三四五六七八九十百千元") {
+		return s // the common case costs one scan
+	}
+	rs := []rune(s)
+	var b strings.Builder
+	for i := 0; i < len(rs); {
+		j := i
+		for j < len(rs) && isKanjiNumeral(rs[j]) {
+			j++
+		}
+		if j == i {
+			if rs[i] == '元' && i+1 < len(rs) && rs[i+1] == '年' {
+				b.WriteByte('1')
+			} else {
+				b.WriteRune(rs[i])
+			}
+			i++
+			continue
+		}
+		if n, ok := kanjiNumber(rs[i:j]); ok && hasNumberSuffix(rs[j:]) {
+			b.WriteString(strconv.Itoa(n))
+		} else {
+			b.WriteString(string(rs[i:j]))
+		}
+		i = j
+	}
+	return b.String()
+}
+
+func isKanjiNumeral(r rune) bool {
+	_, d := kanjiDigits[r]
+	_, u := kanjiUnits[r]
+	return d || u
+}
+
+func hasNumberSuffix(rest []rune) bool {
+	for _, suf := range numberSuffixes {
+		if strings.HasPrefix(string(rest[:min(len(rest), 2)]), suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// kanjiNumber reads a kanji numeral: with multipliers (二千二十六, 二十四,
+// 十四) or positionally (二〇二六). It refuses anything over four digits,
+// since no date or age needs more, and malformed runs such as 十十.
+func kanjiNumber(rs []rune) (int, bool) {
+	if len(rs) == 0 || len(rs) > 8 {
+		return 0, false
+	}
+	positional := true
+	for _, r := range rs {
+		if _, ok := kanjiUnits[r]; ok {
+			positional = false
+		}
+	}
+	if positional {
+		n := 0
+		for _, r := range rs {
+			n = n*10 + kanjiDigits[r]
+		}
+		return n, len(rs) <= 4
+	}
+	total, digit, lastUnit := 0, -1, 10000
+	for _, r := range rs {
+		if d, ok := kanjiDigits[r]; ok {
+			if digit >= 0 {
+				return 0, false // 二三十: two digits in a row with multipliers
+			}
+			digit = d
+			continue
+		}
+		u := kanjiUnits[r]
+		if u >= lastUnit {
+			return 0, false
+		}
+		if digit < 0 {
+			digit = 1 // 十四: a bare multiplier counts once
+		}
+		total += digit * u
+		digit, lastUnit = -1, u
+	}
+	if digit >= 0 {
+		total += digit
+	}
+	return total, true
+}

@@ -1,0 +1,136 @@
+package understand
+
+import (
+	"strings"
+
+	"github.com/madoguchi/madoguchi/bot"
+)
+
+// The slot names of the contract, as Result.Found and the dialog's asking
+// use them.
+const (
+	SlotAgeGroup      = "age_group"
+	SlotVisitor       = "visitor"
+	SlotHasNotice     = "has_notice"
+	SlotAddressChange = "address_change"
+	SlotExpiryDate    = "expiry_date"
+	SlotWard          = "ward"
+)
+
+// Command is a request about the dialog itself rather than an answer.
+type Command int
+
+// The commands.
+const (
+	None  Command = iota
+	Reset         // 最初から, やり直し, リセット, はじめから: start over
+	Back          // 戻る, ひとつ前, 前の質問: ask the previous question again
+)
+
+// String names the command for logs and test failures.
+func (c Command) String() string {
+	switch c {
+	case Reset:
+		return "reset"
+	case Back:
+		return "back"
+	}
+	return "none"
+}
+
+// Result is what one message says.
+type Result struct {
+	// Command is a request to start over or go back; the slots the same
+	// message states are still reported, for the caller to apply after it.
+	Command Command
+	// PIN is true when the text is, or discloses, a PIN (see pin.go for the
+	// shapes). The caller must neither store nor echo such a text. A PIN
+	// result carries nothing else: no command, no slots.
+	PIN bool
+	// DontKnow is true for わからない, 不明, 知らない, 覚えてない, スキップ…:
+	// an acceptable answer to an optional slot (expiry_date), and never a
+	// yes or a no (「あるかわからない」 answers nothing).
+	DontKnow bool
+	// Slots holds every slot value the text states, whatever was asked.
+	Slots bot.Slots
+	// Found names the slots set in Slots, in the contract's order.
+	Found []string
+}
+
+// Understand reads one message. asking is the slot the last question
+// asked ("" for none), which lets bare answers count: はい or 35 answer
+// only the asked slot, while 照会書はあります or 妻が行きます answer their slot
+// whatever was asked. today resolves dates without a year or era, and
+// wards are the wards the resident may name (none outside Yokohama).
+//
+// Understand is a pure function: it never panics, whatever the text, and
+// every date it returns is Valid. Ambiguity finds nothing, so the dialog
+// asks again.
+func Understand(text string, asking string, today bot.Date, wards []Ward) Result {
+	n := Normalize(text)
+	if n == "" {
+		return Result{}
+	}
+	if looksLikePIN(n) {
+		return Result{PIN: true}
+	}
+	d := findDate(arabicNumerals(n), today)
+	p := d.rest
+	toks := lex(p)
+	var r Result
+	for _, t := range toks {
+		switch t.kind {
+		case kReset:
+			r.Command = Reset
+		case kBack:
+			r.Command = Back
+		case kDontKnow:
+			r.DontKnow = true
+		}
+	}
+	s := &r.Slots
+	s.AgeGroup = age(p, toks, asking)
+	if d.hasExpiry && asking == SlotAgeGroup && !d.expiry.After(today) {
+		// A past date given for the age is a birth date (「2012年3月1日」).
+		d.birth, d.hasBirth, d.hasExpiry = d.expiry, true, false
+	}
+	if d.hasExpiry && d.expiry.Year < 2000 {
+		d.hasExpiry = false // no e-certificate expired before 2000: a birth date said elsewhere
+	}
+	if s.AgeGroup == "" && d.hasBirth {
+		s.AgeGroup = ageAt(d.birth, today)
+	}
+	s.Visitor = visitor(p, toks, asking)
+	notice, addr := yesNo(p, toks, asking)
+	s.HasNotice, s.AddressChange = boolOf(notice), boolOf(addr)
+	if d.hasExpiry {
+		s.ExpiryDate = &d.expiry
+	}
+	s.Ward = findWard(p, wards)
+	r.Found = found(r.Slots)
+	return r
+}
+
+// found lists the slots set in s, in the contract's order.
+func found(s bot.Slots) []string {
+	var f []string
+	add := func(set bool, name string) {
+		if set {
+			f = append(f, name)
+		}
+	}
+	add(s.AgeGroup != "", SlotAgeGroup)
+	add(s.Visitor != "", SlotVisitor)
+	add(s.HasNotice != nil, SlotHasNotice)
+	add(s.AddressChange != nil, SlotAddressChange)
+	add(s.ExpiryDate != nil, SlotExpiryDate)
+	add(strings.TrimSpace(s.Ward) != "", SlotWard)
+	return f
+}
+
+func boolOf(p polarity) *bool {
+	if p == 0 {
+		return nil
+	}
+	return bot.Bool(p == yes)
+}

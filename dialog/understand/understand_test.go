@@ -1,0 +1,100 @@
+package understand_test
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/dialog/understand"
+)
+
+// yokohama is the ward list the knowledge base gives for Yokohama.
+var yokohama = []understand.Ward{{"aoba", "青葉区"}, {"asahi", "旭区"}, {"hodogaya", "保土ケ谷区"},
+	{"isogo", "磯子区"}, {"izumi", "泉区"}, {"kanagawa", "神奈川区"}, {"kanazawa", "金沢区"},
+	{"kohoku", "港北区"}, {"konan", "港南区"}, {"midori", "緑区"}, {"minami", "南区"},
+	{"naka", "中区"}, {"nishi", "西区"}, {"sakae", "栄区"}, {"seya", "瀬谷区"},
+	{"totsuka", "戸塚区"}, {"tsurumi", "鶴見区"}, {"tsuzuki", "都筑区"}}
+
+// testCase is one line of testdata/*.cases: what was asked, what the
+// resident wrote, and everything Understand must report, no more.
+type testCase struct {
+	file   string
+	line   int
+	today  bot.Date
+	asking string
+	text   string
+	want   understand.Result
+}
+
+// TestUnderstand runs every case in testdata/*.cases. A line reads
+//
+//	asking | text | expectations
+//
+// with asking "-" for none, text in Go quotes when it has surrounding
+// spaces, and expectations among age=…, visitor=…, notice=…, addr=…,
+// expiry=YYYY-MM-DD, ward=…, pin, dk, reset, back, or "none". A line
+// "@today YYYY-MM-DD" sets today for the lines after it (2025-05-01 at the
+// top of each file).
+func TestUnderstand(t *testing.T) {
+	cases := loadCases(t)
+	if len(cases) < 200 {
+		t.Errorf("only %d cases; the brief asks for at least 200", len(cases))
+	}
+	for _, c := range cases {
+		t.Run(strconv.Itoa(c.line)+"_"+c.text, func(t *testing.T) {
+			got := understand.Understand(c.text, c.asking, c.today, yokohama)
+			if got.Slots.String() != c.want.Slots.String() || !slices.Equal(got.Found, c.want.Found) ||
+				got.PIN != c.want.PIN || got.DontKnow != c.want.DontKnow || got.Command != c.want.Command {
+				t.Errorf("%s:%d Understand(%q, asking %q)\n got: %s\nwant: %s", c.file, c.line, c.text, c.asking,
+					describe(got), describe(c.want))
+			}
+		})
+	}
+}
+
+func describe(r understand.Result) string {
+	return r.Slots.String() + " found=" + strings.Join(r.Found, ",") + " pin=" + strconv.FormatBool(r.PIN) +
+		" dk=" + strconv.FormatBool(r.DontKnow) + " cmd=" + r.Command.String()
+}
+
+func loadCases(tb testing.TB) []testCase {
+	tb.Helper()
+	files, err := filepath.Glob("testdata/*.cases")
+	if err != nil || len(files) == 0 {
+		tb.Fatalf("no testdata/*.cases: %v", err)
+	}
+	var cases []testCase
+	for _, name := range files {
+		f, err := os.Open(name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		today := bot.NewDate(2025, 5, 1)
+		sc := bufio.NewScanner(f)
+		for line := 1; sc.Scan(); line++ {
+			l := strings.TrimSpace(sc.Text())
+			switch {
+			case l == "" || strings.HasPrefix(l, "#"):
+				continue
+			case strings.HasPrefix(l, "@today "):
+				if today, err = bot.ParseDate(strings.TrimPrefix(l, "@today ")); err != nil {
+					tb.Fatalf("%s:%d: %v", name, line, err)
+				}
+				continue
+			}
+			c, err := parseCase(l)
+			if err != nil {
+				tb.Fatalf("%s:%d: %v", name, line, err)
+			}
+			c.file, c.line, c.today = filepath.Base(name), line, today
+			cases = append(cases, c)
+		}
+		f.Close()
+	}
+	return cases
+}

@@ -1,0 +1,136 @@
+package understand
+
+import (
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// Ward is a ward the resident may name, as the knowledge base lists it:
+// ID is the slot value (romanised, "aoba"), Name the Japanese name ("青葉区").
+type Ward struct{ ID, Name string }
+
+// wardForms caches each ward's spellings (see forms); wards come from the
+// knowledge base, so the cache stays small, and it stops growing at a
+// bound in case a caller passes something else.
+var wardForms sync.Map // Ward → []string
+
+const wardFormsMax = 1024
+
+var wardFormsLen int64
+var wardFormsMu sync.Mutex
+
+// forms lists how residents write w, normalised: the name (青葉区), the name
+// without 区 (青葉), its reading in hiragana from the romanised id, with or
+// without the long う that romanisation drops (こほく, こうほく for kohoku).
+// The id itself is matched separately, as an ASCII word.
+func forms(w Ward) []string {
+	if f, ok := wardForms.Load(w); ok {
+		return f.([]string)
+	}
+	name := Normalize(w.Name)
+	f := []string{name}
+	if base := strings.TrimSuffix(name, "区"); base != name && base != "" {
+		f = append(f, base)
+	}
+	f = append(f, readings(strings.ToLower(w.ID))...)
+	wardFormsMu.Lock()
+	if wardFormsLen < wardFormsMax {
+		wardFormsLen++
+		wardForms.Store(w, f)
+	}
+	wardFormsMu.Unlock()
+	return f
+}
+
+// findWard returns the id of the ward the text names, the last one named
+// when there are several (青葉区から都筑区に引っ越した: the resident now lives
+// in 都筑区). Forms of one or two kana, or one kanji (中, 西, せや), are
+// everyday words and only match when they are the whole answer; a name
+// followed by 県, 市, 町 or 村 is not the ward (神奈川県, 金沢市).
+func findWard(p string, wards []Ward) string {
+	if len(wards) == 0 {
+		return ""
+	}
+	kana := strings.NewReplacer("づ", "ず", "ぢ", "じ").Replace(p) // same byte lengths
+	whole := strings.TrimSuffix(strings.TrimSuffix(strings.Trim(kana, " .!,"), "です"), "区")
+	whole = strings.TrimPrefix(strings.TrimSpace(whole), "横浜市")
+	words := asciiWords(p)
+	best, bestAt, bestLen := "", -1, 0
+	for _, w := range wards {
+		for _, f := range forms(w) {
+			if short(f) {
+				if whole == f && len(f) > bestLen {
+					best, bestAt, bestLen = w.ID, 0, len(f)
+				}
+				continue
+			}
+			at := lastFree(kana, f)
+			if at > bestAt || (at == bestAt && at >= 0 && len(f) > bestLen) {
+				best, bestAt, bestLen = w.ID, at, len(f)
+			}
+		}
+		id := strings.ToLower(w.ID)
+		for _, word := range words {
+			if id != "" && romajiFold(word.text) == romajiFold(id) && word.at > bestAt {
+				best, bestAt, bestLen = w.ID, word.at, len(id)
+			}
+		}
+	}
+	return best
+}
+
+// lastFree returns where f last occurs in s not followed by 県, 市, 町 or
+// 村, or -1.
+func lastFree(s, f string) int {
+	for end := len(s); ; {
+		at := strings.LastIndex(s[:end], f)
+		if at < 0 {
+			return -1
+		}
+		if !hasAnyPrefix(s[at+len(f):], []string{"県", "市", "町", "村", "けん"}) {
+			return at
+		}
+		end = at
+	}
+}
+
+// short reports whether a form is too common a string to match inside a
+// sentence: one character, or two kana.
+func short(f string) bool {
+	n := utf8.RuneCountInString(f)
+	if n <= 1 {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(f)
+	return n == 2 && isKana(r)
+}
+
+type asciiWord struct {
+	text string
+	at   int
+}
+
+func asciiWords(p string) []asciiWord {
+	var ws []asciiWord
+	for i := 0; i < len(p); {
+		if p[i] < 'a' || p[i] > 'z' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(p) && p[j] >= 'a' && p[j] <= 'z' {
+			j++
+		}
+		ws = append(ws, asciiWord{p[i:j], i})
+		i = j
+	}
+	return ws
+}
+
+// romajiFold spells long vowels short (kouhoku, koohoku → kohoku) and drops
+// a trailing ku (aobaku), as residents type ward names either way.
+func romajiFold(s string) string {
+	s = strings.NewReplacer("ou", "o", "oo", "o", "uu", "u").Replace(s)
+	return strings.TrimSuffix(s, "ku")
+}
