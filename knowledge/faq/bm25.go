@@ -19,7 +19,7 @@ type config struct {
 	threshold float64
 }
 
-var defaultConfig = config{k1: 1.2, b: 0.75, topicDocWeight: 1, threshold: 48}
+var defaultConfig = config{k1: 1.2, b: 0.75, topicDocWeight: 2, threshold: 75}
 
 // document is one indexed text: a topic phrasing or a topic's whole text.
 type document struct {

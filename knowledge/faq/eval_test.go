@@ -11,15 +11,19 @@ import (
 	"github.com/madoguchi/madoguchi/knowledge/faq"
 )
 
-// minAccuracy is the top-1 accuracy on the on-topic rows of eval.tsv below
-// which the matcher is considered broken.
-const minAccuracy = 0.90
+// TestEval fails under 90% top-1 accuracy on eval.tsv, the set the
+// parameters were tuned on, or when an off-topic row is Confident.
+func TestEval(t *testing.T) { evaluate(t, "testdata/eval.tsv", 0.90) }
 
-func TestEval(t *testing.T) {
+// TestHoldout reports the accuracy on questions never tuned on; its bar is
+// lower because it measures generalisation, not regressions.
+func TestHoldout(t *testing.T) { evaluate(t, "testdata/holdout.tsv", 0.75) }
+
+func evaluate(t *testing.T, file string, minAccuracy float64) {
 	kb := testKB(t)
 	t.Logf("knowledge: %s", kbNote)
 	ix := faq.New(kb)
-	rows := readEval(t)
+	rows := readEval(t, file)
 
 	var onTopic, correct, confidentCorrect int
 	misses := map[string][]string{}
@@ -27,8 +31,8 @@ func TestEval(t *testing.T) {
 		res := ix.Ask(r.municipality, r.question)
 		if r.topic == "-" {
 			if res.Confident {
-				t.Errorf("eval.tsv:%d: off-topic %q is Confident: %s (%.2f ≥ %.2f)",
-					r.line, r.question, res.Topic, res.Score, ix.Threshold())
+				t.Errorf("%s:%d: off-topic %q is Confident: %s (%.2f ≥ %.2f)",
+					file, r.line, r.question, res.Topic, res.Score, ix.Threshold())
 			}
 			continue
 		}
@@ -69,7 +73,7 @@ func TestEvalIsHeldOut(t *testing.T) {
 		}
 	}
 	perTopic := map[string]int{}
-	for _, r := range readEval(t) {
+	for _, r := range readEval(t, "testdata/eval.tsv") {
 		if known[faq.Normalize(r.question)] {
 			t.Errorf("eval.tsv:%d: %q is a phrasing of national.yaml", r.line, r.question)
 		}

@@ -56,16 +56,16 @@ func firstLine(s string) string {
 	return s
 }
 
-// evalRow is one line of testdata/eval.tsv.
+// evalRow is one line of testdata/eval.tsv or holdout.tsv.
 type evalRow struct {
 	line                   int
 	municipality, question string
 	topic                  string // "-" for off-topic
 }
 
-func readEval(tb testing.TB) []evalRow {
+func readEval(tb testing.TB, file string) []evalRow {
 	tb.Helper()
-	f, err := os.Open("testdata/eval.tsv")
+	f, err := os.Open(file)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func readEval(tb testing.TB) []evalRow {
 		}
 		cols := strings.Split(line, "\t")
 		if len(cols) != 3 {
-			tb.Fatalf("eval.tsv:%d: want 3 tab-separated columns, got %d", n, len(cols))
+			tb.Fatalf("%s:%d: want 3 tab-separated columns, got %d", file, n, len(cols))
 		}
 		rows = append(rows, evalRow{line: n, municipality: cols[0], question: cols[1], topic: cols[2]})
 	}

@@ -85,13 +85,13 @@ func TestTune(t *testing.T) {
 		for _, w3 := range []float64{0.6} {
 			for _, kw := range []float64{0.6} {
 				for _, dw := range []float64{0.5} {
-					for _, tdw := range []float64{0.6, 1, 1.5} {
+					for _, tdw := range []float64{0, 1, 2, 5} {
 						for _, ew := range []float64{1} {
 							for _, aw := range []float64{1.2, 2} {
 								gramWeights[1], gramWeights[3], kanaWeight, digitWeight, expansionWeight = w1, w3, kw, dw, ew
 								cfg := config{k1: 1.2, b: 0.75, topicDocWeight: tdw}
 								k1 := aw
-							cfg.k1 = k1
+								cfg.k1 = k1
 								ix := newIndex(kb, cfg)
 								r := res{desc: fmt.Sprintf("w1=%.1f w3=%.1f kana=%.1f digit=%.1f whole=%.1f exp=%.1f k1=%.1f", w1, w3, kw, dw, tdw, ew, k1)}
 								var onTopic, correct int
