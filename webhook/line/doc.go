@@ -1,0 +1,77 @@
+// Package line is the LINE channel: the Messaging API webhook, durable
+// in-order handling of its events, and LINE-native replies. It only
+// translates; the conversation is bot.Responder's.
+//
+// # Wiring (cmd/server)
+//
+//	h, err := line.New(line.Config{
+//		Channels:    line.ChannelsFromEnv(os.Getenv, ids),
+//		Known:       knownMunicipality,
+//		Responder:   engine,
+//		Redis:       rdb,
+//		APIEndpoint: os.Getenv("LINE_API_ENDPOINT"), // "" means https://api.line.me
+//		Logger:      logger,
+//	})
+//	h.Register(router)         // POST /webhook/line/:municipality
+//	go h.Run(ctx)              // workers; returns after draining once ctx is done
+//
+// # The webhook
+//
+// The body is read through http.MaxBytesReader (413 over MaxBody), the
+// X-Line-Signature is checked on the raw bytes with hmac.Equal before
+// anything is parsed (400 if missing or wrong), then each event is
+// appended to a Redis Stream and 200 is answered. Nothing else happens
+// in the request: LINE never waits on the dialog or on the Messaging API.
+//
+// # Durability, exactly once, order
+//
+// Events go to one of Shards streams chosen by a hash of municipality
+// and chat (user, group or room), so one chat's events are in one stream,
+// in the order they were recorded (sorted by timestamp within a request).
+//
+// Each shard stream is read by one instance at a time: the holder of the
+// shard's lease, a Redis key set with SET NX PX LeaseTTL and renewed every
+// LeaseTTL/3 by a compare-and-renew script. Instances beat in a sorted
+// set and each takes at most its fair share of shards (shards / live
+// instances), so replicas split the work and a newcomer gets shards
+// within a few seconds. Within an instance one goroutine reads (XREADGROUP
+// on every shard it holds) and one worker per shard handles entries one
+// at a time: a chat's events are therefore handled in order whichever
+// instance received them.
+//
+// Entries are read through a consumer group, so an entry read but not
+// finished stays in the pending list. When an instance takes a shard it
+// first claims every pending entry with XAUTOCLAIM (the lease proves the
+// previous holder silent for LeaseTTL) and handles those, in id order,
+// before any new entry. A finished entry is XACKed and XDELed: the stream
+// holds only unfinished events. A transient failure (Redis, the engine's
+// store, the Messaging API) is retried with backoff before the shard moves
+// on; after MaxAttempts the event is recorded, without its content, in a
+// dead-letter stream.
+//
+// Exactly once: after an event is handled its webhookEventId is set as a
+// done key (DedupTTL); a redelivery or a second read of the entry finds it
+// and is skipped. A turn's reply is saved (the outbox) before it is sent,
+// so a retry resends the same reply and never runs the turn again. The
+// reply token is single-use, which makes replies idempotent; pushes carry
+// an X-Line-Retry-Key derived from the event id, which makes them
+// idempotent too. When a retry cannot tell whether an interrupted attempt
+// used the token, it does not push: at most once rather than twice.
+//
+// Shutdown: when Run's context ends, the reader stops, each worker
+// finishes the event in hand (not cancelled), the leases are released,
+// and whatever was read but not started stays pending for the instance
+// that takes the shard next.
+//
+// Limits: ordering and exactly-once assume an instance does not stall
+// longer than LeaseTTL between checking its lease and acting; such a stall
+// can swap or repeat one event, never lose one. Every instance must use
+// the same Shards.
+//
+// # Privacy
+//
+// Logs hold bot.HashUser of user, group and room ids, never the ids or
+// message text; the JSON parser's errors (which quote the body) are never
+// logged. Unfollow calls Responder.Forget; this package keeps nothing per
+// user beyond per-event keys that expire.
+package line

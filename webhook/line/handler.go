@@ -1,0 +1,129 @@
+package line
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+
+	"github.com/madoguchi/madoguchi/bot"
+)
+
+// Handler is the LINE channel: the webhook that records events and the
+// workers that answer them. Create it with New, mount it with Register and
+// run its workers with Run.
+type Handler struct {
+	cfg Config
+	q   *queue
+
+	clients sync.Map // access token -> *messaging_api.MessagingApiAPI
+}
+
+// New checks cfg, fills its defaults and returns a Handler. It does no I/O.
+func New(cfg Config) (*Handler, error) {
+	if err := cfg.withDefaults(); err != nil {
+		return nil, err
+	}
+	h := &Handler{cfg: cfg}
+	h.q = newQueue(&h.cfg, h.process)
+	return h, nil
+}
+
+// Run runs the workers that answer recorded events until ctx is done.
+// Then it stops taking new events, lets each worker finish the event in
+// hand, releases its shards to other instances and returns; events it
+// had read but not begun stay pending in Redis for the next holder.
+// Run returns nil; it logs Redis trouble and keeps trying.
+func (h *Handler) Run(ctx context.Context) error { return h.q.run(ctx) }
+
+// Register adds POST /webhook/line/:municipality to r.
+func (h *Handler) Register(r gin.IRouter) {
+	r.POST("/webhook/line/:municipality", h.serveWebhook)
+}
+
+// serveWebhook verifies and records one webhook request. It answers 200 as
+// soon as the events are durably in Redis; the workers do the rest.
+func (h *Handler) serveWebhook(c *gin.Context) {
+	m := c.Param("municipality")
+	if !h.cfg.Known(m) {
+		writeError(c, http.StatusNotFound, bot.CodeNotFound, "unknown municipality")
+		return
+	}
+	ch, ok := h.cfg.Channels.Lookup(m)
+	if !ok {
+		writeError(c, http.StatusServiceUnavailable, bot.CodeUnavailable, "no LINE channel is configured for this municipality")
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, h.cfg.MaxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(c, http.StatusRequestEntityTooLarge, bot.CodeTooLarge, "body is over "+strconv.FormatInt(h.cfg.MaxBody, 10)+" bytes")
+			return
+		}
+		writeError(c, http.StatusBadRequest, bot.CodeInvalid, "body could not be read")
+		return
+	}
+	if !validSignature(ch.Secret, c.GetHeader("X-Line-Signature"), body) {
+		h.cfg.Logger.Warn("line webhook: bad signature", "municipality", m)
+		writeError(c, http.StatusBadRequest, bot.CodeInvalid, "X-Line-Signature is missing or does not match the body")
+		return
+	}
+	raws, evs, err := parseCallback(body)
+	if err != nil {
+		// The decoder's error would quote the body: never log or echo it.
+		writeError(c, http.StatusBadRequest, bot.CodeInvalid, "body is not a LINE webhook object")
+		return
+	}
+	if err := h.q.enqueue(c.Request.Context(), m, raws, evs); err != nil {
+		h.cfg.Logger.Error("line webhook: enqueue", "municipality", m, "events", len(evs), "err", err)
+		writeError(c, http.StatusServiceUnavailable, bot.CodeUnavailable, "events could not be recorded; LINE will redeliver")
+		return
+	}
+	c.Data(http.StatusOK, "application/json", []byte("{}"))
+}
+
+// validSignature checks LINE's base64 HMAC-SHA256 of the raw body in
+// constant time.
+func validSignature(secret, sig string, body []byte) bool {
+	if sig == "" || secret == "" {
+		return false
+	}
+	got, err := base64.StdEncoding.DecodeString(sig)
+	if err != nil {
+		return false
+	}
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(body)
+	return hmac.Equal(got, mac.Sum(nil))
+}
+
+// writeError writes the contract's JSON error. It is a local stand-in for
+// webhook/httpx, which was not yet written when this package was.
+func writeError(c *gin.Context, status int, code bot.Code, msg string) {
+	c.AbortWithStatusJSON(status, gin.H{"error": gin.H{"code": string(code), "message": msg}})
+}
+
+// api returns the Messaging API client of a channel, one per access token,
+// built once and shared: it is never mutated afterwards (see withCtx).
+func (h *Handler) api(token string) (*messaging_api.MessagingApiAPI, error) {
+	if c, ok := h.clients.Load(token); ok {
+		return c.(*messaging_api.MessagingApiAPI), nil
+	}
+	c, err := messaging_api.NewMessagingApiAPI(token,
+		messaging_api.WithEndpoint(h.cfg.APIEndpoint),
+		messaging_api.WithHTTPClient(h.cfg.HTTPClient))
+	if err != nil {
+		return nil, err
+	}
+	actual, _ := h.clients.LoadOrStore(token, c)
+	return actual.(*messaging_api.MessagingApiAPI), nil
+}

@@ -1,0 +1,494 @@
+package line_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf16"
+
+	"github.com/gin-gonic/gin"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/internal/redistest"
+	"github.com/madoguchi/madoguchi/webhook/line"
+)
+
+const (
+	secret = "test-channel-secret"
+	token  = "test-access-token"
+	// fixtureTime is the timestamp of the fixtures' events (ms).
+	fixtureTime = 1700000000000
+)
+
+func init() { gin.SetMode(gin.TestMode) }
+
+// call is one request the fake Messaging API received.
+type call struct {
+	Path     string
+	RetryKey string
+	Body     map[string]any
+}
+
+// fakeAPI is a recorder for the Messaging API: it checks the bearer token
+// and the JSON shape of every request, records it, and answers with the
+// status that status (if set) picks.
+type fakeAPI struct {
+	tb  testing.TB
+	srv *httptest.Server
+
+	mu     sync.Mutex
+	calls  []call
+	status func(path string, n int) (int, string) // n counts calls to path, from 1
+	counts map[string]int
+	notify chan struct{}
+}
+
+func newFakeAPI(tb testing.TB) *fakeAPI {
+	f := &fakeAPI{tb: tb, counts: map[string]int{}, notify: make(chan struct{}, 1000)}
+	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	tb.Cleanup(f.srv.Close)
+	return f
+}
+
+var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+
+func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
+	if got := r.Header.Get("Authorization"); got != "Bearer "+token {
+		f.tb.Errorf("fake API: %s with Authorization %q", r.URL.Path, got)
+		http.Error(w, `{"message":"Authentication failed"}`, http.StatusUnauthorized)
+		return
+	}
+	var body map[string]any
+	b, _ := io.ReadAll(r.Body)
+	if err := json.Unmarshal(b, &body); err != nil {
+		f.tb.Errorf("fake API: %s body is not JSON: %v", r.URL.Path, err)
+	}
+	c := call{Path: r.URL.Path, RetryKey: r.Header.Get("X-Line-Retry-Key"), Body: body}
+	f.checkShape(c)
+	f.mu.Lock()
+	f.counts[r.URL.Path]++
+	n := f.counts[r.URL.Path]
+	status, resp := http.StatusOK, "{}"
+	if f.status != nil {
+		if s, m := f.status(r.URL.Path, n); s != 0 {
+			status, resp = s, m
+		}
+	}
+	if status/100 == 2 {
+		f.calls = append(f.calls, c)
+	}
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	io.WriteString(w, resp)
+	f.notify <- struct{}{}
+}
+
+// checkShape fails the test when a request is not what LINE accepts.
+func (f *fakeAPI) checkShape(c call) {
+	t := f.tb
+	switch c.Path {
+	case "/v2/bot/message/reply", "/v2/bot/message/push":
+		if c.Path == "/v2/bot/message/reply" {
+			if s, _ := c.Body["replyToken"].(string); s == "" {
+				t.Errorf("reply without replyToken")
+			}
+		} else {
+			if s, _ := c.Body["to"].(string); s == "" {
+				t.Errorf("push without to")
+			}
+			if !uuidRE.MatchString(c.RetryKey) {
+				t.Errorf("push with X-Line-Retry-Key %q, want a UUID", c.RetryKey)
+			}
+		}
+		msgs, _ := c.Body["messages"].([]any)
+		if len(msgs) == 0 || len(msgs) > 5 {
+			t.Errorf("%s with %d messages", c.Path, len(msgs))
+		}
+		for i, m := range msgs {
+			checkMessage(t, m.(map[string]any), i == len(msgs)-1)
+		}
+	case "/v2/bot/chat/loading/start":
+		if s, _ := c.Body["chatId"].(string); s == "" {
+			t.Errorf("loading without chatId")
+		}
+	default:
+		t.Errorf("fake API: unexpected path %s", c.Path)
+	}
+}
+
+func units(s string) int { return len(utf16.Encode([]rune(s))) }
+
+func checkMessage(t testing.TB, m map[string]any, last bool) {
+	t.Helper()
+	switch m["type"] {
+	case "text":
+		s, _ := m["text"].(string)
+		if s == "" || units(s) > 5000 {
+			t.Errorf("text message of %d units", units(s))
+		}
+	case "flex":
+		alt, _ := m["altText"].(string)
+		if alt == "" || units(alt) > 1500 {
+			t.Errorf("flex altText of %d units", units(alt))
+		}
+		contents, _ := m["contents"].(map[string]any)
+		b, _ := json.Marshal(contents)
+		switch contents["type"] {
+		case "bubble":
+			if len(b) > 30<<10 {
+				t.Errorf("bubble of %d bytes", len(b))
+			}
+		case "carousel":
+			bs, _ := contents["contents"].([]any)
+			if len(b) > 50<<10 || len(bs) == 0 || len(bs) > 12 {
+				t.Errorf("carousel of %d bytes, %d bubbles", len(b), len(bs))
+			}
+			for _, x := range bs {
+				if x.(map[string]any)["type"] != "bubble" {
+					t.Errorf("carousel holds %v", x.(map[string]any)["type"])
+				}
+			}
+		default:
+			t.Errorf("flex contents of type %v", contents["type"])
+		}
+		checkFlexTypes(t, contents)
+	default:
+		t.Errorf("message of type %v", m["type"])
+	}
+	if qr, ok := m["quickReply"].(map[string]any); ok {
+		if !last {
+			t.Errorf("quick reply on a message that is not the last")
+		}
+		items, _ := qr["items"].([]any)
+		if len(items) == 0 || len(items) > 13 {
+			t.Errorf("quick reply with %d items", len(items))
+		}
+		for _, it := range items {
+			it := it.(map[string]any)
+			a, _ := it["action"].(map[string]any)
+			label, _ := a["label"].(string)
+			data, _ := a["data"].(string)
+			if it["type"] != "action" || a["type"] != "postback" || label == "" || units(label) > 20 ||
+				a["displayText"] != label || data == "" || len(data) > 300 {
+				t.Errorf("bad quick reply item %v", it)
+			}
+		}
+	}
+}
+
+// checkFlexTypes fails on a Flex component without its "type", which the
+// SDK leaves out when a value (not a pointer) is marshalled.
+func checkFlexTypes(t testing.TB, v any) {
+	t.Helper()
+	switch x := v.(type) {
+	case map[string]any:
+		if _, ok := x["layout"]; ok && x["type"] != "box" {
+			t.Errorf("box without type: %v", x["type"])
+		}
+		if _, ok := x["text"]; ok && x["type"] != "text" {
+			t.Errorf("text component with type %v", x["type"])
+		}
+		if a, ok := x["action"].(map[string]any); ok {
+			if a["type"] != "uri" || !strings.HasPrefix(a["uri"].(string), "tel:") {
+				t.Errorf("button action %v", a)
+			}
+		}
+		for _, y := range x {
+			checkFlexTypes(t, y)
+		}
+	case []any:
+		for _, y := range x {
+			checkFlexTypes(t, y)
+		}
+	}
+}
+
+// Calls returns the successful calls to path ("" for all).
+func (f *fakeAPI) Calls(path string) []call {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []call
+	for _, c := range f.calls {
+		if path == "" || c.Path == path {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (f *fakeAPI) setStatus(fn func(path string, n int) (int, string)) {
+	f.mu.Lock()
+	f.status = fn
+	f.mu.Unlock()
+}
+
+// fakeEngine is a bot.Responder that echoes and records each user's turns
+// in order.
+type fakeEngine struct {
+	mu       sync.Mutex
+	turns    map[string][]string // user -> texts and postbacks, in order
+	forgot   []string
+	delay    time.Duration
+	failOnce map[string]bool // text -> fail with CodeUnavailable the first time
+	inFlight int
+	maxPar   map[string]int
+}
+
+func newEngine() *fakeEngine {
+	return &fakeEngine{turns: map[string][]string{}, failOnce: map[string]bool{}, maxPar: map[string]int{}}
+}
+
+func (e *fakeEngine) Respond(ctx context.Context, m bot.Message) (bot.Reply, error) {
+	in := m.Text
+	if in == "" {
+		in = "postback:" + m.Postback
+	}
+	e.mu.Lock()
+	if e.failOnce[in] {
+		delete(e.failOnce, in)
+		e.mu.Unlock()
+		return bot.Reply{}, bot.Unavailable("store down", nil)
+	}
+	e.turns[m.User] = append(e.turns[m.User], in)
+	delay := e.delay
+	e.mu.Unlock()
+	if m.Channel != bot.ChannelLINE || m.Municipality == "" || m.User == "" {
+		return bot.Reply{}, bot.Invalidf("message", "bad message %+v", m)
+	}
+	if delay > 0 {
+		time.Sleep(delay)
+	}
+	if in == "checklist" {
+		return bot.Reply{Messages: []bot.OutMessage{{Type: bot.OutText, Text: "確認しました。"}, {Type: bot.OutChecklist, Checklist: sampleChecklist()}}, Done: true}, nil
+	}
+	return bot.Reply{
+		Messages:     []bot.OutMessage{{Type: bot.OutText, Text: "echo:" + in}},
+		QuickReplies: []bot.QuickReply{{Label: "はい", Postback: "answer=yes"}, {Label: "いいえ", Postback: "answer=no"}},
+		Asking:       "has_notice",
+	}, nil
+}
+
+func (e *fakeEngine) Forget(ctx context.Context, ch bot.Channel, municipality, user string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.forgot = append(e.forgot, string(ch)+"/"+municipality+"/"+user)
+	return nil
+}
+
+func (e *fakeEngine) Turns(user string) []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]string(nil), e.turns[user]...)
+}
+
+func sampleChecklist() *bot.Checklist {
+	return &bot.Checklist{
+		Municipality: "edogawa", Procedure: bot.ProcedureRenewal, Certificates: []bot.Certificate{bot.CertSigning, bot.CertUser},
+		Window: &bot.Window{Start: bot.NewDate(2025, 4, 8), End: bot.NewDate(2025, 7, 7)}, Status: bot.StatusInWindow,
+		Visits: 2, Items: []bot.Item{
+			{Text: "本人のマイナンバーカード", Visit: 1},
+			{Text: "委任状", Visit: 1, Note: "本人が自署したもの"},
+			{Text: "照会書兼回答書", Visit: 2},
+			{Text: "代理人の本人確認書類", Visit: 2, Optional: true},
+		},
+		Counters:  []bot.Counter{{Name: "江戸川区役所 戸籍住民課", Phone: "03-3652-1151（代表）", Hours: "平日 8時30分〜17時", Reservation: "不要"}},
+		Followups: []bot.Followup{{Title: "暗証番号を忘れたとき", Text: "窓口で再設定できます。", Phone: "０１２０－９５－０１７８"}},
+		Notes:     []string{"代理人の場合は2回の来庁が必要です。"},
+		Source:    bot.Source{Title: "江戸川区 電子証明書の更新", Updated: "2024-04-01"},
+		Covered:   true,
+	}
+}
+
+// env is one Handler (or more) on one Redis, with the fake API and engine.
+type env struct {
+	t      *testing.T
+	rdb    redis.UniversalClient
+	prefix string
+	api    *fakeAPI
+	engine *fakeEngine
+	now    time.Time
+	nowMu  sync.Mutex
+
+	results chan line.EventResult
+	insts   []*inst
+}
+
+type inst struct {
+	h      *line.Handler
+	router *gin.Engine
+	stop   context.CancelFunc
+	done   chan struct{}
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	e := &env{t: t, rdb: redistest.Client(t), prefix: redistest.Prefix(t), api: newFakeAPI(t), engine: newEngine(),
+		now: time.UnixMilli(fixtureTime).Add(time.Second), results: make(chan line.EventResult, 10000)}
+	return e
+}
+
+func (e *env) clock() time.Time {
+	e.nowMu.Lock()
+	defer e.nowMu.Unlock()
+	return e.now
+}
+
+func (e *env) setNow(t time.Time) {
+	e.nowMu.Lock()
+	e.now = t
+	e.nowMu.Unlock()
+}
+
+// start adds a Handler and runs its workers until the test ends.
+func (e *env) start(mod func(*line.Config)) *inst {
+	e.t.Helper()
+	cfg := line.Config{
+		Channels:    line.Channels{"edogawa": {Secret: secret, AccessToken: token}},
+		Known:       func(m string) bool { return m == "edogawa" || m == "nerima" },
+		Responder:   e.engine,
+		Redis:       e.rdb,
+		Prefix:      e.prefix,
+		APIEndpoint: e.api.srv.URL,
+		Clock:       e.clock,
+		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Shards:      8,
+		LeaseTTL:    900 * time.Millisecond,
+		OnEvent:     func(r line.EventResult) { e.results <- r },
+	}
+	if os.Getenv("TEST_LOG") != "" {
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	h, err := line.New(cfg)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	r := gin.New()
+	h.Register(r)
+	ctx, cancel := context.WithCancel(context.Background())
+	in := &inst{h: h, router: r, stop: cancel, done: make(chan struct{})}
+	go func() { defer close(in.done); _ = h.Run(ctx) }()
+	e.t.Cleanup(in.shutdown)
+	e.insts = append(e.insts, in)
+	return in
+}
+
+// shutdown stops the instance's workers and waits for them to drain.
+func (in *inst) shutdown() {
+	in.stop()
+	<-in.done
+}
+
+func sign(body []byte, key string) string {
+	m := hmac.New(sha256.New, []byte(key))
+	m.Write(body)
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// post sends body signed with secret to the instance's webhook.
+func (in *inst) post(t testing.TB, municipality string, body []byte, sig string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/webhook/line/"+municipality, bytes.NewReader(body))
+	if sig != "" {
+		req.Header.Set("X-Line-Signature", sig)
+	}
+	w := httptest.NewRecorder()
+	in.router.ServeHTTP(w, req)
+	return w
+}
+
+func (in *inst) postSigned(t testing.TB, body []byte) *httptest.ResponseRecorder {
+	t.Helper()
+	w := in.post(t, "edogawa", body, sign(body, secret))
+	if w.Code != http.StatusOK {
+		t.Fatalf("webhook answered %d: %s", w.Code, w.Body)
+	}
+	return w
+}
+
+func fixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// wait returns the next n event results, failing after a timeout.
+func (e *env) wait(n int) []line.EventResult {
+	e.t.Helper()
+	var out []line.EventResult
+	deadline := time.After(15 * time.Second)
+	for len(out) < n {
+		select {
+		case r := <-e.results:
+			out = append(out, r)
+		case <-deadline:
+			e.t.Fatalf("waited for %d events, got %d: %+v", n, len(out), out)
+		}
+	}
+	return out
+}
+
+// quiet fails if another event result arrives within d.
+func (e *env) quiet(d time.Duration) {
+	e.t.Helper()
+	select {
+	case r := <-e.results:
+		e.t.Fatalf("unexpected event result %+v", r)
+	case <-time.After(d):
+	}
+}
+
+// textsOf returns the texts of the messages of a reply or push call.
+func textsOf(c call) []string {
+	var out []string
+	msgs, _ := c.Body["messages"].([]any)
+	for _, m := range msgs {
+		m := m.(map[string]any)
+		if s, ok := m["text"].(string); ok {
+			out = append(out, s)
+		} else {
+			out = append(out, "["+m["type"].(string)+"]")
+		}
+	}
+	return out
+}
+
+// event builds a one-event webhook body for user.
+func event(user, id string, ts int64, typ string, extra map[string]any) []byte {
+	ev := map[string]any{
+		"type": typ, "mode": "active", "timestamp": ts, "webhookEventId": id,
+		"deliveryContext": map[string]any{"isRedelivery": false},
+		"source":          map[string]any{"type": "user", "userId": user},
+		"replyToken":      "rt-" + id,
+	}
+	for k, v := range extra {
+		ev[k] = v
+	}
+	b, _ := json.Marshal(map[string]any{"destination": "Ubot", "events": []any{ev}})
+	return b
+}
+
+func textEvent(user, id string, ts int64, text string) []byte {
+	return event(user, id, ts, "message", map[string]any{"message": map[string]any{"id": "m" + id, "type": "text", "text": text, "quoteToken": "q"}})
+}

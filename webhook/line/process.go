@@ -1,0 +1,168 @@
+package line
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/madoguchi/madoguchi/bot"
+)
+
+// Texts residents read.
+const (
+	textGreeting = "友だち追加ありがとうございます。\nマイナンバーカードの電子証明書の更新について、必要な持ち物や窓口をご案内します。いくつかの質問にお答えください。"
+	textGuidance = "恐れ入りますが、スタンプや画像、位置情報などの内容にはお答えできません。ご質問は文字でお送りいただくか、表示されるボタンからお選びください。"
+	textGroup    = "このアカウントは1対1のトークでご利用いただけます。お手数ですが、友だち追加のうえ個別のトークからお問い合わせください。"
+	textSorry    = "申し訳ありません。うまくお答えできませんでした。お手数ですが、もう一度お送りいただくか「最初から」とお送りください。"
+	// restartText is sent to the engine on follow: the contract says it
+	// starts the conversation over, whatever state is stored.
+	restartText = "最初から"
+)
+
+// outbox is a turn's reply saved before it is sent, so that a retried
+// event sends the same answer instead of running the turn again.
+type outbox struct {
+	Reply bot.Reply `json:"reply"`
+	// Push is set once the reply token is known to be unusable; a retry
+	// then goes straight to push (whose retry key makes it idempotent).
+	Push bool `json:"push,omitempty"`
+}
+
+// process handles one recorded event: it is the queue's processFunc.
+func (h *Handler) process(ctx context.Context, e entry) error {
+	ev, err := decodeEvent(e.raw)
+	if err != nil {
+		h.cfg.Logger.Error("line: undecodable queued event dropped", "entry", e.id)
+		return nil
+	}
+	res := EventResult{Municipality: e.municipality, EventID: ev.WebhookEventID, Type: ev.kind(), UserHash: bot.HashUser(ev.Source.chat())}
+	done := h.q.key("done", ev.WebhookEventID)
+	n, err := h.cfg.Redis.Exists(ctx, done).Result()
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		res.Outcome = OutcomeDuplicate
+	} else {
+		ch, ok := h.cfg.Channels.Lookup(e.municipality)
+		if !ok {
+			h.cfg.Logger.Error("line: channel gone for queued event", "municipality", e.municipality)
+			res.Outcome = OutcomeFailed
+		} else if res.Outcome, err = h.handleEvent(ctx, ch, e.municipality, &ev); err != nil {
+			return err
+		}
+		pipe := h.cfg.Redis.Pipeline()
+		pipe.Set(ctx, done, "1", h.cfg.DedupTTL)
+		pipe.Del(ctx, h.q.key("out", ev.WebhookEventID))
+		if _, err := pipe.Exec(ctx); err != nil {
+			return err
+		}
+	}
+	if !e.received.IsZero() {
+		res.Latency = h.cfg.Clock().Sub(e.received)
+	}
+	h.cfg.Logger.Info("line: event", "municipality", res.Municipality, "type", res.Type, "user", res.UserHash,
+		"outcome", res.Outcome, "latency_ms", res.Latency.Milliseconds(), "redelivery", ev.DeliveryContext.IsRedelivery)
+	if h.cfg.OnEvent != nil {
+		h.cfg.OnEvent(res)
+	}
+	return nil
+}
+
+// handleEvent translates one event for the engine and sends what comes
+// back. An error means "try again later"; nothing was sent twice.
+func (h *Handler) handleEvent(ctx context.Context, ch Channel, m string, ev *event) (Outcome, error) {
+	if ev.Type == "unfollow" {
+		// Also in standby mode: the resident asked to be forgotten.
+		if err := h.cfg.Responder.Forget(ctx, bot.ChannelLINE, m, ev.Source.UserID); err != nil {
+			return "", err
+		}
+		return OutcomeSilent, nil
+	}
+	if ev.Mode == "standby" || ev.ReplyToken == "" && ev.Source.chat() == "" {
+		return OutcomeSilent, nil // another channel owns the chat, or no one to answer
+	}
+	inGroup := ev.Source.Type == "group" || ev.Source.Type == "room"
+	switch ev.Type {
+	case "join":
+		return h.deliver(ctx, ch, ev, textReply(textGroup), false)
+	case "follow":
+		return h.turn(ctx, ch, m, ev, bot.Message{Text: restartText}, textGreeting)
+	case "postback":
+		if inGroup {
+			return h.groupNote(ctx, ch, ev)
+		}
+		if ev.Postback == nil || ev.Postback.Data == "" {
+			return OutcomeSilent, nil
+		}
+		return h.turn(ctx, ch, m, ev, bot.Message{Postback: ev.Postback.Data}, "")
+	case "message":
+		if inGroup {
+			return h.groupNote(ctx, ch, ev)
+		}
+		if ev.Message != nil && ev.Message.Type == "text" {
+			return h.turn(ctx, ch, m, ev, bot.Message{Text: ev.Message.Text}, "")
+		}
+		return h.deliver(ctx, ch, ev, textReply(textGuidance), false)
+	}
+	// leave, memberJoined, memberLeft, beacon, accountLink, unsend,
+	// videoPlayComplete and types yet to come: nothing to say.
+	return OutcomeSilent, nil
+}
+
+func textReply(s string) bot.Reply {
+	return bot.Reply{Messages: []bot.OutMessage{{Type: bot.OutText, Text: s}}}
+}
+
+// groupNote tells a group or room, at most once a day, that the bot
+// works in one-to-one chats: answering every message would be noise.
+func (h *Handler) groupNote(ctx context.Context, ch Channel, ev *event) (Outcome, error) {
+	ok, err := h.cfg.Redis.SetNX(ctx, h.q.key("groupnote", bot.HashUser(ev.Source.chat())), "1", 24*time.Hour).Result()
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return OutcomeSilent, nil
+	}
+	return h.deliver(ctx, ch, ev, textReply(textGroup), false)
+}
+
+// turn runs one dialog turn for a user event and sends the reply, with
+// lead (if any) as a first message. The reply is saved before it is sent:
+// a retry sends it again instead of running the turn twice.
+func (h *Handler) turn(ctx context.Context, ch Channel, m string, ev *event, msg bot.Message, lead string) (Outcome, error) {
+	key := h.q.key("out", ev.WebhookEventID)
+	var ob outbox
+	saved, err := h.cfg.Redis.Get(ctx, key).Bytes()
+	switch {
+	case err == nil && json.Unmarshal(saved, &ob) == nil:
+		return h.deliverOutbox(ctx, ch, ev, key, ob, true)
+	case err != nil && !errors.Is(err, redis.Nil):
+		return "", err
+	}
+	msg.Channel, msg.Municipality, msg.User, msg.Time = bot.ChannelLINE, m, ev.Source.UserID, ev.time()
+	stopLoading := h.startLoading(ch, ev)
+	reply, err := h.cfg.Responder.Respond(ctx, msg)
+	stopLoading()
+	if err != nil {
+		switch bot.ErrorCode(err) {
+		case bot.CodeInvalid, bot.CodeNotFound, bot.CodeTooLarge:
+			h.cfg.Logger.Warn("line: turn refused", "user", bot.HashUser(msg.User), "code", bot.ErrorCode(err))
+			reply = textReply(textSorry)
+		default:
+			return "", err // unavailable: nothing was applied, try again
+		}
+	}
+	if lead != "" {
+		reply.Messages = append([]bot.OutMessage{{Type: bot.OutText, Text: lead}}, reply.Messages...)
+	}
+	ob = outbox{Reply: reply}
+	b, _ := json.Marshal(ob)
+	if err := h.cfg.Redis.Set(ctx, key, b, h.cfg.ReplyTokenTTL+time.Hour).Err(); err != nil {
+		return "", err
+	}
+	return h.deliverOutbox(ctx, ch, ev, key, ob, false)
+}

@@ -1,0 +1,169 @@
+package line
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"hash/fnv"
+	"log/slog"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// group is the consumer group every shard stream is read through.
+const group = "line"
+
+// batch is how many entries one read takes from a shard, and the headroom
+// a shard's buffer must have before it is read again.
+const batch = 16
+
+// entry is one recorded webhook event, as read back from a shard stream.
+type entry struct {
+	id           string // stream entry id
+	municipality string
+	raw          []byte
+	received     time.Time
+}
+
+// processFunc handles one entry. It returns nil when the entry is finished
+// (handled, or judged unhandleable) and an error when it failed for a
+// reason that may pass (the entry is then tried again, before any later
+// entry of its shard).
+type processFunc func(ctx context.Context, e entry) error
+
+type shardState int
+
+const (
+	shardIdle       shardState = iota // not ours
+	shardRecovering                   // ours; re-reading pending entries before new ones
+	shardReady                        // ours; reading new entries
+)
+
+type shard struct {
+	n             int
+	stream, lease string
+
+	// Guarded by queue.mu.
+	state      shardState
+	validUntil time.Time // the lease is surely ours until then
+	cursor     string    // recovering: the last pending id dispatched
+	ch         chan entry
+	stop       chan struct{}
+	done       chan struct{}
+}
+
+// queue is the durable part: shard streams in Redis, the leases that make
+// one instance at a time the reader of a shard, and the per-shard workers.
+type queue struct {
+	cfg     *Config
+	rdb     redis.UniversalClient
+	process processFunc
+	log     *slog.Logger
+
+	mu     sync.Mutex
+	shards []*shard
+	bykey  map[string]*shard
+}
+
+func newQueue(cfg *Config, process processFunc) *queue {
+	q := &queue{cfg: cfg, rdb: cfg.Redis, process: process, log: cfg.Logger, bykey: map[string]*shard{}}
+	for i := range cfg.Shards {
+		tag := "{" + strings.TrimSuffix(cfg.Prefix, ":") + ":" + strconv.Itoa(i) + "}"
+		s := &shard{n: i, stream: cfg.Prefix + "q:" + tag, lease: cfg.Prefix + "lease:" + tag}
+		q.shards = append(q.shards, s)
+		q.bykey[s.stream] = s
+	}
+	return q
+}
+
+func (q *queue) key(parts ...string) string { return q.cfg.Prefix + strings.Join(parts, ":") }
+
+// shardOf picks the shard of a chat: all events of one user (or group)
+// go to one stream, so one worker sees them in order.
+func (q *queue) shardOf(municipality, chat string) *shard {
+	h := fnv.New32a()
+	h.Write([]byte(municipality))
+	h.Write([]byte{0})
+	h.Write([]byte(chat))
+	return q.shards[h.Sum32()%uint32(len(q.shards))]
+}
+
+// enqueue records the events of one webhook request, in order, each in
+// its chat's shard stream. When it returns nil they are in Redis.
+func (q *queue) enqueue(ctx context.Context, municipality string, raws []json.RawMessage, evs []event) error {
+	if len(raws) == 0 {
+		return nil
+	}
+	now := strconv.FormatInt(q.cfg.Clock().UnixMilli(), 10)
+	pipe := q.rdb.Pipeline()
+	for i, raw := range raws {
+		s := q.shardOf(municipality, evs[i].Source.chat())
+		pipe.XAdd(ctx, &redis.XAddArgs{Stream: s.stream, Values: []any{"m", municipality, "e", string(raw), "r", now}})
+	}
+	_, err := pipe.Exec(ctx)
+	return err
+}
+
+// ensureGroups creates the consumer group of every shard stream, starting
+// at the beginning so that entries recorded before any worker ran count.
+func (q *queue) ensureGroups(ctx context.Context) error {
+	pipe := q.rdb.Pipeline()
+	for _, s := range q.shards {
+		pipe.XGroupCreateMkStream(ctx, s.stream, group, "0")
+	}
+	_, err := pipe.Exec(ctx)
+	if err != nil && !strings.Contains(err.Error(), "BUSYGROUP") {
+		return err
+	}
+	return nil
+}
+
+// run works until ctx is done, then stops reading, lets every worker
+// finish the entry it holds, releases the leases and returns.
+func (q *queue) run(ctx context.Context) error {
+	if err := q.ensureGroups(ctx); err != nil {
+		q.log.Error("line queue: create consumer groups", "err", err)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { q.readLoop(ctx) })
+	q.leaseLoop(ctx)
+	wg.Wait()
+	return nil
+}
+
+func toEntry(m redis.XMessage) (entry, bool) {
+	mun, _ := m.Values["m"].(string)
+	raw, _ := m.Values["e"].(string)
+	if mun == "" || raw == "" {
+		return entry{id: m.ID}, false
+	}
+	e := entry{id: m.ID, municipality: mun, raw: []byte(raw)}
+	if r, _ := m.Values["r"].(string); r != "" {
+		if ms, err := strconv.ParseInt(r, 10, 64); err == nil {
+			e.received = time.UnixMilli(ms)
+		}
+	}
+	return e, true
+}
+
+// sleep waits d or until done is closed; it reports whether d passed.
+func sleep(done <-chan struct{}, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// jitter returns d plus up to 20%.
+func jitter(d time.Duration) time.Duration { return d + time.Duration(rand.Int64N(int64(d)/5+1)) }
+
+var errLeaseLost = errors.New("shard lease lost")

@@ -1,0 +1,167 @@
+package line
+
+import (
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+
+	"github.com/madoguchi/madoguchi/bot"
+)
+
+// LINE's limits on what a reply may hold.
+const (
+	maxMessages     = 5
+	maxTextUnits    = 5000 // UTF-16 code units per text message
+	maxQuickReplies = 13
+	maxLabelChars   = 20
+	maxPostbackData = 300 // bytes, stricter than LINE's 300 characters
+	maxAltText      = 1500
+	maxBubbleBytes  = 30 << 10
+	maxCarouselSize = 50 << 10
+	maxBubbles      = 12
+)
+
+// render turns a bot.Reply into at most five LINE messages: texts split
+// within LINE's limit, checklists as Flex Messages, quick replies on the
+// last message.
+func render(r bot.Reply) []messaging_api.MessageInterface {
+	type part struct {
+		text string
+		flex *messaging_api.FlexMessage
+	}
+	var parts []part
+	for _, m := range r.Messages {
+		switch {
+		case m.Type == bot.OutChecklist && m.Checklist != nil:
+			if f := checklistFlex(m.Checklist); f != nil {
+				parts = append(parts, part{flex: f})
+			} else {
+				for _, t := range splitText(checklistText(m.Checklist), maxTextUnits) {
+					parts = append(parts, part{text: t})
+				}
+			}
+		case strings.TrimSpace(m.Text) != "":
+			for _, t := range splitText(m.Text, maxTextUnits) {
+				parts = append(parts, part{text: t})
+			}
+		}
+	}
+	// Too many: join neighbouring texts while they fit in one message.
+	for i := 0; len(parts) > maxMessages && i < len(parts)-1; {
+		a, b := parts[i], parts[i+1]
+		if a.flex == nil && b.flex == nil && utf16Len(a.text)+2+utf16Len(b.text) <= maxTextUnits {
+			parts[i].text = a.text + "\n\n" + b.text
+			parts = append(parts[:i+1], parts[i+2:]...)
+			continue
+		}
+		i++
+	}
+	if len(parts) > maxMessages {
+		parts = parts[:maxMessages]
+	}
+	qr := quickReply(r.QuickReplies)
+	out := make([]messaging_api.MessageInterface, 0, len(parts))
+	for i, p := range parts {
+		var q *messaging_api.QuickReply
+		if i == len(parts)-1 {
+			q = qr
+		}
+		if p.flex != nil {
+			p.flex.QuickReply = q
+			out = append(out, p.flex)
+		} else {
+			out = append(out, &messaging_api.TextMessage{Text: p.text, QuickReply: q})
+		}
+	}
+	return out
+}
+
+// quickReply makes postback buttons whose displayText is the label, so
+// the chat shows what the resident chose. Buttons whose data is over the
+// limit are left out rather than cut (cut data would mean something else).
+func quickReply(qs []bot.QuickReply) *messaging_api.QuickReply {
+	var items []messaging_api.QuickReplyItem
+	for _, q := range qs {
+		if len(items) == maxQuickReplies {
+			break
+		}
+		if q.Postback == "" || len(q.Postback) > maxPostbackData || q.Label == "" {
+			continue
+		}
+		label := truncate(q.Label, maxLabelChars)
+		items = append(items, messaging_api.QuickReplyItem{
+			Type:   "action",
+			Action: &messaging_api.PostbackAction{Label: label, Data: q.Postback, DisplayText: label},
+		})
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	return &messaging_api.QuickReply{Items: items}
+}
+
+// splitText cuts s into pieces of at most limit UTF-16 units, at a line
+// break when one falls in the second half of a piece.
+func splitText(s string, limit int) []string {
+	s = strings.TrimSpace(s)
+	var out []string
+	for utf16Len(s) > limit {
+		cut, units, lastNL := 0, 0, -1
+		for i, r := range s {
+			n := utf16.RuneLen(r)
+			if n < 0 {
+				n = 1
+			}
+			if units+n > limit {
+				break
+			}
+			units += n
+			cut = i + utf8.RuneLen(r)
+			if r == '\n' && units > limit/2 {
+				lastNL = i
+			}
+		}
+		if lastNL > 0 {
+			cut = lastNL + 1
+		}
+		out = append(out, strings.TrimRight(s[:cut], "\n"))
+		s = strings.TrimLeft(s[cut:], "\n")
+	}
+	if s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		if u := utf16.RuneLen(r); u > 0 {
+			n += u
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// truncate shortens s to at most n characters (UTF-16 units, as LINE
+// counts), ending with "…" when cut.
+func truncate(s string, n int) string {
+	if utf16Len(s) <= n {
+		return s
+	}
+	var b strings.Builder
+	units := 0
+	for _, r := range s {
+		u := max(utf16.RuneLen(r), 1)
+		if units+u > n-1 {
+			break
+		}
+		b.WriteRune(r)
+		units += u
+	}
+	return b.String() + "…"
+}

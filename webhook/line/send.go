@@ -1,0 +1,194 @@
+package line
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+
+	"github.com/madoguchi/madoguchi/bot"
+)
+
+// withCtx returns a copy of the shared client bound to ctx. The SDK's
+// WithContext mutates the client it is called on, so calling it on the
+// shared one from several goroutines would race; a copy of the struct
+// (an http.Client, an endpoint URL read only, a token) is cheap and safe.
+func withCtx(api *messaging_api.MessagingApiAPI, ctx context.Context) *messaging_api.MessagingApiAPI {
+	c := *api
+	return c.WithContext(ctx)
+}
+
+// deliver sends a reply that needs no outbox (it is the same every time).
+func (h *Handler) deliver(ctx context.Context, ch Channel, ev *event, r bot.Reply, resend bool) (Outcome, error) {
+	return h.send(ctx, ch, ev, r, resend, "", false)
+}
+
+// deliverOutbox sends a saved turn reply; see send.
+func (h *Handler) deliverOutbox(ctx context.Context, ch Channel, ev *event, key string, ob outbox, resend bool) (Outcome, error) {
+	return h.send(ctx, ch, ev, ob.Reply, resend, key, ob.Push)
+}
+
+// send answers ev with r. While the reply token is fresh it replies,
+// retrying 429, 5xx and network errors with backoff until the token's
+// deadline. If the token is refused as invalid or the deadline passes, it
+// pushes (unless NoPushFallback) with an X-Line-Retry-Key derived from the
+// event id, so a retried push is never delivered twice.
+//
+// resend says an earlier attempt saved this reply and may have used the
+// token: a refused or expired token then means "already delivered", and
+// nothing is pushed (at most once beats twice for a resident). pushOnly
+// says an earlier attempt already found the token unusable.
+func (h *Handler) send(ctx context.Context, ch Channel, ev *event, r bot.Reply, resend bool, outboxKey string, pushOnly bool) (Outcome, error) {
+	msgs := render(r)
+	if len(msgs) == 0 {
+		return OutcomeSilent, nil
+	}
+	api, err := h.api(ch.AccessToken)
+	if err != nil {
+		h.cfg.Logger.Error("line: messaging client", "err", err)
+		return OutcomeFailed, nil
+	}
+	user := bot.HashUser(ev.Source.chat())
+	if !pushOnly && ev.ReplyToken != "" {
+		deadline := ev.time().Add(h.cfg.ReplyTokenTTL)
+		switch {
+		case h.cfg.Clock().Before(deadline):
+			status, err := h.replyUntil(ctx, api, ev.ReplyToken, msgs, deadline)
+			switch {
+			case err == nil:
+				return OutcomeReplied, nil
+			case invalidToken(status, err) && resend:
+				h.cfg.Logger.Warn("line: reply token already used by an earlier attempt; not pushing", "user", user)
+				return OutcomeReplied, nil
+			case status >= 400 && status < 500 && status != http.StatusTooManyRequests && !invalidToken(status, err):
+				h.cfg.Logger.Error("line: reply refused", "user", user, "status", status)
+				return OutcomeFailed, nil
+			}
+			h.cfg.Logger.Warn("line: reply failed; falling back to push", "user", user, "status", status)
+		case resend:
+			h.cfg.Logger.Warn("line: reply token expired after an interrupted attempt; not pushing", "user", user)
+			return OutcomeFailed, nil
+		}
+		if outboxKey != "" {
+			b, _ := json.Marshal(outbox{Reply: r, Push: true})
+			if err := h.cfg.Redis.Set(ctx, outboxKey, b, h.cfg.ReplyTokenTTL+time.Hour).Err(); err != nil {
+				return "", err
+			}
+		}
+	}
+	if h.cfg.NoPushFallback {
+		h.cfg.Logger.Warn("line: reply token unusable and push fallback is off", "user", user)
+		return OutcomeFailed, nil
+	}
+	to := ev.Source.chat()
+	if to == "" {
+		return OutcomeFailed, nil
+	}
+	return h.push(ctx, api, to, msgs, retryKey(ev.WebhookEventID))
+}
+
+func (h *Handler) replyUntil(ctx context.Context, api *messaging_api.MessagingApiAPI, token string, msgs []messaging_api.MessageInterface, deadline time.Time) (int, error) {
+	ctx, cancel := context.WithDeadline(ctx, time.Now().Add(deadline.Sub(h.cfg.Clock())))
+	defer cancel()
+	req := &messaging_api.ReplyMessageRequest{ReplyToken: token, Messages: msgs}
+	backoff := 200 * time.Millisecond
+	for {
+		res, _, err := withCtx(api, ctx).ReplyMessageWithHttpInfo(req)
+		status := statusOf(res)
+		if err == nil || !retryable(status) || h.cfg.Clock().Add(backoff).After(deadline) {
+			return status, err
+		}
+		if !sleep(ctx.Done(), jitter(backoff)) {
+			return status, err
+		}
+		backoff = min(2*backoff, 3*time.Second)
+	}
+}
+
+// push sends msgs to a chat. 409 means LINE already accepted a push with
+// this retry key: delivered. Transient failures that outlast the retries
+// are returned, and the queue tries the event again later with the same key.
+func (h *Handler) push(ctx context.Context, api *messaging_api.MessagingApiAPI, to string, msgs []messaging_api.MessageInterface, key string) (Outcome, error) {
+	req := &messaging_api.PushMessageRequest{To: to, Messages: msgs}
+	backoff := 200 * time.Millisecond
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		var res *http.Response
+		res, _, err = withCtx(api, ctx).PushMessageWithHttpInfo(req, key)
+		status := statusOf(res)
+		switch {
+		case err == nil, status == http.StatusConflict:
+			return OutcomePushed, nil
+		case !retryable(status):
+			h.cfg.Logger.Error("line: push refused", "user", bot.HashUser(to), "status", status)
+			return OutcomeFailed, nil
+		}
+		if !sleep(ctx.Done(), jitter(backoff)) {
+			break
+		}
+		backoff = min(2*backoff, 3*time.Second)
+	}
+	return "", err
+}
+
+func statusOf(res *http.Response) int {
+	if res == nil {
+		return 0
+	}
+	return res.StatusCode
+}
+
+// retryable reports whether a status (0: no answer) may pass on retry.
+func retryable(status int) bool {
+	return status == 0 || status == http.StatusTooManyRequests || status >= 500
+}
+
+func invalidToken(status int, err error) bool {
+	return status == http.StatusBadRequest && err != nil && strings.Contains(err.Error(), "Invalid reply token")
+}
+
+// retryKey derives the push X-Line-Retry-Key from the event id: the same
+// event always pushes with the same UUID (version 4 layout).
+func retryKey(eventID string) string {
+	sum := sha256.Sum256([]byte("madoguchi/line/push/" + eventID))
+	b := sum[:16]
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	x := hex.EncodeToString(b)
+	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
+}
+
+// startLoading shows the loading animation if the turn has not ended
+// after LoadingAfter. The returned stop waits for a call in flight, so
+// the animation never starts after the reply has arrived.
+func (h *Handler) startLoading(ch Channel, ev *event) (stop func()) {
+	if ev.Source.Type != "user" || ev.Source.UserID == "" {
+		return func() {}
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	t := time.AfterFunc(h.cfg.LoadingAfter, func() {
+		defer wg.Done()
+		api, err := h.api(ch.AccessToken)
+		if err != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		req := &messaging_api.ShowLoadingAnimationRequest{ChatId: ev.Source.UserID, LoadingSeconds: 20}
+		if res, _, err := withCtx(api, ctx).ShowLoadingAnimationWithHttpInfo(req); err != nil {
+			h.cfg.Logger.Warn("line: loading animation", "user", bot.HashUser(ev.Source.UserID), "status", statusOf(res))
+		}
+	})
+	return func() {
+		if !t.Stop() {
+			wg.Wait()
+		}
+	}
+}

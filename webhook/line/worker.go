@@ -1,0 +1,219 @@
+package line
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// readLoop is the one goroutine that reads the shard streams of this
+// instance. Being the only reader is what keeps order: a shard taken
+// over first has its pending entries (its own and, claimed, those of the
+// instance that held it before) dispatched in id order, and only then its
+// new entries. A shard whose buffer is nearly full is left out of the
+// next read, so one slow chat never holds up the others.
+func (q *queue) readLoop(ctx context.Context) {
+	block := min(time.Second, q.cfg.LeaseTTL/3)
+	fails := 0
+	for ctx.Err() == nil {
+		q.recoverStep(ctx)
+
+		var keys, ids []string
+		targets := map[string]chan entry{}
+		now := time.Now()
+		q.mu.Lock()
+		for _, s := range q.shards {
+			if s.state == shardReady && cap(s.ch)-len(s.ch) >= batch && now.Before(s.validUntil) {
+				keys = append(keys, s.stream)
+				ids = append(ids, ">")
+				targets[s.stream] = s.ch
+			}
+		}
+		q.mu.Unlock()
+		if len(keys) == 0 {
+			sleep(ctx.Done(), 20*time.Millisecond)
+			continue
+		}
+		res, err := q.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+			Group: group, Consumer: q.cfg.Consumer, Streams: append(keys, ids...), Count: batch, Block: block,
+		}).Result()
+		if err != nil && err != redis.Nil {
+			if ctx.Err() != nil {
+				return
+			}
+			if strings.Contains(err.Error(), "NOGROUP") {
+				_ = q.ensureGroups(ctx)
+			}
+			fails++
+			q.log.Warn("line queue: read", "err", err)
+			sleep(ctx.Done(), min(time.Duration(fails)*100*time.Millisecond, 2*time.Second))
+			continue
+		}
+		fails = 0
+		for _, st := range res {
+			ch := targets[st.Stream]
+			for _, m := range st.Messages {
+				e, _ := toEntry(m)
+				ch <- e // room was reserved above, and only this goroutine sends
+			}
+		}
+	}
+}
+
+// recoverStep advances every shard being taken over: it first claims the
+// entries pending on other consumers (the previous holder, dead or
+// stopped), then dispatches this consumer's pending entries in id order,
+// a batch at a time; when none are left the shard is ready.
+func (q *queue) recoverStep(ctx context.Context) {
+	q.mu.Lock()
+	var todo []*shard
+	for _, s := range q.shards {
+		if s.state == shardRecovering && cap(s.ch)-len(s.ch) >= batch {
+			todo = append(todo, s)
+		}
+	}
+	q.mu.Unlock()
+	for _, s := range todo {
+		q.mu.Lock()
+		cursor, ch := s.cursor, s.ch
+		q.mu.Unlock()
+		if cursor == "" {
+			if err := q.claimAll(ctx, s); err != nil {
+				if ctx.Err() == nil {
+					q.log.Warn("line queue: claim", "shard", s.n, "err", err)
+				}
+				continue
+			}
+			cursor = "0"
+		}
+		res, err := q.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+			Group: group, Consumer: q.cfg.Consumer, Streams: []string{s.stream, cursor}, Count: batch, Block: -1,
+		}).Result()
+		if err != nil && err != redis.Nil {
+			if strings.Contains(err.Error(), "NOGROUP") {
+				_ = q.ensureGroups(ctx)
+			}
+			if ctx.Err() == nil {
+				q.log.Warn("line queue: read pending", "shard", s.n, "err", err)
+			}
+			continue
+		}
+		n := 0
+		for _, st := range res {
+			for _, m := range st.Messages {
+				e, _ := toEntry(m)
+				ch <- e
+				cursor = m.ID
+				n++
+			}
+		}
+		q.mu.Lock()
+		if s.ch == ch && s.state == shardRecovering { // not lost meanwhile
+			s.cursor = cursor
+			if n < batch {
+				s.state = shardReady
+			}
+		}
+		q.mu.Unlock()
+	}
+}
+
+// claimAll moves every entry pending in s on any consumer to this one.
+// The lease proves the previous holder silent for LeaseTTL, so no idle
+// minimum is needed.
+func (q *queue) claimAll(ctx context.Context, s *shard) error {
+	start := "0-0"
+	for {
+		_, next, err := q.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
+			Stream: s.stream, Group: group, Consumer: q.cfg.Consumer, MinIdle: 0, Start: start, Count: 100,
+		}).Result()
+		if err != nil {
+			if strings.Contains(err.Error(), "NOGROUP") {
+				return q.ensureGroups(ctx)
+			}
+			return err
+		}
+		if next == "0-0" || next == "" {
+			return nil
+		}
+		start = next
+	}
+}
+
+// work handles the entries of one shard, one at a time, in order, until
+// stop is closed; the entry in hand is finished first.
+func (q *queue) work(s *shard, ch <-chan entry, stop, done chan struct{}) {
+	defer close(done)
+	for {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		select {
+		case <-stop:
+			return
+		case e := <-ch:
+			q.handle(s, e, stop)
+		}
+	}
+}
+
+// handle processes e until it is finished, retrying transient failures
+// with backoff (later entries of the shard wait: order matters more than
+// throughput), and dead-letters it after MaxAttempts.
+func (q *queue) handle(s *shard, e entry, stop <-chan struct{}) {
+	// Not tied to Run's context: a shutdown lets the entry in hand finish.
+	ctx, cancel := context.WithTimeout(context.Background(), q.cfg.ReplyTokenTTL+30*time.Second)
+	defer cancel()
+	if e.raw == nil { // deleted or foreign entry: nothing to do
+		q.finish(ctx, s, e)
+		return
+	}
+	backoff := 100 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		if time.Now().After(q.validUntil(s)) {
+			return // the lease may be another's now: leave the entry pending
+		}
+		err := q.process(ctx, e)
+		if err == nil {
+			q.finish(ctx, s, e)
+			return
+		}
+		if attempt >= q.cfg.MaxAttempts {
+			q.log.Error("line queue: giving up on event", "shard", s.n, "entry", e.id, "attempts", attempt, "err", err)
+			q.deadLetter(ctx, e, err)
+			q.finish(ctx, s, e)
+			return
+		}
+		q.log.Warn("line queue: event failed, will retry", "shard", s.n, "entry", e.id, "attempt", attempt, "err", err)
+		if !sleep(stop, jitter(backoff)) {
+			return
+		}
+		backoff = min(2*backoff, 5*time.Second)
+	}
+}
+
+// finish acknowledges e and deletes it: the stream holds only unfinished
+// events. If this fails the entry is seen again, and skipped as a
+// duplicate by its done key.
+func (q *queue) finish(ctx context.Context, s *shard, e entry) {
+	pipe := q.rdb.Pipeline()
+	pipe.XAck(ctx, s.stream, group, e.id)
+	pipe.XDel(ctx, s.stream, e.id)
+	if _, err := pipe.Exec(ctx); err != nil {
+		q.log.Warn("line queue: ack", "shard", s.n, "entry", e.id, "err", err)
+	}
+}
+
+// deadLetter records that an event was given up, for operators. It keeps
+// the event's id and type, never its content.
+func (q *queue) deadLetter(ctx context.Context, e entry, cause error) {
+	ev, _ := decodeEvent(e.raw)
+	q.rdb.XAdd(ctx, &redis.XAddArgs{
+		Stream: q.key("dead"), MaxLen: 10000, Approx: true,
+		Values: []any{"m", e.municipality, "id", ev.WebhookEventID, "type", ev.kind(), "err", cause.Error()},
+	})
+}
