@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -107,8 +108,8 @@ func parse(raw []byte) (dialog.State, error) {
 		if err := json.Unmarshal(raw, &m); err != nil {
 			return dialog.State{}, err
 		}
-		if m == nil { // the value was JSON null
-			m = make(map[string]json.RawMessage)
+		if m == nil {
+			return dialog.State{}, errors.New("state is JSON null")
 		}
 		for v := head.V; v < dialog.SchemaVersion; v++ {
 			if err := upgrades[v](m); err != nil {

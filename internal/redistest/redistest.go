@@ -11,6 +11,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -76,16 +77,19 @@ var runID = func() string {
 }()
 
 // sanitize keeps a test name readable in keys but free of glob characters
-// and of ":", which ends the prefix.
+// and of ":", which ends the prefix: any other byte becomes "~" and its two
+// hex digits, so distinct names stay distinct.
 func sanitize(name string) string {
-	name = strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_', r == '-', r == '/':
-			return r
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_', c == '-', c == '/':
+			b.WriteByte(c)
+		default:
+			fmt.Fprintf(&b, "~%02x", c)
 		}
-		return '_'
-	}, name)
-	return name
+	}
+	return b.String()
 }
 
 // deleteUnder deletes every key under prefix and under its subtests'

@@ -1,0 +1,142 @@
+package redisstore_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/madoguchi/madoguchi/dialog"
+	"github.com/madoguchi/madoguchi/dialog/redisstore"
+)
+
+// TestUpdateLosesNoConcurrentTurn races writers on one key: every turn must
+// be in the final state exactly once.
+func TestUpdateLosesNoConcurrentTurn(t *testing.T) {
+	const writers = 50
+	e := newEnv(t, redisstore.Options{})
+	k := key("concurrent-session")
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for i := range writers {
+		wg.Go(func() {
+			_, err := e.store.Update(context.Background(), k, func(s *dialog.State) error {
+				s.History = append(s.History, strconv.Itoa(i))
+				s.Turns++
+				return nil
+			})
+			if err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("Update: %v", err)
+	}
+	got := e.read(t, k)
+	if got.Turns != writers {
+		t.Errorf("turns = %d, want %d", got.Turns, writers)
+	}
+	var want []string
+	for i := range writers {
+		want = append(want, strconv.Itoa(i))
+	}
+	slices.SortFunc(got.History, func(a, b string) int { x, _ := strconv.Atoi(a); y, _ := strconv.Atoi(b); return x - y })
+	if !slices.Equal(got.History, want) {
+		t.Errorf("history = %v, want each of 0..%d once", got.History, writers-1)
+	}
+}
+
+// TestUpdateGivesUpUnderEndlessConflict has fn change the key behind the
+// Store's back on every attempt, so every compare-and-set fails.
+func TestUpdateGivesUpUnderEndlessConflict(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, redisstore.Options{MaxAttempts: 3})
+	k := key("contended-session")
+	calls := 0
+	_, err := e.store.Update(ctx, k, func(s *dialog.State) error {
+		calls++
+		return e.client.Set(ctx, e.redisKey(k), `{"v":1,"turns":`+strconv.Itoa(calls)+`}`, 0).Err()
+	})
+	if !errors.Is(err, redisstore.ErrConflict) || !errors.Is(err, dialog.ErrUnavailable) {
+		t.Errorf("Update = %v, want ErrConflict and dialog.ErrUnavailable", err)
+	}
+	if calls != 3 {
+		t.Errorf("fn ran %d times, want MaxAttempts = 3", calls)
+	}
+}
+
+// TestUpdateReplayedWriteIsNoConflict sends every script call twice, as
+// go-redis does when it retries a command whose reply was lost: the turn
+// must be applied once, not taken for a conflict and run again.
+func TestUpdateReplayedWriteIsNoConflict(t *testing.T) {
+	e := newEnv(t, redisstore.Options{})
+	e.client.AddHook(replayScripts{})
+	k := key("replayed-session")
+	for turn := 1; turn <= 3; turn++ {
+		calls := 0
+		saved, err := e.store.Update(context.Background(), k, func(s *dialog.State) error {
+			calls++
+			s.Turns++
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("turn %d: %v", turn, err)
+		}
+		if calls != 1 || saved.Turns != turn {
+			t.Errorf("turn %d: fn ran %d times, turns=%d; want once, turns=%d", turn, calls, saved.Turns, turn)
+		}
+	}
+}
+
+// replayScripts is a go-redis hook that runs EVAL and EVALSHA twice.
+type replayScripts struct{ noHook }
+
+func (replayScripts) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if n := cmd.Name(); n == "eval" || n == "evalsha" {
+			if err := next(ctx, cmd); err != nil {
+				return err
+			}
+		}
+		return next(ctx, cmd)
+	}
+}
+
+// noHook passes everything through; embed it to hook one thing.
+type noHook struct{}
+
+func (noHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (noHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return next
+}
+func (noHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+// roundTrips is a go-redis hook counting commands and pipelines sent.
+type roundTrips struct {
+	noHook
+	n atomic.Int64
+}
+
+func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		r.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+
+func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		r.n.Add(1)
+		return next(ctx, cmds)
+	}
+}
