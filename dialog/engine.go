@@ -1,0 +1,129 @@
+package dialog
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+	"unicode/utf8"
+
+	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/knowledge"
+	"github.com/madoguchi/madoguchi/knowledge/faq"
+)
+
+// MaxTextRunes bounds a resident's message; longer texts are refused.
+const MaxTextRunes = 1000
+
+// Config holds what an Engine needs; only cmd/ builds one.
+type Config struct {
+	KB     *knowledge.KB
+	Store  Store
+	FAQ    *faq.Index
+	Clock  func() time.Time // defaults to time.Now
+	Logger *slog.Logger     // defaults to slog.Default()
+}
+
+// Engine is the conversation engine; it implements bot.Responder and is
+// safe for concurrent use.
+type Engine struct {
+	kb    *knowledge.KB
+	store Store
+	faq   *faq.Index
+	clock func() time.Time
+	log   *slog.Logger
+}
+
+var _ bot.Responder = (*Engine)(nil)
+
+// New returns an Engine over cfg.
+func New(cfg Config) *Engine {
+	e := &Engine{kb: cfg.KB, store: cfg.Store, faq: cfg.FAQ, clock: cfg.Clock, log: cfg.Logger}
+	if e.clock == nil {
+		e.clock = time.Now
+	}
+	if e.log == nil {
+		e.log = slog.Default()
+	}
+	if e.faq == nil {
+		e.faq = faq.New(cfg.KB)
+	}
+	return e
+}
+
+// Respond runs one dialog turn: it understands the message, updates the
+// conversation's state atomically and returns the replies. A PIN-like text
+// is never stored, logged or echoed. Errors: CodeNotFound for an unknown
+// municipality, CodeInvalid for an empty or oversized message or an unknown
+// postback, CodeUnavailable when the state store is down (nothing applied).
+func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error) {
+	m := e.kb.Municipality(msg.Municipality)
+	if m == nil {
+		return bot.Reply{}, bot.NotFoundf("unknown municipality %q", msg.Municipality)
+	}
+	if err := validate(msg); err != nil {
+		return bot.Reply{}, err
+	}
+	today := e.today(msg)
+	in := understandInput(m, msg)
+	if in.err != nil {
+		return bot.Reply{}, in.err
+	}
+	var reply bot.Reply
+	var pin bool
+	key := Key{Channel: msg.Channel, Municipality: m.ID, User: msg.User}
+	_, err := e.store.Update(ctx, key, func(st *State) error {
+		t := &turn{e: e, m: m, st: st, today: today}
+		reply = t.run(in)
+		pin = t.pin
+		st.Turns++
+		return nil
+	})
+	if err != nil {
+		e.log.Warn("dialog turn failed", "user", bot.HashUser(msg.User), "municipality", m.ID, "err", err)
+		if errors.Is(err, ErrUnavailable) {
+			return bot.Reply{}, bot.Unavailable("会話の状態を保存できませんでした。しばらくしてからもう一度お送りください。(state store unavailable; please retry)", err)
+		}
+		return bot.Reply{}, err
+	}
+	e.log.Info("dialog turn", "user", bot.HashUser(msg.User), "municipality", m.ID,
+		"channel", msg.Channel, "asking", reply.Asking, "done", reply.Done, "pin_warning", pin)
+	return reply, nil
+}
+
+// Forget deletes the conversation of one user.
+func (e *Engine) Forget(ctx context.Context, ch bot.Channel, municipality, user string) error {
+	err := e.store.Delete(ctx, Key{Channel: ch, Municipality: municipality, User: user})
+	if errors.Is(err, ErrUnavailable) {
+		return bot.Unavailable("state store unavailable", err)
+	}
+	return err
+}
+
+func (e *Engine) today(msg bot.Message) bot.Date {
+	if msg.Today != nil {
+		return *msg.Today
+	}
+	if !msg.Time.IsZero() {
+		return bot.DateOf(msg.Time)
+	}
+	return bot.DateOf(e.clock())
+}
+
+func validate(msg bot.Message) error {
+	switch {
+	case msg.User == "":
+		return bot.Invalidf("session_id", "a user or session id is required")
+	case msg.Text == "" && msg.Postback == "":
+		return bot.Invalidf("text", "either text or postback is required")
+	case msg.Text != "" && msg.Postback != "":
+		return bot.Invalidf("text", "send either text or postback, not both")
+	case utf8.RuneCountInString(msg.Text) > MaxTextRunes:
+		return bot.Invalidf("text", "text is longer than %d characters", MaxTextRunes)
+	case len(msg.Postback) > 300:
+		return bot.Invalidf("postback", "postback is longer than 300 bytes")
+	case !utf8.ValidString(msg.Text):
+		return bot.Invalidf("text", "text is not valid UTF-8")
+	}
+	return nil
+}

@@ -1,0 +1,204 @@
+package dialog_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/dialog"
+	"github.com/madoguchi/madoguchi/dialog/redisstore"
+)
+
+func say(tb testing.TB, e *dialog.Engine, user, text, postback string) bot.Reply {
+	tb.Helper()
+	today := bot.NewDate(2026, time.January, 10)
+	r, err := e.Respond(context.Background(), bot.Message{Channel: bot.ChannelWeb, Municipality: "nerima",
+		User: user, Text: text, Postback: postback, Today: &today})
+	if err != nil {
+		tb.Fatalf("Respond(%q, %q): %v", text, postback, err)
+	}
+	return r
+}
+
+// TestPINIsNeverStoredOrLogged sends PIN-like texts and then reads every
+// key the conversation wrote, raw, and every log line.
+func TestPINIsNeverStoredOrLogged(t *testing.T) {
+	var logs bytes.Buffer
+	e, client, prefix := newEngine(t, &logs)
+	user := "pin-user-0001"
+	say(t, e, user, "更新したい", "")
+	pins := []string{"1234", "９８７６", "AB12CD34", "ab12cd34ef"}
+	for _, pin := range pins {
+		r := say(t, e, user, pin, "")
+		for _, m := range r.Messages {
+			if strings.Contains(m.Text, pin) {
+				t.Errorf("reply echoes the PIN %q: %q", pin, m.Text)
+			}
+		}
+		if !strings.Contains(texts(r)[0], "暗証番号") {
+			t.Errorf("no PIN warning for %q: %q", pin, texts(r))
+		}
+	}
+	keys, err := client.Keys(context.Background(), prefix+"*").Result()
+	if err != nil || len(keys) == 0 {
+		t.Fatalf("no state written under %s: %v", prefix, err)
+	}
+	for _, k := range keys {
+		raw, err := client.Get(context.Background(), k).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, pin := range append(pins, "9876") {
+			if strings.Contains(raw, pin) {
+				t.Errorf("state %s holds the PIN %q: %s", k, pin, raw)
+			}
+		}
+		if strings.Contains(k, user) {
+			t.Logf("note: the key holds the session id %q (ids are not secret, PINs are)", user)
+		}
+	}
+	for _, pin := range append(pins, "9876", user, "更新したい") {
+		if strings.Contains(logs.String(), pin) {
+			t.Errorf("logs hold %q:\n%s", pin, logs.String())
+		}
+	}
+	if !strings.Contains(logs.String(), bot.HashUser(user)) {
+		t.Errorf("logs do not name the hashed user:\n%s", logs.String())
+	}
+}
+
+// TestConcurrentTurnsLoseNothing sends 50 turns of one session at once:
+// each must be applied exactly once.
+func TestConcurrentTurnsLoseNothing(t *testing.T) {
+	e, client, prefix := newEngine(t, nil)
+	const n = 50
+	user := "concurrent-0001"
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pb := "age_group=adult"
+			if i%2 == 1 {
+				pb = "visitor=proxy"
+			}
+			_, err := e.Respond(context.Background(), bot.Message{Channel: bot.ChannelWeb, Municipality: "nerima", User: user, Postback: pb})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw, err := client.Get(context.Background(), prefix+"state:web:nerima:"+user).Bytes()
+	if err != nil {
+		t.Fatalf("read state: %v", err)
+	}
+	if !bytes.Contains(raw, []byte(`"turns":50`)) || !bytes.Contains(raw, []byte(`"age_group":"adult"`)) || !bytes.Contains(raw, []byte(`"visitor":"proxy"`)) {
+		t.Fatalf("state after %d concurrent turns = %s, want turns 50 and both answers", n, raw)
+	}
+}
+
+func TestRespondErrors(t *testing.T) {
+	e, _, _ := newEngine(t, nil)
+	cases := []struct {
+		name string
+		msg  bot.Message
+		code bot.Code
+	}{
+		{"unknown municipality", bot.Message{Municipality: "tokyo", User: "u-000001", Text: "はい"}, bot.CodeNotFound},
+		{"empty", bot.Message{Municipality: "nerima", User: "u-000001"}, bot.CodeInvalid},
+		{"both text and postback", bot.Message{Municipality: "nerima", User: "u-000001", Text: "a", Postback: "reset"}, bot.CodeInvalid},
+		{"unknown postback", bot.Message{Municipality: "nerima", User: "u-000001", Postback: "visitor=alien"}, bot.CodeInvalid},
+		{"bad postback date", bot.Message{Municipality: "nerima", User: "u-000001", Postback: "expiry_date=2026-02-30"}, bot.CodeInvalid},
+		{"ward outside yokohama", bot.Message{Municipality: "nerima", User: "u-000001", Postback: "ward=aoba"}, bot.CodeInvalid},
+		{"too long", bot.Message{Municipality: "nerima", User: "u-000001", Text: strings.Repeat("あ", dialog.MaxTextRunes+1)}, bot.CodeInvalid},
+		{"no user", bot.Message{Municipality: "nerima", Text: "はい"}, bot.CodeInvalid},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := e.Respond(context.Background(), c.msg)
+			if got := bot.ErrorCode(err); got != c.code {
+				t.Fatalf("err = %v (code %q), want code %q", err, got, c.code)
+			}
+		})
+	}
+}
+
+// TestRedisGoneIsUnavailable checks that a store that went away gives a
+// retryable error, not a panic or an internal error.
+func TestRedisGoneIsUnavailable(t *testing.T) {
+	mr := miniredis.RunT(t)
+	client := redis.NewClient(&redis.Options{Addr: mr.Addr(), MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
+	t.Cleanup(func() { client.Close() })
+	e := dialog.New(dialog.Config{KB: loadKB(t), Store: redisstore.New(client, redisstore.Options{}), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	say(t, e, "gone-000001", "更新したい", "")
+	mr.Close()
+	_, err := e.Respond(context.Background(), bot.Message{Municipality: "nerima", User: "gone-000001", Text: "35歳"})
+	var be *bot.Error
+	if !errors.As(err, &be) || be.Code != bot.CodeUnavailable || !errors.Is(err, dialog.ErrUnavailable) {
+		t.Fatalf("err = %v, want CodeUnavailable wrapping dialog.ErrUnavailable", err)
+	}
+}
+
+func TestForget(t *testing.T) {
+	e, client, prefix := newEngine(t, nil)
+	say(t, e, "forget-0001", "35歳", "")
+	if err := e.Forget(context.Background(), bot.ChannelWeb, "nerima", "forget-0001"); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := client.Exists(context.Background(), prefix+"state:web:nerima:forget-0001").Result(); n != 0 {
+		t.Fatal("state still there after Forget")
+	}
+	if r := say(t, e, "forget-0001", "こんにちは", ""); r.Slots.AgeGroup != "" {
+		t.Fatalf("slots survived Forget: %v", r.Slots)
+	}
+}
+
+// TestEveryMunicipalityReachesAChecklist answers every question with the
+// first button until the checklist comes, for every age group and visitor.
+func TestEveryMunicipalityReachesAChecklist(t *testing.T) {
+	e, _, _ := newEngine(t, nil)
+	for _, m := range []string{"edogawa", "akishima", "nerima", "akitakata", "yokohama"} {
+		for _, age := range bot.AgeGroups {
+			for _, v := range bot.Visitors {
+				user := fmt.Sprintf("all-%s-%s-%s", m, age, v)
+				today := bot.NewDate(2026, time.January, 10)
+				send := func(pb string) bot.Reply {
+					r, err := e.Respond(context.Background(), bot.Message{Channel: bot.ChannelWeb, Municipality: m, User: user, Postback: pb, Today: &today})
+					if err != nil {
+						t.Fatalf("%s: %v", user, err)
+					}
+					return r
+				}
+				send("start")
+				send("age_group=" + string(age))
+				r := send("visitor=" + string(v))
+				for i := 0; !r.Done && i < 6; i++ {
+					if len(r.QuickReplies) == 0 {
+						t.Fatalf("%s: asking %q with no buttons", user, r.Asking)
+					}
+					r = send(r.QuickReplies[0].Postback)
+				}
+				if !r.Done || checklistOf(r) == nil {
+					t.Errorf("%s: no checklist after answering every question; asking %q", user, r.Asking)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,124 @@
+package dialog
+
+import (
+	"strings"
+
+	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/knowledge"
+)
+
+// input is one message, understood. It lives for one turn only: text is
+// kept for FAQ matching and never stored.
+type input struct {
+	command  string // one of the cmd* constants, or ""
+	dontKnow bool   // わからない, for the slot being asked
+	skip     string // a slot whose "わからない" button was pressed
+	slots    bot.Slots
+	found    []string
+	topic    string // an FAQ topic chosen by button
+	text     string
+	postback bool
+	err      error
+}
+
+// The commands a message can carry.
+const (
+	cmdStart    = "start"     // begin (again) from the first question
+	cmdReset    = "reset"     // 最初から
+	cmdBack     = "back"      // 戻る
+	cmdFAQMenu  = "faq"       // list the FAQ topics
+	cmdWardMore = "ward_more" // the second page of ward buttons
+)
+
+// Postback data the dialog sends and understands besides "<slot>=<value>".
+const (
+	PostbackStart = "start"
+	PostbackReset = "reset"
+	PostbackBack  = "back"
+	PostbackFAQ   = "faq"
+)
+
+// understandInput turns a message into an input: postbacks are parsed
+// here; free text is understood inside the turn, where the question being
+// asked is known.
+func understandInput(m *knowledge.Municipality, msg bot.Message) input {
+	if msg.Postback != "" {
+		return parsePostback(m, msg.Postback)
+	}
+	return input{text: msg.Text}
+}
+
+// parsePostback reads button data: a command, "faq=<topic>" or
+// "<slot>=<value>" with a value the contract allows.
+func parsePostback(m *knowledge.Municipality, data string) input {
+	switch data {
+	case PostbackStart:
+		return input{command: cmdStart, postback: true}
+	case PostbackReset:
+		return input{command: cmdReset, postback: true}
+	case PostbackBack:
+		return input{command: cmdBack, postback: true}
+	case PostbackFAQ:
+		return input{command: cmdFAQMenu, postback: true}
+	}
+	slot, value, ok := strings.Cut(data, "=")
+	in := input{postback: true}
+	bad := func() input {
+		in.err = bot.Invalidf("postback", "unknown postback %q", data)
+		return in
+	}
+	if !ok {
+		return bad()
+	}
+	switch slot {
+	case "faq":
+		in.topic = value
+		return in
+	case SlotAgeGroup:
+		if !bot.Valid(bot.AgeGroup(value), bot.AgeGroups) {
+			return bad()
+		}
+		in.slots.AgeGroup = bot.AgeGroup(value)
+	case SlotVisitor:
+		if !bot.Valid(bot.Visitor(value), bot.Visitors) {
+			return bad()
+		}
+		in.slots.Visitor = bot.Visitor(value)
+	case SlotHasNotice, SlotAddressChange:
+		if value != "true" && value != "false" {
+			return bad()
+		}
+		b := value == "true"
+		if slot == SlotHasNotice {
+			in.slots.HasNotice = &b
+		} else {
+			in.slots.AddressChange = &b
+		}
+	case SlotExpiryDate:
+		if value == "unknown" {
+			in.skip = slot
+			return in
+		}
+		d, err := bot.ParseDate(value)
+		if err != nil {
+			return bad()
+		}
+		in.slots.ExpiryDate = &d
+	case SlotWard:
+		switch {
+		case value == "unknown":
+			in.skip = slot
+			return in
+		case value == "more":
+			in.command = cmdWardMore
+			return in
+		case m.Ward(value) == nil:
+			return bad()
+		}
+		in.slots.Ward = value
+	default:
+		return bad()
+	}
+	in.found = []string{slot}
+	return in
+}

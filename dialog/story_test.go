@@ -1,0 +1,249 @@
+package dialog_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/dialog"
+	"github.com/madoguchi/madoguchi/dialog/redisstore"
+	"github.com/madoguchi/madoguchi/internal/redistest"
+	"github.com/madoguchi/madoguchi/knowledge"
+)
+
+// story is one conversation written as data (testdata/stories/*.yaml):
+// what the resident sends, turn by turn, and what the bot must answer.
+type story struct {
+	Name         string `yaml:"name"`
+	Municipality string `yaml:"municipality"`
+	Today        string `yaml:"today"`
+	Turns        []struct {
+		Text     string `yaml:"text"`
+		Postback string `yaml:"postback"`
+		Expect   expect `yaml:"expect"`
+	} `yaml:"turns"`
+}
+
+// expect lists what one reply must show; omitted fields are not checked.
+type expect struct {
+	Asking      *string           `yaml:"asking"` // "" for none
+	Done        *bool             `yaml:"done"`
+	Slots       map[string]string `yaml:"slots"` // "-" for unset
+	Says        []string          `yaml:"says"`  // substrings of the texts
+	NotSays     []string          `yaml:"not_says"`
+	Buttons     []string          `yaml:"buttons"` // labels that must be offered
+	Visits      *int              `yaml:"visits"`
+	SameDay     *bool             `yaml:"same_day"`
+	Covered     *bool             `yaml:"covered"`
+	Procedure   string            `yaml:"procedure"`
+	Items       []string          `yaml:"items"` // "N:text" — text must be among visit N's items
+	NotItems    []string          `yaml:"not_items"`
+	Reservation string            `yaml:"reservation"` // substring of the first counter's reservation
+}
+
+func loadKB(tb testing.TB) *knowledge.KB {
+	tb.Helper()
+	kb, err := knowledge.LoadEmbedded()
+	if err != nil {
+		tb.Fatalf("load knowledge: %v", err)
+	}
+	return kb
+}
+
+// newEngine returns an engine on the test Redis (real when TEST_REDIS_URL
+// is set, else miniredis), logging to logs (discarded when nil), and the
+// client and key prefix its state lives under.
+func newEngine(tb testing.TB, logs io.Writer) (*dialog.Engine, redis.UniversalClient, string) {
+	tb.Helper()
+	if logs == nil {
+		logs = io.Discard
+	}
+	client := redistest.Client(tb)
+	prefix := redistest.Prefix(tb)
+	logger := slog.New(slog.NewTextHandler(logs, nil))
+	store := redisstore.New(client, redisstore.Options{Prefix: prefix, Logger: logger})
+	return dialog.New(dialog.Config{KB: loadKB(tb), Store: store, Logger: logger}), client, prefix
+}
+
+func TestStories(t *testing.T) {
+	files, err := filepath.Glob("testdata/stories/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no stories: %v", err)
+	}
+	e, _, _ := newEngine(t, nil)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s story
+		dec := yaml.NewDecoder(strings.NewReader(string(data)))
+		dec.KnownFields(true)
+		if err := dec.Decode(&s); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".yaml"), func(t *testing.T) {
+			runStory(t, e, s, filepath.Base(f))
+		})
+	}
+}
+
+func runStory(t *testing.T, e *dialog.Engine, s story, user string) {
+	today, err := bot.ParseDate(s.Today)
+	if err != nil {
+		t.Fatalf("story today: %v", err)
+	}
+	user = "story-" + strings.TrimSuffix(user, ".yaml")
+	for i, turn := range s.Turns {
+		msg := bot.Message{Channel: bot.ChannelWeb, Municipality: s.Municipality, User: user,
+			Text: turn.Text, Postback: turn.Postback, Time: time.Now(), Today: &today}
+		r, err := e.Respond(context.Background(), msg)
+		if err != nil {
+			t.Fatalf("turn %d (%q%q): %v", i+1, turn.Text, turn.Postback, err)
+		}
+		checkReply(t, i+1, turn.Text+turn.Postback, turn.Expect, r)
+	}
+}
+
+func checkReply(t *testing.T, n int, said string, x expect, r bot.Reply) {
+	t.Helper()
+	fail := func(format string, args ...any) {
+		t.Helper()
+		t.Errorf("turn %d (%q): "+format+"\nreply texts: %q\nslots: %v", append(append([]any{n, said}, args...), texts(r), r.Slots)...)
+	}
+	if x.Asking != nil && r.Asking != *x.Asking {
+		fail("asking = %q, want %q", r.Asking, *x.Asking)
+	}
+	if x.Done != nil && r.Done != *x.Done {
+		fail("done = %v, want %v", r.Done, *x.Done)
+	}
+	for k, v := range x.Slots {
+		if got := slotValue(r.Slots, k); got != v {
+			fail("slot %s = %q, want %q", k, got, v)
+		}
+	}
+	all := strings.Join(texts(r), "\n")
+	for _, s := range x.Says {
+		if !strings.Contains(all, s) {
+			fail("reply does not say %q", s)
+		}
+	}
+	for _, s := range x.NotSays {
+		if strings.Contains(all, s) {
+			fail("reply says %q, which it must not", s)
+		}
+	}
+	for _, b := range x.Buttons {
+		if !slices.ContainsFunc(r.QuickReplies, func(q bot.QuickReply) bool { return q.Label == b }) {
+			fail("no button %q among %v", b, r.QuickReplies)
+		}
+	}
+	c := checklistOf(r)
+	needChecklist := x.Visits != nil || x.SameDay != nil || x.Covered != nil || x.Procedure != "" || len(x.Items) > 0 || len(x.NotItems) > 0 || x.Reservation != ""
+	if needChecklist && c == nil {
+		fail("no checklist in the reply")
+		return
+	}
+	if c == nil {
+		return
+	}
+	if x.Visits != nil && c.Visits != *x.Visits {
+		fail("visits = %d, want %d", c.Visits, *x.Visits)
+	}
+	if x.SameDay != nil && c.SameDay != *x.SameDay {
+		fail("same_day = %v, want %v", c.SameDay, *x.SameDay)
+	}
+	if x.Covered != nil && c.Covered != *x.Covered {
+		fail("covered = %v, want %v", c.Covered, *x.Covered)
+	}
+	if x.Procedure != "" && string(c.Procedure) != x.Procedure {
+		fail("procedure = %s, want %s", c.Procedure, x.Procedure)
+	}
+	for _, it := range x.Items {
+		if !hasItem(c, it) {
+			fail("checklist lacks item %q; items: %+v", it, c.Items)
+		}
+	}
+	for _, it := range x.NotItems {
+		if hasItem(c, it) {
+			fail("checklist has item %q, which it must not", it)
+		}
+	}
+	if x.Reservation != "" && (len(c.Counters) == 0 || !strings.Contains(c.Counters[0].Reservation, x.Reservation)) {
+		fail("first counter's reservation %q does not contain %q", c.Counters, x.Reservation)
+	}
+}
+
+// hasItem reports whether c has an item for visit N whose text contains
+// the text of "N:text".
+func hasItem(c *bot.Checklist, spec string) bool {
+	visit, text, _ := strings.Cut(spec, ":")
+	return slices.ContainsFunc(c.Items, func(it bot.Item) bool {
+		return visit == string(rune('0'+it.Visit)) && strings.Contains(it.Text, text)
+	})
+}
+
+func texts(r bot.Reply) []string {
+	var out []string
+	for _, m := range r.Messages {
+		if m.Type == bot.OutText {
+			out = append(out, m.Text)
+		}
+	}
+	return out
+}
+
+func checklistOf(r bot.Reply) *bot.Checklist {
+	for _, m := range r.Messages {
+		if m.Type == bot.OutChecklist {
+			return m.Checklist
+		}
+	}
+	return nil
+}
+
+func slotValue(s bot.Slots, name string) string {
+	b := func(p *bool) string {
+		if p == nil {
+			return "-"
+		}
+		if *p {
+			return "true"
+		}
+		return "false"
+	}
+	or := func(v string) string {
+		if v == "" {
+			return "-"
+		}
+		return v
+	}
+	switch name {
+	case "age_group":
+		return or(string(s.AgeGroup))
+	case "visitor":
+		return or(string(s.Visitor))
+	case "has_notice":
+		return b(s.HasNotice)
+	case "address_change":
+		return b(s.AddressChange)
+	case "expiry_date":
+		if s.ExpiryDate == nil {
+			return "-"
+		}
+		return s.ExpiryDate.String()
+	case "ward":
+		return or(s.Ward)
+	}
+	return "?" + name
+}
