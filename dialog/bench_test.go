@@ -1,0 +1,84 @@
+package dialog_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/dialog"
+	"github.com/madoguchi/madoguchi/dialog/redisstore"
+)
+
+// roundTrips counts the commands and pipelines a client sends.
+type roundTrips struct{ n atomic.Int64 }
+
+func (h *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error { h.n.Add(1); return next(ctx, cmd) }
+}
+func (h *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error { h.n.Add(1); return next(ctx, cmds) }
+}
+
+// BenchmarkTurn measures one full dialog turn (understanding, a state update
+// in Redis, the rules engine when the checklist is due), on miniredis and,
+// when TEST_REDIS_URL is set, on the real Redis, and reports Redis round
+// trips per turn.
+func BenchmarkTurn(b *testing.B) {
+	b.Run("miniredis", func(b *testing.B) {
+		mr := miniredis.RunT(b)
+		benchTurn(b, &redis.Options{Addr: mr.Addr()})
+	})
+	url := os.Getenv("TEST_REDIS_URL")
+	if url == "" {
+		return
+	}
+	b.Run("redis", func(b *testing.B) {
+		opts, err := redis.ParseURL(url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchTurn(b, opts)
+	})
+}
+
+func benchTurn(b *testing.B, opts *redis.Options) {
+	client := redis.NewClient(opts)
+	b.Cleanup(func() { client.Close() })
+	hook := &roundTrips{}
+	client.AddHook(hook)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	prefix := "bench:" + time.Now().Format("150405.000000") + ":"
+	e := dialog.New(dialog.Config{KB: loadKB(b), Store: redisstore.New(client, redisstore.Options{Prefix: prefix, Logger: logger}), Logger: logger})
+	today := bot.NewDate(2026, time.January, 10)
+	// A realistic cycle: free-text answers to every question, ending with
+	// the checklist, then a reset.
+	turns := []string{"35歳", "夫が行きます", "持ってます", "変わってない", "令和8年3月24日", "最初から"}
+	ctx := context.Background()
+	b.Cleanup(func() {
+		keys, _ := client.Keys(ctx, prefix+"*").Result()
+		if len(keys) > 0 {
+			client.Del(ctx, keys...)
+		}
+	})
+	b.ReportAllocs()
+	hook.n.Store(0)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_, err := e.Respond(ctx, bot.Message{Channel: bot.ChannelWeb, Municipality: "edogawa", User: "bench-user",
+			Text: turns[i%len(turns)], Today: &today})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(hook.n.Load())/float64(b.N), "roundtrips/op")
+}
