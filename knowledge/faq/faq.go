@@ -126,7 +126,7 @@ type match struct {
 }
 
 func (ix *Index) match(question string) match {
-	q := newQuery(question)
+	q := newQuery(truncate(question, maxQuestionRunes))
 	m := match{topic: -1, q: q}
 	if len(q) == 0 {
 		return m
@@ -141,6 +141,20 @@ func (ix *Index) match(question string) match {
 		m.score, m.bestDoc = scores[m.topic], bestDoc[m.topic]
 	}
 	return m
+}
+
+// maxQuestionRunes bounds the work one question can cause; a resident's
+// question is a sentence or two, and the rest of a pasted page adds nothing.
+const maxQuestionRunes = 500
+
+func truncate(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 // scoreTopics returns each topic's score for q (its best phrasing plus,

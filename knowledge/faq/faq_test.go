@@ -1,6 +1,7 @@
 package faq_test
 
 import (
+	"strings"
 	"sync"
 	"testing"
 
@@ -56,6 +57,20 @@ func TestAskNothingToMatch(t *testing.T) {
 		if q != "zzzzqqq" && (r != faq.Result{}) {
 			t.Errorf("Ask(%q) = %+v, want the zero Result", q, r)
 		}
+	}
+}
+
+func TestAskOddInput(t *testing.T) {
+	ix := faq.New(testKB(t))
+	long := strings.Repeat("暗証番号を忘れました。", 10000)
+	if r := ix.Ask("nerima", long); r.Topic != "pin_forgotten" {
+		t.Errorf("a very long question: got %q, want pin_forgotten", r.Topic)
+	}
+	if r := ix.Ask("nerima", "暗証番号\xff\xfeを忘れた"); r.Topic != "pin_forgotten" {
+		t.Errorf("invalid UTF-8: got %q, want pin_forgotten", r.Topic)
+	}
+	if r := faq.New(&knowledge.KB{}).Ask("nerima", "暗証番号を忘れた"); r != (faq.Result{}) {
+		t.Errorf("empty knowledge base: got %+v, want the zero Result", r)
 	}
 }
 
