@@ -33,10 +33,10 @@
 // and a dependency: so n-grams. Binary, start-up and memory are those of a
 // minimal program that loads the embedded knowledge and asks one question;
 // Ask is the mean over five questions, the benchmarks run side by side on
-// the same idle 2-core machine (under load both take 2–3 times as long).
+// the same 2-core machine (under other load both take 2–3 times as long).
 //
-// Parameters: whole-text weight 0 (the best phrasing alone) gave 88.7% on
-// eval; 1, 2, 5 and the whole text alone were within one question of each
+// Parameters: whole-text weight 0 (the best phrasing alone) gives 89.3% on
+// eval; 1, 2, 5 and the whole text alone are within one question of each
 // other. Adding each municipality's answer text as a document (weights
 // 0.05–0.5) changed no eval answer. Exempting kana question words (いつ,
 // どこ, いくら) from the kana weight changed nothing on eval.
