@@ -39,7 +39,10 @@ func AccessLog(log *slog.Logger) gin.HandlerFunc {
 		}
 		level := slog.LevelInfo
 		if status >= 500 {
-			level = slog.LevelError
+			level = slog.LevelWarn // 503s (not ready, Redis down) are expected now and then
+			if status == http.StatusInternalServerError {
+				level = slog.LevelError
+			}
 			if err := c.Errors.Last(); err != nil {
 				attrs = append(attrs, slog.String("error", err.Err.Error()))
 			}

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+)
+
+// Config is the server's configuration, read from the environment (the
+// contract's table). It never holds LINE secrets: the LINE channel reads
+// its own variables through the same Getenv (see registerLINE).
+type Config struct {
+	// Port is the TCP port to listen on; "0" picks a free one (tests).
+	Port string
+	// RedisURL is the Redis to keep state in; "" starts an embedded one.
+	RedisURL string
+	// KnowledgeDir is a knowledge folder replacing the embedded one.
+	KnowledgeDir string
+	// LINEAPIEndpoint is the base URL of the LINE Messaging API.
+	LINEAPIEndpoint string
+}
+
+// DefaultLINEAPIEndpoint is LINE's own Messaging API.
+const DefaultLINEAPIEndpoint = "https://api.line.me"
+
+// LoadConfig reads the configuration through getenv and checks it. Errors
+// name the variable and never repeat a value that may hold a password.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	c := Config{
+		Port:            getenv("PORT"),
+		RedisURL:        getenv("REDIS_URL"),
+		KnowledgeDir:    getenv("KNOWLEDGE_DIR"),
+		LINEAPIEndpoint: getenv("LINE_API_ENDPOINT"),
+	}
+	if c.Port == "" {
+		c.Port = "8080"
+	}
+	if p, err := strconv.Atoi(c.Port); err != nil || p < 0 || p > 65535 {
+		return Config{}, fmt.Errorf("PORT must be a port number from 0 to 65535 (got %q)", c.Port)
+	}
+	if c.LINEAPIEndpoint == "" {
+		c.LINEAPIEndpoint = DefaultLINEAPIEndpoint
+	}
+	if u, err := url.Parse(c.LINEAPIEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return Config{}, fmt.Errorf("LINE_API_ENDPOINT must be an http:// or https:// URL (got %q)", c.LINEAPIEndpoint)
+	}
+	return c, nil
+}

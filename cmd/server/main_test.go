@@ -1,0 +1,266 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/madoguchi/madoguchi/knowledge"
+	"github.com/redis/go-redis/v9"
+)
+
+func init() { gin.SetMode(gin.TestMode) }
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines to log to.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+// startMain runs a Main on a free port and closes it when the test ends.
+func startMain(t *testing.T, vars map[string]string) (*Main, *syncBuffer, string) {
+	t.Helper()
+	vars["PORT"] = "0"
+	logs := &syncBuffer{}
+	m := &Main{Getenv: env(vars), Stderr: logs}
+	if err := m.Run(context.Background()); err != nil {
+		m.Close()
+		t.Fatalf("Run: %v\n%s", err, logs)
+	}
+	t.Cleanup(func() {
+		if err := m.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return m, logs, "http://" + m.Addr().String()
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestMainEmbeddedRedis(t *testing.T) {
+	m, logs, base := startMain(t, map[string]string{})
+
+	first, _, _ := strings.Cut(logs.String(), "\n")
+	var line struct{ Level, Msg string }
+	if err := json.Unmarshal([]byte(first), &line); err != nil {
+		t.Fatalf("first log line %q is not JSON: %v", first, err)
+	}
+	if line.Level != "WARN" || !strings.Contains(line.Msg, "in memory only") || !strings.Contains(line.Msg, "lost on restart") {
+		t.Errorf("first log line = %s, want the in-memory warning", first)
+	}
+
+	checkServing(t, base)
+
+	// Redis gone: not ready, still healthy.
+	m.embedded.Close()
+	if code, body := get(t, base+"/readyz"); code != 503 || !strings.Contains(body, `"code":"unavailable"`) {
+		t.Errorf("/readyz with Redis down = %d %s, want 503 unavailable", code, body)
+	}
+	if code, _ := get(t, base+"/healthz"); code != 200 {
+		t.Errorf("/healthz with Redis down = %d, want 200", code)
+	}
+}
+
+func TestMainRealRedis(t *testing.T) {
+	url := os.Getenv("TEST_REDIS_URL")
+	if url == "" {
+		t.Skip("TEST_REDIS_URL is not set (.ci/run sets it)")
+	}
+	_, logs, base := startMain(t, map[string]string{"REDIS_URL": url})
+	if strings.Contains(logs.String(), "in memory only") {
+		t.Errorf("with REDIS_URL the logs still warn of in-memory state:\n%s", logs)
+	}
+	checkServing(t, base)
+}
+
+// checkServing checks the operations endpoints and one API call.
+func checkServing(t *testing.T, base string) {
+	t.Helper()
+	if code, body := get(t, base+"/healthz"); code != 200 || strings.TrimSpace(body) != `{"status":"ok"}` {
+		t.Errorf("/healthz = %d %s", code, body)
+	}
+	if code, body := get(t, base+"/readyz"); code != 200 || strings.TrimSpace(body) != `{"status":"ok"}` {
+		t.Errorf("/readyz = %d %s", code, body)
+	}
+	if code, body := get(t, base+"/api/v1/municipalities"); code != 200 || !strings.Contains(body, `"id":"edogawa"`) {
+		t.Errorf("/api/v1/municipalities = %d %s", code, body)
+	}
+	if code, body := get(t, base+"/no/such/path"); code != 404 || !strings.Contains(body, `"code":"not_found"`) {
+		t.Errorf("/no/such/path = %d %s", code, body)
+	}
+	code, body := get(t, base+"/metrics")
+	for _, want := range []string{
+		`madoguchi_http_requests_total{method="GET",route="/healthz",status="200"}`,
+		`madoguchi_http_requests_total{method="GET",route="unmatched",status="404"}`,
+		`madoguchi_http_request_duration_seconds_bucket{method="GET",route="/readyz",status="200"`,
+		"go_goroutines",
+	} {
+		if code != 200 || !strings.Contains(body, want) {
+			t.Errorf("/metrics = %d, lacks %s", code, want)
+		}
+	}
+}
+
+func TestRunShutsDownOnSignal(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := &syncBuffer{}
+	m := &Main{Getenv: env(map[string]string{"PORT": "0"}), Stderr: logs}
+	exit := make(chan int, 1)
+	go func() { exit <- run(ctx, m) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(logs.String(), `"msg":"listening"`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("server did not start:\n%s", logs)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel() // as SIGTERM does
+	select {
+	case code := <-exit:
+		if code != 0 {
+			t.Errorf("run = %d, want 0\n%s", code, logs)
+		}
+	case <-time.After(ShutdownTimeout + 5*time.Second):
+		t.Fatal("run did not return after the context was cancelled")
+	}
+	if _, err := http.Get("http://" + m.Addr().String() + "/healthz"); err == nil {
+		t.Error("server still answers after shutdown")
+	}
+}
+
+func TestRunRefusesToStart(t *testing.T) {
+	broken := t.TempDir()
+	if err := os.CopyFS(broken, knowledge.Embedded()); err != nil {
+		t.Fatal(err)
+	}
+	edogawa := filepath.Join(broken, "edogawa.yaml")
+	data, err := os.ReadFile(edogawa)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An unknown field on line 1 and a YAML syntax error in another file.
+	data = append([]byte("bogus_field: 1\n"), data...)
+	if err := os.WriteFile(edogawa, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(broken, "nerima.yaml"), []byte("id: nerima\nname: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name string
+		vars map[string]string
+		want []string // lines or parts the output must hold
+	}{
+		{"invalid knowledge", map[string]string{"KNOWLEDGE_DIR": broken},
+			[]string{"not starting", "edogawa.yaml:1: ", "bogus_field", "nerima.yaml:"}},
+		{"missing knowledge folder", map[string]string{"KNOWLEDGE_DIR": filepath.Join(broken, "nope")},
+			[]string{"KNOWLEDGE_DIR", "not a readable folder"}},
+		{"bad port", map[string]string{"PORT": "http"}, []string{"PORT must be a port number"}},
+		{"bad Redis URL", map[string]string{"REDIS_URL": "redis://user:hunter2@localhost:6379/notadb"}, []string{"REDIS_URL", "invalid database number"}},
+		{"Redis URL of another scheme", map[string]string{"REDIS_URL": "http://localhost:6379"}, []string{"redis:// or rediss://"}},
+		{"bad LINE endpoint", map[string]string{"LINE_API_ENDPOINT": "api.line.me"}, []string{"LINE_API_ENDPOINT"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := &syncBuffer{}
+			if tt.vars["PORT"] == "" {
+				tt.vars["PORT"] = "0"
+			}
+			m := &Main{Getenv: env(tt.vars), Stderr: out}
+			if code := run(context.Background(), m); code != 1 {
+				t.Errorf("run = %d, want 1", code)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			if strings.Contains(out.String(), "hunter2") {
+				t.Errorf("output holds the Redis password:\n%s", out)
+			}
+			if strings.Contains(out.String(), `"msg":"listening"`) {
+				t.Errorf("server started:\n%s", out)
+			}
+		})
+	}
+}
+
+func TestOpenRedis(t *testing.T) {
+	tests := []struct {
+		url     string
+		cluster bool
+		addr    string
+		db      int
+		tls     bool
+		master  bool
+	}{
+		{url: "redis://localhost:6379/2", addr: "localhost:6379", db: 2},
+		{url: "redis://:pw@cache.internal", addr: "cache.internal:6379"},
+		{url: "rediss://user:pw@cache.example:6380/0?dial_timeout=2s", addr: "cache.example:6380", tls: true},
+		{url: "redis://s1:26379?master_name=mymaster&addr=s2:26379", master: true},
+		{url: "redis://n1:6379?addr=n2:6379&addr=n3:6379", cluster: true},
+	}
+	for _, tt := range tests {
+		c, err := OpenRedis(tt.url)
+		if err != nil {
+			t.Errorf("OpenRedis(%s): %v", tt.url, err)
+			continue
+		}
+		switch c := c.(type) {
+		case *redis.ClusterClient:
+			if !tt.cluster {
+				t.Errorf("OpenRedis(%s) is a cluster client", tt.url)
+			}
+		case *redis.Client:
+			o := c.Options()
+			if tt.cluster {
+				t.Errorf("OpenRedis(%s) is not a cluster client", tt.url)
+			} else if !tt.master && (o.Addr != tt.addr || o.DB != tt.db || (o.TLSConfig != nil) != tt.tls) {
+				t.Errorf("OpenRedis(%s) = addr %s db %d tls %v", tt.url, o.Addr, o.DB, o.TLSConfig != nil)
+			}
+		default:
+			t.Errorf("OpenRedis(%s) = %T", tt.url, c)
+		}
+		c.Close()
+	}
+	for _, bad := range []string{"localhost:6379", "memcache://x", "redis://h/1/2", "redis://h?bogus=1"} {
+		if _, err := OpenRedis(bad); err == nil {
+			t.Errorf("OpenRedis(%s) = nil error", bad)
+		}
+	}
+}

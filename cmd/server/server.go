@@ -1,0 +1,256 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/knowledge"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
+)
+
+// Timeouts of the HTTP server. ShutdownTimeout bounds how long in-flight
+// requests get to finish after SIGTERM (Kubernetes waits 30s by default).
+const (
+	ReadHeaderTimeout = 5 * time.Second
+	ReadTimeout       = 15 * time.Second
+	WriteTimeout      = 30 * time.Second
+	IdleTimeout       = 120 * time.Second
+	ShutdownTimeout   = 20 * time.Second
+)
+
+// Main is the running program. Set its fields (or take NewMain's), call Run,
+// then Close.
+type Main struct {
+	// Getenv reads the configuration; os.Getenv in production.
+	Getenv func(string) string
+	// Stderr receives the JSON logs and start-up problems.
+	Stderr io.Writer
+	// Listener, if set, is served instead of listening on PORT (tests).
+	Listener net.Listener
+	// Clock is the time source handed to the engines; time.Now if nil.
+	Clock func() time.Time
+
+	// Logger receives the logs; a JSON logger on Stderr if nil.
+	Logger *slog.Logger
+
+	// Set by Run.
+	Config Config
+	KB     *knowledge.KB
+	Redis  redis.UniversalClient
+	Router http.Handler
+
+	embedded *miniredis.Miniredis
+	ln       net.Listener
+	server   *http.Server
+	done     chan error
+
+	// Background work (the LINE channel's workers) runs under workCtx
+	// and is waited for on Close, after the HTTP server has stopped.
+	workCtx    context.Context
+	stopWork   context.CancelFunc
+	work       sync.WaitGroup
+	closeOnce  sync.Once
+	closeError error
+}
+
+// NewMain returns a Main configured from the process environment, logging
+// JSON to stderr.
+func NewMain() *Main {
+	return &Main{Getenv: os.Getenv, Stderr: os.Stderr, Logger: slog.New(slog.NewJSONHandler(os.Stderr, nil))}
+}
+
+// Addr returns the address the server listens on, once Run has returned.
+func (m *Main) Addr() net.Addr { return m.ln.Addr() }
+
+// Done receives an error if the HTTP server stops on its own.
+func (m *Main) Done() <-chan error { return m.done }
+
+// Run reads the configuration, opens Redis, loads the knowledge base, wires
+// everything and starts serving in the background. It refuses to start on
+// an invalid knowledge base (a *knowledge.ValidationError listing every
+// problem) or an invalid configuration. Call Close in either case.
+func (m *Main) Run(ctx context.Context) error {
+	if m.Clock == nil {
+		m.Clock = time.Now
+	}
+	if m.Logger == nil {
+		m.Logger = slog.New(slog.NewJSONHandler(m.Stderr, nil))
+	}
+	m.workCtx, m.stopWork = context.WithCancel(context.WithoutCancel(ctx))
+
+	cfg, err := LoadConfig(m.Getenv)
+	if err != nil {
+		return err
+	}
+	m.Config = cfg
+	if err := m.loadKnowledge(); err != nil {
+		return err
+	}
+	if err := m.openRedis(ctx); err != nil {
+		return err
+	}
+	m.Logger.Info("knowledge loaded", "source", m.knowledgeSource(), "municipalities", len(m.KB.Municipalities))
+
+	router, err := m.routes()
+	if err != nil {
+		return err
+	}
+	m.Router = router
+	return m.serve()
+}
+
+func (m *Main) loadKnowledge() error {
+	var err error
+	if dir := m.Config.KnowledgeDir; dir != "" {
+		if fi, statErr := os.Stat(dir); statErr != nil || !fi.IsDir() {
+			return fmt.Errorf("KNOWLEDGE_DIR %q is not a readable folder", dir)
+		}
+		m.KB, err = knowledge.LoadDir(dir)
+	} else {
+		m.KB, err = knowledge.LoadEmbedded()
+	}
+	if err != nil {
+		return fmt.Errorf("load knowledge from %s: %w", m.knowledgeSource(), err)
+	}
+	return nil
+}
+
+func (m *Main) knowledgeSource() string {
+	if m.Config.KnowledgeDir != "" {
+		return m.Config.KnowledgeDir
+	}
+	return "embedded"
+}
+
+// openRedis connects to REDIS_URL or starts the embedded Redis. With the
+// embedded one, the warning that state is lost on restart is the first
+// log line: operators must not miss it.
+func (m *Main) openRedis(ctx context.Context) error {
+	if m.Config.RedisURL == "" {
+		m.Logger.Warn("REDIS_URL is not set: using an embedded in-process Redis; conversation state is in memory only and is lost on restart")
+		mr, client, err := startEmbeddedRedis()
+		if err != nil {
+			return err
+		}
+		m.embedded, m.Redis = mr, client
+		return nil
+	}
+	client, err := OpenRedis(m.Config.RedisURL)
+	if err != nil {
+		return err
+	}
+	m.Redis = client
+	pingCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := client.Ping(pingCtx).Err(); err != nil {
+		// Not fatal: /readyz reports it and the client reconnects by itself.
+		m.Logger.Warn("Redis does not answer yet", "redis", redisLocation(m.Config.RedisURL), "error", err.Error())
+	} else {
+		m.Logger.Info("Redis connected", "redis", redisLocation(m.Config.RedisURL))
+	}
+	return nil
+}
+
+// serve listens (unless a Listener was given) and serves in the background.
+func (m *Main) serve() error {
+	m.ln = m.Listener
+	if m.ln == nil {
+		ln, err := net.Listen("tcp", ":"+m.Config.Port)
+		if err != nil {
+			return fmt.Errorf("listen on port %s: %w", m.Config.Port, err)
+		}
+		m.ln = ln
+	}
+	m.server = &http.Server{
+		Handler:           m.Router,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	m.done = make(chan error, 1)
+	go func() {
+		if err := m.server.Serve(m.ln); !errors.Is(err, http.ErrServerClosed) {
+			m.done <- err
+		}
+	}()
+	m.Logger.Info("listening", "addr", m.ln.Addr().String())
+	return nil
+}
+
+// goBackground runs fn under the background context until Close.
+func (m *Main) goBackground(name string, fn func(context.Context) error) {
+	m.work.Add(1)
+	go func() {
+		defer m.work.Done()
+		if err := fn(m.workCtx); err != nil {
+			m.Logger.Error("background work stopped", "work", name, "error", err.Error())
+		}
+	}()
+}
+
+// Close stops taking requests, lets in-flight ones finish (at most
+// ShutdownTimeout), stops background work and closes Redis. It is safe to
+// call after a failed Run and more than once.
+func (m *Main) Close() error {
+	m.closeOnce.Do(func() {
+		var errs []error
+		if m.server != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+			if err := m.server.Shutdown(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("shut down HTTP: %w", err))
+			}
+			cancel()
+		} else if m.ln != nil {
+			_ = m.ln.Close()
+		}
+		if m.stopWork != nil {
+			m.stopWork()
+			m.work.Wait()
+		}
+		if m.Redis != nil {
+			if err := m.Redis.Close(); err != nil {
+				errs = append(errs, fmt.Errorf("close Redis: %w", err))
+			}
+		}
+		if m.embedded != nil {
+			m.embedded.Close()
+		}
+		m.closeError = errors.Join(errs...)
+	})
+	return m.closeError
+}
+
+// newRegistry returns the Prometheus registry behind GET /metrics.
+func newRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	return reg
+}
+
+// responder returns the dialog engine, or nil while there is none (then
+// POST /api/v1/chat is not served and the LINE channel cannot answer).
+func (m *Main) responder() bot.Responder {
+	// wiring: the dialog engine goes here, on the Redis state store:
+	//
+	//	store := redisstore.New(m.Redis, redisstore.Options{Logger: m.Logger})
+	//	return dialog.New(dialog.Config{KB: m.KB, Store: store, Clock: m.Clock, Logger: m.Logger})
+	return nil
+}
