@@ -9,7 +9,8 @@ import (
 
 var (
 	// ageYears is an age in years with an optional bound: 35歳, 15歳以上, 14才未満.
-	ageYears = regexp.MustCompile(`(\d{1,3})\s?(?:歳|才|さい)\s?(以上|未満|以下|超|より上|より下)?`)
+	// もうすぐ15歳 is 14 today.
+	ageYears = regexp.MustCompile(`(もうすぐ|まもなく|もう少しで|来月|今度)?\s?(\d{1,3})\s?(?:歳|才|さい)\s?(以上|未満|以下|超|より上|より下)?`)
 	// ageDecade is an age in decades: 20代, 70代.
 	ageDecade = regexp.MustCompile(`(\d{1,3})\s?代`)
 	// bareNumber is an answer that is only a number, read as an age when
@@ -41,10 +42,14 @@ func age(p string, toks []token, asking string) bot.AgeGroup {
 		}
 	}
 	for _, m := range ageYears.FindAllStringSubmatchIndex(p, -1) {
-		if m[0] > 0 && isDigit(p[m[0]-1]) {
+		if m[4] > 0 && isDigit(p[m[4]-1]) {
 			continue
 		}
-		note(yearsGroup(atoi(sub(p, m, 1)), sub(p, m, 2)), m[0])
+		n := atoi(sub(p, m, 2))
+		if sub(p, m, 1) != "" && n > 0 {
+			n-- // not that age yet
+		}
+		note(yearsGroup(n, sub(p, m, 3)), m[0])
 	}
 	for _, m := range ageDecade.FindAllStringSubmatchIndex(p, -1) {
 		if n := atoi(sub(p, m, 1)); n%10 == 0 && n >= 20 && n <= maxAge && (m[0] == 0 || !isDigit(p[m[0]-1])) {

@@ -23,6 +23,7 @@ const (
 	kNoticeTopic             // 照会書, 通知: what follows is about the notice
 	kAddrTopic               // 住所, 名字: what follows is about the basic information
 	kAddrEvent               // 引っ越し, 結婚: the basic information changed
+	kOtherTopic              // カード, 保険証: what follows is about neither yes/no slot
 	kAge                     // val is a bot.AgeGroup
 	kSelf                    // 本人, 私
 	kLegalRep                // 親, 後見人, 法定代理人
@@ -30,6 +31,7 @@ const (
 	kSpouse                  // 夫, 妻: a proxy, or the other parent of a child holder
 	kChild                   // 娘, 息子: a proxy, or a holder whose parent comes
 	kGo                      // 行きます, 伺う: someone comes to the counter
+	kNotGo                   // 行けない: someone does not come (and 行け is no kGo)
 	kTogether                // 一緒, 連れて: the holder comes along
 	kRequest                 // 頼む: someone else is asked to go
 	kDontKnow                // わからない, 不明, スキップ

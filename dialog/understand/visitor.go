@@ -15,7 +15,8 @@ var holderMarks = []string{"の分", "のぶん", "の代わり", "のかわり"
 // notComing, between a person and the next, says that person does not
 // come: 本人は行けないので妻が行く.
 var notComing = []string{"ではな", "じゃな", "でなく", "以外", "行けな", "行かな", "来られな",
-	"来れな", "行けま", "行かな", "いけな", "いかな", "こられな", "無理", "むり", "できな"}
+	"来れな", "行けま", "来られま", "いけな", "いかな", "いけま", "こられな", "これな", "無理", "むり",
+	"できな"}
 
 var honorifics = []string{"さん", "さま", "様", "ちゃん", "くん", "君", "氏"}
 
@@ -70,6 +71,8 @@ func visitor(p string, toks []token, asking string) bot.Visitor {
 		case t.kind == kAge:
 		case strings.HasPrefix(rest, "の") && !hasAnyPrefix(rest, []string{"の人", "の方", "のかた"}):
 		case containsAny(p[t.end:next], notComing...):
+		case t.kind == kSelf && i > 0 && isPerson(toks[i-1]) && p[toks[i-1].end:t.start] == "の":
+			who = toks[i-1].kind // 後見人の私: the writer in that role
 		default:
 			who = t.kind
 		}

@@ -65,6 +65,8 @@ func yesNo(p string, toks []token, asking string) (notice, addr polarity) {
 			cur = SlotHasNotice
 		case kAddrTopic:
 			cur = SlotAddressChange
+		case kOtherTopic:
+			cur = ""
 		case kAddrEvent:
 			cur = SlotAddressChange
 			set(cur, yes)
