@@ -1,0 +1,271 @@
+// Package guard protects the web widget's chat endpoint: CORS limited to the
+// origins configured for each municipality, and rate limits per client IP
+// and per chat session, shared by every replica through Redis.
+//
+// # CORS
+//
+// The municipality is in the JSON body, which a preflight does not carry, so
+// a preflight (OPTIONS) is granted to any origin configured for some
+// municipality, and the actual POST is then checked against the origins of
+// the municipality its body names. A POST from an origin not configured for
+// that municipality is refused with 403 {"error":{"code":"forbidden_origin"}}
+// and never reaches the dialog. Requests without an Origin header (not from a
+// browser) and same-origin requests (Origin's host equals Host, as for the
+// demo page) are not restricted by origin; CORS protects residents' browsers,
+// not the server.
+//
+// # Rate limits
+//
+// Two fixed-window counters in Redis (INCR and PEXPIRE in one script): per
+// client IP (gin's ClientIP, so behind a proxy set the engine's trusted
+// proxies) and per municipality and session id. Over a limit the answer is
+// 429 {"error":{"code":"rate_limited",…}} with Retry-After in seconds. A
+// fixed window may let up to twice the limit through around a window's edge;
+// that is accepted for its simplicity and one round trip. When Redis fails
+// the request is let through (and logged): the limiter must not take the
+// service down with it.
+package guard
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/madoguchi/madoguchi/webhook/httpx"
+	"github.com/redis/go-redis/v9"
+)
+
+// Limit allows N requests per Per. A zero Limit is no limit.
+type Limit struct {
+	N   int
+	Per time.Duration
+}
+
+// Default limits: a resident clicking through the whole flow makes about ten
+// turns in a minute; several residents may share one IP (an office, a
+// library, a mobile carrier's NAT).
+var (
+	DefaultPerIP      = Limit{N: 120, Per: time.Minute}
+	DefaultPerSession = Limit{N: 30, Per: time.Minute}
+)
+
+// Config configures a Guard.
+type Config struct {
+	// Origins maps a municipality id to the origins ("https://www.city.example.jp")
+	// of the pages allowed to call the chat API for it from a browser.
+	Origins map[string][]string
+	// Paths are the request paths guarded; default {"/api/v1/chat"}.
+	Paths []string
+	// Redis holds the rate-limit counters; nil disables rate limiting.
+	Redis redis.UniversalClient
+	// KeyPrefix prefixes the counters' keys; default "madoguchi:ratelimit:".
+	KeyPrefix string
+	// PerIP and PerSession are the limits; zero values take the defaults.
+	// Set N < 0 to disable one.
+	PerIP, PerSession Limit
+	// Logger receives Redis failures; slog.Default() when nil.
+	Logger *slog.Logger
+}
+
+// Guard is the middleware's configuration, checked; safe for concurrent use.
+type Guard struct {
+	origins   map[string][]string
+	any       map[string]bool // the union of all configured origins
+	paths     map[string]bool
+	limiter   *limiter
+	perIP     Limit
+	perSess   Limit
+	log       *slog.Logger
+	maxAge string
+}
+
+// New checks cfg and returns a Guard. An origin that is not a bare
+// http(s)://host[:port] is an error.
+func New(cfg Config) (*Guard, error) {
+	g := &Guard{origins: map[string][]string{}, any: map[string]bool{}, paths: map[string]bool{},
+		perIP: cfg.PerIP, perSess: cfg.PerSession, log: cfg.Logger, maxAge: "600"}
+	for id, list := range cfg.Origins {
+		for _, o := range list {
+			n, err := NormalizeOrigin(o)
+			if err != nil {
+				return nil, fmt.Errorf("guard: origins of %s: %w", id, err)
+			}
+			g.origins[id] = append(g.origins[id], n)
+			g.any[n] = true
+		}
+	}
+	if len(cfg.Paths) == 0 {
+		cfg.Paths = []string{"/api/v1/chat"}
+	}
+	for _, p := range cfg.Paths {
+		g.paths[p] = true
+	}
+	if g.perIP == (Limit{}) {
+		g.perIP = DefaultPerIP
+	}
+	if g.perSess == (Limit{}) {
+		g.perSess = DefaultPerSession
+	}
+	if g.log == nil {
+		g.log = slog.Default()
+	}
+	if cfg.Redis != nil {
+		prefix := cfg.KeyPrefix
+		if prefix == "" {
+			prefix = "madoguchi:ratelimit:"
+		}
+		g.limiter = &limiter{rdb: cfg.Redis, prefix: prefix}
+	}
+	return g, nil
+}
+
+// NormalizeOrigin returns o as browsers send it in an Origin header:
+// lower-case scheme and host, no default port, no path.
+func NormalizeOrigin(o string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(o))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("%q is not an origin of the form https://host[:port]", o)
+	}
+	host := strings.ToLower(u.Host)
+	if (u.Scheme == "https" && strings.HasSuffix(host, ":443")) || (u.Scheme == "http" && strings.HasSuffix(host, ":80")) {
+		host = host[:strings.LastIndexByte(host, ':')]
+	}
+	return u.Scheme + "://" + host, nil
+}
+
+// ParseOrigins splits a comma- or space-separated list of origins, as an
+// environment variable would hold it, and normalises each.
+func ParseOrigins(s string) ([]string, error) {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' }) {
+		o, err := NormalizeOrigin(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// Middleware returns the gin middleware. Install it on the engine itself
+// (engine.Use), before the API routes are registered, so that it also sees
+// preflight requests, which match no route. Requests to other paths pass
+// through untouched.
+func (g *Guard) Middleware() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !g.paths[c.Request.URL.Path] {
+			c.Next()
+			return
+		}
+		origin := c.GetHeader("Origin")
+		if c.Request.Method == http.MethodOptions && origin != "" {
+			g.preflight(c, origin)
+			return
+		}
+		c.Writer.Header().Add("Vary", "Origin")
+		body, err := httpx.ReadBody(c.Writer, c.Request, httpx.MaxBodyBytes)
+		if err != nil {
+			g.allowOriginIfKnown(c, origin)
+			httpx.WriteError(c, err)
+			return
+		}
+		c.Request.Body = io.NopCloser(bytes.NewReader(body))
+		var peek struct {
+			Municipality string `json:"municipality"`
+			SessionID    string `json:"session_id"`
+		}
+		_ = json.Unmarshal(body, &peek) // malformed bodies are the handler's to report
+
+		if origin != "" && !g.sameOrigin(c, origin) {
+			if !slices.Contains(g.origins[peek.Municipality], origin) {
+				g.allowOriginIfKnown(c, origin) // so a misconfigured widget can read why
+				forbidden(c, peek.Municipality)
+				return
+			}
+			allowOrigin(c, origin)
+		}
+		if !g.allow(c, "ip:"+c.ClientIP(), g.perIP) {
+			return
+		}
+		if peek.SessionID != "" && len(peek.SessionID) <= 128 &&
+			!g.allow(c, "session:"+peek.Municipality+":"+peek.SessionID, g.perSess) {
+			return
+		}
+		c.Next()
+	}
+}
+
+func (g *Guard) preflight(c *gin.Context, origin string) {
+	h := c.Writer.Header()
+	h.Add("Vary", "Origin")
+	h.Add("Vary", "Access-Control-Request-Method")
+	h.Add("Vary", "Access-Control-Request-Headers")
+	if !g.any[origin] && !g.sameOrigin(c, origin) {
+		forbidden(c, "")
+		return
+	}
+	allowOrigin(c, origin)
+	h.Set("Access-Control-Allow-Methods", "POST, OPTIONS")
+	h.Set("Access-Control-Allow-Headers", "Content-Type")
+	h.Set("Access-Control-Max-Age", g.maxAge)
+	c.AbortWithStatus(http.StatusNoContent)
+}
+
+func (g *Guard) sameOrigin(c *gin.Context, origin string) bool {
+	u, err := url.Parse(origin)
+	return err == nil && u.Host != "" && strings.EqualFold(u.Host, c.Request.Host)
+}
+
+func (g *Guard) allowOriginIfKnown(c *gin.Context, origin string) {
+	if origin != "" && g.any[origin] {
+		allowOrigin(c, origin)
+	}
+}
+
+func allowOrigin(c *gin.Context, origin string) {
+	h := c.Writer.Header()
+	h.Set("Access-Control-Allow-Origin", origin)
+	// Retry-After is not a CORS-safelisted header: the widget needs it exposed.
+	h.Set("Access-Control-Expose-Headers", "Retry-After")
+}
+
+// MsgForbiddenOrigin is the message of a 403 forbidden_origin answer.
+const MsgForbiddenOrigin = "this page's origin may not use the chat of this municipality"
+
+func forbidden(c *gin.Context, municipality string) {
+	msg := MsgForbiddenOrigin
+	if municipality != "" {
+		msg += " (" + strconv.Quote(municipality) + ")"
+	}
+	c.AbortWithStatusJSON(http.StatusForbidden, httpx.ErrorBody{Error: httpx.ErrorDetail{Code: "forbidden_origin", Message: msg}})
+}
+
+// allow counts one request under key; over the limit it answers 429 and
+// returns false.
+func (g *Guard) allow(c *gin.Context, key string, l Limit) bool {
+	if g.limiter == nil || l.N <= 0 || l.Per <= 0 {
+		return true
+	}
+	ok, retry, err := g.limiter.take(c.Request.Context(), key, l)
+	if err != nil {
+		g.log.WarnContext(c.Request.Context(), "rate limiter unavailable; request let through", "err", err)
+		return true
+	}
+	if ok {
+		return true
+	}
+	secs := int((retry + time.Second - 1) / time.Second)
+	c.Header("Retry-After", strconv.Itoa(max(secs, 1)))
+	c.AbortWithStatusJSON(http.StatusTooManyRequests, httpx.ErrorBody{Error: httpx.ErrorDetail{Code: "rate_limited", Message: httpx.MsgRateLimited}})
+	return false
+}
