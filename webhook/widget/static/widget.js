@@ -1,0 +1,597 @@
+/*
+ * madoguchi chat widget: 電子証明書の更新について相談できるチャット。
+ *
+ * Embed with one tag (the script finds the API on its own origin):
+ *   <script src="https://…/widget.js" data-municipality="nerima" async></script>
+ *
+ * Plain JavaScript, no build step. Everything lives in a Shadow DOM; every
+ * piece of text (the resident's and the knowledge base's) is set with
+ * textContent, never parsed as HTML. Styles go through a constructable
+ * stylesheet (allowed under a strict CSP), with a <style> fallback for old
+ * browsers. Speaks POST /api/v1/chat as docs/contract.md describes.
+ */
+(function () {
+  'use strict';
+
+  var script = document.currentScript ||
+    document.querySelector('script[src*="widget.js"][data-municipality]');
+  if (!script) { return; }
+  var municipality = script.getAttribute('data-municipality') || '';
+  if (!/^[a-z0-9_-]{1,40}$/.test(municipality)) {
+    console.warn('madoguchi: data-municipality is missing or invalid');
+    return;
+  }
+  var registry = window.__madoguchiWidgets = window.__madoguchiWidgets || {};
+  if (registry[municipality]) { return; } // the tag was included twice
+  registry[municipality] = true;
+
+  var origin = new URL(script.src, location.href).origin;
+  var apiURL = origin + '/api/v1/chat';
+  var title = script.getAttribute('data-title') || 'マイナンバーカード 電子証明書の更新';
+  var storePrefix = 'madoguchi.v1.' + municipality + '.';
+  var maxEntries = 200;
+
+  // ---- storage (localStorage may be unavailable: private modes, policies)
+  function load(key) {
+    try { return window.localStorage.getItem(storePrefix + key); } catch (e) { return null; }
+  }
+  function save(key, value) {
+    try {
+      if (value === null) { window.localStorage.removeItem(storePrefix + key); } else { window.localStorage.setItem(storePrefix + key, value); }
+    } catch (e) { /* storage full or blocked: the conversation still works */ }
+  }
+
+  var idChars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
+  function newSessionID() {
+    var bytes = new Uint8Array(24);
+    window.crypto.getRandomValues(bytes);
+    var s = '';
+    for (var i = 0; i < bytes.length; i++) { s += idChars.charAt(bytes[i] & 63); }
+    return s;
+  }
+  var sessionID = load('session');
+  if (!sessionID || !/^[A-Za-z0-9_-]{8,128}$/.test(sessionID)) {
+    sessionID = newSessionID();
+    save('session', sessionID);
+  }
+
+  // state.entries: {from: 'user'|'bot', type: 'text'|'checklist', text, checklist, checked}
+  var state = { entries: [], quick: [], asking: '' };
+  (function restore() {
+    var raw = load('history');
+    if (!raw) { return; }
+    try {
+      var s = JSON.parse(raw);
+      if (s && Array.isArray(s.entries)) {
+        state.entries = s.entries.filter(function (e) {
+          return e && (e.from === 'user' || e.from === 'bot') &&
+            ((e.type === 'text' && typeof e.text === 'string') ||
+             (e.type === 'checklist' && e.checklist && typeof e.checklist === 'object'));
+        });
+        state.quick = Array.isArray(s.quick) ? s.quick.filter(validQuick) : [];
+        state.asking = typeof s.asking === 'string' ? s.asking : '';
+      }
+    } catch (e) { save('history', null); }
+  })();
+  function validQuick(q) { return q && typeof q.label === 'string' && typeof q.postback === 'string'; }
+  function persist() {
+    if (state.entries.length > maxEntries) { state.entries = state.entries.slice(-maxEntries); }
+    save('history', JSON.stringify(state));
+  }
+
+  // ---- DOM helpers: text only
+  function el(tag, cls, text) {
+    var n = document.createElement(tag);
+    if (cls) { n.className = cls; }
+    if (text !== undefined && text !== null) { n.textContent = String(text); }
+    return n;
+  }
+  function telLink(phone) {
+    var a = el('a', 'tel', phone);
+    a.setAttribute('href', 'tel:' + String(phone).replace(/[^0-9+]/g, ''));
+    a.setAttribute('aria-label', '電話をかける ' + phone);
+    return a;
+  }
+
+  // ---- styles
+  function sheetFor(root, css) {
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      root.adoptedStyleSheets = (root.adoptedStyleSheets || []).concat([sheet]);
+      return function () {
+        root.adoptedStyleSheets = root.adoptedStyleSheets.filter(function (s) { return s !== sheet; });
+      };
+    } catch (e) {
+      var style = el('style', null, css); // old browsers; needs style-src allowing it
+      (root === document ? document.head : root).appendChild(style);
+      return function () { style.remove(); };
+    }
+  }
+
+  var CSS = [
+    ':host{all:initial}',
+    '*,*::before,*::after{box-sizing:border-box}',
+    '.root{font-family:"Hiragino Kaku Gothic ProN","Hiragino Sans","Noto Sans JP","Yu Gothic UI",Meiryo,sans-serif;font-size:15px;line-height:1.6;color:#1a1a1a}',
+    'button,textarea,input{font:inherit}',
+    ':focus-visible{outline:3px solid #b34d00;outline-offset:2px}',
+    '.sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}',
+    '.launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;display:flex;align-items:center;gap:8px;padding:12px 20px;border:2px solid #fff;border-radius:999px;background:#0b5cad;color:#fff;font-weight:bold;font-size:16px;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.3)}',
+    '.launcher:hover{background:#084a8c}',
+    '.launcher svg{width:22px;height:22px;fill:currentColor}',
+    '.panel{position:fixed;right:20px;bottom:20px;z-index:2147483001;width:400px;max-width:calc(100vw - 40px);height:640px;max-height:calc(100vh - 40px);display:flex;flex-direction:column;background:#fff;border:1px solid #8a8f98;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);overflow:hidden}',
+    '.panel[hidden]{display:none}',
+    '.header{display:flex;align-items:center;gap:6px;padding:10px 12px;background:#0b5cad;color:#fff}',
+    '.header h2{flex:1;margin:0;font-size:15px;line-height:1.3}',
+    '.header button{border:1px solid #fff;background:transparent;color:#fff;border-radius:6px;padding:4px 10px;cursor:pointer;font-size:14px}',
+    '.header button:hover{background:#084a8c}',
+    '.header :focus-visible{outline-color:#fff}',
+    '.messages{flex:1;overflow-y:auto;padding:12px;background:#f7f8fa;display:flex;flex-direction:column;gap:10px}',
+    '.msg{max-width:88%;padding:8px 12px;border-radius:12px;white-space:pre-wrap;overflow-wrap:anywhere}',
+    '.msg.bot{align-self:flex-start;background:#fff;border:1px solid #c9ced6}',
+    '.msg.user{align-self:flex-end;background:#0b5cad;color:#fff}',
+    '.msg.notice{align-self:stretch;max-width:none;background:#fff4e5;border:1px solid #b34d00;color:#5c2800}',
+    '.notice-actions{margin-top:6px}',
+    '.typing{align-self:flex-start;display:flex;gap:4px;padding:12px;border-radius:12px;background:#fff;border:1px solid #c9ced6}',
+    '.typing span{width:8px;height:8px;border-radius:50%;background:#5f6670;animation:blink 1.2s infinite}',
+    '.typing span:nth-child(2){animation-delay:.2s}.typing span:nth-child(3){animation-delay:.4s}',
+    '@keyframes blink{0%,80%,100%{opacity:.25}40%{opacity:1}}',
+    '@media (prefers-reduced-motion:reduce){.typing span{animation:none}}',
+    '.quick{display:flex;flex-wrap:wrap;gap:6px;padding:8px 12px;border-top:1px solid #dde1e6;background:#fff}',
+    '.quick:empty{display:none}',
+    '.quick button,.btn{border:1px solid #0b5cad;background:#fff;color:#0b5cad;border-radius:999px;padding:6px 12px;cursor:pointer;font-size:14px}',
+    '.quick button:hover,.btn:hover{background:#e8f0fa}',
+    '.composer{display:flex;gap:6px;align-items:flex-end;padding:8px 12px 4px;border-top:1px solid #dde1e6;background:#fff}',
+    '.composer textarea{flex:1;resize:none;min-height:44px;max-height:120px;padding:8px 10px;border:1px solid #6b7280;border-radius:8px;font-size:16px;color:#1a1a1a;background:#fff}',
+    '.send{min-width:64px;min-height:44px;border:0;border-radius:8px;background:#0b5cad;color:#fff;font-weight:bold;cursor:pointer}',
+    '.send:disabled{background:#6b7280;cursor:default}',
+    '.hint{margin:0;padding:0 12px 8px;font-size:12px;color:#4b5563;background:#fff}',
+    '.card{align-self:stretch;background:#fff;border:2px solid #0b5cad;border-radius:10px;padding:12px;white-space:normal}',
+    '.card h3{margin:0 0 6px;font-size:16px;color:#0b3d73}',
+    '.card h4{margin:12px 0 4px;font-size:14px;color:#0b3d73;border-bottom:1px solid #c9ced6}',
+    '.card ul{margin:0;padding:0;list-style:none}',
+    '.card li{margin:4px 0}',
+    '.card .plain li{list-style:disc;margin-left:1.2em}',
+    '.card label{display:flex;gap:8px;align-items:flex-start;cursor:pointer}',
+    '.card input[type=checkbox]{width:20px;height:20px;margin:2px 0 0;flex:none;accent-color:#0b5cad}',
+    '.tag{display:inline-block;margin-left:4px;padding:0 6px;border-radius:4px;background:#e6e8eb;color:#374151;font-size:12px}',
+    '.note{display:block;font-size:13px;color:#4b5563}',
+    '.summary{margin:0 0 4px;font-weight:bold}',
+    '.status{margin:0 0 4px}',
+    '.uncovered{margin:6px 0;padding:8px;border-left:4px solid #b34d00;background:#fff4e5;color:#5c2800}',
+    '.uncovered p{margin:0 0 4px}',
+    '.counter{margin:4px 0;padding:6px 8px;background:#f7f8fa;border-radius:6px}',
+    '.counter strong{display:block}',
+    '.tel{color:#0b5cad;font-weight:bold}',
+    '.source{margin:10px 0 0;font-size:12px;color:#4b5563}',
+    '.card-actions{margin-top:10px;display:flex;justify-content:flex-end}',
+    '@media (max-width:480px){.panel{inset:0;width:100%;max-width:none;height:100%;max-height:none;border-radius:0;border:0}.launcher{right:12px;bottom:12px}}',
+    '@media print{',
+    ':host(:not([data-madoguchi-printing])) .root{display:none}',
+    '.launcher,.header,.quick,.composer,.hint,.typing,.msg:not(.print-target),.card-actions{display:none!important}',
+    '.panel{position:static;width:auto;max-width:none;height:auto;max-height:none;border:0;box-shadow:none;overflow:visible}',
+    '.messages{overflow:visible;padding:0;background:#fff}',
+    '.card{border:1px solid #000;font-size:11pt;line-height:1.45;break-inside:avoid}',
+    '.tel{color:#000}',
+    '}'
+  ].join('\n');
+
+  // Printing the card: the host page is hidden for the print only.
+  var PRINT_CSS = '@media print{body>*:not([data-madoguchi-printing]){display:none!important}' +
+    '[data-madoguchi-printing]{display:block!important}}';
+
+  // ---- build the widget
+  var host, root, launcher, panel, messages, quick, textarea, sendBtn, live, typing;
+  var busy = false;
+
+  function build() {
+    host = el('div');
+    host.id = 'madoguchi-widget-' + municipality;
+    host.setAttribute('data-madoguchi-widget', municipality);
+    root = host.attachShadow({ mode: 'open' });
+    sheetFor(root, CSS);
+    var wrap = el('div', 'root');
+    wrap.setAttribute('lang', 'ja');
+
+    launcher = el('button', 'launcher');
+    launcher.type = 'button';
+    launcher.setAttribute('aria-haspopup', 'dialog');
+    launcher.setAttribute('aria-expanded', 'false');
+    launcher.setAttribute('aria-controls', 'madoguchi-panel');
+    launcher.setAttribute('aria-label', 'チャットで相談（電子証明書の更新）');
+    launcher.appendChild(chatIcon());
+    launcher.appendChild(el('span', null, 'チャットで相談'));
+    launcher.addEventListener('click', open);
+
+    panel = el('div', 'panel');
+    panel.id = 'madoguchi-panel';
+    panel.hidden = true;
+    panel.setAttribute('role', 'dialog');
+    panel.setAttribute('aria-labelledby', 'madoguchi-title');
+    panel.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape') { e.preventDefault(); close(); }
+    });
+
+    var header = el('div', 'header');
+    var h = el('h2', null, title);
+    h.id = 'madoguchi-title';
+    var resetBtn = el('button', 'reset', '最初から');
+    resetBtn.type = 'button';
+    resetBtn.setAttribute('aria-label', '会話を最初からやり直す');
+    resetBtn.addEventListener('click', reset);
+    var closeBtn = el('button', 'close', '閉じる');
+    closeBtn.type = 'button';
+    closeBtn.setAttribute('aria-label', 'チャットを閉じる');
+    closeBtn.addEventListener('click', close);
+    header.appendChild(h);
+    header.appendChild(resetBtn);
+    header.appendChild(closeBtn);
+
+    messages = el('div', 'messages');
+    messages.setAttribute('role', 'region');
+    messages.setAttribute('aria-label', '会話の履歴');
+    messages.tabIndex = 0; // scrollable by keyboard
+
+    live = el('div', 'sr-only');
+    live.setAttribute('aria-live', 'polite');
+    live.setAttribute('aria-atomic', 'false');
+
+    quick = el('div', 'quick');
+    quick.setAttribute('role', 'group');
+    quick.setAttribute('aria-label', '選択肢');
+
+    var form = el('form', 'composer');
+    form.setAttribute('aria-label', 'メッセージの送信');
+    textarea = el('textarea');
+    textarea.id = 'madoguchi-input';
+    textarea.rows = 1;
+    textarea.maxLength = 1000;
+    textarea.setAttribute('aria-label', 'メッセージを入力');
+    textarea.setAttribute('aria-describedby', 'madoguchi-hint');
+    textarea.setAttribute('placeholder', 'メッセージを入力');
+    textarea.setAttribute('enterkeyhint', 'send');
+    var composing = false;
+    textarea.addEventListener('compositionstart', function () { composing = true; });
+    textarea.addEventListener('compositionend', function () { composing = false; });
+    textarea.addEventListener('keydown', function (e) {
+      if (e.key !== 'Enter') { return; }
+      // Enter that confirms an IME conversion must not send (Safari reports it as keyCode 229).
+      if (e.isComposing || composing || e.keyCode === 229) { return; }
+      if (e.shiftKey) { return; } // newline
+      e.preventDefault();
+      submitText();
+    });
+    sendBtn = el('button', 'send', '送信');
+    sendBtn.type = 'submit';
+    sendBtn.setAttribute('aria-label', '送信する');
+    form.addEventListener('submit', function (e) { e.preventDefault(); submitText(); });
+    form.appendChild(textarea);
+    form.appendChild(sendBtn);
+    var hint = el('p', 'hint', 'Enterで送信、Shift+Enterで改行します。');
+    hint.id = 'madoguchi-hint';
+
+    panel.appendChild(header);
+    panel.appendChild(messages);
+    panel.appendChild(quick);
+    panel.appendChild(form);
+    panel.appendChild(hint);
+    panel.appendChild(live);
+    wrap.appendChild(launcher);
+    wrap.appendChild(panel);
+    root.appendChild(wrap);
+    document.body.appendChild(host);
+
+    state.entries.forEach(function (e, i) { messages.appendChild(renderEntry(e, i)); });
+    renderQuick(state.quick);
+    panel.setAttribute('data-asking', state.asking);
+  }
+
+  function chatIcon() {
+    var ns = 'http://www.w3.org/2000/svg';
+    var svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    var p = document.createElementNS(ns, 'path');
+    p.setAttribute('d', 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z');
+    svg.appendChild(p);
+    return svg;
+  }
+
+  // ---- open / close
+  function open() {
+    panel.hidden = false;
+    launcher.hidden = true;
+    launcher.setAttribute('aria-expanded', 'true');
+    textarea.focus();
+    scrollToEnd();
+    if (state.entries.length === 0 && !busy) { send({ postback: 'start' }, null); }
+  }
+  function close() {
+    panel.hidden = true;
+    launcher.hidden = false;
+    launcher.setAttribute('aria-expanded', 'false');
+    launcher.focus();
+  }
+  function scrollToEnd() { messages.scrollTop = messages.scrollHeight; }
+
+  // ---- rendering
+  function renderEntry(entry, index) {
+    if (entry.type === 'checklist') { return renderChecklist(entry, index); }
+    var m = el('div', 'msg ' + entry.from, entry.text);
+    if (entry.from === 'user') {
+      m.insertBefore(el('span', 'sr-only', 'あなた: '), m.firstChild);
+    }
+    return m;
+  }
+
+  function announce(text) {
+    var p = el('p', null, text);
+    live.appendChild(p);
+    while (live.childNodes.length > 3) { live.removeChild(live.firstChild); }
+  }
+
+  function addEntry(entry, speak) {
+    state.entries.push(entry);
+    var n = renderEntry(entry, state.entries.length - 1);
+    messages.appendChild(n);
+    if (speak) {
+      announce(entry.type === 'checklist' ? 'チェックリストが表示されました。' : entry.text);
+    }
+    scrollToEnd();
+    return n;
+  }
+
+  function renderQuick(list) {
+    while (quick.firstChild) { quick.removeChild(quick.firstChild); }
+    (list || []).forEach(function (q) {
+      var b = el('button', null, q.label);
+      b.type = 'button';
+      b.addEventListener('click', function () { send({ postback: q.postback }, q.label); });
+      quick.appendChild(b);
+    });
+  }
+
+  var procedures = { renewal: '電子証明書の更新', issuance: '電子証明書の新規発行' };
+  var statuses = {
+    too_early: 'まだ更新できる期間の前です。',
+    in_window: '今は更新できる期間です。',
+    expired: '有効期限が過ぎています。'
+  };
+
+  function renderChecklist(entry, index) {
+    var c = entry.checklist;
+    if (!entry.checked || typeof entry.checked !== 'object') { entry.checked = {}; }
+    var card = el('section', 'msg card');
+    card.setAttribute('aria-label', '持ち物チェックリスト');
+    var covered = c.covered !== false;
+    card.appendChild(el('h3', null, covered ? '持ち物チェックリスト' : 'このページでは案内がありません'));
+
+    if (!covered) {
+      var box = el('div', 'uncovered');
+      (c.notes || []).forEach(function (n) { box.appendChild(el('p', null, n)); });
+      if (c.contact && c.contact.name) {
+        var p = el('p', null, 'お問い合わせ: ' + c.contact.name + ' ');
+        if (c.contact.phone) { p.appendChild(telLink(c.contact.phone)); }
+        box.appendChild(p);
+      }
+      card.appendChild(box);
+    }
+    if (procedures[c.procedure]) {
+      var summary = procedures[c.procedure];
+      if (c.visits > 0) { summary += '・窓口へ ' + c.visits + ' 回'; }
+      card.appendChild(el('p', 'summary', summary));
+    }
+    if (c.visits > 1 && c.same_day === false) {
+      card.appendChild(el('p', 'status', '1回目の来庁では手続きが終わりません。'));
+    }
+    if (c.window && c.window.start) {
+      card.appendChild(el('p', 'status', '更新できる期間: ' + c.window.start + ' 〜 ' + c.window.end +
+        (statuses[c.status] ? '（' + statuses[c.status] + '）' : '')));
+    }
+
+    var items = Array.isArray(c.items) ? c.items : [];
+    var visits = Math.max(c.visits || 1, 1);
+    for (var v = 1; v <= visits; v++) {
+      var group = [];
+      items.forEach(function (it, i) { if ((it.visit || 1) === v) { group.push([it, i]); } });
+      if (!group.length) { continue; }
+      card.appendChild(el('h4', null, visits > 1 ? v + '回目の来庁で持っていくもの' : '持っていくもの'));
+      var ul = el('ul');
+      group.forEach(function (pair) { ul.appendChild(renderItem(entry, pair[0], pair[1])); });
+      card.appendChild(ul);
+    }
+
+    if (covered && c.notes && c.notes.length) {
+      card.appendChild(el('h4', null, '注意'));
+      var nl = el('ul', 'plain');
+      c.notes.forEach(function (n) { nl.appendChild(el('li', null, n)); });
+      card.appendChild(nl);
+    }
+    if (c.counters && c.counters.length) {
+      card.appendChild(el('h4', null, '窓口'));
+      c.counters.forEach(function (k) {
+        var d = el('div', 'counter');
+        d.appendChild(el('strong', null, k.name));
+        if (k.hours) { d.appendChild(el('div', null, '受付時間: ' + k.hours)); }
+        if (k.reservation) { d.appendChild(el('div', null, '予約: ' + k.reservation)); }
+        if (k.phone) {
+          var t = el('div', null, '電話: ');
+          t.appendChild(telLink(k.phone));
+          d.appendChild(t);
+        }
+        card.appendChild(d);
+      });
+    }
+    if (covered && c.contact && c.contact.name) {
+      var cp = el('p', null, 'お問い合わせ: ' + c.contact.name + ' ');
+      if (c.contact.phone) { cp.appendChild(telLink(c.contact.phone)); }
+      card.appendChild(cp);
+    }
+    if (c.followups && c.followups.length) {
+      card.appendChild(el('h4', null, '手続きのあとで'));
+      var fl = el('ul', 'plain');
+      c.followups.forEach(function (f) {
+        var li = el('li');
+        li.appendChild(el('strong', null, f.title));
+        if (f.text) { li.appendChild(el('span', 'note', f.text)); }
+        if (f.phone) { var s = el('span', 'note', '電話: '); s.appendChild(telLink(f.phone)); li.appendChild(s); }
+        fl.appendChild(li);
+      });
+      card.appendChild(fl);
+    }
+    if (c.source && c.source.title) {
+      card.appendChild(el('p', 'source', '出典: ' + c.source.title +
+        (c.source.updated ? '（' + c.source.updated + ' 更新）' : '')));
+    }
+    var actions = el('div', 'card-actions');
+    var pb = el('button', 'btn print', '印刷する');
+    pb.type = 'button';
+    pb.setAttribute('aria-label', 'チェックリストを印刷する');
+    pb.addEventListener('click', function () { printCard(card); });
+    actions.appendChild(pb);
+    card.appendChild(actions);
+    return card;
+  }
+
+  function renderItem(entry, it, i) {
+    var li = el('li');
+    var label = el('label');
+    var box = el('input');
+    box.type = 'checkbox';
+    box.checked = !!entry.checked[i];
+    box.addEventListener('change', function () {
+      if (box.checked) { entry.checked[i] = true; } else { delete entry.checked[i]; }
+      persist();
+    });
+    var text = el('span', null, it.text);
+    if (it.optional) { text.appendChild(el('span', 'tag', '任意')); }
+    if (it.note) { text.appendChild(el('span', 'note', it.note)); }
+    label.appendChild(box);
+    label.appendChild(text);
+    li.appendChild(label);
+    return li;
+  }
+
+  function printCard(card) {
+    card.classList.add('print-target');
+    host.setAttribute('data-madoguchi-printing', '');
+    var removeSheet = sheetFor(document, PRINT_CSS);
+    var done = false;
+    function cleanup() {
+      if (done) { return; }
+      done = true;
+      card.classList.remove('print-target');
+      host.removeAttribute('data-madoguchi-printing');
+      removeSheet();
+      window.removeEventListener('afterprint', cleanup);
+    }
+    window.addEventListener('afterprint', cleanup);
+    window.print();
+    setTimeout(cleanup, 1000); // where print() does not block and afterprint never comes
+  }
+
+  // ---- talking to the server
+  function setBusy(b) {
+    busy = b;
+    sendBtn.disabled = b;
+    if (b) {
+      typing = el('div', 'typing');
+      typing.setAttribute('role', 'status');
+      typing.setAttribute('aria-label', '回答を準備しています');
+      for (var i = 0; i < 3; i++) { typing.appendChild(el('span')); }
+      messages.appendChild(typing);
+      scrollToEnd();
+    } else if (typing) {
+      typing.remove();
+      typing = null;
+    }
+  }
+
+  function submitText() {
+    var text = textarea.value.trim();
+    if (!text || busy) { return; }
+    textarea.value = '';
+    send({ text: text }, text);
+  }
+
+  function notice(text, retry) {
+    var n = el('div', 'msg notice', text);
+    n.setAttribute('role', 'alert');
+    if (retry) {
+      var a = el('div', 'notice-actions');
+      var b = el('button', 'btn', 'もう一度送る');
+      b.type = 'button';
+      b.addEventListener('click', function () { n.remove(); retry(); });
+      a.appendChild(b);
+      n.appendChild(a);
+    }
+    messages.appendChild(n);
+    scrollToEnd();
+  }
+
+  // send posts one turn. shown is what the resident's bubble says (null: none).
+  function send(payload, shown) {
+    if (busy) { return; }
+    if (shown !== null) { addEntry({ from: 'user', type: 'text', text: shown }, false); persist(); }
+    renderQuick([]);
+    setBusy(true);
+    var body = { municipality: municipality, session_id: sessionID };
+    if (payload.text !== undefined) { body.text = payload.text; } else { body.postback = payload.postback; }
+    var retry = function () { send(payload, null); };
+    fetch(apiURL, {
+      method: 'POST',
+      mode: 'cors',
+      credentials: 'omit',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body)
+    }).then(function (res) {
+      return res.json().catch(function () { return null; }).then(function (data) {
+        setBusy(false);
+        if (res.ok && data && Array.isArray(data.messages)) { return handleReply(data); }
+        renderQuick(state.quick);
+        if (res.status === 429) {
+          var wait = parseInt(res.headers.get('Retry-After') || '', 10);
+          notice('ただいま混み合っています。しばらく時間をおいてから、もう一度お試しください。' +
+            (wait > 0 && wait < 3600 ? '（約' + Math.ceil(wait / 60) + '分後）' : ''), retry);
+        } else if (res.status >= 500) {
+          notice('ただいま応答できません。少し待ってから「もう一度送る」を押してください。', retry);
+        } else {
+          notice('送信できませんでした。内容を確かめて、もう一度お試しください。', null);
+        }
+      });
+    }).catch(function () {
+      setBusy(false);
+      renderQuick(state.quick);
+      notice('通信できませんでした。インターネット接続を確かめて、「もう一度送る」を押してください。', retry);
+    });
+  }
+
+  function handleReply(data) {
+    data.messages.forEach(function (m) {
+      if (m && m.type === 'text' && typeof m.text === 'string') {
+        addEntry({ from: 'bot', type: 'text', text: m.text }, true);
+      } else if (m && m.type === 'checklist' && m.checklist) {
+        addEntry({ from: 'bot', type: 'checklist', checklist: m.checklist, checked: {} }, true);
+      }
+    });
+    state.quick = Array.isArray(data.quick_replies) ? data.quick_replies.filter(validQuick) : [];
+    state.asking = typeof data.asking === 'string' ? data.asking : '';
+    panel.setAttribute('data-asking', state.asking);
+    renderQuick(state.quick);
+    persist();
+  }
+
+  function reset() {
+    if (busy) { return; }
+    state = { entries: [], quick: [], asking: '' };
+    save('history', null);
+    while (messages.firstChild) { messages.removeChild(messages.firstChild); }
+    renderQuick([]);
+    announce('会話を最初からやり直します。');
+    send({ postback: 'reset' }, null);
+    textarea.focus();
+  }
+
+  if (document.body) { build(); } else { document.addEventListener('DOMContentLoaded', build); }
+})();

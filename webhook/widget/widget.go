@@ -1,0 +1,135 @@
+// Package widget serves the chat widget for municipal web pages: the
+// embeddable script (GET /widget.js, plain JavaScript from go:embed, no build
+// step) and a demo page (GET /) that shows a mock municipal page carrying the
+// widget, one tab per municipality, under a strict Content-Security-Policy.
+//
+// The widget speaks POST /api/v1/chat (package api); this package serves only
+// static files and knows nothing of the dialog.
+package widget
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/knowledge"
+	"github.com/madoguchi/madoguchi/webhook/httpx"
+)
+
+//go:embed static
+var static embed.FS
+
+// DemoCSP is the Content-Security-Policy of the demo page: no inline script
+// or style, no eval, and no string-to-HTML sinks (Trusted Types), so the
+// demo proves the widget works on a strict host page.
+const DemoCSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; " +
+	"img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; " +
+	"object-src 'none'; require-trusted-types-for 'script'"
+
+// Municipality is one tab of the demo page.
+type Municipality struct {
+	ID   string
+	Name string
+}
+
+// Config configures Register.
+type Config struct {
+	// Municipalities are the demo page's tabs, in order; the first is shown
+	// at "/". Empty: the demo page is not registered.
+	Municipalities []Municipality
+}
+
+// FromKB lists the municipalities of a knowledge base for Config.
+func FromKB(kb *knowledge.KB) []Municipality {
+	ms := make([]Municipality, 0, len(kb.Municipalities))
+	for _, m := range kb.Municipalities {
+		ms = append(ms, Municipality{ID: m.ID, Name: m.Name})
+	}
+	return ms
+}
+
+// asset is one embedded file served with validators.
+type asset struct {
+	body        []byte
+	contentType string
+	etag        string
+}
+
+func loadAsset(name, contentType string) asset {
+	b, err := static.ReadFile("static/" + name)
+	if err != nil {
+		panic(fmt.Sprintf("widget: embedded %s: %v", name, err)) // cannot happen: embedded at build time
+	}
+	sum := sha256.Sum256(b)
+	return asset{body: b, contentType: contentType, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
+}
+
+// Register adds to r:
+//
+//	GET /widget.js   the widget (cacheable for 5 minutes, then revalidated by ETag)
+//	GET /demo.css    the demo page's stylesheet
+//	GET /            the demo page; ?m=<id> selects a tab (unknown id: 404)
+func Register(r gin.IRouter, cfg Config) {
+	js := loadAsset("widget.js", "text/javascript; charset=utf-8")
+	css := loadAsset("demo.css", "text/css; charset=utf-8")
+	// The URL is not versioned, so caches hold it briefly: a fix reaches
+	// every municipal page within minutes.
+	r.GET("/widget.js", serveAsset(js, "public, max-age=300", true))
+	r.GET("/demo.css", serveAsset(css, "public, max-age=300", false))
+	if len(cfg.Municipalities) > 0 {
+		r.GET("/", demo(cfg.Municipalities))
+	}
+}
+
+func serveAsset(a asset, cacheControl string, crossOrigin bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		h := c.Writer.Header()
+		h.Set("Cache-Control", cacheControl)
+		h.Set("ETag", a.etag)
+		h.Set("X-Content-Type-Options", "nosniff")
+		if crossOrigin {
+			// Loaded by <script> from other sites' pages, some with COEP.
+			h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+		}
+		if etagMatch(c.GetHeader("If-None-Match"), a.etag) {
+			c.Status(http.StatusNotModified)
+			return
+		}
+		c.Data(http.StatusOK, a.contentType, a.body)
+	}
+}
+
+func etagMatch(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+func demo(ms []Municipality) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id := c.Query("m")
+		if id == "" {
+			id = ms[0].ID
+		}
+		page, ok := demoPage(ms, id)
+		if !ok {
+			httpx.WriteError(c, bot.NotFoundf("unknown municipality %q", id))
+			return
+		}
+		h := c.Writer.Header()
+		h.Set("Content-Security-Policy", DemoCSP)
+		h.Set("Cache-Control", "no-cache")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		c.Data(http.StatusOK, "text/html; charset=utf-8", page)
+	}
+}
