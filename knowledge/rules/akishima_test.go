@@ -7,8 +7,8 @@ import (
 	"github.com/madoguchi/madoguchi/bot"
 )
 
-// What Akishima's items read as, in the knowledge. The helpers (muni…) are
-// in edogawa_test.go.
+// What Akishima's items read as, in the knowledge. The helpers are in
+// pages_test.go.
 const (
 	akiNotice     = "地方公共団体情報システム機構から郵送された有効期限通知書(青い封筒)"
 	akiCard       = "お持ちのマイナンバーカード"
@@ -20,35 +20,35 @@ const (
 
 func TestAkishimaChecklists(t *testing.T) {
 	agentOnce := [][]string{{akiForm, akiHolderCard, akiAgentID}}
-	runMuniCases(t, "akishima", []muniCase{
+	runPageCases(t, "akishima", []pageCase{
 		// 本人が更新手続きを行う場合.
-		{name: "holder with the blue envelope", rule: "self-with-notice", procedure: bot.ProcedureRenewal, certificates: muniBoth,
-			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, HasNotice: bot.Bool(true), ExpiryDate: muniInWindow},
+		{name: "holder with the blue envelope", rule: "self-with-notice", procedure: bot.ProcedureRenewal, certificates: bothCerts,
+			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, HasNotice: bot.Bool(true), ExpiryDate: pageInWindow},
 			visits: [][]string{{akiNotice, akiCard, akiPINs}}, sameDay: true,
 			notes: []string{"午前10時から午後3時頃まで"}},
 		{name: "holder without the notice can still renew", rule: "self-without-notice", procedure: bot.ProcedureRenewal,
-			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, HasNotice: bot.Bool(false), ExpiryDate: muniInWindow},
+			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, HasNotice: bot.Bool(false), ExpiryDate: pageInWindow},
 			visits: [][]string{{akiCard, akiPINs}}, sameDay: true,
 			notes: []string{"有効期限通知書が届かなくても更新手続きを行うことが可能です"}},
 		{name: "holder after expiry renews the same way", rule: "self-with-notice", procedure: bot.ProcedureIssuance,
-			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, HasNotice: bot.Bool(true), ExpiryDate: muniExpired},
+			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, HasNotice: bot.Bool(true), ExpiryDate: pageExpired},
 			visits: [][]string{{akiNotice, akiCard, akiPINs}}, sameDay: true,
 			notes: []string{"有効期限後であっても", "生年月日の隣に印字されている有効期限"}},
 		{name: "holder before the window is told it opens three months before", rule: "self-without-notice",
-			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, ExpiryDate: muniTooEarly},
+			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, ExpiryDate: pageTooEarly},
 			visits: [][]string{{akiCard, akiPINs}}, sameDay: true,
 			notes: []string{"有効期限の3か月前から更新の手続きができます"}},
 
 		// 代理人が更新手続きを行う場合: with the sealed 照会書兼回答書.
 		{name: "proxy with the form comes once", rule: "agent-with-form", procedure: bot.ProcedureRenewal,
-			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true), ExpiryDate: muniInWindow},
+			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true), ExpiryDate: pageInWindow},
 			visits: agentOnce, sameDay: true,
 			notes: []string{"同一世帯のかたも代理人となります", "暗証番号が間違っている場合", "複数回ご来庁いただくことになります"}},
 		{name: "a parent of a holder aged 15+ is a 代理人", rule: "agent-with-form",
 			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorLegalRep, HasNotice: bot.Bool(true)},
 			visits: agentOnce, sameDay: true, notes: []string{"同一世帯のかたも代理人となります"}},
 		{name: "proxy with the form after expiry", rule: "agent-with-form", procedure: bot.ProcedureIssuance,
-			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true), ExpiryDate: muniExpired},
+			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true), ExpiryDate: pageExpired},
 			visits: agentOnce, sameDay: true},
 
 		// Where the page is silent.
@@ -74,13 +74,13 @@ func TestAkishimaChecklists(t *testing.T) {
 }
 
 func TestAkishimaItemNotes(t *testing.T) {
-	m := muniOf(t, "akishima")
-	self := muniChecklist(t, m, bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf})
-	if note := muniItemNote(t, self, akiPINs); !strings.Contains(note, "暗証番号を再設定した上で更新手続きを行います") {
+	m := pageMunicipality(t, "akishima")
+	self := pageChecklist(t, m, bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf})
+	if note := pageItemNote(t, self, akiPINs); !strings.Contains(note, "暗証番号を再設定した上で更新手続きを行います") {
 		t.Errorf("PIN note = %q, want the reset at the counter", note)
 	}
-	agent := muniChecklist(t, m, bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true)})
-	note := muniItemNote(t, agent, akiForm)
+	agent := pageChecklist(t, m, bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true)})
+	note := pageItemNote(t, agent, akiForm)
 	for _, part := range []string{"有効期限通知書(青い封筒)の中に入っています", "必ずのりづけしてください"} {
 		if !strings.Contains(note, part) {
 			t.Errorf("form note = %q, want it to contain %q", note, part)
@@ -89,8 +89,8 @@ func TestAkishimaItemNotes(t *testing.T) {
 }
 
 func TestAkishimaCountersAndFollowups(t *testing.T) {
-	m := muniOf(t, "akishima")
-	c := muniChecklist(t, m, bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf})
+	m := pageMunicipality(t, "akishima")
+	c := pageChecklist(t, m, bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf})
 	if len(c.Counters) != 2 {
 		t.Fatalf("counters = %+v, want 本庁 and 東部出張所", c.Counters)
 	}
@@ -111,15 +111,13 @@ func TestAkishimaCountersAndFollowups(t *testing.T) {
 			t.Errorf("%s reservation = %q, want weekends by phone reservation", k.Name, k.Reservation)
 		}
 	}
-	if !muniHasNote(c, "東部出張所の電話番号の記載がありません") {
+	if !pageHasNote(c, "東部出張所の電話番号の記載がありません") {
 		t.Errorf("notes %q do not say the branch has no phone on the page", c.Notes)
 	}
 	if len(c.Followups) != 1 || !strings.Contains(c.Followups[0].Text, "e-TaxやeLTax") || !strings.Contains(c.Followups[0].Text, "各ホームページをご確認ください") {
 		t.Errorf("followups = %+v, want e-Tax/eLTax: see each site", c.Followups)
 	}
-	if c.Source.Updated != "2020-06-10" {
-		t.Errorf("source = %+v", c.Source)
-	}
+	wantSource(t, c, "2020-06-10", "")
 }
 
 // TestAkishimaEverySituation checks what holds across the page: it covers a
@@ -127,25 +125,21 @@ func TestAkishimaCountersAndFollowups(t *testing.T) {
 // 代理人 brings the form; every covered checklist finishes in one visit with
 // the card.
 func TestAkishimaEverySituation(t *testing.T) {
-	m := muniOf(t, "akishima")
-	for _, s := range muniSituations() {
-		c := muniChecklist(t, m, s)
-		covered := s.AgeGroup == bot.AgeAdult && !*s.AddressChange && (s.Visitor == bot.VisitorSelf || *s.HasNotice)
-		if c.Covered != covered {
-			t.Errorf("%v: covered = %v, want %v", s, c.Covered, covered)
-			continue
-		}
-		if !covered {
+	covered := func(s bot.Slots) bool {
+		return s.AgeGroup == bot.AgeAdult && !*s.AddressChange && (s.Visitor == bot.VisitorSelf || *s.HasNotice)
+	}
+	runSituations(t, "akishima", covered, func(s bot.Slots, c bot.Checklist) {
+		if !c.Covered {
 			if c.Contact == nil || c.Contact.Phone != "042-544-4120" {
 				t.Errorf("%v: not covered, contact = %+v, want 市民課市民係", s, c.Contact)
 			}
-			continue
+			return
 		}
 		if c.Visits != 1 || !c.SameDay {
 			t.Errorf("%v: visits=%d same_day=%v, want one visit", s, c.Visits, c.SameDay)
 		}
-		if !muniLastVisitHas(c, akiCard) && !muniLastVisitHas(c, akiHolderCard) {
+		if !pageLastVisitHas(c, akiCard) && !pageLastVisitHas(c, akiHolderCard) {
 			t.Errorf("%v: no card: %+v", s, c.Items)
 		}
-	}
+	})
 }

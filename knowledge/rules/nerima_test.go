@@ -1,167 +1,11 @@
 package rules_test
 
 import (
-	"os"
-	"reflect"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/madoguchi/madoguchi/bot"
-	"github.com/madoguchi/madoguchi/knowledge"
-	"github.com/madoguchi/madoguchi/knowledge/rules"
 )
-
-// The page tests (nerima_test.go, yokohama_test.go) run the engine over the
-// real knowledge and check that each checklist says what the municipal page
-// says. They use the embedded knowledge, or the folder KNOWLEDGE_DIR names,
-// so staff can check an edited folder with the same tests.
-
-var (
-	pageKBOnce sync.Once
-	pageKB     *knowledge.KB
-	pageKBErr  error
-)
-
-// pageMunicipality returns municipality id from the knowledge base, failing
-// the test when the base does not load.
-func pageMunicipality(tb testing.TB, id string) *knowledge.Municipality {
-	tb.Helper()
-	pageKBOnce.Do(func() {
-		if dir := os.Getenv("KNOWLEDGE_DIR"); dir != "" {
-			pageKB, pageKBErr = knowledge.LoadDir(dir)
-			return
-		}
-		pageKB, pageKBErr = knowledge.LoadEmbedded()
-	})
-	if pageKBErr != nil {
-		tb.Fatalf("knowledge does not load: %v", pageKBErr)
-	}
-	m := pageKB.Municipality(id)
-	if m == nil {
-		tb.Fatalf("knowledge has no municipality %q", id)
-	}
-	return m
-}
-
-// pageToday is the day every page test runs on; the expiry dates below sit
-// around it.
-const pageToday = "2025-05-01"
-
-var (
-	pageInWindow = pageDate("2025-07-07") // window opened 2025-04-08
-	pageExpired  = pageDate("2025-04-30")
-	pageTooEarly = pageDate("2025-12-01") // window opens 2025-09-02
-)
-
-// pageDate parses a date literal of the tables.
-func pageDate(s string) *bot.Date {
-	d, err := bot.ParseDate(s)
-	if err != nil {
-		panic(err)
-	}
-	return &d
-}
-
-// optionalMark ends the text of an item the resident may leave at home, in
-// pageCase.visits.
-const optionalMark = "(任意)"
-
-// pageCase is one resident's situation and the checklist the page implies.
-type pageCase struct {
-	name         string
-	slots        bot.Slots
-	rule         string
-	procedure    bot.Procedure
-	certificates []bot.Certificate
-	// visits lists the item texts of each visit, in order, optional ones
-	// ending in optionalMark; nil when the page does not cover the case.
-	visits  [][]string
-	sameDay bool
-	// notes are substrings that some note of the checklist must contain.
-	notes []string
-}
-
-// pageChecklist runs the engine for m on pageToday.
-func pageChecklist(tb testing.TB, m *knowledge.Municipality, s bot.Slots) bot.Checklist {
-	tb.Helper()
-	c, err := rules.Checklist(m, s, *pageDate(pageToday))
-	if err != nil {
-		tb.Fatalf("Checklist(%s, %v): %v", m.ID, s, err)
-	}
-	return c
-}
-
-// pageVisits groups c's item texts by visit, marking optional ones.
-func pageVisits(c bot.Checklist) [][]string {
-	if c.Visits == 0 {
-		return nil
-	}
-	out := make([][]string, c.Visits)
-	for i := range out {
-		out[i] = []string{}
-	}
-	for _, it := range c.Items {
-		text := it.Text
-		if it.Optional {
-			text += optionalMark
-		}
-		out[it.Visit-1] = append(out[it.Visit-1], text)
-	}
-	return out
-}
-
-// checkPageCase compares c with want.
-func checkPageCase(tb testing.TB, c bot.Checklist, want pageCase) {
-	tb.Helper()
-	if c.Rule != want.rule {
-		tb.Errorf("rule = %s, want %s", c.Rule, want.rule)
-	}
-	if covered := want.visits != nil; c.Covered != covered {
-		tb.Errorf("covered = %v, want %v", c.Covered, covered)
-	}
-	if want.procedure != "" && c.Procedure != want.procedure {
-		tb.Errorf("procedure = %s, want %s", c.Procedure, want.procedure)
-	}
-	if want.certificates != nil && !reflect.DeepEqual(c.Certificates, want.certificates) {
-		tb.Errorf("certificates = %v, want %v", c.Certificates, want.certificates)
-	}
-	if c.Visits != len(want.visits) {
-		tb.Errorf("visits = %d, want %d", c.Visits, len(want.visits))
-	}
-	if got := pageVisits(c); !reflect.DeepEqual(got, want.visits) {
-		tb.Errorf("items per visit:\n got %q\nwant %q", got, want.visits)
-	}
-	if c.SameDay != want.sameDay {
-		tb.Errorf("same_day = %v, want %v", c.SameDay, want.sameDay)
-	}
-	for _, n := range want.notes {
-		if !pageHasNote(c, n) {
-			tb.Errorf("no note containing %q in %q", n, c.Notes)
-		}
-	}
-}
-
-// pageHasNote reports whether some note of c contains part.
-func pageHasNote(c bot.Checklist, part string) bool {
-	for _, n := range c.Notes {
-		if strings.Contains(n, part) {
-			return true
-		}
-	}
-	return false
-}
-
-// runPageCases checks every case against municipality id.
-func runPageCases(t *testing.T, id string, cases []pageCase) {
-	t.Helper()
-	m := pageMunicipality(t, id)
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			checkPageCase(t, pageChecklist(t, m, tc.slots), tc)
-		})
-	}
-}
 
 // What Nerima's items read as, in the knowledge.
 const (
@@ -175,11 +19,6 @@ const (
 	nerimaMailedForm    = "照会書兼回答書(1回目の来所で本人の自宅に郵送したもの)"
 	nerimaProxyID       = "代理人の本人確認書類"
 	nerimaNotCoveredFor = "法定代理人以外の代理人"
-)
-
-var (
-	bothCerts = []bot.Certificate{bot.CertSigning, bot.CertUser}
-	userCert  = []bot.Certificate{bot.CertUser}
 )
 
 func TestNerimaChecklists(t *testing.T) {
@@ -258,13 +97,7 @@ func TestNerimaChecklists(t *testing.T) {
 }
 
 func TestNerimaItemNotes(t *testing.T) {
-	m := pageMunicipality(t, "nerima")
-	cases := []struct {
-		name  string
-		slots bot.Slots
-		item  string
-		note  []string
-	}{
+	runItemNoteCases(t, "nerima", []itemNoteCase{
 		{"a family register in Nerima needs no extract",
 			bot.Slots{AgeGroup: bot.AgeUnder15, Visitor: bot.VisitorLegalRep}, nerimaKoseki,
 			[]string{"練馬区の戸籍で確認できる場合は不要", "平日の午後4時頃まで"}},
@@ -283,27 +116,7 @@ func TestNerimaItemNotes(t *testing.T) {
 		{"the form must be sealed",
 			bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true)}, nerimaForm,
 			[]string{"封入封緘"}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c := pageChecklist(t, m, tc.slots)
-			var notes []string
-			for _, it := range c.Items {
-				if it.Text == tc.item {
-					notes = append(notes, it.Note)
-				}
-			}
-			if len(notes) == 0 {
-				t.Fatalf("no item %q in %+v", tc.item, c.Items)
-			}
-			// The first occurrence: the visit the note is about.
-			for _, part := range tc.note {
-				if !strings.Contains(notes[0], part) {
-					t.Errorf("note of %q = %q, want it to contain %q", tc.item, notes[0], part)
-				}
-			}
-		})
-	}
+	})
 }
 
 func TestNerimaCounters(t *testing.T) {
@@ -334,9 +147,7 @@ func TestNerimaCounters(t *testing.T) {
 	if !pageHasNote(c, "電話番号の記載がありません") {
 		t.Errorf("notes %q do not say the page gives no phone", c.Notes)
 	}
-	if c.Source.Updated != "2025-02-20" || c.Source.PageID != "986-588-616" {
-		t.Errorf("source = %+v", c.Source)
-	}
+	wantSource(t, c, "2025-02-20", "986-588-616")
 }
 
 // TestNerimaEverySituation runs every situation the slots can describe and
@@ -344,44 +155,12 @@ func TestNerimaCounters(t *testing.T) {
 // 成年被後見人 holder is left uncovered, and every covered checklist brings
 // the holder's card on its last visit.
 func TestNerimaEverySituation(t *testing.T) {
-	m := pageMunicipality(t, "nerima")
-	for _, s := range pageSituations() {
-		c := pageChecklist(t, m, s)
-		uncovered := s.AgeGroup != bot.AgeAdult && s.Visitor == bot.VisitorProxy
-		if c.Covered == uncovered {
-			t.Errorf("%v: covered = %v, want %v", s, c.Covered, !uncovered)
-			continue
-		}
+	covered := func(s bot.Slots) bool {
+		return !(s.AgeGroup != bot.AgeAdult && s.Visitor == bot.VisitorProxy)
+	}
+	runSituations(t, "nerima", covered, func(s bot.Slots, c bot.Checklist) {
 		if c.Covered && !pageLastVisitHas(c, nerimaCard) {
 			t.Errorf("%v: the last visit does not bring the holder's card: %+v", s, c.Items)
 		}
-	}
-}
-
-// pageSituations lists every combination of the slots the rules look at,
-// without an expiry date and with an expired one.
-func pageSituations() []bot.Slots {
-	var out []bot.Slots
-	for _, a := range bot.AgeGroups {
-		for _, v := range bot.Visitors {
-			for _, n := range []bool{false, true} {
-				for _, ac := range []bool{false, true} {
-					for _, e := range []*bot.Date{nil, pageExpired} {
-						out = append(out, bot.Slots{AgeGroup: a, Visitor: v, HasNotice: bot.Bool(n), AddressChange: bot.Bool(ac), ExpiryDate: e})
-					}
-				}
-			}
-		}
-	}
-	return out
-}
-
-// pageLastVisitHas reports whether c's last visit lists a required item text.
-func pageLastVisitHas(c bot.Checklist, text string) bool {
-	for _, it := range c.Items {
-		if it.Visit == c.Visits && it.Text == text && !it.Optional {
-			return true
-		}
-	}
-	return false
+	})
 }

@@ -172,9 +172,7 @@ func TestYokohamaCounterWithoutWard(t *testing.T) {
 	if !pageHasNote(c, "区役所戸籍課の電話番号の記載がありません") {
 		t.Errorf("notes %q do not say the page gives no ward phone", c.Notes)
 	}
-	if c.Source.Updated != "2020-09-14" || c.Source.PageID != "136-738-610" {
-		t.Errorf("source = %+v", c.Source)
-	}
+	wantSource(t, c, "2020-09-14", "136-738-610")
 }
 
 // TestYokohamaEverySituation checks what holds across the page: it covers
@@ -182,15 +180,11 @@ func TestYokohamaCounterWithoutWard(t *testing.T) {
 // or send a 任意代理人, and 成年被後見人 whose 成年後見人 comes; each covered
 // checklist brings the holder's card on every visit.
 func TestYokohamaEverySituation(t *testing.T) {
-	m := pageMunicipality(t, "yokohama")
-	for _, s := range pageSituations() {
-		c := pageChecklist(t, m, s)
-		covered := !*s.AddressChange && (s.AgeGroup == bot.AgeAdult && s.Visitor != bot.VisitorLegalRep ||
+	covered := func(s bot.Slots) bool {
+		return !*s.AddressChange && (s.AgeGroup == bot.AgeAdult && s.Visitor != bot.VisitorLegalRep ||
 			s.AgeGroup == bot.AgeAdultWard && s.Visitor != bot.VisitorProxy)
-		if c.Covered != covered {
-			t.Errorf("%v: covered = %v, want %v (rule %s)", s, c.Covered, covered, c.Rule)
-			continue
-		}
+	}
+	runSituations(t, "yokohama", covered, func(s bot.Slots, c bot.Checklist) {
 		for v := 1; v <= c.Visits; v++ {
 			found := false
 			for _, it := range c.Items {
@@ -200,8 +194,8 @@ func TestYokohamaEverySituation(t *testing.T) {
 				t.Errorf("%v: visit %d does not bring the holder's card: %+v", s, v, c.Items)
 			}
 		}
-		if !covered && !pageHasNote(c, yokohamaDial) {
+		if !c.Covered && !pageHasNote(c, yokohamaDial) {
 			t.Errorf("%v: not covered, yet no note gives the 専用ダイヤル: %q", s, c.Notes)
 		}
-	}
+	})
 }
