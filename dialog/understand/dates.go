@@ -36,15 +36,16 @@ type dates struct {
 func findDate(p string, today bot.Date) dates {
 	var r dates
 	b := []byte(p)
+	expiryAt, birthAt := -1, -1 // the three passes below do not run in text order
 	take := func(d bot.Date, s, e int, withYear bool) {
 		switch {
 		case !d.Valid():
 		case isBirthDate(p, s, e):
-			if withYear {
-				r.birth, r.hasBirth = d, true
+			if withYear && s > birthAt {
+				r.birth, r.hasBirth, birthAt = d, true, s
 			}
-		default:
-			r.expiry, r.hasExpiry = d, true
+		case s > expiryAt:
+			r.expiry, r.hasExpiry, expiryAt = d, true, s
 		}
 	}
 	for _, m := range fullDate.FindAllStringSubmatchIndex(p, -1) {

@@ -49,7 +49,7 @@ func visitor(p string, toks []token, asking string) bot.Visitor {
 	if asking != SlotVisitor && !goes && !together && !request {
 		return ""
 	}
-	var who, holder kind
+	var who, holder kind // kSkip (0) is nobody: no person word has it
 	for i, t := range toks {
 		if !isPerson(t) {
 			continue

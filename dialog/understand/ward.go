@@ -3,6 +3,7 @@ package understand
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -10,15 +11,15 @@ import (
 // ID is the slot value (romanised, "aoba"), Name the Japanese name ("青葉区").
 type Ward struct{ ID, Name string }
 
-// wardForms caches each ward's spellings (see forms); wards come from the
-// knowledge base, so the cache stays small, and it stops growing at a
-// bound in case a caller passes something else.
-var wardForms sync.Map // Ward → []string
+// wardForms caches each ward's spellings (see forms), read by every call.
+// Wards come from the knowledge base, so it stays small; it stops growing
+// at wardFormsMax in case a caller passes something else.
+var (
+	wardForms    sync.Map // Ward → []string
+	wardFormsLen atomic.Int64
+)
 
 const wardFormsMax = 1024
-
-var wardFormsLen int64
-var wardFormsMu sync.Mutex
 
 // forms lists how residents write w, normalised: the name (青葉区), the name
 // without 区 (青葉), its reading in hiragana from the romanised id, with or
@@ -34,12 +35,9 @@ func forms(w Ward) []string {
 		f = append(f, base)
 	}
 	f = append(f, readings(strings.ToLower(w.ID))...)
-	wardFormsMu.Lock()
-	if wardFormsLen < wardFormsMax {
-		wardFormsLen++
+	if wardFormsLen.Add(1) <= wardFormsMax {
 		wardForms.Store(w, f)
 	}
-	wardFormsMu.Unlock()
 	return f
 }
 
