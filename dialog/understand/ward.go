@@ -21,6 +21,13 @@ var (
 
 const wardFormsMax = 1024
 
+var (
+	// voicedFold spells づ and ぢ as ず and じ, as romanised ids do
+	// (tsuzuki is つづき); the byte lengths stay the same.
+	voicedFold = strings.NewReplacer("づ", "ず", "ぢ", "じ")
+	longVowels = strings.NewReplacer("ou", "o", "oo", "o", "uu", "u")
+)
+
 // forms lists how residents write w, normalised: the name (青葉区), the name
 // without 区 (青葉), its reading in hiragana from the romanised id, with or
 // without the long う that romanisation drops (こほく, こうほく for kohoku).
@@ -50,7 +57,7 @@ func findWard(p string, wards []Ward) string {
 	if len(wards) == 0 {
 		return ""
 	}
-	kana := strings.NewReplacer("づ", "ず", "ぢ", "じ").Replace(p) // same byte lengths
+	kana := voicedFold.Replace(p)
 	whole := strings.TrimSuffix(strings.TrimSuffix(strings.Trim(kana, " .!,"), "です"), "区")
 	whole = strings.TrimPrefix(strings.TrimSpace(whole), "横浜市")
 	words := asciiWords(p)
@@ -129,6 +136,6 @@ func asciiWords(p string) []asciiWord {
 // romajiFold spells long vowels short (kouhoku, koohoku → kohoku) and drops
 // a trailing ku (aobaku), as residents type ward names either way.
 func romajiFold(s string) string {
-	s = strings.NewReplacer("ou", "o", "oo", "o", "uu", "u").Replace(s)
+	s = longVowels.Replace(s)
 	return strings.TrimSuffix(s, "ku")
 }
