@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -55,11 +56,12 @@ type fakeAPI struct {
 	calls  []call
 	status func(path string, n int) (int, string) // n counts calls to path, from 1
 	counts map[string]int
+	used   map[string]bool // reply tokens used: LINE's are single-use
 	notify chan struct{}
 }
 
 func newFakeAPI(tb testing.TB) *fakeAPI {
-	f := &fakeAPI{tb: tb, counts: map[string]int{}, notify: make(chan struct{}, 1000)}
+	f := &fakeAPI{tb: tb, counts: map[string]int{}, used: map[string]bool{}, notify: make(chan struct{}, 1000)}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	tb.Cleanup(f.srv.Close)
 	return f
@@ -88,6 +90,12 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		if s, m := f.status(r.URL.Path, n); s != 0 {
 			status, resp = s, m
 		}
+	}
+	if tok, _ := c.Body["replyToken"].(string); status/100 == 2 && tok != "" {
+		if f.used[tok] {
+			status, resp = http.StatusBadRequest, `{"message":"Invalid reply token"}`
+		}
+		f.used[tok] = true
 	}
 	if status/100 == 2 {
 		f.calls = append(f.calls, c)
@@ -232,6 +240,13 @@ func (f *fakeAPI) Calls(path string) []call {
 	return out
 }
 
+// count returns how many requests path received, failed ones included.
+func (f *fakeAPI) count(path string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.counts[path]
+}
+
 func (f *fakeAPI) setStatus(fn func(path string, n int) (int, string)) {
 	f.mu.Lock()
 	f.status = fn
@@ -336,9 +351,13 @@ type inst struct {
 	done   chan struct{}
 }
 
+// envs numbers the envs, so that two in one test do not share keys.
+var envs int
+
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{t: t, rdb: redistest.Client(t), prefix: redistest.Prefix(t), api: newFakeAPI(t), engine: newEngine(),
+	envs++
+	e := &env{t: t, rdb: redistest.Client(t), prefix: fmt.Sprintf("%se%d:", redistest.Prefix(t), envs), api: newFakeAPI(t), engine: newEngine(),
 		now: time.UnixMilli(fixtureTime).Add(time.Second), results: make(chan line.EventResult, 10000)}
 	return e
 }

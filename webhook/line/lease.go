@@ -37,7 +37,7 @@ func (q *queue) leaseLoop(ctx context.Context) {
 
 func (q *queue) tickLeases(ctx context.Context) {
 	ttl := q.cfg.LeaseTTL
-	now := q.cfg.Clock()
+	now := time.Now() // real time: heartbeats are compared across instances
 	instances := q.key("instances")
 	pipe := q.rdb.Pipeline()
 	pipe.ZAdd(ctx, instances, redis.Z{Score: float64(now.UnixMilli()), Member: q.cfg.Consumer})

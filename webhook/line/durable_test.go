@@ -1,0 +1,289 @@
+package line_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/madoguchi/madoguchi/webhook/line"
+)
+
+func TestRedeliveryAnsweredOnce(t *testing.T) {
+	e := newEnv(t)
+	in := e.start(nil)
+	body := fixture(t, "text")
+	in.postSigned(t, body)
+	redelivered := strings.Replace(string(body), `"isRedelivery": false`, `"isRedelivery": true`, 1)
+	in.postSigned(t, []byte(redelivered))
+	// The same event twice in one request, too.
+	in.postSigned(t, []byte(strings.Replace(string(body), `"events": [`, `"events": [`+eventsOf(t, body)+",", 1)))
+	rs := e.wait(4)
+	counts := map[line.Outcome]int{}
+	for _, r := range rs {
+		counts[r.Outcome]++
+	}
+	if counts[line.OutcomeReplied] != 1 || counts[line.OutcomeDuplicate] != 3 {
+		t.Errorf("outcomes %v, want 1 replied and 3 duplicates", counts)
+	}
+	if n := len(e.api.Calls("/v2/bot/message/reply")); n != 1 {
+		t.Errorf("%d replies, want 1", n)
+	}
+	if got := e.engine.Turns(userID); len(got) != 1 {
+		t.Errorf("turns %q, want one", got)
+	}
+}
+
+// eventsOf returns the events of a fixture body as JSON text.
+func eventsOf(t *testing.T, body []byte) string {
+	s := string(body)
+	i, j := strings.Index(s, `"events": [`)+len(`"events": [`), strings.LastIndex(s, "]")
+	return s[i:j]
+}
+
+func TestOrderInOneRequest(t *testing.T) {
+	e := newEnv(t)
+	in := e.start(nil)
+	var evs []string
+	for i := 9; i >= 0; i-- { // listed newest first: order is by timestamp
+		b := textEvent("Uone", fmt.Sprintf("ev%02d", i), fixtureTime+int64(i), fmt.Sprintf("msg%02d", i))
+		evs = append(evs, eventsOf(t, indent(b)))
+	}
+	body := []byte(`{"destination":"Ubot","events":[` + strings.Join(evs, ",") + `]}`)
+	in.postSigned(t, body)
+	e.wait(10)
+	want := make([]string, 10)
+	for i := range want {
+		want[i] = fmt.Sprintf("msg%02d", i)
+	}
+	if got := e.engine.Turns("Uone"); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("turns %q, want %q", got, want)
+	}
+}
+
+// indent makes a compact body look like a fixture for eventsOf.
+func indent(b []byte) []byte {
+	return []byte(strings.Replace(string(b), `"events":[`, `"events": [`, 1))
+}
+
+// TestOrderAcrossRequestsAndInstances sends ten users' ten messages each,
+// one request per message, users concurrently, alternating between two
+// instances on one Redis: each user's turns must come in order.
+func TestOrderAcrossRequestsAndInstances(t *testing.T) {
+	e := newEnv(t)
+	e.engine.delay = 2 * time.Millisecond
+	a, b := e.start(nil), e.start(nil)
+	var wg sync.WaitGroup
+	for u := range 10 {
+		wg.Go(func() {
+			user := fmt.Sprintf("U%02d", u)
+			for i := range 10 {
+				in := a
+				if (u+i)%2 == 1 {
+					in = b
+				}
+				in.postSigned(t, textEvent(user, fmt.Sprintf("%s-%02d", user, i), fixtureTime+int64(i), fmt.Sprintf("m%02d", i)))
+			}
+		})
+	}
+	wg.Wait()
+	e.wait(100)
+	for u := range 10 {
+		user := fmt.Sprintf("U%02d", u)
+		got := e.engine.Turns(user)
+		for i := range 10 {
+			if i >= len(got) || got[i] != fmt.Sprintf("m%02d", i) {
+				t.Fatalf("%s turns %q", user, got)
+			}
+		}
+		if len(got) != 10 {
+			t.Errorf("%s had %d turns", user, len(got))
+		}
+	}
+	if n := len(e.api.Calls("/v2/bot/message/reply")); n != 100 {
+		t.Errorf("%d replies, want 100", n)
+	}
+}
+
+func TestExpiredTokenPushesWithRetryKey(t *testing.T) {
+	e := newEnv(t)
+	in := e.start(nil)
+	e.setNow(time.UnixMilli(fixtureTime).Add(2 * time.Minute))
+	in.postSigned(t, fixture(t, "text"))
+	if r := e.wait(1)[0]; r.Outcome != line.OutcomePushed {
+		t.Errorf("outcome %s", r.Outcome)
+	}
+	if n := len(e.api.Calls("/v2/bot/message/reply")); n != 0 {
+		t.Errorf("%d replies with an expired token", n)
+	}
+	pushes := e.api.Calls("/v2/bot/message/push")
+	if len(pushes) != 1 || pushes[0].Body["to"] != userID || textsOf(pushes[0])[0] != "echo:更新したい" {
+		t.Fatalf("pushes %+v", pushes)
+	}
+
+	// A push that fails with 500 is retried with the same key; a 409
+	// (already accepted) counts as delivered.
+	e2 := newEnv(t)
+	e2.api.setStatus(func(path string, n int) (int, string) {
+		if path == "/v2/bot/message/push" && n == 1 {
+			return http.StatusInternalServerError, `{"message":"oops"}`
+		}
+		if path == "/v2/bot/message/push" && n == 2 {
+			return http.StatusConflict, `{"message":"The retry key is already accepted"}`
+		}
+		return 0, ""
+	})
+	in2 := e2.start(nil)
+	e2.setNow(time.UnixMilli(fixtureTime).Add(2 * time.Minute))
+	in2.postSigned(t, fixture(t, "text"))
+	if r := e2.wait(1)[0]; r.Outcome != line.OutcomePushed {
+		t.Errorf("outcome after 500 and 409: %s", r.Outcome)
+	}
+	if e2.api.count("/v2/bot/message/push") != 2 {
+		t.Errorf("%d push attempts, want 2", e2.api.count("/v2/bot/message/push"))
+	}
+}
+
+func TestInvalidTokenFallsBackToPush(t *testing.T) {
+	for _, noPush := range []bool{false, true} {
+		t.Run(fmt.Sprint("noPush=", noPush), func(t *testing.T) {
+			e := newEnv(t)
+			e.api.setStatus(func(path string, n int) (int, string) {
+				if path == "/v2/bot/message/reply" {
+					return http.StatusBadRequest, `{"message":"Invalid reply token"}`
+				}
+				return 0, ""
+			})
+			in := e.start(func(c *line.Config) { c.NoPushFallback = noPush })
+			in.postSigned(t, fixture(t, "postback"))
+			r := e.wait(1)[0]
+			pushes := e.api.Calls("/v2/bot/message/push")
+			if noPush {
+				if r.Outcome != line.OutcomeFailed || len(pushes) != 0 {
+					t.Errorf("outcome %s, %d pushes; want failed and none", r.Outcome, len(pushes))
+				}
+				return
+			}
+			if r.Outcome != line.OutcomePushed || len(pushes) != 1 {
+				t.Fatalf("outcome %s, %d pushes", r.Outcome, len(pushes))
+			}
+			if !uuidRE.MatchString(pushes[0].RetryKey) {
+				t.Errorf("retry key %q", pushes[0].RetryKey)
+			}
+		})
+	}
+}
+
+func TestRetryKeyIsStablePerEvent(t *testing.T) {
+	keys := map[string]string{}
+	for range 2 {
+		e := newEnv(t)
+		in := e.start(nil)
+		e.setNow(time.UnixMilli(fixtureTime).Add(time.Hour))
+		in.postSigned(t, fixture(t, "multi"))
+		e.wait(3)
+		for _, p := range e.api.Calls("/v2/bot/message/push") {
+			k := textsOf(p)[0]
+			if old, ok := keys[k]; ok && old != p.RetryKey {
+				t.Errorf("%s pushed with %s then %s", k, old, p.RetryKey)
+			}
+			keys[k] = p.RetryKey
+		}
+	}
+	if len(keys) != 3 {
+		t.Errorf("keys %v", keys)
+	}
+	seen := map[string]bool{}
+	for _, k := range keys {
+		if seen[k] {
+			t.Errorf("two events share retry key %s", k)
+		}
+		seen[k] = true
+	}
+}
+
+func TestServerErrorThenReplyOnce(t *testing.T) {
+	e := newEnv(t)
+	e.api.setStatus(func(path string, n int) (int, string) {
+		if path == "/v2/bot/message/reply" && n == 1 {
+			return http.StatusInternalServerError, `{"message":"Internal error"}`
+		}
+		if path == "/v2/bot/message/reply" && n == 2 {
+			return http.StatusTooManyRequests, `{"message":"Too many requests"}`
+		}
+		return 0, ""
+	})
+	in := e.start(nil)
+	in.postSigned(t, fixture(t, "text"))
+	if r := e.wait(1)[0]; r.Outcome != line.OutcomeReplied {
+		t.Errorf("outcome %s", r.Outcome)
+	}
+	if n := len(e.api.Calls("/v2/bot/message/reply")); n != 1 {
+		t.Errorf("%d replies delivered, want 1", n)
+	}
+	if n := e.api.count("/v2/bot/message/reply"); n != 3 {
+		t.Errorf("%d reply attempts, want 3", n)
+	}
+}
+
+func TestEngineUnavailableIsRetried(t *testing.T) {
+	e := newEnv(t)
+	e.engine.failOnce["更新したい"] = true
+	in := e.start(nil)
+	in.postSigned(t, fixture(t, "text"))
+	if r := e.wait(1)[0]; r.Outcome != line.OutcomeReplied {
+		t.Errorf("outcome %s", r.Outcome)
+	}
+	if got := e.engine.Turns(userID); len(got) != 1 {
+		t.Errorf("turns %q", got)
+	}
+}
+
+func TestLoadingAnimationForSlowTurns(t *testing.T) {
+	e := newEnv(t)
+	e.engine.delay = 400 * time.Millisecond
+	in := e.start(func(c *line.Config) { c.LoadingAfter = 100 * time.Millisecond })
+	in.postSigned(t, fixture(t, "text"))
+	e.wait(1)
+	calls := e.api.Calls("")
+	if len(calls) != 2 || calls[0].Path != "/v2/bot/chat/loading/start" || calls[0].Body["chatId"] != userID || calls[1].Path != "/v2/bot/message/reply" {
+		t.Errorf("calls %+v, want loading then reply", calls)
+	}
+	e.engine.delay = 0
+	in.postSigned(t, textEvent(userID, "fast", fixtureTime+5, "はやい"))
+	e.wait(1)
+	if n := len(e.api.Calls("/v2/bot/chat/loading/start")); n != 1 {
+		t.Errorf("a fast turn showed the loading animation (%d calls)", n)
+	}
+}
+
+// TestStoppedInstanceHandsOver stops an instance while it holds events:
+// it finishes the one in hand, and another instance on the same Redis
+// handles the rest, in order, each once.
+func TestStoppedInstanceHandsOver(t *testing.T) {
+	e := newEnv(t)
+	e.engine.delay = 50 * time.Millisecond
+	a := e.start(nil)
+	for u := range 3 {
+		for i := range 6 {
+			user := fmt.Sprintf("Uho%d", u)
+			a.postSigned(t, textEvent(user, fmt.Sprintf("%s-%d", user, i), fixtureTime+int64(i), fmt.Sprintf("m%d", i)))
+		}
+	}
+	first := e.wait(2)
+	a.shutdown()
+	e.start(nil)
+	e.wait(18 - len(first))
+	e.quiet(300 * time.Millisecond)
+	for u := range 3 {
+		user := fmt.Sprintf("Uho%d", u)
+		if got := e.engine.Turns(user); strings.Join(got, ",") != "m0,m1,m2,m3,m4,m5" {
+			t.Errorf("%s turns %q", user, got)
+		}
+	}
+	if n := len(e.api.Calls("/v2/bot/message/reply")); n != 18 {
+		t.Errorf("%d replies, want 18", n)
+	}
+}
