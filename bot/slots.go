@@ -123,3 +123,14 @@ func (s Slots) String() string {
 	return fmt.Sprintf("age=%s visitor=%s notice=%s addr=%s expiry=%s ward=%s",
 		s.AgeGroup, s.Visitor, b(s.HasNotice), b(s.AddressChange), d, s.Ward)
 }
+
+// The slot names of the contract, as a chat reply's "asking" and a button's
+// postback ("visitor=self") use them.
+const (
+	SlotAgeGroup      = "age_group"
+	SlotVisitor       = "visitor"
+	SlotHasNotice     = "has_notice"
+	SlotAddressChange = "address_change"
+	SlotExpiryDate    = "expiry_date"
+	SlotWard          = "ward"
+)

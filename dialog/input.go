@@ -74,27 +74,27 @@ func parsePostback(m *knowledge.Municipality, data string) input {
 	case "faq":
 		in.topic = value
 		return in
-	case SlotAgeGroup:
+	case bot.SlotAgeGroup:
 		if !bot.Valid(bot.AgeGroup(value), bot.AgeGroups) {
 			return bad()
 		}
 		in.slots.AgeGroup = bot.AgeGroup(value)
-	case SlotVisitor:
+	case bot.SlotVisitor:
 		if !bot.Valid(bot.Visitor(value), bot.Visitors) {
 			return bad()
 		}
 		in.slots.Visitor = bot.Visitor(value)
-	case SlotHasNotice, SlotAddressChange:
+	case bot.SlotHasNotice, bot.SlotAddressChange:
 		if value != "true" && value != "false" {
 			return bad()
 		}
 		b := value == "true"
-		if slot == SlotHasNotice {
+		if slot == bot.SlotHasNotice {
 			in.slots.HasNotice = &b
 		} else {
 			in.slots.AddressChange = &b
 		}
-	case SlotExpiryDate:
+	case bot.SlotExpiryDate:
 		if value == "unknown" {
 			in.skip = slot
 			return in
@@ -104,7 +104,7 @@ func parsePostback(m *knowledge.Municipality, data string) input {
 			return bad()
 		}
 		in.slots.ExpiryDate = &d
-	case SlotWard:
+	case bot.SlotWard:
 		switch {
 		case value == "unknown":
 			in.skip = slot

@@ -45,7 +45,7 @@ func (t *turn) run(in input) bot.Reply {
 	case in.command == cmdFAQMenu:
 		return t.faqMenu()
 	case in.command == cmdWardMore:
-		return t.ask(SlotWard, wardButtons(t.m, 1))
+		return t.ask(bot.SlotWard, wardButtons(t.m, 1))
 	case in.topic != "":
 		return t.answerTopic(in.topic)
 	case in.skip != "":
@@ -73,7 +73,7 @@ func (t *turn) text(text string) bot.Reply {
 	if len(r.Found) > 0 {
 		return t.apply(r.Slots, r.Found)
 	}
-	if r.DontKnow && (t.st.Asking == SlotExpiryDate || t.st.Asking == SlotWard) {
+	if r.DontKnow && (t.st.Asking == bot.SlotExpiryDate || t.st.Asking == bot.SlotWard) {
 		t.skip(t.st.Asking)
 		return t.resume(true)
 	}
@@ -98,17 +98,17 @@ func (t *turn) apply(s bot.Slots, found []string) bot.Reply {
 	st := &t.st.Slots
 	for _, slot := range found {
 		switch slot {
-		case SlotAgeGroup:
+		case bot.SlotAgeGroup:
 			st.AgeGroup = s.AgeGroup
-		case SlotVisitor:
+		case bot.SlotVisitor:
 			st.Visitor = s.Visitor
-		case SlotHasNotice:
+		case bot.SlotHasNotice:
 			st.HasNotice = s.HasNotice
-		case SlotAddressChange:
+		case bot.SlotAddressChange:
 			st.AddressChange = s.AddressChange
-		case SlotExpiryDate:
+		case bot.SlotExpiryDate:
 			st.ExpiryDate = s.ExpiryDate
-		case SlotWard:
+		case bot.SlotWard:
 			st.Ward = s.Ward
 		}
 		t.st.Skipped = slices.DeleteFunc(t.st.Skipped, func(x string) bool { return x == slot })
@@ -139,7 +139,7 @@ func (t *turn) ask(slot string, buttons []bot.QuickReply) bot.Reply {
 	if buttons == nil {
 		buttons = q.buttons
 	}
-	if slot == SlotWard && buttons == nil {
+	if slot == bot.SlotWard && buttons == nil {
 		buttons = wardButtons(t.m, 0)
 	}
 	t.st.Asking = slot
@@ -156,7 +156,7 @@ func (t *turn) miss() bot.Reply {
 		t.say("すみません、うまく読み取れませんでした。%s", q.hint)
 	}
 	buttons := q.buttons
-	if t.st.Asking == SlotWard {
+	if t.st.Asking == bot.SlotWard {
 		buttons = wardButtons(t.m, 0)
 	}
 	t.say("%s", q.text)
@@ -201,17 +201,17 @@ func (t *turn) back() bot.Reply {
 func (t *turn) clear(slot string) {
 	st := &t.st.Slots
 	switch slot {
-	case SlotAgeGroup:
+	case bot.SlotAgeGroup:
 		st.AgeGroup = ""
-	case SlotVisitor:
+	case bot.SlotVisitor:
 		st.Visitor = ""
-	case SlotHasNotice:
+	case bot.SlotHasNotice:
 		st.HasNotice = nil
-	case SlotAddressChange:
+	case bot.SlotAddressChange:
 		st.AddressChange = nil
-	case SlotExpiryDate:
+	case bot.SlotExpiryDate:
 		st.ExpiryDate = nil
-	case SlotWard:
+	case bot.SlotWard:
 		st.Ward = ""
 	}
 	t.st.Skipped = slices.DeleteFunc(t.st.Skipped, func(x string) bool { return x == slot })
