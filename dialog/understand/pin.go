@@ -1,6 +1,9 @@
 package understand
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // PIN shapes, from the two certificates: the user-certificate (and 住民基本台帳)
 // PIN is 4 digits; the signing PIN is 6–16 upper-case letters and digits and
@@ -17,12 +20,15 @@ import "strings"
 //   - A PIN-shaped token anywhere in a message that names the PIN (暗証番号は
 //     1234です) is PIN-like too: the resident is telling us their PIN.
 
+// politeTail is what may follow an answer that is still "alone": 1234です.
+var politeTail = regexp.MustCompile(`(です|でした|だよ|だ|かな)?[.!,~ー]*$`)
+
 // pinWords name a PIN; see looksLikePIN.
 var pinWords = []string{"暗証", "ぱすわーど", "ぱすこーど"}
 
 // looksLikePIN reports whether the normalised text n is, or discloses, a PIN.
 func looksLikePIN(n string) bool {
-	if pinShaped(strings.TrimRight(n, ".!,")) {
+	if pinShaped(strings.TrimSpace(politeTail.ReplaceAllString(n, ""))) {
 		return true
 	}
 	named, shaped := false, false

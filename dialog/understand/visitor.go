@@ -28,7 +28,8 @@ var honorifics = []string{"さん", "さま", "様", "ちゃん", "くん", "君
 // Each person named is the holder (娘の分, 母の代わりに), a modifier (私の
 // 妻: skipped), someone who does not come (本人は行けない: skipped) or a
 // candidate; the last candidate comes, since a correction comes last
-// (本人じゃなくて妻が行きます). Then:
+// (本人じゃなくて妻が行きます), except that one followed by a word of coming
+// (行きます, 頼む) is not displaced by one that is not. Then:
 //   - with 一緒, 連れて… the holder comes along, so it is self;
 //   - a proxy asked (知人に頼む) with no one named is a proxy;
 //   - nobody named but 行きます is the writer: self;
@@ -50,6 +51,7 @@ func visitor(p string, toks []token, asking string) bot.Visitor {
 		return ""
 	}
 	var who, holder kind // kSkip (0) is nobody: no person word has it
+	strong := false      // who is followed by a word of coming
 	for i, t := range toks {
 		if !isPerson(t) {
 			continue
@@ -58,12 +60,13 @@ func visitor(p string, toks []token, asking string) bot.Visitor {
 		for _, h := range honorifics {
 			rest = strings.TrimPrefix(rest, h)
 		}
-		next := len(p)
+		next, coming := len(p), false
 		for _, u := range toks[i+1:] {
 			if isPerson(u) {
 				next = u.start
 				break
 			}
+			coming = coming || u.kind == kGo || u.kind == kRequest || u.kind == kTogether
 		}
 		switch {
 		case hasAnyPrefix(rest, holderMarks):
@@ -71,10 +74,12 @@ func visitor(p string, toks []token, asking string) bot.Visitor {
 		case t.kind == kAge:
 		case strings.HasPrefix(rest, "の") && !hasAnyPrefix(rest, []string{"の人", "の方", "のかた"}):
 		case containsAny(p[t.end:next], notComing...):
+		case strong && !coming:
+			// 私が行きます、子どもは14歳です: the one who comes stays.
 		case t.kind == kSelf && i > 0 && isPerson(toks[i-1]) && p[toks[i-1].end:t.start] == "の":
-			who = toks[i-1].kind // 後見人の私: the writer in that role
+			who, strong = toks[i-1].kind, coming // 後見人の私: the writer in that role
 		default:
-			who = t.kind
+			who, strong = t.kind, coming
 		}
 	}
 	switch {

@@ -12,9 +12,11 @@ const (
 
 // hedges make a clause a question, a condition or a guess, whose
 // "ある" or "ない" is no answer: 届いたら, ないなら, 照会書がない場合, あるかも,
-// 持っているかどうか.
-var hedges = []string{"たら", "なら", "場合", "かも", "かどうか", "ですか", "ますか", "でしょう",
-	"かな", "はず", "たぶん", "多分", "どうすれば", "どうしたら"}
+// 持っているかどうか, あれば.
+var hedges = []string{"たら", "なら", "れば", "場合", "かも", "かどうか", "ですか", "ますか",
+	"でしょう", "はず", "たぶん", "多分"}
+
+var notHedges = strings.NewReplacer("たらな", "_", "たらず", "_", "ならな", "_", "ならず", "_")
 
 // yesNo reads has_notice and address_change from the tokens of p.
 //
@@ -107,8 +109,12 @@ func pick(b bool) polarity {
 }
 
 // hedged reports whether a clause asks, supposes or guesses; a clause
-// ending in the question particle か (ありますか) counts too.
+// ending in the question particle か or かな (ありますか, あるかなー) counts
+// too; かな inside a clause does not, as it also spells 届かない.
 func hedged(clause string) bool {
 	c := strings.TrimRight(clause, " ,.!?")
-	return strings.HasSuffix(c, "か") || containsAny(c, hedges...)
+	// たら and なら also end negative stems: 見当たらない, ならない.
+	c = notHedges.Replace(c)
+	c = strings.TrimRight(c, "ーあ")
+	return strings.HasSuffix(c, "か") || strings.HasSuffix(c, "かな") || containsAny(c, hedges...)
 }
