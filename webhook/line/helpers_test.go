@@ -261,12 +261,12 @@ type fakeEngine struct {
 	forgot   []string
 	delay    time.Duration
 	failOnce map[string]bool // text -> fail with CodeUnavailable the first time
-	inFlight int
-	maxPar   map[string]int
+	// custom, if set, answers instead of the echo when it returns true.
+	custom func(in string) (bot.Reply, bool)
 }
 
 func newEngine() *fakeEngine {
-	return &fakeEngine{turns: map[string][]string{}, failOnce: map[string]bool{}, maxPar: map[string]int{}}
+	return &fakeEngine{turns: map[string][]string{}, failOnce: map[string]bool{}}
 }
 
 func (e *fakeEngine) Respond(ctx context.Context, m bot.Message) (bot.Reply, error) {
@@ -288,6 +288,11 @@ func (e *fakeEngine) Respond(ctx context.Context, m bot.Message) (bot.Reply, err
 	}
 	if delay > 0 {
 		time.Sleep(delay)
+	}
+	if e.custom != nil {
+		if r, ok := e.custom(in); ok {
+			return r, nil
+		}
 	}
 	if in == "checklist" {
 		return bot.Reply{Messages: []bot.OutMessage{{Type: bot.OutText, Text: "確認しました。"}, {Type: bot.OutChecklist, Checklist: sampleChecklist()}}, Done: true}, nil
