@@ -25,6 +25,7 @@ var reiwa1 = bot.NewDate(2019, time.May, 1)
 type dates struct {
 	expiry, birth       bot.Date
 	hasExpiry, hasBirth bool
+	expiryYear          bool   // the expiry was written with its year
 	rest                string // the text with every date-shaped span blanked
 }
 
@@ -45,7 +46,7 @@ func findDate(p string, today bot.Date) dates {
 				r.birth, r.hasBirth, birthAt = d, true, s
 			}
 		case s > expiryAt:
-			r.expiry, r.hasExpiry, expiryAt = d, true, s
+			r.expiry, r.hasExpiry, r.expiryYear, expiryAt = d, true, withYear, s
 		}
 	}
 	for _, m := range fullDate.FindAllStringSubmatchIndex(p, -1) {

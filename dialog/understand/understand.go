@@ -43,9 +43,10 @@ type Result struct {
 	// Command is a request to start over or go back; the slots the same
 	// message states are still reported, for the caller to apply after it.
 	Command Command
-	// PIN is true when the text is, or discloses, a PIN (see pin.go for the
-	// shapes). The caller must neither store nor echo such a text. A PIN
-	// result carries nothing else: no command, no slots.
+	// PIN is true when the text is a PIN (4 digits, or 6–16 ASCII letters
+	// and digits mixing both, alone but for a polite です) or discloses one
+	// (暗証番号は1234). The caller must neither store nor echo such a text.
+	// A PIN result carries nothing else: no command, no slots.
 	PIN bool
 	// DontKnow is true for わからない, 不明, 知らない, 覚えてない, スキップ…:
 	// an acceptable answer to an optional slot (expiry_date), and never a
@@ -90,9 +91,13 @@ func Understand(text string, asking string, today bot.Date, wards []Ward) Result
 	}
 	s := &r.Slots
 	s.AgeGroup = age(p, toks, asking)
-	if d.hasExpiry && asking == SlotAgeGroup && !d.expiry.After(today) {
-		// A past date given for the age is a birth date (「2012年3月1日」).
-		d.birth, d.hasBirth, d.hasExpiry = d.expiry, true, false
+	if d.hasExpiry && asking == SlotAgeGroup {
+		// A date given for the age is a birth date (「2012年3月1日」), of use
+		// only with its year, and never the expiry.
+		if d.expiryYear && !d.expiry.After(today) {
+			d.birth, d.hasBirth = d.expiry, true
+		}
+		d.hasExpiry = false
 	}
 	if d.hasExpiry && d.expiry.Year < 2000 {
 		d.hasExpiry = false // no e-certificate expired before 2000: a birth date said elsewhere
