@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -93,6 +94,21 @@ func TestMainEmbeddedRedis(t *testing.T) {
 	if code, _ := get(t, base+"/healthz"); code != 200 {
 		t.Errorf("/healthz with Redis down = %d, want 200", code)
 	}
+	code, body := post(t, base+"/api/v1/chat", `{"municipality":"edogawa","session_id":"main-test-down","text":"更新したい"}`)
+	if code != 503 || !strings.Contains(body, `"code":"unavailable"`) || !strings.Contains(body, "しばらくしてから") {
+		t.Errorf("chat with Redis down = %d %s, want 503 with the friendly message", code, body)
+	}
+}
+
+func post(t *testing.T, url, body string) (int, string) {
+	t.Helper()
+	res, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("POST %s: %v", url, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
 }
 
 func TestMainRealRedis(t *testing.T) {
@@ -122,10 +138,23 @@ func checkServing(t *testing.T, base string) {
 	if code, body := get(t, base+"/no/such/path"); code != 404 || !strings.Contains(body, `"code":"not_found"`) {
 		t.Errorf("/no/such/path = %d %s", code, body)
 	}
-	code, body := get(t, base+"/metrics")
+	// One chat turn through the dialog engine and the Redis store.
+	session := "main-test-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	code, body := post(t, base+"/api/v1/chat", `{"municipality":"nerima","session_id":"`+session+`","text":"更新したい"}`)
+	var turn struct {
+		SessionID string            `json:"session_id"`
+		Messages  []json.RawMessage `json:"messages"`
+		Asking    string            `json:"asking"`
+	}
+	if err := json.Unmarshal([]byte(body), &turn); code != 200 || err != nil || turn.SessionID != session || len(turn.Messages) == 0 {
+		t.Errorf("chat = %d %s", code, body)
+	}
+
+	code, body = get(t, base+"/metrics")
 	for _, want := range []string{
 		`madoguchi_http_requests_total{method="GET",route="/healthz",status="200"}`,
 		`madoguchi_http_requests_total{method="GET",route="unmatched",status="404"}`,
+		`madoguchi_http_requests_total{method="POST",route="/api/v1/chat",status="200"}`,
 		`madoguchi_http_request_duration_seconds_bucket{method="GET",route="/readyz",status="200"`,
 		"go_goroutines",
 	} {

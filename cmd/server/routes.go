@@ -22,6 +22,11 @@ func (m *Main) routes() (*gin.Engine, error) {
 		return nil, err
 	}
 	r := httpx.NewEngine(m.Logger, metrics)
+	// wiring: engine-wide middleware (webhook/guard's CORS and rate limits)
+	// goes here, before any route is added, so that it covers them all:
+	//
+	//	g, err := guard.New(guard.Config{…})
+	//	r.Use(g.Middleware())
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", m.readyz)
@@ -32,6 +37,9 @@ func (m *Main) routes() (*gin.Engine, error) {
 	if err := m.registerLINE(r, responder, reg); err != nil {
 		return nil, err
 	}
+	// wiring: the web widget (webhook/widget) and its demo page:
+	//
+	//	widget.Register(r, widget.Config{Municipalities: widget.FromKB(m.KB)})
 	return r, nil
 }
 

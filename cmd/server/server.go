@@ -14,6 +14,8 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/dialog"
+	"github.com/madoguchi/madoguchi/dialog/redisstore"
 	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -245,12 +247,9 @@ func newRegistry() *prometheus.Registry {
 	return reg
 }
 
-// responder returns the dialog engine, or nil while there is none (then
-// POST /api/v1/chat is not served and the LINE channel cannot answer).
+// responder returns the dialog engine, keeping conversation state in Redis
+// under redisstore's default prefix ("madoguchi:state:…").
 func (m *Main) responder() bot.Responder {
-	// wiring: the dialog engine goes here, on the Redis state store:
-	//
-	//	store := redisstore.New(m.Redis, redisstore.Options{Logger: m.Logger})
-	//	return dialog.New(dialog.Config{KB: m.KB, Store: store, Clock: m.Clock, Logger: m.Logger})
-	return nil
+	store := redisstore.New(m.Redis, redisstore.Options{Logger: m.Logger})
+	return dialog.New(dialog.Config{KB: m.KB, Store: store, Clock: m.Clock, Logger: m.Logger})
 }
