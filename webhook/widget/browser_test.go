@@ -1,0 +1,306 @@
+package widget_test
+
+import (
+	"context"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/madoguchi/madoguchi/webhook/guard"
+)
+
+// openWidget loads the demo page of municipality and opens the widget with
+// the mouse; the first question arrives.
+func openWidget(t *testing.T, tb *tab, s *server, municipality string) {
+	t.Helper()
+	tb.do(chromedp.Navigate(s.URL + "/?m=" + municipality))
+	tb.waitFor("the launcher", shadow+" && "+in(".launcher"))
+	tb.do(clickIn(".launcher"))
+	tb.waitFor("the open panel", "!"+in(".panel")+".hidden")
+	if id := tb.evalString(shadow + ".activeElement && " + shadow + ".activeElement.id"); id != "madoguchi-input" {
+		t.Errorf("focus after opening is on %q, want the message input", id)
+	}
+	tb.waitFor("the first question", count(".msg.bot")+" > 0 && !"+in(".typing"))
+}
+
+// turns counts the messages shown, to wait for the next reply.
+func turns(tb *tab) int { return tb.evalInt(count(".msg")) }
+
+// clickThrough clicks the first quick reply until the checklist appears.
+func clickThrough(t *testing.T, tb *tab) []string {
+	t.Helper()
+	var clicked []string
+	for i := 0; tb.evalInt(count(".card")) == 0; i++ {
+		if i == 12 {
+			t.Fatalf("no checklist after clicking %q", clicked)
+		}
+		tb.waitFor("quick replies", count(".quick button")+" > 0")
+		clicked = append(clicked, tb.evalString(in(".quick button")+".textContent"))
+		n := turns(tb)
+		tb.do(clickIn(".quick button"))
+		tb.waitFor("the reply", count(".msg")+" > "+itoa(n+1)+" && !"+in(".typing"))
+	}
+	return clicked
+}
+
+func TestBrowserConversation(t *testing.T) {
+	s := newServer(t, guard.Config{})
+	tb := newBrowser(t, 1280, 800, false)
+	openWidget(t, tb, s, "nerima")
+	if got := tb.evalInt(count(".msg.user")); got != 0 {
+		t.Errorf("opening showed %d resident messages; the start is silent", got)
+	}
+
+	clicked := clickThrough(t, tb)
+	t.Logf("clicked %q", clicked)
+	nerima := s.KB.Municipality("nerima")
+	card := tb.evalString(in(".card") + ".textContent")
+	for _, want := range []string{"持ち物チェックリスト", nerima.Page.Title, nerima.Page.Updated, "印刷する"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("checklist card lacks %q: %s", want, card)
+		}
+	}
+	if n := tb.evalInt(count(".card input[type=checkbox]")); n == 0 {
+		t.Error("checklist card has no check boxes")
+	}
+	if hasPhone(s, "nerima") && tb.evalInt(count(`.card a[href^="tel:"]`)) == 0 {
+		t.Error("checklist card has no tel: link though the counters have phones")
+	}
+	if tb.evalString(in("[aria-live=polite]")+".textContent") == "" {
+		t.Error("nothing was announced in the aria-live region")
+	}
+	tb.do(clickIn(".card input[type=checkbox]"))
+	tb.screenshot("widget-1280-checklist")
+
+	// Reloading restores the conversation and the ticked box.
+	before := turns(tb)
+	tb.do(chromedp.Reload())
+	tb.waitFor("the launcher after reload", shadow+" && "+in(".launcher"))
+	tb.do(clickIn(".launcher"))
+	tb.waitFor("the restored card", in(".card"))
+	if after := turns(tb); after != before {
+		t.Errorf("after reload %d messages, want %d", after, before)
+	}
+	if !tb.evalBool(in(".card input[type=checkbox]") + ".checked") {
+		t.Error("the ticked box was not restored")
+	}
+
+	// Escape closes and gives the focus back to the launcher.
+	tb.do(chromedp.KeyEvent(kb.Escape))
+	tb.waitFor("the closed panel", in(".panel")+".hidden")
+	if cls := tb.evalString(shadow + ".activeElement && " + shadow + ".activeElement.className"); cls != "launcher" {
+		t.Errorf("focus after Escape is on %q, want the launcher", cls)
+	}
+
+	// 最初から, then the whole flow typed, Japanese IME included.
+	tb.do(chromedp.KeyEvent(kb.Enter)) // the launcher has the focus
+	tb.waitFor("the open panel", "!"+in(".panel")+".hidden")
+	chats := s.chats.Load()
+	tb.do(clickIn(".reset"))
+	tb.waitFor("a fresh conversation", count(".card")+" === 0 && "+count(".msg.bot")+" > 0 && !"+in(".typing"))
+	if s.chats.Load() != chats+1 {
+		t.Errorf("最初から sent %d requests, want 1", s.chats.Load()-chats)
+	}
+	typeConversation(t, tb, s)
+	tb.checkClean()
+}
+
+func hasPhone(s *server, id string) bool {
+	for _, c := range s.KB.Municipality(id).Counters {
+		if c.Phone != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// answers are what a resident types for each question.
+var answers = map[string]string{
+	"age_group":      "35さいです",
+	"visitor":        "自分で行きます",
+	"has_notice":     "はい、持っています",
+	"address_change": "変わってないです",
+	"expiry_date":    "わからない",
+}
+
+// enter presses Enter as a keyboard does, without a char event that would
+// insert a newline after the widget sent.
+var enter = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeRawKeyDown, input.DispatchKeyEventTypeKeyUp} {
+		if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, input.DispatchKeyEventParams{
+			Type: typ, Key: "Enter", Code: "Enter", WindowsVirtualKeyCode: 13, NativeVirtualKeyCode: 13,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+})
+
+func typeConversation(t *testing.T, tb *tab, s *server) {
+	t.Helper()
+	box := chromedp.JSPath(in("textarea"))
+
+	// An Enter that confirms an IME conversion must not send.
+	chats, users := s.chats.Load(), tb.evalInt(count(".msg.user"))
+	tb.do(chromedp.Focus(box))
+	tb.eval(`(() => {
+		const ta = `+in("textarea")+`;
+		ta.dispatchEvent(new CompositionEvent('compositionstart', {bubbles: true, data: ''}));
+		ta.value = 'さんじゅうごさい';
+		const a = ta.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', code: 'Enter', isComposing: true, keyCode: 229, bubbles: true, cancelable: true}));
+		ta.dispatchEvent(new CompositionEvent('compositionend', {bubbles: true, data: '35さい'}));
+		ta.value = '35さい';
+		// Safari sends the confirming Enter after compositionend, as keyCode 229.
+		const b = ta.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', code: 'Enter', keyCode: 229, bubbles: true, cancelable: true}));
+		return a && b;
+	})()`, new(bool))
+	tb.do(chromedp.Sleep(300 * time.Millisecond))
+	if s.chats.Load() != chats || tb.evalInt(count(".msg.user")) != users {
+		t.Fatal("an Enter during IME composition sent the message")
+	}
+	if v := tb.evalString(in("textarea") + ".value"); v != "35さい" {
+		t.Errorf("after composition the input holds %q", v)
+	}
+
+	// Shift+Enter makes a new line and sends nothing.
+	tb.do(chromedp.KeyEvent(kb.Enter, chromedp.KeyModifiers(chromedp.ModifierShift)))
+	tb.do(chromedp.Sleep(200 * time.Millisecond))
+	if v := tb.evalString(in("textarea") + ".value"); !strings.Contains(v, "\n") || s.chats.Load() != chats {
+		t.Errorf("Shift+Enter: input %q, %d requests sent", v, s.chats.Load()-chats)
+	}
+	tb.eval("("+in("textarea")+".value = '', true)", new(bool))
+
+	var typed []string
+	for i := 0; tb.evalInt(count(".card")) == 0; i++ {
+		asking := tb.evalString(in(".panel") + ".getAttribute('data-asking')")
+		text, ok := answers[asking]
+		if !ok || i == 10 {
+			t.Fatalf("no typed answer for %q after %q", asking, typed)
+		}
+		typed = append(typed, text)
+		n := turns(tb)
+		tb.do(chromedp.SendKeys(box, text), enter)
+		tb.waitFor("the reply to "+text, count(".msg")+" > "+itoa(n+1)+" && !"+in(".typing"))
+		if v := tb.evalString(in("textarea") + ".value"); v != "" {
+			t.Errorf("input after sending holds %q", v)
+		}
+	}
+	shown := tb.evalString(`Array.from(` + shadow + `.querySelectorAll('.msg.user')).map(m => m.textContent).join('|')`)
+	for _, text := range typed {
+		if !strings.Contains(shown, text) {
+			t.Errorf("typed %q not shown in %q", text, shown)
+		}
+	}
+}
+
+func TestBrowserTextIsNeverHTML(t *testing.T) {
+	s := newServer(t, guard.Config{})
+	tb := newBrowser(t, 1280, 800, false)
+	openWidget(t, tb, s, "edogawa")
+	const attack = `<img src=x onerror=alert(1)>`
+	n := turns(tb)
+	tb.do(chromedp.SendKeys(chromedp.JSPath(in("textarea")), attack), enter)
+	tb.waitFor("the reply", count(".msg")+" > "+itoa(n+1)+" && !"+in(".typing"))
+	tb.do(chromedp.Sleep(500 * time.Millisecond)) // time for an onerror to fire, were there an img
+	last := tb.evalString(`Array.from(` + shadow + `.querySelectorAll('.msg.user')).pop().textContent`)
+	if !strings.HasSuffix(last, attack) {
+		t.Errorf("the resident's message shows %q, want it literally", last)
+	}
+	if n := tb.evalInt(count("img") + " + document.images.length"); n != 0 {
+		t.Errorf("%d img elements exist", n)
+	}
+	tb.checkClean() // no alert dialog, no CSP violation
+}
+
+func TestBrowserRateLimited(t *testing.T) {
+	s := newServer(t, guard.Config{PerSession: guard.Limit{N: 3, Per: time.Minute}})
+	tb := newBrowser(t, 1280, 800, false)
+	openWidget(t, tb, s, "akishima") // turn 1
+	for i := 0; i < 3; i++ {         // turns 2, 3, then refused
+		tb.waitFor("quick replies", count(".quick button")+" > 0")
+		n := turns(tb)
+		tb.do(clickIn(".quick button"))
+		tb.waitFor("an answer", count(".msg")+" > "+itoa(n+1)+" && !"+in(".typing"))
+	}
+	tb.waitFor("the polite notice", in(".msg.notice"))
+	notice := tb.evalString(in(".msg.notice") + ".textContent")
+	if !strings.Contains(notice, "しばらく時間をおいてから") {
+		t.Errorf("429 notice = %q", notice)
+	}
+	if tb.evalInt(count(".quick button")) == 0 {
+		t.Error("the choices were not offered again after the 429")
+	}
+	tb.screenshot("widget-1280-rate-limited")
+	tb.checkClean()
+}
+
+func TestBrowserSmallScreen(t *testing.T) {
+	s := newServer(t, guard.Config{})
+	tb := newBrowser(t, 360, 740, false)
+	openWidget(t, tb, s, "yokohama")
+	var box struct{ W, H, Scroll, Client float64 }
+	tb.eval(`(() => { const r = `+in(".panel")+`.getBoundingClientRect(); const m = `+in(".messages")+`;
+		return {W: r.width, H: r.height, Scroll: m.scrollWidth, Client: m.clientWidth}; })()`, &box)
+	if box.W != 360 || box.H != 740 {
+		t.Errorf("panel at 360 px is %vx%v, want full screen", box.W, box.H)
+	}
+	clickThrough(t, tb)
+	tb.eval(`(() => { const m = `+in(".messages")+`; return {Scroll: m.scrollWidth, Client: m.clientWidth}; })()`, &box)
+	if box.Scroll > box.Client {
+		t.Errorf("the conversation scrolls sideways at 360 px (%v > %v)", box.Scroll, box.Client)
+	}
+	tb.eval("("+in(".card")+".scrollIntoView(), true)", new(bool))
+	tb.screenshot("widget-360-checklist")
+	tb.checkClean()
+}
+
+// TestBrowserAccessibility runs axe-core against the demo page with the
+// widget open on a checklist, and fails on serious or critical violations.
+func TestBrowserAccessibility(t *testing.T) {
+	axe, err := os.ReadFile("testdata/axe.min.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newServer(t, guard.Config{})
+	tb := newBrowser(t, 1280, 800, true) // CSP bypassed only so axe can be injected
+	openWidget(t, tb, s, "akitakata")
+	clickThrough(t, tb)
+	var ok bool
+	tb.eval("(() => { "+string(axe)+"\n; return typeof axe === 'object'; })()", &ok)
+	if !ok {
+		t.Fatal("axe-core did not load")
+	}
+	var res struct {
+		Passes     []string
+		Violations []struct {
+			ID, Impact, Help string
+			Nodes            []string
+		}
+	}
+	tb.eval(`axe.run(document).then(r => ({Passes: r.passes.map(p => p.id), Violations: r.violations.map(v =>
+		({ID: v.id, Impact: v.impact, Help: v.help, Nodes: v.nodes.map(n => JSON.stringify(n.target))}))}))`, &res)
+	// A check that checked nothing would pass too: these rules must have run
+	// on the widget's controls.
+	for _, rule := range []string{"color-contrast", "button-name", "label", "aria-allowed-attr"} {
+		if !slices.Contains(res.Passes, rule) {
+			t.Errorf("axe rule %s did not pass (passes: %v)", rule, res.Passes)
+		}
+	}
+	for _, v := range res.Violations {
+		msg := v.Impact + " " + v.ID + ": " + v.Help + " at " + strings.Join(v.Nodes, ", ")
+		if v.Impact == "serious" || v.Impact == "critical" {
+			t.Error(msg)
+		} else {
+			t.Log(msg)
+		}
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
