@@ -382,7 +382,15 @@ func (e *env) setNow(t time.Time) {
 // start adds a Handler and runs its workers until the test ends.
 func (e *env) start(mod func(*line.Config)) *inst {
 	e.t.Helper()
-	cfg := line.Config{
+	in := e.newInst(mod)
+	in.run()
+	e.t.Cleanup(in.shutdown)
+	return in
+}
+
+// config is the Handler configuration of the env's instances.
+func (e *env) config() line.Config {
+	return line.Config{
 		Channels:    line.Channels{"edogawa": {Secret: secret, AccessToken: token}},
 		Known:       func(m string) bool { return m == "edogawa" || m == "nerima" },
 		Responder:   e.engine,
@@ -395,6 +403,12 @@ func (e *env) start(mod func(*line.Config)) *inst {
 		LeaseTTL:    900 * time.Millisecond,
 		OnEvent:     func(r line.EventResult) { e.results <- r },
 	}
+}
+
+// newInst adds a Handler whose workers do not run yet.
+func (e *env) newInst(mod func(*line.Config)) *inst {
+	e.t.Helper()
+	cfg := e.config()
 	if os.Getenv("TEST_LOG") != "" {
 		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
@@ -407,12 +421,16 @@ func (e *env) start(mod func(*line.Config)) *inst {
 	}
 	r := gin.New()
 	h.Register(r)
-	ctx, cancel := context.WithCancel(context.Background())
-	in := &inst{h: h, router: r, stop: cancel, done: make(chan struct{})}
-	go func() { defer close(in.done); _ = h.Run(ctx) }()
-	e.t.Cleanup(in.shutdown)
+	in := &inst{h: h, router: r}
 	e.insts = append(e.insts, in)
 	return in
+}
+
+// run starts the instance's workers.
+func (in *inst) run() {
+	ctx, cancel := context.WithCancel(context.Background())
+	in.stop, in.done = cancel, make(chan struct{})
+	go func() { defer close(in.done); _ = in.h.Run(ctx) }()
 }
 
 // shutdown stops the instance's workers and waits for them to drain.
