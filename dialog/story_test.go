@@ -148,6 +148,11 @@ func checkReply(t *testing.T, n int, said string, x expect, r bot.Reply) {
 			fail("no button %q among %v", b, r.QuickReplies)
 		}
 	}
+	for _, b := range x.NotButtons {
+		if slices.ContainsFunc(r.QuickReplies, func(q bot.QuickReply) bool { return q.Label == b }) {
+			fail("button %q offered, which it must not be", b)
+		}
+	}
 	c := checklistOf(r)
 	needChecklist := x.Visits != nil || x.SameDay != nil || x.Covered != nil || x.Procedure != "" || len(x.Items) > 0 || len(x.NotItems) > 0 || x.Reservation != ""
 	if needChecklist && c == nil {

@@ -71,7 +71,7 @@ func (t *turn) text(text string) bot.Reply {
 		return t.back()
 	}
 	if len(r.Found) > 0 {
-		return t.apply(r.Slots, r.Found)
+		return t.apply(adultsHaveNoLegalRep(t.st.Slots, r.Slots), r.Found)
 	}
 	if r.DontKnow && (t.st.Asking == bot.SlotExpiryDate || t.st.Asking == bot.SlotWard) {
 		t.skip(t.st.Asking)
@@ -137,10 +137,7 @@ func (t *turn) resume(progressed bool) bot.Reply {
 func (t *turn) ask(slot string, buttons []bot.QuickReply) bot.Reply {
 	q := questions[slot]
 	if buttons == nil {
-		buttons = q.buttons
-	}
-	if slot == bot.SlotWard && buttons == nil {
-		buttons = wardButtons(t.m, 0)
+		buttons = t.buttons(slot)
 	}
 	t.st.Asking = slot
 	t.say("%s", q.text)
@@ -155,10 +152,7 @@ func (t *turn) miss() bot.Reply {
 	} else {
 		t.say("すみません、うまく読み取れませんでした。%s", q.hint)
 	}
-	buttons := q.buttons
-	if t.st.Asking == bot.SlotWard {
-		buttons = wardButtons(t.m, 0)
-	}
+	buttons := t.buttons(t.st.Asking)
 	t.say("%s", q.text)
 	return t.reply(withBack(buttons, len(t.st.History) > 0))
 }
@@ -279,4 +273,38 @@ func summary(m *knowledge.Municipality, c bot.Checklist) string {
 		b.WriteString("1回の来庁で手続きできます。")
 	}
 	return b.String()
+}
+
+// adultsHaveNoLegalRep reads a parent or guardian named in free text ("母が
+// 行きます") as a 任意代理人 when the holder is 15 or over and not under
+// guardianship: the pages' 法定代理人 procedure is for under15 and
+// adult_ward holders only, and for anyone else a person other than the
+// holder, family included, is an agent (Nerima's 注釈2, Akishima's
+// 同一世帯のかたも代理人となります).
+func adultsHaveNoLegalRep(known, found bot.Slots) bot.Slots {
+	age := found.AgeGroup
+	if age == "" {
+		age = known.AgeGroup
+	}
+	if age == bot.AgeAdult && found.Visitor == bot.VisitorLegalRep {
+		found.Visitor = bot.VisitorProxy
+	}
+	return found
+}
+
+// buttons returns the buttons offered with the question for slot: the
+// wards' first page for the ward, and no 法定代理人 for a holder aged 15 or
+// over (see adultsHaveNoLegalRep).
+func (t *turn) buttons(slot string) []bot.QuickReply {
+	switch slot {
+	case bot.SlotWard:
+		return wardButtons(t.m, 0)
+	case bot.SlotVisitor:
+		if t.st.Slots.AgeGroup == bot.AgeAdult {
+			return slices.DeleteFunc(slices.Clone(questions[slot].buttons), func(q bot.QuickReply) bool {
+				return q.Postback == "visitor="+string(bot.VisitorLegalRep)
+			})
+		}
+	}
+	return questions[slot].buttons
 }

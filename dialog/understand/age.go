@@ -56,7 +56,7 @@ func age(p string, toks []token, asking string) bot.AgeGroup {
 			note(bot.AgeAdult, m[0])
 		}
 	}
-	if asking == SlotAgeGroup {
+	if asking == bot.SlotAgeGroup {
 		if m := bareNumber.FindStringSubmatch(strings.TrimSpace(p)); m != nil {
 			note(yearsGroup(atoi(m[1]), ""), 0)
 		}

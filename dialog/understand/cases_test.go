@@ -75,9 +75,9 @@ func foundOf(s bot.Slots) []string {
 	for _, x := range []struct {
 		set  bool
 		name string
-	}{{s.AgeGroup != "", understand.SlotAgeGroup}, {s.Visitor != "", understand.SlotVisitor},
-		{s.HasNotice != nil, understand.SlotHasNotice}, {s.AddressChange != nil, understand.SlotAddressChange},
-		{s.ExpiryDate != nil, understand.SlotExpiryDate}, {s.Ward != "", understand.SlotWard}} {
+	}{{s.AgeGroup != "", bot.SlotAgeGroup}, {s.Visitor != "", bot.SlotVisitor},
+		{s.HasNotice != nil, bot.SlotHasNotice}, {s.AddressChange != nil, bot.SlotAddressChange},
+		{s.ExpiryDate != nil, bot.SlotExpiryDate}, {s.Ward != "", bot.SlotWard}} {
 		if x.set {
 			f = append(f, x.name)
 		}

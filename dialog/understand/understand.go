@@ -6,17 +6,6 @@ import (
 	"github.com/madoguchi/madoguchi/bot"
 )
 
-// The slot names of the contract, as Result.Found and the dialog's asking
-// use them.
-const (
-	SlotAgeGroup      = "age_group"
-	SlotVisitor       = "visitor"
-	SlotHasNotice     = "has_notice"
-	SlotAddressChange = "address_change"
-	SlotExpiryDate    = "expiry_date"
-	SlotWard          = "ward"
-)
-
 // Command is a request about the dialog itself rather than an answer.
 type Command int
 
@@ -91,7 +80,7 @@ func Understand(text string, asking string, today bot.Date, wards []Ward) Result
 	}
 	s := &r.Slots
 	s.AgeGroup = age(p, toks, asking)
-	if d.hasExpiry && asking == SlotAgeGroup {
+	if d.hasExpiry && asking == bot.SlotAgeGroup {
 		// A date given for the age is a birth date (「2012年3月1日」), of use
 		// only with its year, and never the expiry.
 		if d.expiryYear && !d.expiry.After(today) {
@@ -124,12 +113,12 @@ func found(s bot.Slots) []string {
 			f = append(f, name)
 		}
 	}
-	add(s.AgeGroup != "", SlotAgeGroup)
-	add(s.Visitor != "", SlotVisitor)
-	add(s.HasNotice != nil, SlotHasNotice)
-	add(s.AddressChange != nil, SlotAddressChange)
-	add(s.ExpiryDate != nil, SlotExpiryDate)
-	add(strings.TrimSpace(s.Ward) != "", SlotWard)
+	add(s.AgeGroup != "", bot.SlotAgeGroup)
+	add(s.Visitor != "", bot.SlotVisitor)
+	add(s.HasNotice != nil, bot.SlotHasNotice)
+	add(s.AddressChange != nil, bot.SlotAddressChange)
+	add(s.ExpiryDate != nil, bot.SlotExpiryDate)
+	add(strings.TrimSpace(s.Ward) != "", bot.SlotWard)
 	return f
 }
 

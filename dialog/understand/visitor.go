@@ -47,7 +47,7 @@ func visitor(p string, toks []token, asking string) bot.Visitor {
 		together = together || t.kind == kTogether
 		request = request || t.kind == kRequest
 	}
-	if asking != SlotVisitor && !goes && !together && !request {
+	if asking != bot.SlotVisitor && !goes && !together && !request {
 		return ""
 	}
 	var who, holder kind // kSkip (0) is nobody: no person word has it
@@ -87,7 +87,7 @@ func visitor(p string, toks []token, asking string) bot.Visitor {
 		return bot.VisitorSelf
 	case who == 0 && request:
 		return bot.VisitorProxy
-	case who == 0 && (goes || together) && (holder != 0 || asking == SlotVisitor):
+	case who == 0 && (goes || together) && (holder != 0 || asking == bot.SlotVisitor):
 		who = kSelf
 	}
 	if (who == kSelf || who == kSpouse) && (holder == kChild || holder == kAge) {

@@ -1,5 +1,6 @@
 package understand
 
+import "github.com/madoguchi/madoguchi/bot"
 import "strings"
 
 // polarity is a yes/no answer: 0 when the text gives none.
@@ -53,7 +54,7 @@ func yesNo(p string, toks []token, asking string) (notice, addr polarity) {
 		clear(clause)
 	}
 	set := func(topic string, v polarity) {
-		if topic == SlotHasNotice || topic == SlotAddressChange {
+		if topic == bot.SlotHasNotice || topic == bot.SlotAddressChange {
 			clause[topic] = v
 		}
 	}
@@ -64,31 +65,31 @@ func yesNo(p string, toks []token, asking string) (notice, addr polarity) {
 		case kDontKnow:
 			dk = true
 		case kNoticeTopic:
-			cur = SlotHasNotice
+			cur = bot.SlotHasNotice
 		case kAddrTopic:
-			cur = SlotAddressChange
+			cur = bot.SlotAddressChange
 		case kOtherTopic:
 			cur = ""
 		case kAddrEvent:
-			cur = SlotAddressChange
+			cur = bot.SlotAddressChange
 			set(cur, yes)
 		case kYes, kNo:
 			set(cur, pick(t.kind == kYes))
 		case kNoticeYes, kNoticeNo:
-			cur = own(cur, SlotHasNotice)
+			cur = own(cur, bot.SlotHasNotice)
 			set(cur, pick(t.kind == kNoticeYes))
 		case kAddrYes, kAddrNo:
-			cur = own(cur, SlotAddressChange)
+			cur = own(cur, bot.SlotAddressChange)
 			set(cur, pick(t.kind == kAddrYes))
 		case kIntYes, kIntNo:
 			clauseInter = pick(t.kind == kIntYes)
 		}
 	}
 	flush(len(p), false)
-	if (asking == SlotHasNotice || asking == SlotAddressChange) && content[asking] == 0 {
+	if (asking == bot.SlotHasNotice || asking == bot.SlotAddressChange) && content[asking] == 0 {
 		content[asking] = inter
 	}
-	return content[SlotHasNotice], content[SlotAddressChange]
+	return content[bot.SlotHasNotice], content[bot.SlotAddressChange]
 }
 
 // own returns the topic after a word that speaks only of slot: the same
