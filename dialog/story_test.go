@@ -42,6 +42,7 @@ type expect struct {
 	Says        []string          `yaml:"says"`  // substrings of the texts
 	NotSays     []string          `yaml:"not_says"`
 	Buttons     []string          `yaml:"buttons"` // labels that must be offered
+	NotButtons  []string          `yaml:"not_buttons"`
 	Visits      *int              `yaml:"visits"`
 	SameDay     *bool             `yaml:"same_day"`
 	Covered     *bool             `yaml:"covered"`
