@@ -143,7 +143,10 @@ func (q *queue) claimAll(ctx context.Context, s *shard) error {
 }
 
 // work handles the entries of one shard, one at a time, in order, until
-// stop is closed; the entry in hand is finished first.
+// stop is closed; the entry in hand is finished first. If an entry is
+// left unfinished (the lease could not be confirmed), everything after it
+// is dropped from memory and the shard re-reads its pending entries, so
+// no later entry overtakes it.
 func (q *queue) work(s *shard, ch <-chan entry, stop, done chan struct{}) {
 	defer close(done)
 	for {
@@ -156,41 +159,56 @@ func (q *queue) work(s *shard, ch <-chan entry, stop, done chan struct{}) {
 		case <-stop:
 			return
 		case e := <-ch:
-			q.handle(s, e, stop)
+			if !q.handle(s, e, stop) {
+				ch = q.rewind(s)
+			}
 		}
 	}
 }
 
+// rewind puts s back into recovery with a fresh buffer and returns it.
+func (q *queue) rewind(s *shard) <-chan entry {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if s.state != shardIdle {
+		s.state = shardRecovering
+		s.cursor = ""
+		s.ch = make(chan entry, 4*batch)
+	}
+	return s.ch
+}
+
 // handle processes e until it is finished, retrying transient failures
 // with backoff (later entries of the shard wait: order matters more than
-// throughput), and dead-letters it after MaxAttempts.
-func (q *queue) handle(s *shard, e entry, stop <-chan struct{}) {
+// throughput), and dead-letters it after MaxAttempts. It reports false
+// when it left e unfinished (stopping, or the lease unconfirmed).
+func (q *queue) handle(s *shard, e entry, stop <-chan struct{}) bool {
 	// Not tied to Run's context: a shutdown lets the entry in hand finish.
 	ctx, cancel := context.WithTimeout(context.Background(), q.cfg.ReplyTokenTTL+30*time.Second)
 	defer cancel()
 	if e.raw == nil { // deleted or foreign entry: nothing to do
 		q.finish(ctx, s, e)
-		return
+		return true
 	}
 	backoff := 100 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		if time.Now().After(q.validUntil(s)) {
-			return // the lease may be another's now: leave the entry pending
+			return false // the lease may be another's now: leave the entry pending
 		}
 		err := q.process(ctx, e)
 		if err == nil {
 			q.finish(ctx, s, e)
-			return
+			return true
 		}
 		if attempt >= q.cfg.MaxAttempts {
 			q.log.Error("line queue: giving up on event", "shard", s.n, "entry", e.id, "attempts", attempt, "err", err)
 			q.deadLetter(ctx, e, err)
 			q.finish(ctx, s, e)
-			return
+			return true
 		}
 		q.log.Warn("line queue: event failed, will retry", "shard", s.n, "entry", e.id, "attempt", attempt, "err", err)
 		if !sleep(stop, jitter(backoff)) {
-			return
+			return false
 		}
 		backoff = min(2*backoff, 5*time.Second)
 	}
