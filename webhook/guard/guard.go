@@ -78,14 +78,14 @@ type Config struct {
 
 // Guard is the middleware's configuration, checked; safe for concurrent use.
 type Guard struct {
-	origins   map[string][]string
-	any       map[string]bool // the union of all configured origins
-	paths     map[string]bool
-	limiter   *limiter
-	perIP     Limit
-	perSess   Limit
-	log       *slog.Logger
-	maxAge string
+	origins map[string][]string
+	any     map[string]bool // the union of all configured origins
+	paths   map[string]bool
+	limiter *limiter
+	perIP   Limit
+	perSess Limit
+	log     *slog.Logger
+	maxAge  string
 }
 
 // New checks cfg and returns a Guard. An origin that is not a bare

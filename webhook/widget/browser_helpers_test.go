@@ -241,6 +241,12 @@ func (tb *tab) screenshot(name string) {
 	if err != nil {
 		tb.t.Fatalf("screenshot: %v", err)
 	}
+	tb.artifact(name+".png", png)
+}
+
+// artifact saves a file under $ARTIFACTS_DIR/widget, else testdata/artifacts.
+func (tb *tab) artifact(name string, data []byte) {
+	tb.t.Helper()
 	dir := filepath.Join("testdata", "artifacts")
 	if d := os.Getenv("ARTIFACTS_DIR"); d != "" {
 		dir = filepath.Join(d, "widget")
@@ -248,11 +254,11 @@ func (tb *tab) screenshot(name string) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		tb.t.Fatal(err)
 	}
-	path := filepath.Join(dir, name+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
 		tb.t.Fatal(err)
 	}
-	tb.t.Logf("screenshot %s", path)
+	tb.t.Logf("artifact %s", path)
 }
 
 // The widget's shadow root, and elements in it, as JavaScript.

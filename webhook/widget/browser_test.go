@@ -3,6 +3,7 @@ package widget_test
 import (
 	"context"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -24,6 +26,9 @@ func openWidget(t *testing.T, tb *tab, s *server, municipality string) {
 	tb.waitFor("the launcher", shadow+" && "+in(".launcher"))
 	tb.do(clickIn(".launcher"))
 	tb.waitFor("the open panel", "!"+in(".panel")+".hidden")
+	if d := tb.evalString("getComputedStyle(" + in(".launcher") + ").display"); d != "none" {
+		t.Errorf("the launcher shows (display %s) while the panel is open", d)
+	}
 	if id := tb.evalString(shadow + ".activeElement && " + shadow + ".activeElement.id"); id != "madoguchi-input" {
 		t.Errorf("focus after opening is on %q, want the message input", id)
 	}
@@ -256,7 +261,9 @@ func TestBrowserSmallScreen(t *testing.T) {
 	if box.Scroll > box.Client {
 		t.Errorf("the conversation scrolls sideways at 360 px (%v > %v)", box.Scroll, box.Client)
 	}
-	tb.eval("("+in(".card")+".scrollIntoView(), true)", new(bool))
+	if top := tb.evalInt(in(".card") + ".getBoundingClientRect().top - " + in(".messages") + ".getBoundingClientRect().top"); top < 0 || top > 20 {
+		t.Errorf("the checklist's top is %d px from the conversation's: it should scroll into view", top)
+	}
 	tb.screenshot("widget-360-checklist")
 	tb.checkClean()
 }
@@ -304,3 +311,41 @@ func TestBrowserAccessibility(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
+
+// TestBrowserPrint presses the print button, then renders the page as
+// printed: only the checklist card may show, and it must fit one A4 page.
+func TestBrowserPrint(t *testing.T) {
+	s := newServer(t, guard.Config{})
+	tb := newBrowser(t, 1280, 800, false)
+	openWidget(t, tb, s, "nerima")
+	clickThrough(t, tb)
+	// window.print() does nothing headless; keep the print state it sets.
+	tb.eval(`(window.print = () => {}, window.setTimeout = (f) => 0, true)`, new(bool))
+	tb.do(clickIn(".card .print"))
+	if !tb.evalBool(`document.querySelector('[data-madoguchi-widget]').hasAttribute('data-madoguchi-printing')`) {
+		t.Fatal("the print button did not prepare the print")
+	}
+	if _, err := chromedp.Call(tb.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatal(err)
+	}
+	var shown struct{ Main, Header, Composer, Card string }
+	tb.eval(`({Main: getComputedStyle(document.querySelector('main')).display,
+		Header: getComputedStyle(`+in(".header")+`).display,
+		Composer: getComputedStyle(`+in(".composer")+`).display,
+		Card: getComputedStyle(`+in(".card")+`).display})`, &shown)
+	if shown.Main != "none" || shown.Header != "none" || shown.Composer != "none" || shown.Card == "none" {
+		t.Errorf("printed: %+v, want only the card", shown)
+	}
+	tb.screenshot("widget-1280-print")
+	pdf, err := chromedp.Run(tb.ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb.artifact("widget-print.pdf", pdf)
+	if pages := len(pdfPage.FindAll(pdf, -1)); pages != 1 {
+		t.Errorf("the printed checklist takes %d pages", pages)
+	}
+	tb.checkClean()
+}

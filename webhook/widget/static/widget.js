@@ -118,6 +118,7 @@
     '.sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}',
     '.launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;display:flex;align-items:center;gap:8px;padding:12px 20px;border:2px solid #fff;border-radius:999px;background:#0b5cad;color:#fff;font-weight:bold;font-size:16px;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.3)}',
     '.launcher:hover{background:#084a8c}',
+    '.launcher[hidden]{display:none}',
     '.launcher svg{width:22px;height:22px;fill:currentColor}',
     '.panel{position:fixed;right:20px;bottom:20px;z-index:2147483001;width:400px;max-width:calc(100vw - 40px);height:640px;max-height:calc(100vh - 40px);display:flex;flex-direction:column;background:#fff;border:1px solid #8a8f98;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);overflow:hidden}',
     '.panel[hidden]{display:none}',
@@ -146,7 +147,7 @@
     '.send{min-width:64px;min-height:44px;border:0;border-radius:8px;background:#0b5cad;color:#fff;font-weight:bold;cursor:pointer}',
     '.send:disabled{background:#6b7280;cursor:default}',
     '.hint{margin:0;padding:0 12px 8px;font-size:12px;color:#4b5563;background:#fff}',
-    '.card{align-self:stretch;background:#fff;border:2px solid #0b5cad;border-radius:10px;padding:12px;white-space:normal}',
+    '.card{align-self:stretch;max-width:none;background:#fff;border:2px solid #0b5cad;border-radius:10px;padding:12px;white-space:normal}',
     '.card h3{margin:0 0 6px;font-size:16px;color:#0b3d73}',
     '.card h4{margin:12px 0 4px;font-size:14px;color:#0b3d73;border-bottom:1px solid #c9ced6}',
     '.card ul{margin:0;padding:0;list-style:none}',
@@ -171,13 +172,17 @@
     '.launcher,.header,.quick,.composer,.hint,.typing,.msg:not(.print-target),.card-actions{display:none!important}',
     '.panel{position:static;width:auto;max-width:none;height:auto;max-height:none;border:0;box-shadow:none;overflow:visible}',
     '.messages{overflow:visible;padding:0;background:#fff}',
-    '.card{border:1px solid #000;font-size:11pt;line-height:1.45;break-inside:avoid}',
+    '.card{border:0;padding:0;font-size:10pt;line-height:1.35;color:#000}',
+    '.card h3{font-size:13pt;color:#000}.card h4{margin:6px 0 2px;font-size:10.5pt;color:#000;border-color:#000}',
+    '.card li{margin:1px 0}.note{font-size:8.5pt;color:#222}.source{color:#222}',
+    '.counter{display:inline-block;width:49.5%;vertical-align:top;margin:1px 0;padding:2px 4px;background:none;border-left:2px solid #999;border-radius:0;font-size:9pt;break-inside:avoid}',
+    '.card input[type=checkbox]{width:14px;height:14px}',
     '.tel{color:#000}',
     '}'
   ].join('\n');
 
   // Printing the card: the host page is hidden for the print only.
-  var PRINT_CSS = '@media print{body>*:not([data-madoguchi-printing]){display:none!important}' +
+  var PRINT_CSS = '@page{margin:12mm}@media print{body>*:not([data-madoguchi-printing]){display:none!important}' +
     '[data-madoguchi-printing]{display:block!important}}';
 
   // ---- build the widget
@@ -568,13 +573,17 @@
   }
 
   function handleReply(data) {
+    var card = null;
     data.messages.forEach(function (m) {
       if (m && m.type === 'text' && typeof m.text === 'string') {
         addEntry({ from: 'bot', type: 'text', text: m.text }, true);
       } else if (m && m.type === 'checklist' && m.checklist) {
-        addEntry({ from: 'bot', type: 'checklist', checklist: m.checklist, checked: {} }, true);
+        card = addEntry({ from: 'bot', type: 'checklist', checklist: m.checklist, checked: {} }, true);
       }
     });
+    if (card) { // a checklist is read from its top
+      messages.scrollTop = card.offsetTop - messages.offsetTop - 8;
+    }
     state.quick = Array.isArray(data.quick_replies) ? data.quick_replies.filter(validQuick) : [];
     state.asking = typeof data.asking === 'string' ? data.asking : '';
     panel.setAttribute('data-asking', state.asking);
