@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/webhook/api"
 	"github.com/madoguchi/madoguchi/webhook/httpx"
+	"github.com/madoguchi/madoguchi/webhook/line"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -59,35 +62,41 @@ func (m *Main) readyz(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
-// registerLINE mounts POST /webhook/line/:municipality. Until the LINE
-// channel is wired it answers 404 for an unknown municipality and 503
-// otherwise, as the contract says for an unconfigured channel.
+// registerLINE mounts POST /webhook/line/:municipality and runs the LINE
+// channel's background workers until Close. A municipality with no channel
+// configured (LINE_CHANNEL_SECRET[_<ID>]) answers 503, an unknown one 404.
 func (m *Main) registerLINE(r gin.IRouter, responder bot.Responder, reg prometheus.Registerer) error {
-	// wiring: replace the stub below with the LINE channel (webhook/line):
-	//
-	//	h, err := line.New(line.Config{
-	//		Channels:    line.ChannelsFromEnv(m.Getenv, knowledge.MunicipalityIDs),
-	//		Known:       func(id string) bool { return m.KB.Municipality(id) != nil },
-	//		Responder:   responder,
-	//		Redis:       m.Redis,
-	//		APIEndpoint: m.Config.LINEAPIEndpoint,
-	//		Clock:       m.Clock,
-	//		Logger:      m.Logger,
-	//	})
-	//	if err != nil {
-	//		return fmt.Errorf("LINE channel: %w", err)
-	//	}
-	//	h.Register(r)
-	//	m.goBackground("line", h.Run) // stopped and waited for by Close
-	//
-	// reg is there for per-event outcome counters (line.Config.OnEvent).
-	_, _ = responder, reg
-	r.POST("/webhook/line/:municipality", func(c *gin.Context) {
-		if m.KB.Municipality(c.Param("municipality")) == nil {
-			httpx.WriteError(c, bot.NotFoundf("unknown municipality"))
-			return
+	events := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "madoguchi_line_events_total",
+		Help: "LINE webhook events handled, by municipality, event type and outcome.",
+	}, []string{"municipality", "type", "outcome"})
+	latency := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "madoguchi_line_event_seconds",
+		Help:    "Time from a LINE event's arrival at the webhook to the end of its handling (the reply sent).",
+		Buckets: prometheus.ExponentialBuckets(0.001, 2, 16),
+	}, []string{"outcome"})
+	for _, c := range []prometheus.Collector{events, latency} {
+		if err := reg.Register(c); err != nil {
+			return fmt.Errorf("register LINE metrics: %w", err)
 		}
-		httpx.WriteError(c, bot.Unavailable("the LINE channel is not configured", nil))
+	}
+	h, err := line.New(line.Config{
+		Channels:    line.ChannelsFromEnv(m.Getenv, knowledge.MunicipalityIDs),
+		Known:       func(id string) bool { return m.KB.Municipality(id) != nil },
+		Responder:   responder,
+		Redis:       m.Redis,
+		APIEndpoint: m.Config.LINEAPIEndpoint,
+		Clock:       m.Clock,
+		Logger:      m.Logger,
+		OnEvent: func(e line.EventResult) {
+			events.WithLabelValues(e.Municipality, e.Type, string(e.Outcome)).Inc()
+			latency.WithLabelValues(string(e.Outcome)).Observe(e.Latency.Seconds())
+		},
 	})
+	if err != nil {
+		return fmt.Errorf("LINE channel: %w", err)
+	}
+	h.Register(r)
+	m.goBackground("line", h.Run) // stopped and waited for by Close
 	return nil
 }
