@@ -4,6 +4,10 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
+
+	"github.com/madoguchi/madoguchi/knowledge"
+	"github.com/madoguchi/madoguchi/webhook/guard"
 )
 
 // Config is the server's configuration, read from the environment (the
@@ -18,6 +22,9 @@ type Config struct {
 	KnowledgeDir string
 	// LINEAPIEndpoint is the base URL of the LINE Messaging API.
 	LINEAPIEndpoint string
+	// WidgetOrigins maps a municipality id to the origins of the pages that
+	// may embed the chat widget: WIDGET_ORIGINS_<ID>, else WIDGET_ORIGINS.
+	WidgetOrigins map[string][]string
 }
 
 // DefaultLINEAPIEndpoint is LINE's own Messaging API.
@@ -38,6 +45,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if p, err := strconv.Atoi(c.Port); err != nil || p < 0 || p > 65535 {
 		return Config{}, fmt.Errorf("PORT must be a port number from 0 to 65535 (got %q)", c.Port)
 	}
+	origins, err := widgetOrigins(getenv)
+	if err != nil {
+		return Config{}, err
+	}
+	c.WidgetOrigins = origins
 	if c.LINEAPIEndpoint == "" {
 		c.LINEAPIEndpoint = DefaultLINEAPIEndpoint
 	}
@@ -45,4 +57,27 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("LINE_API_ENDPOINT must be an http:// or https:// URL (got %q)", c.LINEAPIEndpoint)
 	}
 	return c, nil
+}
+
+// widgetOrigins reads, for each municipality, WIDGET_ORIGINS_<ID> (upper
+// case) or else the shared WIDGET_ORIGINS: comma- or space-separated origins
+// such as https://www.city.nerima.tokyo.jp.
+func widgetOrigins(getenv func(string) string) (map[string][]string, error) {
+	out := map[string][]string{}
+	for _, id := range knowledge.MunicipalityIDs {
+		name := "WIDGET_ORIGINS_" + strings.ToUpper(id)
+		v := getenv(name)
+		if v == "" {
+			name, v = "WIDGET_ORIGINS", getenv("WIDGET_ORIGINS")
+		}
+		if v == "" {
+			continue
+		}
+		list, err := guard.ParseOrigins(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		out[id] = list
+	}
+	return out, nil
 }

@@ -130,3 +130,36 @@ func TestLINEWebhookEndToEnd(t *testing.T) {
 }
 
 func jsonInt(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+// TestWidgetAndGuardServed checks the widget, the demo page and the chat
+// API's CORS as the server wires them from WIDGET_ORIGINS_<ID>.
+func TestWidgetAndGuardServed(t *testing.T) {
+	_, _, base := startMain(t, map[string]string{"WIDGET_ORIGINS_NERIMA": "https://www.city.nerima.example"})
+	if code, body := get(t, base+"/widget.js"); code != http.StatusOK || !strings.Contains(body, "チャットで相談") {
+		t.Fatalf("GET /widget.js: %d, or no launcher label in the script", code)
+	}
+	if code, body := get(t, base+"/"); code != http.StatusOK || !strings.Contains(body, "widget.js") {
+		t.Fatalf("GET /: %d %.200s", code, body)
+	}
+	chat := func(origin, municipality string) (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/chat",
+			strings.NewReader(`{"municipality":"`+municipality+`","session_id":"widget-session-1","text":"こんにちは"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", origin)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode, res.Header.Get("Access-Control-Allow-Origin")
+	}
+	if code, allow := chat("https://www.city.nerima.example", "nerima"); code != http.StatusOK || allow != "https://www.city.nerima.example" {
+		t.Errorf("chat from Nerima's page: %d, Access-Control-Allow-Origin %q", code, allow)
+	}
+	if code, _ := chat("https://evil.example", "nerima"); code != http.StatusForbidden {
+		t.Errorf("chat from another origin: %d, want 403", code)
+	}
+	if code, _ := chat("https://www.city.nerima.example", "edogawa"); code != http.StatusForbidden {
+		t.Errorf("Nerima's page calling as Edogawa: %d, want 403", code)
+	}
+}

@@ -10,8 +10,10 @@ import (
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/webhook/api"
+	"github.com/madoguchi/madoguchi/webhook/guard"
 	"github.com/madoguchi/madoguchi/webhook/httpx"
 	"github.com/madoguchi/madoguchi/webhook/line"
+	"github.com/madoguchi/madoguchi/webhook/widget"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -25,11 +27,13 @@ func (m *Main) routes() (*gin.Engine, error) {
 		return nil, err
 	}
 	r := httpx.NewEngine(m.Logger, metrics)
-	// wiring: engine-wide middleware (webhook/guard's CORS and rate limits)
-	// goes here, before any route is added, so that it covers them all:
-	//
-	//	g, err := guard.New(guard.Config{…})
-	//	r.Use(g.Middleware())
+	// The guard comes before any route so that it covers them all, the
+	// chat API's CORS preflights included (they match no route).
+	g, err := guard.New(guard.Config{Origins: m.Config.WidgetOrigins, Redis: m.Redis, Logger: m.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("widget origins: %w", err)
+	}
+	r.Use(g.Middleware())
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", m.readyz)
@@ -40,9 +44,7 @@ func (m *Main) routes() (*gin.Engine, error) {
 	if err := m.registerLINE(r, responder, reg); err != nil {
 		return nil, err
 	}
-	// wiring: the web widget (webhook/widget) and its demo page:
-	//
-	//	widget.Register(r, widget.Config{Municipalities: widget.FromKB(m.KB)})
+	widget.Register(r, widget.Config{Municipalities: widget.FromKB(m.KB)})
 	return r, nil
 }
 
