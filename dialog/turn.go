@@ -95,22 +95,8 @@ func (t *turn) text(text string) bot.Reply {
 // apply stores slot values (answers or corrections), then asks the next
 // question or gives the checklist.
 func (t *turn) apply(s bot.Slots, found []string) bot.Reply {
-	st := &t.st.Slots
 	for _, slot := range found {
-		switch slot {
-		case bot.SlotAgeGroup:
-			st.AgeGroup = s.AgeGroup
-		case bot.SlotVisitor:
-			st.Visitor = s.Visitor
-		case bot.SlotHasNotice:
-			st.HasNotice = s.HasNotice
-		case bot.SlotAddressChange:
-			st.AddressChange = s.AddressChange
-		case bot.SlotExpiryDate:
-			st.ExpiryDate = s.ExpiryDate
-		case bot.SlotWard:
-			st.Ward = s.Ward
-		}
+		copySlot(&t.st.Slots, s, slot)
 		t.st.Skipped = slices.DeleteFunc(t.st.Skipped, func(x string) bool { return x == slot })
 		t.st.History = append(slices.DeleteFunc(t.st.History, func(x string) bool { return x == slot }), slot)
 	}
@@ -193,22 +179,27 @@ func (t *turn) back() bot.Reply {
 }
 
 func (t *turn) clear(slot string) {
-	st := &t.st.Slots
+	copySlot(&t.st.Slots, bot.Slots{}, slot)
+	t.st.Skipped = slices.DeleteFunc(t.st.Skipped, func(x string) bool { return x == slot })
+}
+
+// copySlot sets the named slot of dst to its value in src (clearing it when
+// src is empty).
+func copySlot(dst *bot.Slots, src bot.Slots, slot string) {
 	switch slot {
 	case bot.SlotAgeGroup:
-		st.AgeGroup = ""
+		dst.AgeGroup = src.AgeGroup
 	case bot.SlotVisitor:
-		st.Visitor = ""
+		dst.Visitor = src.Visitor
 	case bot.SlotHasNotice:
-		st.HasNotice = nil
+		dst.HasNotice = src.HasNotice
 	case bot.SlotAddressChange:
-		st.AddressChange = nil
+		dst.AddressChange = src.AddressChange
 	case bot.SlotExpiryDate:
-		st.ExpiryDate = nil
+		dst.ExpiryDate = src.ExpiryDate
 	case bot.SlotWard:
-		st.Ward = ""
+		dst.Ward = src.Ward
 	}
-	t.st.Skipped = slices.DeleteFunc(t.st.Skipped, func(x string) bool { return x == slot })
 }
 
 func (t *turn) skip(slot string) {
