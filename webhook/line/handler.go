@@ -15,6 +15,7 @@ import (
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
 	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/webhook/httpx"
 )
 
 // Handler is the LINE channel: the webhook that records events and the
@@ -54,38 +55,38 @@ func (h *Handler) Register(r gin.IRouter) {
 func (h *Handler) serveWebhook(c *gin.Context) {
 	m := c.Param("municipality")
 	if !h.cfg.Known(m) {
-		writeError(c, http.StatusNotFound, bot.CodeNotFound, "unknown municipality")
+		httpx.WriteError(c, bot.NotFoundf("unknown municipality"))
 		return
 	}
 	ch, ok := h.cfg.Channels.Lookup(m)
 	if !ok {
-		writeError(c, http.StatusServiceUnavailable, bot.CodeUnavailable, "no LINE channel is configured for this municipality")
+		httpx.WriteError(c, bot.Unavailable("no LINE channel is configured for this municipality", nil))
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, h.cfg.MaxBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(c, http.StatusRequestEntityTooLarge, bot.CodeTooLarge, "body is over "+strconv.FormatInt(h.cfg.MaxBody, 10)+" bytes")
+			httpx.WriteError(c, &bot.Error{Code: bot.CodeTooLarge, Message: "body is over " + strconv.FormatInt(h.cfg.MaxBody, 10) + " bytes"})
 			return
 		}
-		writeError(c, http.StatusBadRequest, bot.CodeInvalid, "body could not be read")
+		httpx.WriteError(c, bot.Invalidf("", "body could not be read"))
 		return
 	}
 	if !validSignature(ch.Secret, c.GetHeader("X-Line-Signature"), body) {
 		h.cfg.Logger.Warn("line webhook: bad signature", "municipality", m)
-		writeError(c, http.StatusBadRequest, bot.CodeInvalid, "X-Line-Signature is missing or does not match the body")
+		httpx.WriteError(c, bot.Invalidf("", "X-Line-Signature is missing or does not match the body"))
 		return
 	}
 	raws, evs, err := parseCallback(body)
 	if err != nil {
 		// The decoder's error would quote the body: never log or echo it.
-		writeError(c, http.StatusBadRequest, bot.CodeInvalid, "body is not a LINE webhook object")
+		httpx.WriteError(c, bot.Invalidf("", "body is not a LINE webhook object"))
 		return
 	}
 	if err := h.q.enqueue(c.Request.Context(), m, raws, evs); err != nil {
 		h.cfg.Logger.Error("line webhook: enqueue", "municipality", m, "events", len(evs), "err", err)
-		writeError(c, http.StatusServiceUnavailable, bot.CodeUnavailable, "events could not be recorded; LINE will redeliver")
+		httpx.WriteError(c, bot.Unavailable("events could not be recorded; LINE will redeliver", err))
 		return
 	}
 	c.Data(http.StatusOK, "application/json", []byte("{}"))
@@ -104,12 +105,6 @@ func validSignature(secret, sig string, body []byte) bool {
 	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write(body)
 	return hmac.Equal(got, mac.Sum(nil))
-}
-
-// writeError writes the contract's JSON error. It is a local stand-in for
-// webhook/httpx, which was not yet written when this package was.
-func writeError(c *gin.Context, status int, code bot.Code, msg string) {
-	c.AbortWithStatusJSON(status, gin.H{"error": gin.H{"code": string(code), "message": msg}})
 }
 
 // api returns the Messaging API client of a channel, one per access token,

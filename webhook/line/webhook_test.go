@@ -128,10 +128,14 @@ func TestWebhookRejects(t *testing.T) {
 				t.Fatalf("status %d, want %d (%s)", w.Code, tt.want, w.Body)
 			}
 			var er struct {
-				Error struct{ Code, Message string }
+				Error map[string]string
 			}
-			if err := json.Unmarshal(w.Body.Bytes(), &er); err != nil || er.Error.Code == "" || er.Error.Message == "" {
-				t.Errorf("error body %q", w.Body)
+			if err := json.Unmarshal(w.Body.Bytes(), &er); err != nil || er.Error["message"] == "" || len(er.Error) != 2 {
+				t.Errorf("error body %q, want {\"error\":{\"code\",\"message\"}}", w.Body)
+			}
+			codes := map[int]string{400: "invalid", 404: "not_found", 413: "too_large", 503: "unavailable"}
+			if got := er.Error["code"]; got != codes[tt.want] {
+				t.Errorf("error code %q, want %q", got, codes[tt.want])
 			}
 			if strings.Contains(w.Body.String(), "更新したい") {
 				t.Errorf("error echoes the resident's message: %s", w.Body)
