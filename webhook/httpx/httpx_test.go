@@ -138,7 +138,7 @@ func newEngine(t *testing.T, buf *bytes.Buffer, reg *prometheus.Registry) *gin.E
 		}
 		c.JSON(http.StatusOK, v)
 	})
-	e.GET("/panic", func(c *gin.Context) { panic("resident wrote 秘密のPIN 1234") })
+	e.GET("/panic", func(c *gin.Context) { panic("resident wrote 秘密のPIN 9q7Z4k") })
 	e.GET("/index", func(c *gin.Context) {
 		var s []int
 		_ = s[3]
@@ -195,13 +195,13 @@ func TestEngine(t *testing.T) {
 			t.Errorf("%s %s code = %q, want %q", tt.method, tt.target, d.Code, tt.code)
 		}
 	}
-	w = serve(e, "POST", "/echo/x", `{"name":"a","pin":"1234"}`)
+	w = serve(e, "POST", "/echo/x", `{"name":"a","pin":"9q7Z4k"}`)
 	if d := errorBody(t, w); w.Code != 400 || d.Field != "pin" {
 		t.Errorf("unknown field = %d %+v", w.Code, d)
 	}
 
 	out := logs.String()
-	for _, secret := range []string{"山田", "U1234secretuser", "token", "秘密", "1234", "name"} {
+	for _, secret := range []string{"山田", "U1234secretuser", "token", "秘密", "9q7Z4k", "name"} {
 		if strings.Contains(out, secret) {
 			t.Errorf("logs hold %q:\n%s", secret, out)
 		}
