@@ -5,42 +5,6 @@ import (
 	"github.com/madoguchi/madoguchi/knowledge"
 )
 
-// question is how the dialog asks for one slot: the text, a hint shown
-// after an answer it could not read, and the buttons.
-type question struct {
-	slot    string
-	text    string
-	hint    string
-	buttons []bot.QuickReply
-}
-
-var questions = map[string]question{
-	bot.SlotAgeGroup: {bot.SlotAgeGroup,
-		"電子証明書をお持ちの方(カードの名義人)の年齢を教えてください。",
-		"「35歳」「中学生」「15歳以上」のようにお答えいただくか、ボタンを押してください。",
-		[]bot.QuickReply{{Label: "15歳以上", Postback: "age_group=adult"}, {Label: "15歳未満", Postback: "age_group=under15"}, {Label: "成年被後見人", Postback: "age_group=adult_ward"}}},
-	bot.SlotVisitor: {bot.SlotVisitor,
-		"窓口にはどなたが行かれますか。",
-		"「本人」「母が行きます」「夫が行きます」のようにお答えいただくか、ボタンを押してください。",
-		[]bot.QuickReply{{Label: "本人", Postback: "visitor=self"}, {Label: "法定代理人(親権者・後見人)", Postback: "visitor=legal_rep"}, {Label: "代理人(家族など)", Postback: "visitor=proxy"}}},
-	bot.SlotHasNotice: {bot.SlotHasNotice,
-		"有効期限通知書に同封されている「照会書兼回答書」はお手元にありますか。",
-		"「はい」「ない」のようにお答えいただくか、ボタンを押してください。",
-		[]bot.QuickReply{{Label: "ある", Postback: "has_notice=true"}, {Label: "ない", Postback: "has_notice=false"}}},
-	bot.SlotAddressChange: {bot.SlotAddressChange,
-		"電子証明書を発行したあとに、住所・氏名・生年月日・性別のいずれかが変わりましたか(転入・転居の届出を同時にする場合も含みます)。",
-		"「変わった」「変わっていない」のようにお答えいただくか、ボタンを押してください。",
-		[]bot.QuickReply{{Label: "変わった", Postback: "address_change=true"}, {Label: "変わっていない", Postback: "address_change=false"}}},
-	bot.SlotExpiryDate: {bot.SlotExpiryDate,
-		"電子証明書の有効期限がわかれば教えてください(例: 2026年3月24日、令和8年3月24日)。わからなければ「わからない」で大丈夫です。",
-		"「2026/3/24」「令和8年3月24日」のように日付でお答えいただくか、「わからない」を押してください。",
-		[]bot.QuickReply{{Label: "わからない", Postback: "expiry_date=unknown"}}},
-	bot.SlotWard: {bot.SlotWard,
-		"お住まいの区を教えてください(例: 青葉区)。",
-		"「青葉区」「鶴見」のように区の名前でお答えいただくか、ボタンを押してください。",
-		nil},
-}
-
 // wardButtonsPerPage keeps the ward buttons within LINE's 13 quick replies,
 // leaving room for "その他の区" and "わからない".
 const wardButtonsPerPage = 11

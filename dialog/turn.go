@@ -119,30 +119,6 @@ func (t *turn) resume(progressed bool) bot.Reply {
 	return t.checklist()
 }
 
-// ask puts the question for slot, with its buttons (or the given ones).
-func (t *turn) ask(slot string, buttons []bot.QuickReply) bot.Reply {
-	q := questions[slot]
-	if buttons == nil {
-		buttons = t.buttons(slot)
-	}
-	t.st.Asking = slot
-	t.say("%s", q.text)
-	return t.reply(withBack(buttons, len(t.st.History) > 0))
-}
-
-func (t *turn) miss() bot.Reply {
-	t.st.Misses++
-	q := questions[t.st.Asking]
-	if t.st.Misses >= missesBeforeContact {
-		t.say("すみません、うまく読み取れませんでした。%s\nボタンからもお選びいただけます。", t.contact())
-	} else {
-		t.say("すみません、うまく読み取れませんでした。%s", q.hint)
-	}
-	buttons := t.buttons(t.st.Asking)
-	t.say("%s", q.text)
-	return t.reply(withBack(buttons, len(t.st.History) > 0))
-}
-
 func (t *turn) checklist() bot.Reply {
 	c, err := rules.Checklist(t.m, t.st.Slots, t.today)
 	if err != nil {
@@ -164,66 +140,12 @@ func (t *turn) reset() {
 	*t.st = State{Version: SchemaVersion, Turns: turns}
 }
 
-// back forgets the last answer and asks for it again.
-func (t *turn) back() bot.Reply {
-	h := t.st.History
-	if len(h) == 0 {
-		t.say("これより前の質問はありません。")
-		return t.resume(false)
-	}
-	slot := h[len(h)-1]
-	t.st.History = h[:len(h)-1]
-	t.clear(slot)
-	t.st.Done = false
-	return t.ask(slot, nil)
-}
-
-func (t *turn) clear(slot string) {
-	copySlot(&t.st.Slots, bot.Slots{}, slot)
-	t.st.Skipped = slices.DeleteFunc(t.st.Skipped, func(x string) bool { return x == slot })
-}
-
-// copySlot sets the named slot of dst to its value in src (clearing it when
-// src is empty).
-func copySlot(dst *bot.Slots, src bot.Slots, slot string) {
-	switch slot {
-	case bot.SlotAgeGroup:
-		dst.AgeGroup = src.AgeGroup
-	case bot.SlotVisitor:
-		dst.Visitor = src.Visitor
-	case bot.SlotHasNotice:
-		dst.HasNotice = src.HasNotice
-	case bot.SlotAddressChange:
-		dst.AddressChange = src.AddressChange
-	case bot.SlotExpiryDate:
-		dst.ExpiryDate = src.ExpiryDate
-	case bot.SlotWard:
-		dst.Ward = src.Ward
-	}
-}
-
-func (t *turn) skip(slot string) {
-	t.clear(slot)
-	t.st.Skipped = append(t.st.Skipped, slot)
-	t.st.History = append(slices.DeleteFunc(t.st.History, func(x string) bool { return x == slot }), slot)
-	t.st.Misses = 0
-}
-
 func (t *turn) wards() []understand.Ward {
 	out := make([]understand.Ward, len(t.m.Wards))
 	for i, w := range t.m.Wards {
 		out[i] = understand.Ward{ID: w.ID, Name: w.Name}
 	}
 	return out
-}
-
-// contact is the sentence that sends the resident to the municipality.
-func (t *turn) contact() string {
-	c := t.m.Contact
-	if c.Phone == "" {
-		return fmt.Sprintf("%sにお問い合わせください。", c.Name)
-	}
-	return fmt.Sprintf("%s(電話: %s)にお問い合わせください。", c.Name, c.Phone)
 }
 
 func (t *turn) reply(buttons []bot.QuickReply) bot.Reply {
@@ -236,14 +158,6 @@ func (t *turn) reply(buttons []bot.QuickReply) bot.Reply {
 var afterButtons = []bot.QuickReply{
 	{Label: "最初から", Postback: PostbackReset},
 	{Label: "よくある質問", Postback: PostbackFAQ},
-}
-
-func withBack(buttons []bot.QuickReply, canGoBack bool) []bot.QuickReply {
-	out := slices.Clone(buttons)
-	if canGoBack && len(out) < 13 {
-		out = append(out, bot.QuickReply{Label: "戻る", Postback: PostbackBack})
-	}
-	return out
 }
 
 // summary is the text that comes before the checklist.
@@ -264,38 +178,4 @@ func summary(m *knowledge.Municipality, c bot.Checklist) string {
 		b.WriteString("1回の来庁で手続きできます。")
 	}
 	return b.String()
-}
-
-// adultsHaveNoLegalRep reads a parent or guardian named in free text ("母が
-// 行きます") as a 任意代理人 when the holder is 15 or over and not under
-// guardianship: the pages' 法定代理人 procedure is for under15 and
-// adult_ward holders only, and for anyone else a person other than the
-// holder, family included, is an agent (Nerima's 注釈2, Akishima's
-// 同一世帯のかたも代理人となります).
-func adultsHaveNoLegalRep(known, found bot.Slots) bot.Slots {
-	age := found.AgeGroup
-	if age == "" {
-		age = known.AgeGroup
-	}
-	if age == bot.AgeAdult && found.Visitor == bot.VisitorLegalRep {
-		found.Visitor = bot.VisitorProxy
-	}
-	return found
-}
-
-// buttons returns the buttons offered with the question for slot: the
-// wards' first page for the ward, and no 法定代理人 for a holder aged 15 or
-// over (see adultsHaveNoLegalRep).
-func (t *turn) buttons(slot string) []bot.QuickReply {
-	switch slot {
-	case bot.SlotWard:
-		return wardButtons(t.m, 0)
-	case bot.SlotVisitor:
-		if t.st.Slots.AgeGroup == bot.AgeAdult {
-			return slices.DeleteFunc(slices.Clone(questions[slot].buttons), func(q bot.QuickReply) bool {
-				return q.Postback == "visitor="+string(bot.VisitorLegalRep)
-			})
-		}
-	}
-	return questions[slot].buttons
 }

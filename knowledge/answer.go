@@ -27,3 +27,28 @@ func (kb *KB) Topic(id string) *Topic {
 	}
 	return nil
 }
+
+// Question returns how to ask for slot in municipality id: the national
+// question with the municipality's text and hint where it has its own.
+// ok is false for a slot with no national question.
+func (kb *KB) Question(id, slot string) (q Question, ok bool) {
+	for _, n := range kb.National.Questions {
+		if n.Slot == slot {
+			q, ok = n, true
+		}
+	}
+	if m := kb.byID[id]; ok && m != nil {
+		for _, o := range m.Questions {
+			if o.Slot != slot {
+				continue
+			}
+			if o.Text != "" {
+				q.Text = o.Text
+			}
+			if o.Hint != "" {
+				q.Hint = o.Hint
+			}
+		}
+	}
+	return q, ok
+}

@@ -38,6 +38,27 @@ type National struct {
 	// Answers are national answers, used for a topic a municipality does not
 	// answer itself.
 	Answers []Answer `yaml:"answers"`
+	// Questions are how the dialog asks for each slot: one per slot.
+	Questions []Question `yaml:"questions"`
+}
+
+// Question is how the dialog asks for one slot: the text, a hint shown
+// after an answer it could not read, and the buttons (each sends
+// "<slot>=<value>"). A municipality may override Text and Hint where its
+// page words things its own way (Yokohama's white envelope); the buttons
+// are national.
+type Question struct {
+	Slot    string   `yaml:"slot"`
+	Text    string   `yaml:"text"`
+	Hint    string   `yaml:"hint,omitempty"`
+	Buttons []Button `yaml:"buttons,omitempty"`
+}
+
+// Button is one answer offered as a button: Label (at most 20 characters,
+// LINE's limit) sends Value for the question's slot.
+type Button struct {
+	Label string `yaml:"label"`
+	Value string `yaml:"value"`
 }
 
 // Topic is one FAQ topic: an id shared by all municipalities, a title for
@@ -76,6 +97,8 @@ type Municipality struct {
 	Notes     []Note            `yaml:"notes,omitempty"`
 	Followups []Followup        `yaml:"followups,omitempty"`
 	Answers   []Answer          `yaml:"answers,omitempty"`
+	// Questions override the national questions' text and hint.
+	Questions []Question `yaml:"questions,omitempty"`
 
 	file string // the file it was loaded from, for messages
 }

@@ -26,6 +26,7 @@ func (c *checker) checkNational() {
 		c.source(f, p, k.Source, "", false)
 	}
 	c.checkAnswers(f, n.Answers, "")
+	c.checkNationalQuestions()
 }
 
 // checkAnswers checks the answers of file: each answers a national topic

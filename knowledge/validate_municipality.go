@@ -20,6 +20,7 @@ func (c *checker) checkMunicipality(m *Municipality) {
 	c.checkNotes(m)
 	c.checkAnswers(m.file, m.Answers, m.Page.Seed)
 	c.checkTopicsAnswered(m)
+	c.checkQuestionOverrides(m)
 }
 
 // checkHeader checks the id, the name, the page and the contact: the id is

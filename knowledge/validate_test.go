@@ -162,6 +162,19 @@ func TestValidateReportsProblems(t *testing.T) {
 			`nerima.yaml:30: answers[0].topic: unknown topic "hours" (not in national.yaml topics)`,
 			`yokohama.yaml:48: answers[0].topic: unknown topic "hours" (not in national.yaml topics)`,
 		}},
+		{"question missing for a slot", []edit{{nat, "  - slot: ward\n", "  - slot: wards\n"}}, []string{
+			`national.yaml:23: questions: no question for slot ward`,
+			`national.yaml:55: questions[5].slot: unknown slot "wards" (want one of [age_group visitor has_notice address_change expiry_date ward])`,
+		}},
+		{"button value the dialog does not know", []edit{{nat, "{label: 15歳以上, value: adult}", "{label: 15歳以上, value: adults}"}}, []string{
+			`national.yaml:28: questions[0].buttons[0].value: unknown value "adults" for age_group (want one of [adult under15 adult_ward])`,
+		}},
+		{"button label too long for LINE", []edit{{nat, "{label: 15歳以上, value: adult}", "{label: 15歳以上の方(高校生・大学生・社会人など), value: adult}"}}, []string{
+			`national.yaml:28: questions[0].buttons[0].label: longer than LINE's 20 characters (22)`,
+		}},
+		{"municipality question with buttons", []edit{{edo, "id: edogawa\n", "id: edogawa\nquestions:\n  - slot: visitor\n    text: どなたが行きますか。\n    buttons: [{label: 本人, value: self}]\n"}}, []string{
+			`edogawa.yaml:5: questions[0].buttons: buttons are national (national.yaml); a municipality overrides text and hint only`,
+		}},
 		{"missing source", []edit{{edo, "    source: 手数料は無料\n", ""}}, []string{
 			`edogawa.yaml:39: notes[0].source: required (quote the page text this comes from)`,
 		}},

@@ -1,0 +1,135 @@
+package dialog
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/knowledge"
+)
+
+// ask puts the question for slot, with its buttons (or the given ones).
+func (t *turn) ask(slot string, buttons []bot.QuickReply) bot.Reply {
+	if buttons == nil {
+		buttons = t.buttons(slot)
+	}
+	t.st.Asking = slot
+	t.say("%s", t.question(slot).Text)
+	return t.reply(withBack(buttons, len(t.st.History) > 0))
+}
+
+func (t *turn) miss() bot.Reply {
+	t.st.Misses++
+	q := t.question(t.st.Asking)
+	if t.st.Misses >= missesBeforeContact {
+		t.say("すみません、うまく読み取れませんでした。%s\nボタンからもお選びいただけます。", t.contact())
+	} else {
+		t.say("すみません、うまく読み取れませんでした。%s", q.Hint)
+	}
+	buttons := t.buttons(t.st.Asking)
+	t.say("%s", q.Text)
+	return t.reply(withBack(buttons, len(t.st.History) > 0))
+}
+
+// back forgets the last answer and asks for it again.
+func (t *turn) back() bot.Reply {
+	h := t.st.History
+	if len(h) == 0 {
+		t.say("これより前の質問はありません。")
+		return t.resume(false)
+	}
+	slot := h[len(h)-1]
+	t.st.History = h[:len(h)-1]
+	t.clear(slot)
+	t.st.Done = false
+	return t.ask(slot, nil)
+}
+
+func (t *turn) clear(slot string) {
+	copySlot(&t.st.Slots, bot.Slots{}, slot)
+	t.st.Skipped = slices.DeleteFunc(t.st.Skipped, func(x string) bool { return x == slot })
+}
+
+// copySlot sets the named slot of dst to its value in src (clearing it when
+// src is empty).
+func copySlot(dst *bot.Slots, src bot.Slots, slot string) {
+	switch slot {
+	case bot.SlotAgeGroup:
+		dst.AgeGroup = src.AgeGroup
+	case bot.SlotVisitor:
+		dst.Visitor = src.Visitor
+	case bot.SlotHasNotice:
+		dst.HasNotice = src.HasNotice
+	case bot.SlotAddressChange:
+		dst.AddressChange = src.AddressChange
+	case bot.SlotExpiryDate:
+		dst.ExpiryDate = src.ExpiryDate
+	case bot.SlotWard:
+		dst.Ward = src.Ward
+	}
+}
+
+func (t *turn) skip(slot string) {
+	t.clear(slot)
+	t.st.Skipped = append(t.st.Skipped, slot)
+	t.st.History = append(slices.DeleteFunc(t.st.History, func(x string) bool { return x == slot }), slot)
+	t.st.Misses = 0
+}
+
+// buttons returns the buttons offered with the question for slot: the
+// wards' first page for the ward, and no 法定代理人 for a holder aged 15 or
+// over (see adultsHaveNoLegalRep).
+func (t *turn) buttons(slot string) []bot.QuickReply {
+	if slot == bot.SlotWard {
+		return wardButtons(t.m, 0)
+	}
+	var out []bot.QuickReply
+	for _, b := range t.question(slot).Buttons {
+		if slot == bot.SlotVisitor && b.Value == string(bot.VisitorLegalRep) && t.st.Slots.AgeGroup == bot.AgeAdult {
+			continue
+		}
+		out = append(out, bot.QuickReply{Label: b.Label, Postback: slot + "=" + b.Value})
+	}
+	return out
+}
+
+// question returns how m asks for slot. The validator guarantees a
+// national question for every slot the dialog asks.
+func (t *turn) question(slot string) knowledge.Question {
+	q, _ := t.e.kb.Question(t.m.ID, slot)
+	return q
+}
+
+// contact is the sentence that sends the resident to the municipality.
+func (t *turn) contact() string {
+	c := t.m.Contact
+	if c.Phone == "" {
+		return fmt.Sprintf("%sにお問い合わせください。", c.Name)
+	}
+	return fmt.Sprintf("%s(電話: %s)にお問い合わせください。", c.Name, c.Phone)
+}
+
+func withBack(buttons []bot.QuickReply, canGoBack bool) []bot.QuickReply {
+	out := slices.Clone(buttons)
+	if canGoBack && len(out) < 13 {
+		out = append(out, bot.QuickReply{Label: "戻る", Postback: PostbackBack})
+	}
+	return out
+}
+
+// adultsHaveNoLegalRep reads a parent or guardian named in free text ("母が
+// 行きます") as a 任意代理人 when the holder is 15 or over and not under
+// guardianship: the pages' 法定代理人 procedure is for under15 and
+// adult_ward holders only, and for anyone else a person other than the
+// holder, family included, is an agent (Nerima's 注釈2, Akishima's
+// 同一世帯のかたも代理人となります).
+func adultsHaveNoLegalRep(known, found bot.Slots) bot.Slots {
+	age := found.AgeGroup
+	if age == "" {
+		age = known.AgeGroup
+	}
+	if age == bot.AgeAdult && found.Visitor == bot.VisitorLegalRep {
+		found.Visitor = bot.VisitorProxy
+	}
+	return found
+}
