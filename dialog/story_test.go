@@ -26,6 +26,9 @@ import (
 type story struct {
 	Name         string `yaml:"name"`
 	Municipality string `yaml:"municipality"`
+	// Municipalities runs the same story in each (instead of Municipality),
+	// for flows that do not depend on a municipality's rules.
+	Municipalities []string `yaml:"municipalities"`
 	Today        string `yaml:"today"`
 	Turns        []struct {
 		Text     string `yaml:"text"`
@@ -93,9 +96,17 @@ func TestStories(t *testing.T) {
 		if err := dec.Decode(&s); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
-		t.Run(strings.TrimSuffix(filepath.Base(f), ".yaml"), func(t *testing.T) {
-			runStory(t, e, s, filepath.Base(f))
-		})
+		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
+		munis := s.Municipalities
+		if len(munis) == 0 {
+			munis = []string{s.Municipality}
+		}
+		for _, m := range munis {
+			s.Municipality = m
+			t.Run(name+"/"+m, func(t *testing.T) {
+				runStory(t, e, s, name+"-"+m)
+			})
+		}
 	}
 }
 
@@ -104,7 +115,7 @@ func runStory(t *testing.T, e *dialog.Engine, s story, user string) {
 	if err != nil {
 		t.Fatalf("story today: %v", err)
 	}
-	user = "story-" + strings.TrimSuffix(user, ".yaml")
+	user = "story-" + user
 	for i, turn := range s.Turns {
 		msg := bot.Message{Channel: bot.ChannelWeb, Municipality: s.Municipality, User: user,
 			Text: turn.Text, Postback: turn.Postback, Time: time.Now(), Today: &today}
