@@ -29,8 +29,8 @@ type story struct {
 	// Municipalities runs the same story in each (instead of Municipality),
 	// for flows that do not depend on a municipality's rules.
 	Municipalities []string `yaml:"municipalities"`
-	Today        string `yaml:"today"`
-	Turns        []struct {
+	Today          string   `yaml:"today"`
+	Turns          []struct {
 		Text     string `yaml:"text"`
 		Postback string `yaml:"postback"`
 		Expect   expect `yaml:"expect"`
