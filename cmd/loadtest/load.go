@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -55,7 +54,7 @@ func Load(ctx context.Context, o Options) (*Report, error) {
 	}
 	turns := make([]atomic.Int64, o.Users) // messages sent per user
 
-	before := sampleProcs(o.Procs)
+	before, hostBefore := sampleProcs(o.Procs), sampleHost()
 	loadCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if o.Duration > 0 {
@@ -64,6 +63,15 @@ func Load(ctx context.Context, o Options) (*Report, error) {
 	} else {
 		loadCtx, cancel = context.WithTimeout(loadCtx, MaxDuration)
 		defer cancel()
+	}
+
+	// With a rate, a ticker paces the workers: the load is then fixed,
+	// whatever the bot's latency (an open loop, up to -concurrency).
+	var pace <-chan time.Time
+	if o.Rate > 0 {
+		t := time.NewTicker(time.Duration(float64(time.Second) / o.Rate))
+		defer t.Stop()
+		pace = t.C
 	}
 
 	var next, msgID atomic.Uint64
@@ -81,6 +89,13 @@ func Load(ctx context.Context, o Options) (*Report, error) {
 			res := &results[w]
 			res.statuses = map[string]int64{}
 			for loadCtx.Err() == nil {
+				if pace != nil {
+					select {
+					case <-pace:
+					case <-loadCtx.Done():
+						return
+					}
+				}
 				n := next.Add(1) - 1
 				if o.Requests > 0 && n >= uint64(o.Requests) {
 					return
@@ -92,11 +107,13 @@ func Load(ctx context.Context, o Options) (*Report, error) {
 				body, sig := textEvent(o.Destination, o.Secret, s.user, s.token, Dialog[k%int64(len(Dialog))], msgID.Add(1)+1e14, now)
 				s.at = now
 				tr.add(s)
-				status, err := post(loadCtx, client, o.Target, body, sig)
+				// The request runs under ctx, not loadCtx: the end of the
+				// run stops sending, it does not cut off requests in flight.
+				status, err := post(ctx, client, o.Target, body, sig)
 				res.latency = append(res.latency, time.Since(now))
 				switch {
-				case err != nil && loadCtx.Err() != nil && errors.Is(err, context.Canceled):
-					// Cut off by the end of the run: not an error of the bot.
+				case err != nil && ctx.Err() != nil:
+					// Interrupted (SIGINT): not an error of the bot.
 					res.latency = res.latency[:len(res.latency)-1]
 					res.statuses["cancelled"]++
 				case err != nil:
@@ -119,7 +136,7 @@ func Load(ctx context.Context, o Options) (*Report, error) {
 		time.Sleep(20 * time.Millisecond)
 		missing = tr.missing()
 	}
-	after := sampleProcs(o.Procs)
+	after, hostAfter := sampleProcs(o.Procs), sampleHost()
 
 	rep := &Report{
 		Target:      o.Target,
@@ -172,6 +189,7 @@ func Load(ctx context.Context, o Options) (*Report, error) {
 		Other: tr.other.Load(),
 	}
 	rep.Procs = procReport(o.Procs, before, after, rep.OK)
+	rep.Host = hostReport(hostBefore, hostAfter)
 	return rep, nil
 }
 

@@ -126,7 +126,7 @@ func TestRun(t *testing.T) {
 	var out bytes.Buffer
 	err = run(context.Background(), []string{
 		"-target", bot.URL + "/webhook/line/x", "-secret", testSecret, "-token", "another-token",
-		"-fake-addr", fakeAddr, "-users", "3", "-concurrency", "2", "-requests", "10", "-grace", "100ms", "-json",
+		"-fake-addr", fakeAddr, "-users", "3", "-concurrency", "2", "-requests", "10", "-rate", "200", "-grace", "100ms", "-json",
 	}, &out)
 	if err != nil {
 		t.Fatal(err)

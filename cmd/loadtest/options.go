@@ -23,6 +23,7 @@ type Options struct {
 	Concurrency int           // requests in flight
 	Duration    time.Duration // how long to send (bounded by MaxDuration)
 	Requests    int64         // how many requests to send (0: until Duration)
+	Rate        float64       // at most this many requests a second (0: as fast as answered)
 	Grace       time.Duration // how long to wait for missing replies at the end
 	Timeout     time.Duration // per webhook request
 	Destination string        // the bot's user id, as in LINE's payload
@@ -56,6 +57,7 @@ func parseOptions(args []string, out io.Writer) (Options, error) {
 	fs.IntVar(&o.Concurrency, "concurrency", 32, "concurrent webhook requests")
 	fs.DurationVar(&o.Duration, "duration", 0, "how long to send (default 10s when -requests is not given; at most 10m)")
 	fs.Int64Var(&o.Requests, "requests", 0, "how many webhook requests to send (0: until -duration)")
+	fs.Float64Var(&o.Rate, "rate", 0, "send at most this many webhooks a second in all (0: each of -concurrency workers sends as soon as its previous request is answered)")
 	fs.DurationVar(&o.Grace, "grace", 10*time.Second, "how long to wait at the end for replies still missing")
 	fs.DurationVar(&o.Timeout, "timeout", 5*time.Second, "timeout of one webhook request")
 	fs.StringVar(&o.Destination, "destination", "Uf0000000000000000000000000000bot", "destination (the bot's user id) in the payloads")
@@ -70,7 +72,7 @@ func parseOptions(args []string, out io.Writer) (Options, error) {
 	if o.Secret == "" || o.Token == "" {
 		return o, errors.New("-secret and -token (or LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN) are required")
 	}
-	if o.Users < 1 || o.Concurrency < 1 || o.Requests < 0 || o.Duration < 0 || o.Grace < 0 || o.Timeout <= 0 {
+	if o.Users < 1 || o.Concurrency < 1 || o.Requests < 0 || o.Rate < 0 || o.Duration < 0 || o.Grace < 0 || o.Timeout <= 0 {
 		return o, errors.New("-users and -concurrency must be at least 1; -requests, -duration and -grace not negative; -timeout positive")
 	}
 	if o.Requests == 0 && o.Duration == 0 {

@@ -30,6 +30,18 @@ type Report struct {
 	Missing       int64            `json:"missing"`  // accepted events never answered within the grace
 	Fake          FakeCounts       `json:"fake_api"`
 	Procs         []ProcStat       `json:"procs,omitempty"`
+	// Host is the whole machine's CPU over the run: what the measured
+	// processes and the load generator did not use went to others (noise).
+	Host HostCPU `json:"host"`
+}
+
+// HostCPU is CPU time spent on the whole machine and by this load
+// generator over the run (sending and grace), in seconds.
+type HostCPU struct {
+	Cores       int     `json:"cores"`
+	WallSeconds float64 `json:"wall_seconds"`
+	BusySeconds float64 `json:"busy_seconds"` // all cores, all processes
+	SelfSeconds float64 `json:"loadtest_seconds"`
 }
 
 // Latency is a distribution in milliseconds.
@@ -89,6 +101,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 	f := r.Fake
 	p("fake API\treply %d, push %d, loading %d; refused: auth %d, bad %d, invalid token %d, reused token %d, duplicate push %d, unmatched push %d, other %d",
 		f.Replies, f.Pushes, f.Loading, f.AuthFailed, f.BadRequest, f.InvalidToken, f.ReusedToken, f.DuplicatePush, f.UnmatchedPush, f.Other)
+	if h := r.Host; h.WallSeconds > 0 {
+		p("host CPU\t%.1f of %d cores busy over %.1fs; this load generator %.1f cores", h.BusySeconds/h.WallSeconds, h.Cores, h.WallSeconds, h.SelfSeconds/h.WallSeconds)
+	}
 	for _, s := range r.Procs {
 		if s.Err != "" {
 			p("process %s (%d)\t%s", s.Name, s.PID, s.Err)
@@ -190,4 +205,41 @@ func procReport(ps []Proc, before, after []procSample, events int64) []ProcStat 
 		out[i] = s
 	}
 	return out
+}
+
+// hostSample is the machine's busy CPU time (all cores) and this
+// process's, from /proc/stat and /proc/self/stat.
+type hostSample struct {
+	at         time.Time
+	busy, self time.Duration
+	cores      int
+}
+
+func sampleHost() hostSample {
+	h := hostSample{at: time.Now(), self: sampleProc(os.Getpid()).cpu}
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return h
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) > 5 && f[0] == "cpu":
+			var total int64
+			for _, v := range f[1:] {
+				n, _ := strconv.ParseInt(v, 10, 64)
+				total += n
+			}
+			idle, _ := strconv.ParseInt(f[4], 10, 64)
+			iowait, _ := strconv.ParseInt(f[5], 10, 64)
+			h.busy = time.Duration(total-idle-iowait) * clockTick
+		case len(f) > 0 && strings.HasPrefix(f[0], "cpu"):
+			h.cores++
+		}
+	}
+	return h
+}
+
+func hostReport(b, a hostSample) HostCPU {
+	return HostCPU{Cores: a.cores, WallSeconds: a.at.Sub(b.at).Seconds(), BusySeconds: (a.busy - b.busy).Seconds(), SelfSeconds: (a.self - b.self).Seconds()}
 }
