@@ -47,7 +47,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	secret := fs.String("secret", getenv("LINE_CHANNEL_SECRET"), "channel secret (env LINE_CHANNEL_SECRET)")
 	token := fs.String("token", getenv("LINE_CHANNEL_ACCESS_TOKEN"), "channel access token (env LINE_CHANNEL_ACCESS_TOKEN)")
 	endpoint := fs.String("endpoint", or(getenv("LINE_API_ENDPOINT"), "https://api.line.me"), "Messaging API base URL (env LINE_API_ENDPOINT)")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return nil
+	} else if err != nil {
 		return err
 	}
 	if *secret == "" || *token == "" {

@@ -15,6 +15,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -35,6 +37,9 @@ func main() {
 // run parses args, runs one load and prints its report to stdout.
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	opts, err := parseOptions(args, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
