@@ -1,8 +1,10 @@
 package line
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
@@ -32,21 +34,41 @@ func checklistFlex(c *bot.Checklist) *messaging_api.FlexMessage {
 	if len(bubbles) > maxBubbles {
 		bubbles = bubbles[:maxBubbles]
 	}
+	// Each bubble is encoded once, here: the SDK's own encoding re-encodes
+	// every nested level, and the checks below and the send would each pay
+	// for it again.
+	encoded := make([][]byte, len(bubbles))
 	for i := range bubbles {
 		bubbles[i].Footer = sourceFooter(c.Source)
-		if b, err := json.Marshal(&bubbles[i]); err != nil || len(b) > maxBubbleBytes {
+		b, err := json.Marshal(&bubbles[i])
+		if err != nil || len(b) > maxBubbleBytes {
 			return nil
 		}
+		encoded[i] = b
 	}
-	var contents messaging_api.FlexContainerInterface = &messaging_api.FlexCarousel{Contents: bubbles}
-	if len(bubbles) == 1 {
-		contents = &bubbles[0]
+	contents := encodedContainer{kind: "bubble", json: encoded[0]}
+	if len(encoded) > 1 {
+		contents = encodedContainer{kind: "carousel", json: slices.Concat(
+			[]byte(`{"type":"carousel","contents":[`), bytes.Join(encoded, []byte(",")), []byte(`]}`))}
 	}
-	if b, err := json.Marshal(contents); err != nil || len(b) > maxCarouselSize {
+	if len(contents.json) > maxCarouselSize {
 		return nil
 	}
 	return &messaging_api.FlexMessage{AltText: checklistAltText(c), Contents: contents}
 }
+
+// encodedContainer is a Flex container already encoded as JSON; the SDK
+// sends it as it is.
+type encodedContainer struct {
+	kind string // "bubble" or "carousel"
+	json []byte
+}
+
+// GetType implements messaging_api.FlexContainerInterface.
+func (e encodedContainer) GetType() string { return e.kind }
+
+// MarshalJSON returns the encoded container.
+func (e encodedContainer) MarshalJSON() ([]byte, error) { return e.json, nil }
 
 func procedureName(c *bot.Checklist) string {
 	if c.Procedure == bot.ProcedureIssuance {
