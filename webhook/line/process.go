@@ -39,24 +39,35 @@ func (h *Handler) process(ctx context.Context, e entry) error {
 		return nil
 	}
 	res := EventResult{Municipality: e.municipality, EventID: ev.WebhookEventID, Type: ev.kind(), UserHash: bot.HashUser(ev.Source.chat())}
-	done := h.q.key("done", ev.WebhookEventID)
-	n, err := h.cfg.Redis.Exists(ctx, done).Result()
-	if err != nil {
+	done, out := h.q.key("done", ev.WebhookEventID), h.q.key("out", ev.WebhookEventID)
+	// One round trip: was the event handled, and was its reply saved by an
+	// attempt that did not finish?
+	pipe := h.cfg.Redis.Pipeline()
+	exists := pipe.Exists(ctx, done)
+	saved := pipe.Get(ctx, out)
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return err
 	}
-	if n > 0 {
+	if exists.Val() > 0 {
 		res.Outcome = OutcomeDuplicate
 	} else {
+		var prior *outbox
+		if b, err := saved.Bytes(); err == nil {
+			var ob outbox
+			if json.Unmarshal(b, &ob) == nil {
+				prior = &ob
+			}
+		}
 		ch, ok := h.cfg.Channels.Lookup(e.municipality)
 		if !ok {
 			h.cfg.Logger.Error("line: channel gone for queued event", "municipality", e.municipality)
 			res.Outcome = OutcomeFailed
-		} else if res.Outcome, err = h.handleEvent(ctx, ch, e.municipality, &ev); err != nil {
+		} else if res.Outcome, err = h.handleEvent(ctx, ch, e.municipality, &ev, prior); err != nil {
 			return err
 		}
 		pipe := h.cfg.Redis.Pipeline()
 		pipe.Set(ctx, done, "1", h.cfg.DedupTTL)
-		pipe.Del(ctx, h.q.key("out", ev.WebhookEventID))
+		pipe.Del(ctx, out)
 		if _, err := pipe.Exec(ctx); err != nil {
 			return err
 		}
@@ -73,8 +84,9 @@ func (h *Handler) process(ctx context.Context, e entry) error {
 }
 
 // handleEvent translates one event for the engine and sends what comes
-// back. An error means "try again later"; nothing was sent twice.
-func (h *Handler) handleEvent(ctx context.Context, ch Channel, m string, ev *event) (Outcome, error) {
+// back; prior is the reply an earlier attempt saved, if any. An error means
+// "try again later"; nothing was sent twice.
+func (h *Handler) handleEvent(ctx context.Context, ch Channel, m string, ev *event, prior *outbox) (Outcome, error) {
 	if ev.Type == "unfollow" {
 		// Also in standby mode: the resident asked to be forgotten.
 		if err := h.cfg.Responder.Forget(ctx, bot.ChannelLINE, m, ev.Source.UserID); err != nil {
@@ -90,7 +102,7 @@ func (h *Handler) handleEvent(ctx context.Context, ch Channel, m string, ev *eve
 	case "join":
 		return h.deliver(ctx, ch, ev, textReply(textGroup), false)
 	case "follow":
-		return h.turn(ctx, ch, m, ev, bot.Message{Text: restartText}, textGreeting)
+		return h.turn(ctx, ch, m, ev, prior, bot.Message{Text: restartText}, textGreeting)
 	case "postback":
 		if inGroup {
 			return h.groupNote(ctx, ch, ev)
@@ -98,13 +110,13 @@ func (h *Handler) handleEvent(ctx context.Context, ch Channel, m string, ev *eve
 		if ev.Postback == nil || ev.Postback.Data == "" {
 			return OutcomeSilent, nil
 		}
-		return h.turn(ctx, ch, m, ev, bot.Message{Postback: ev.Postback.Data}, "")
+		return h.turn(ctx, ch, m, ev, prior, bot.Message{Postback: ev.Postback.Data}, "")
 	case "message":
 		if inGroup {
 			return h.groupNote(ctx, ch, ev)
 		}
 		if ev.Message != nil && ev.Message.Type == "text" {
-			return h.turn(ctx, ch, m, ev, bot.Message{Text: ev.Message.Text}, "")
+			return h.turn(ctx, ch, m, ev, prior, bot.Message{Text: ev.Message.Text}, "")
 		}
 		return h.deliver(ctx, ch, ev, textReply(textGuidance), false)
 	}
@@ -132,16 +144,11 @@ func (h *Handler) groupNote(ctx context.Context, ch Channel, ev *event) (Outcome
 
 // turn runs one dialog turn for a user event and sends the reply, with
 // lead (if any) as a first message. The reply is saved before it is sent:
-// a retry sends it again instead of running the turn twice.
-func (h *Handler) turn(ctx context.Context, ch Channel, m string, ev *event, msg bot.Message, lead string) (Outcome, error) {
+// a retry (prior set) sends it again instead of running the turn twice.
+func (h *Handler) turn(ctx context.Context, ch Channel, m string, ev *event, prior *outbox, msg bot.Message, lead string) (Outcome, error) {
 	key := h.q.key("out", ev.WebhookEventID)
-	var ob outbox
-	saved, err := h.cfg.Redis.Get(ctx, key).Bytes()
-	switch {
-	case err == nil && json.Unmarshal(saved, &ob) == nil:
-		return h.deliverOutbox(ctx, ch, ev, key, ob, true)
-	case err != nil && !errors.Is(err, redis.Nil):
-		return "", err
+	if prior != nil {
+		return h.deliverOutbox(ctx, ch, ev, key, *prior, true)
 	}
 	msg.Channel, msg.Municipality, msg.User, msg.Time = bot.ChannelLINE, m, ev.Source.UserID, ev.time()
 	stopLoading := h.startLoading(ch, ev)
@@ -159,7 +166,7 @@ func (h *Handler) turn(ctx context.Context, ch Channel, m string, ev *event, msg
 	if lead != "" {
 		reply.Messages = append([]bot.OutMessage{{Type: bot.OutText, Text: lead}}, reply.Messages...)
 	}
-	ob = outbox{Reply: reply}
+	ob := outbox{Reply: reply}
 	b, _ := json.Marshal(ob)
 	if err := h.cfg.Redis.Set(ctx, key, b, h.cfg.ReplyTokenTTL+time.Hour).Err(); err != nil {
 		return "", err
