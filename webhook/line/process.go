@@ -32,7 +32,7 @@ type outbox struct {
 }
 
 // process handles one recorded event: it is the queue's processFunc.
-func (h *Handler) process(ctx context.Context, e entry) error {
+func (h *Handler) process(ctx context.Context, e entry, fin redis.Pipeliner) error {
 	ev, err := decodeEvent(e.raw)
 	if err != nil {
 		h.cfg.Logger.Error("line: undecodable queued event dropped", "entry", e.id)
@@ -65,12 +65,8 @@ func (h *Handler) process(ctx context.Context, e entry) error {
 		} else if res.Outcome, err = h.handleEvent(ctx, ch, e.municipality, &ev, prior); err != nil {
 			return err
 		}
-		pipe := h.cfg.Redis.Pipeline()
-		pipe.Set(ctx, done, "1", h.cfg.DedupTTL)
-		pipe.Del(ctx, out)
-		if _, err := pipe.Exec(ctx); err != nil {
-			return err
-		}
+		fin.Set(ctx, done, "1", h.cfg.DedupTTL)
+		fin.Del(ctx, out)
 	}
 	if !e.received.IsZero() {
 		res.Latency = h.cfg.Clock().Sub(e.received)

@@ -33,8 +33,10 @@ type entry struct {
 // processFunc handles one entry. It returns nil when the entry is finished
 // (handled, or judged unhandleable) and an error when it failed for a
 // reason that may pass (the entry is then tried again, before any later
-// entry of its shard).
-type processFunc func(ctx context.Context, e entry) error
+// entry of its shard). Commands it queues on fin (marking the event done)
+// are sent with the entry's acknowledgement, in one round trip, and only
+// when it returns nil.
+type processFunc func(ctx context.Context, e entry, fin redis.Pipeliner) error
 
 type shardState int
 

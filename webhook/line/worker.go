@@ -187,7 +187,7 @@ func (q *queue) handle(s *shard, e entry, stop <-chan struct{}) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), q.cfg.ReplyTokenTTL+30*time.Second)
 	defer cancel()
 	if e.raw == nil { // deleted or foreign entry: nothing to do
-		q.finish(ctx, s, e)
+		q.finish(ctx, s, e, q.rdb.Pipeline())
 		return true
 	}
 	backoff := 100 * time.Millisecond
@@ -195,15 +195,16 @@ func (q *queue) handle(s *shard, e entry, stop <-chan struct{}) bool {
 		if time.Now().After(q.validUntil(s)) {
 			return false // the lease may be another's now: leave the entry pending
 		}
-		err := q.process(ctx, e)
+		fin := q.rdb.Pipeline()
+		err := q.process(ctx, e, fin)
 		if err == nil {
-			q.finish(ctx, s, e)
+			q.finish(ctx, s, e, fin)
 			return true
 		}
 		if attempt >= q.cfg.MaxAttempts {
 			q.log.Error("line queue: giving up on event", "shard", s.n, "entry", e.id, "attempts", attempt, "err", err)
 			q.deadLetter(ctx, e, err)
-			q.finish(ctx, s, e)
+			q.finish(ctx, s, e, q.rdb.Pipeline())
 			return true
 		}
 		q.log.Warn("line queue: event failed, will retry", "shard", s.n, "entry", e.id, "attempt", attempt, "err", err)
@@ -214,11 +215,13 @@ func (q *queue) handle(s *shard, e entry, stop <-chan struct{}) bool {
 	}
 }
 
-// finish acknowledges e and deletes it: the stream holds only unfinished
-// events. If this fails the entry is seen again, and skipped as a
-// duplicate by its done key.
-func (q *queue) finish(ctx context.Context, s *shard, e entry) {
-	pipe := q.rdb.Pipeline()
+// finish sends what process queued on pipe (the event's done mark), then
+// acknowledges e and deletes it: the stream holds only unfinished events.
+// Redis runs a pipeline's commands in order, so an entry is never
+// acknowledged before its done mark is set. If this fails the entry is seen
+// again, and skipped as a duplicate by its done key or resent from its
+// saved reply.
+func (q *queue) finish(ctx context.Context, s *shard, e entry, pipe redis.Pipeliner) {
 	pipe.XAck(ctx, s.stream, group, e.id)
 	pipe.XDel(ctx, s.stream, e.id)
 	if _, err := pipe.Exec(ctx); err != nil {
