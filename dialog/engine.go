@@ -86,7 +86,13 @@ func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error
 		}
 		return bot.Reply{}, err
 	}
-	e.log.Info("dialog turn", "user", bot.HashUser(msg.User), "municipality", m.ID,
+	// One line a turn is Debug: the channels already log each request or
+	// event. A refused PIN is rare and worth an operator's eye.
+	level := slog.LevelDebug
+	if pin {
+		level = slog.LevelInfo
+	}
+	e.log.Log(ctx, level, "dialog turn", "user", bot.HashUser(msg.User), "municipality", m.ID,
 		"channel", msg.Channel, "asking", reply.Asking, "done", reply.Done, "pin_warning", pin)
 	return reply, nil
 }
