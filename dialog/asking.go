@@ -72,8 +72,13 @@ func copySlot(dst *bot.Slots, src bot.Slots, slot string) {
 func (t *turn) skip(slot string) {
 	t.clear(slot)
 	t.st.Skipped = append(t.st.Skipped, slot)
-	t.st.History = append(slices.DeleteFunc(t.st.History, func(x string) bool { return x == slot }), slot)
+	t.remember(slot)
 	t.st.Misses = 0
+}
+
+// remember moves slot to the end of the history, the order 戻る undoes.
+func (t *turn) remember(slot string) {
+	t.st.History = append(slices.DeleteFunc(t.st.History, func(x string) bool { return x == slot }), slot)
 }
 
 // buttons returns the buttons offered with the question for slot: the

@@ -98,7 +98,7 @@ func (t *turn) apply(s bot.Slots, found []string) bot.Reply {
 	for _, slot := range found {
 		copySlot(&t.st.Slots, s, slot)
 		t.st.Skipped = slices.DeleteFunc(t.st.Skipped, func(x string) bool { return x == slot })
-		t.st.History = append(slices.DeleteFunc(t.st.History, func(x string) bool { return x == slot }), slot)
+		t.remember(slot)
 	}
 	t.st.Misses = 0
 	return t.resume(true)
