@@ -3,6 +3,7 @@ package widget_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -27,6 +28,7 @@ import (
 	"github.com/madoguchi/madoguchi/webhook/guard"
 	"github.com/madoguchi/madoguchi/webhook/httpx"
 	"github.com/madoguchi/madoguchi/webhook/widget"
+	"github.com/redis/go-redis/v9"
 )
 
 // EnvChromium names a Chromium binary to use instead of the one on PATH.
@@ -58,8 +60,15 @@ func chromium(t *testing.T) string {
 // over the real dialog engine and Redis store, and the widget.
 type server struct {
 	*httptest.Server
-	KB    *knowledge.KB
-	chats atomic.Int64 // POST /api/v1/chat requests that reached the server
+	KB         *knowledge.KB
+	chats      atomic.Int64 // POST /api/v1/chat requests that reached the server
+	preflights atomic.Int64 // OPTIONS /api/v1/chat requests (CORS preflights)
+	// RedisDown makes every Redis command fail while true, as when the
+	// server is unreachable; the stack then answers as it would in production.
+	RedisDown atomic.Bool
+	// DropChats makes the server close the connection of every chat POST
+	// without an answer while true: a network failure as the browser sees it.
+	DropChats atomic.Bool
 }
 
 func newServer(t *testing.T, gcfg guard.Config) *server {
@@ -70,13 +79,29 @@ func newServer(t *testing.T, gcfg guard.Config) *server {
 	}
 	rdb := redistest.Client(t)
 	s := &server{KB: kb}
-	e := httpx.NewEngine(slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	rdb.AddHook(outage{&s.RedisDown})
+	t.Cleanup(func() { s.RedisDown.Store(false) }) // redistest's cleanup needs Redis
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil)) // outages are logged, and expected here
+	e := httpx.NewEngine(quiet, nil)
 	e.Use(func(c *gin.Context) {
-		if c.Request.Method == http.MethodPost && c.Request.URL.Path == "/api/v1/chat" {
+		if c.Request.URL.Path != "/api/v1/chat" {
+			return
+		}
+		switch c.Request.Method {
+		case http.MethodOptions:
+			s.preflights.Add(1)
+		case http.MethodPost:
 			s.chats.Add(1)
+			if s.DropChats.Load() {
+				if conn, _, err := c.Writer.Hijack(); err == nil {
+					_ = conn.Close()
+				}
+				c.Abort()
+			}
 		}
 	})
 	gcfg.Redis = rdb
+	gcfg.Logger = quiet
 	gcfg.KeyPrefix = redistest.Prefix(t) + "ratelimit:"
 	g, err := guard.New(gcfg)
 	if err != nil {
@@ -84,11 +109,40 @@ func newServer(t *testing.T, gcfg guard.Config) *server {
 	}
 	e.Use(g.Middleware())
 	store := redisstore.New(rdb, redisstore.Options{Prefix: redistest.Prefix(t) + "dialog:"})
-	api.Register(e, api.Deps{KB: kb, Responder: dialog.New(dialog.Config{KB: kb, Store: store})})
+	api.Register(e, api.Deps{KB: kb, Responder: dialog.New(dialog.Config{KB: kb, Store: store, Logger: quiet})})
 	widget.Register(e, widget.Config{Municipalities: widget.FromKB(kb)})
 	s.Server = httptest.NewServer(e)
 	t.Cleanup(s.Close)
 	return s
+}
+
+// outage fails every Redis command while down is true.
+type outage struct{ down *atomic.Bool }
+
+var errRedisDown = errors.New("dial tcp: connection refused (test outage)")
+
+func (o outage) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (o outage) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if o.down.Load() {
+			cmd.SetErr(errRedisDown)
+			return errRedisDown
+		}
+		return next(ctx, cmd)
+	}
+}
+
+func (o outage) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		if o.down.Load() {
+			for _, cmd := range cmds {
+				cmd.SetErr(errRedisDown)
+			}
+			return errRedisDown
+		}
+		return next(ctx, cmds)
+	}
 }
 
 // tab is one browser tab with what the page did that a test must notice.

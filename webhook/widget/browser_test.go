@@ -22,7 +22,14 @@ import (
 // the mouse; the first question arrives.
 func openWidget(t *testing.T, tb *tab, s *server, municipality string) {
 	t.Helper()
-	tb.do(chromedp.Navigate(s.URL + "/?m=" + municipality))
+	openPanel(t, tb, s.URL+"/?m="+municipality)
+	tb.waitFor("the first question", count(".msg.bot")+" > 0 && !"+in(".typing"))
+}
+
+// openPanel loads the page at pageURL and opens the widget with the mouse.
+func openPanel(t *testing.T, tb *tab, pageURL string) {
+	t.Helper()
+	tb.do(chromedp.Navigate(pageURL))
 	tb.waitFor("the launcher", shadow+" && "+in(".launcher"))
 	tb.do(clickIn(".launcher"))
 	tb.waitFor("the open panel", "!"+in(".panel")+".hidden")
@@ -32,7 +39,6 @@ func openWidget(t *testing.T, tb *tab, s *server, municipality string) {
 	if id := tb.evalString(shadow + ".activeElement && " + shadow + ".activeElement.id"); id != "madoguchi-input" {
 		t.Errorf("focus after opening is on %q, want the message input", id)
 	}
-	tb.waitFor("the first question", count(".msg.bot")+" > 0 && !"+in(".typing"))
 }
 
 // turns counts the messages shown, to wait for the next reply.

@@ -559,6 +559,11 @@
           var wait = parseInt(res.headers.get('Retry-After') || '', 10);
           notice('ただいま混み合っています。しばらく時間をおいてから、もう一度お試しください。' +
             (wait > 0 && wait < 3600 ? '（約' + Math.ceil(wait / 60) + '分後）' : ''), retry);
+        } else if (res.status === 403 && data && data.error && data.error.code === 'forbidden_origin') {
+          // The site is not set up for this municipality: nothing the resident can fix.
+          console.warn('madoguchi: this page\'s origin (' + location.origin + ') is not allowed for data-municipality="' +
+            municipality + '"; ask the operator to add it');
+          notice('このページからはご利用いただけません。', null);
         } else if (res.status >= 500) {
           notice('ただいま応答できません。少し待ってから「もう一度送る」を押してください。', retry);
         } else {
