@@ -80,7 +80,7 @@ func newServer(t *testing.T, gcfg guard.Config) *server {
 	rdb := redistest.Client(t)
 	s := &server{KB: kb}
 	rdb.AddHook(outage{&s.RedisDown})
-	t.Cleanup(func() { s.RedisDown.Store(false) }) // redistest's cleanup needs Redis
+	t.Cleanup(func() { s.RedisDown.Store(false) })          // redistest's cleanup needs Redis
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil)) // outages are logged, and expected here
 	e := httpx.NewEngine(quiet, nil)
 	e.Use(func(c *gin.Context) {
