@@ -188,7 +188,9 @@ func (g *Guard) Middleware() gin.HandlerFunc {
 
 		if origin != "" && !g.sameOrigin(c, origin) {
 			if !slices.Contains(g.origins[peek.Municipality], origin) {
-				g.allowOriginIfKnown(c, origin) // so a misconfigured widget can read why
+				// Readable by any page, so that a widget on a page not (or
+				// not yet) configured can say why; the body says no more.
+				allowOrigin(c, origin)
 				forbidden(c, peek.Municipality)
 				return
 			}
@@ -205,15 +207,17 @@ func (g *Guard) Middleware() gin.HandlerFunc {
 	}
 }
 
+// preflight answers a CORS preflight from any origin. The POST that follows
+// is where the origin is checked against the municipality it names, and a
+// refused one gets a 403 the page can read; refusing the preflight instead
+// would leave the widget on an unconfigured page with nothing better than
+// "network error" to show. A refused POST reaches neither the dialog nor
+// the rate limiter, so an unknown page can change nothing.
 func (g *Guard) preflight(c *gin.Context, origin string) {
 	h := c.Writer.Header()
 	h.Add("Vary", "Origin")
 	h.Add("Vary", "Access-Control-Request-Method")
 	h.Add("Vary", "Access-Control-Request-Headers")
-	if !g.any[origin] && !g.sameOrigin(c, origin) {
-		forbidden(c, "")
-		return
-	}
 	allowOrigin(c, origin)
 	h.Set("Access-Control-Allow-Methods", "POST, OPTIONS")
 	h.Set("Access-Control-Allow-Headers", "Content-Type")

@@ -214,3 +214,29 @@ func TestBrowserRetry(t *testing.T) {
 	}
 	tb.checkClean()
 }
+
+// TestBrowserUnconfiguredOrigin embeds the widget on a page whose origin no
+// municipality allows (a site before its administrator set
+// WIDGET_ORIGINS): the panel says the page may not use the chat, rather
+// than blaming the resident's connection.
+func TestBrowserUnconfiguredOrigin(t *testing.T) {
+	site := newMunicipalSite(t)
+	s := newServer(t, guard.Config{Origins: map[string][]string{"nerima": {"https://www.city.nerima.example"}}})
+	site.madoguchi = s.URL
+	site.Start()
+	tb := newBrowser(t, 1280, 800, false)
+
+	openPanel(t, tb, site.URL+"/?m=nerima")
+	tb.waitFor("the notice", in(".msg.notice")+" && !"+in(".typing"))
+	notice := tb.evalString(in(".msg.notice") + ".textContent")
+	if !strings.Contains(notice, "このページからはご利用いただけません。") || strings.Contains(notice, "通信") {
+		t.Errorf("notice on an unconfigured page = %q, want the page-not-allowed message", notice)
+	}
+	if tb.evalInt(count(".msg.notice button")) != 0 {
+		t.Error("the notice offers to send again, which cannot help")
+	}
+	if s.preflights.Load() == 0 {
+		t.Error("no CORS preflight reached the server")
+	}
+	tb.checkClean()
+}
