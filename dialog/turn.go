@@ -31,6 +31,11 @@ func (t *turn) say(format string, args ...any) {
 	t.out = append(t.out, bot.OutMessage{Type: bot.OutText, Text: fmt.Sprintf(format, args...)})
 }
 
+// greet opens a conversation.
+func (t *turn) greet() {
+	t.say("%sのマイナンバーカードの電子証明書の更新・発行について、必要な持ち物と窓口をご案内します。いくつか質問にお答えください。", t.m.Name)
+}
+
 func (t *turn) run(in input) bot.Reply {
 	if !in.postback {
 		return t.text(in.text)
@@ -38,7 +43,7 @@ func (t *turn) run(in input) bot.Reply {
 	switch {
 	case in.command == cmdReset || in.command == cmdStart:
 		t.reset()
-		t.say("%sのマイナンバーカードの電子証明書の更新・発行について、必要な持ち物と窓口をご案内します。いくつか質問にお答えください。", t.m.Name)
+		t.greet()
 		return t.resume(true)
 	case in.command == cmdBack:
 		return t.back()
@@ -58,7 +63,6 @@ func (t *turn) run(in input) bot.Reply {
 // text handles free text: slot answers (also corrections of earlier ones),
 // "わからない", an FAQ question, or nothing readable.
 func (t *turn) text(text string) bot.Reply {
-	fresh := t.st.Turns == 0 && t.st.Asking == "" && !t.st.Done
 	r := understand.Understand(text, t.st.Asking, t.today, t.wards())
 	switch {
 	case r.PIN:
@@ -69,6 +73,19 @@ func (t *turn) text(text string) bot.Reply {
 		return t.run(input{command: cmdReset, postback: true})
 	case r.Command == understand.Back:
 		return t.back()
+	case r.Command == understand.Start:
+		// The resident asks for the procedure itself: what the whole
+		// dialog answers, never an FAQ topic. Before the first question or
+		// after the checklist it begins (anew); mid-way it asks the current
+		// question again. Slots the same text states are kept.
+		if t.st.Asking == "" {
+			t.reset()
+			t.greet()
+		}
+		if len(r.Found) > 0 {
+			return t.apply(adultsHaveNoLegalRep(t.st.Slots, r.Slots), r.Found)
+		}
+		return t.resume(true)
 	}
 	if len(r.Found) > 0 {
 		return t.apply(adultsHaveNoLegalRep(t.st.Slots, r.Slots), r.Found)
@@ -81,8 +98,8 @@ func (t *turn) text(text string) bot.Reply {
 		t.say("%s", res.Answer.Text)
 		return t.resume(false)
 	}
-	if fresh || (t.st.Asking == "" && !t.st.Done) {
-		t.say("%sのマイナンバーカードの電子証明書の更新・発行について、必要な持ち物と窓口をご案内します。いくつか質問にお答えください。", t.m.Name)
+	if t.st.Asking == "" && !t.st.Done {
+		t.greet()
 		return t.resume(true)
 	}
 	if t.st.Asking == "" {

@@ -39,6 +39,8 @@ func parseCase(l string) (testCase, error) {
 			w.Command = understand.Reset
 		case "back":
 			w.Command = understand.Back
+		case "start":
+			w.Command = understand.Start
 		case "age":
 			w.Slots.AgeGroup = bot.AgeGroup(v)
 		case "visitor":

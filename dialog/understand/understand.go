@@ -14,6 +14,7 @@ const (
 	None  Command = iota
 	Reset         // 最初から, やり直し, リセット, はじめから: start over
 	Back          // 戻る, ひとつ前, 前の質問: ask the previous question again
+	Start         // 電子証明書の更新をしたい, 手続きを教えて: the resident asks for the procedure itself
 )
 
 // String names the command for logs and test failures.
@@ -23,13 +24,16 @@ func (c Command) String() string {
 		return "reset"
 	case Back:
 		return "back"
+	case Start:
+		return "start"
 	}
 	return "none"
 }
 
 // Result is what one message says.
 type Result struct {
-	// Command is a request to start over or go back; the slots the same
+	// Command is a request to start over, go back or be guided through the
+	// procedure (Start, which a reset or a back overrides); the slots the same
 	// message states are still reported, for the caller to apply after it.
 	Command Command
 	// PIN is true when the text is a PIN (4 digits, or 6–16 ASCII letters
@@ -68,6 +72,9 @@ func Understand(text string, asking string, today bot.Date, wards []Ward) Result
 	p := d.rest
 	toks := lex(p)
 	var r Result
+	if startIntent(n) {
+		r.Command = Start
+	}
 	for _, t := range toks {
 		switch t.kind {
 		case kReset:

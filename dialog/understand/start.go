@@ -1,0 +1,42 @@
+package understand
+
+import "strings"
+
+// startIntent reports whether normalised text n asks for the procedure
+// itself (「電子証明書の更新をしたい」, 「更新の手続きを教えて」, 「持ち物を知りたい」):
+// what the whole dialog answers, so the caller starts it rather than
+// matching the text against FAQ topics, which it resembles word for word.
+// A text that names a particular subject (the period, the fee, the hours,
+// the place, a PIN…) is a question about that subject, not this.
+func startIntent(n string) bool {
+	if !containsAny(n, procedureWords...) || containsAny(n, subjectWords...) {
+		return false
+	}
+	return containsAny(n, wishWords...) || isNounPhrase(n)
+}
+
+// procedureWords name the procedure or what it needs.
+var procedureWords = []string{"更新", "発行", "手続", "申請", "持ち物", "持物", "必要なもの",
+	"必要な物", "必要書類", "何が必要", "なにが必要", "何を持って", "なにを持って"}
+
+// wishWords ask for it: a wish, a request, a "how".
+var wishWords = []string{"したい", "したくて", "しようと", "したいん", "しなきゃ", "しないと",
+	"教えて", "おしえて", "知りたい", "しりたい", "調べたい", "確認したい", "どうすれば",
+	"どうしたら", "どうやって", "方法", "やり方", "相談", "お願い", "おねがい", "案内"}
+
+// subjectWords name a subject the FAQ answers; a text holding one is a
+// question about it. Spelled after Normalize (katakana folded to hiragana).
+var subjectWords = []string{"期間", "いつ", "何日", "何月", "期限", "有効", "切れ", "失効", "過ぎ",
+	"手数料", "料金", "費用", "お金", "いくら", "無料", "有料", "時間", "何時", "土曜", "日曜",
+	"土日", "休日", "休み", "祝日", "場所", "どこ", "窓口", "電話", "予約", "暗証番号", "ぱすわーど",
+	"pin", "郵便局", "こんびに", "e-tax", "etax", "いーたっくす", "すまほ", "顔認証", "代理",
+	"紛失", "なくし", "失くし", "再交付", "通知", "届", "照会", "15歳", "子ども", "子供", "後見",
+	"住所", "引っ越", "引越", "転居", "転入", "氏名", "名字", "混雑", "混ん", "待ち"}
+
+// isNounPhrase reports whether n is just a name of the procedure
+// (「電子証明書の更新」, 「更新手続き」), without a question.
+func isNounPhrase(n string) bool {
+	n = strings.TrimRight(n, ".!?。！？ ")
+	return !strings.ContainsAny(n, "?か") && (strings.HasSuffix(n, "更新") ||
+		strings.HasSuffix(n, "発行") || strings.HasSuffix(n, "手続き") || strings.HasSuffix(n, "手続"))
+}
