@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,18 +14,8 @@ import (
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/dialog"
 	"github.com/madoguchi/madoguchi/dialog/redisstore"
+	"github.com/madoguchi/madoguchi/internal/redistest"
 )
-
-// roundTrips counts the commands and pipelines a client sends.
-type roundTrips struct{ n atomic.Int64 }
-
-func (h *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
-func (h *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error { h.n.Add(1); return next(ctx, cmd) }
-}
-func (h *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error { h.n.Add(1); return next(ctx, cmds) }
-}
 
 // BenchmarkTurn measures one full dialog turn (understanding, a state update
 // in Redis, the rules engine when the checklist is due), on miniredis and,
@@ -53,7 +42,7 @@ func BenchmarkTurn(b *testing.B) {
 func benchTurn(b *testing.B, opts *redis.Options) {
 	client := redis.NewClient(opts)
 	b.Cleanup(func() { client.Close() })
-	hook := &roundTrips{}
+	hook := &redistest.RoundTrips{}
 	client.AddHook(hook)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	prefix := "bench:" + time.Now().Format("150405.000000") + ":"
@@ -70,7 +59,7 @@ func benchTurn(b *testing.B, opts *redis.Options) {
 		}
 	})
 	b.ReportAllocs()
-	hook.n.Store(0)
+	hook.Reset()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		_, err := e.Respond(ctx, bot.Message{Channel: bot.ChannelWeb, Municipality: "edogawa", User: "bench-user",
@@ -80,5 +69,5 @@ func benchTurn(b *testing.B, opts *redis.Options) {
 		}
 	}
 	b.StopTimer()
-	b.ReportMetric(float64(hook.n.Load())/float64(b.N), "roundtrips/op")
+	b.ReportMetric(float64(hook.Count())/float64(b.N), "roundtrips/op")
 }

@@ -38,7 +38,7 @@ func BenchmarkUpdate(b *testing.B) {
 	for _, be := range backends {
 		b.Run(be.name, func(b *testing.B) {
 			c := be.client(b)
-			counter := &roundTrips{}
+			counter := &redistest.RoundTrips{}
 			c.AddHook(counter)
 			s := redisstore.New(c, redisstore.Options{Prefix: redistest.Prefix(b)})
 			ctx := context.Background()
@@ -54,14 +54,14 @@ func BenchmarkUpdate(b *testing.B) {
 			if _, err := s.Update(ctx, k, turn); err != nil {
 				b.Fatal(err)
 			}
-			counter.n.Store(0)
+			counter.Reset()
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := s.Update(ctx, k, turn); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(counter.n.Load())/float64(b.N), "roundtrips/op")
+			b.ReportMetric(float64(counter.Count())/float64(b.N), "roundtrips/op")
 		})
 	}
 }
