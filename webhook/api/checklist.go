@@ -47,24 +47,17 @@ func (h *handlers) checklist(c *gin.Context) {
 	c.JSON(http.StatusOK, list)
 }
 
-// checklistSlots turns a request into validated slots and the day to judge
-// the renewal window on; errors name the field at fault.
+// checklistSlots turns a request into slots and the day to judge the
+// renewal window on; a bad date is an error naming its field. The slots
+// themselves (required, allowed values, a ward where there are wards) are
+// checked by rules.Checklist, for every caller.
 func (h *handlers) checklistSlots(req checklistRequest) (bot.Slots, bot.Date, error) {
-	if req.AgeGroup == "" {
-		return bot.Slots{}, bot.Date{}, bot.Invalidf("age_group", "age_group is required (one of adult, under15, adult_ward)")
-	}
-	if req.Visitor == "" {
-		return bot.Slots{}, bot.Date{}, bot.Invalidf("visitor", "visitor is required (one of self, legal_rep, proxy)")
-	}
 	s := bot.Slots{
 		AgeGroup:      bot.AgeGroup(req.AgeGroup),
 		Visitor:       bot.Visitor(req.Visitor),
 		HasNotice:     bot.Bool(req.HasNotice != nil && *req.HasNotice),
 		AddressChange: bot.Bool(req.AddressChange != nil && *req.AddressChange),
 		Ward:          req.Ward,
-	}
-	if err := s.Validate(); err != nil {
-		return bot.Slots{}, bot.Date{}, err
 	}
 	expiry, err := date("expiry_date", req.ExpiryDate)
 	if err != nil {
