@@ -14,6 +14,13 @@ const (
 	ChannelLINE Channel = "line"
 )
 
+// The limits of one incoming message, for every channel: MaxPostbackBytes
+// is LINE's limit on postback data.
+const (
+	MaxTextRunes     = 1000
+	MaxPostbackBytes = 300
+)
+
 // Message is one incoming turn from a resident, already translated by a channel.
 type Message struct {
 	Channel      Channel
@@ -56,7 +63,7 @@ const (
 )
 
 // QuickReply is a button offered with a reply. Label is at most 20
-// characters (LINE's limit) and Postback at most 300 bytes.
+// characters (LINE's limit) and Postback at most MaxPostbackBytes.
 type QuickReply struct {
 	Label    string `json:"label"`
 	Postback string `json:"postback"`

@@ -12,9 +12,6 @@ import (
 	"github.com/madoguchi/madoguchi/knowledge/faq"
 )
 
-// MaxTextRunes bounds a resident's message; longer texts are refused.
-const MaxTextRunes = 1000
-
 // Config holds what an Engine needs; only cmd/ builds one.
 type Config struct {
 	KB     *knowledge.KB
@@ -124,10 +121,10 @@ func validate(msg bot.Message) error {
 		return bot.Invalidf("text", "either text or postback is required")
 	case msg.Text != "" && msg.Postback != "":
 		return bot.Invalidf("text", "send either text or postback, not both")
-	case utf8.RuneCountInString(msg.Text) > MaxTextRunes:
-		return bot.Invalidf("text", "text is longer than %d characters", MaxTextRunes)
-	case len(msg.Postback) > 300:
-		return bot.Invalidf("postback", "postback is longer than 300 bytes")
+	case utf8.RuneCountInString(msg.Text) > bot.MaxTextRunes:
+		return bot.Invalidf("text", "text is longer than %d characters", bot.MaxTextRunes)
+	case len(msg.Postback) > bot.MaxPostbackBytes:
+		return bot.Invalidf("postback", "postback is longer than %d bytes", bot.MaxPostbackBytes)
 	case !utf8.ValidString(msg.Text):
 		return bot.Invalidf("text", "text is not valid UTF-8")
 	}

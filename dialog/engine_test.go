@@ -127,7 +127,7 @@ func TestRespondErrors(t *testing.T) {
 		{"unknown postback", bot.Message{Municipality: "nerima", User: "u-000001", Postback: "visitor=alien"}, bot.CodeInvalid},
 		{"bad postback date", bot.Message{Municipality: "nerima", User: "u-000001", Postback: "expiry_date=2026-02-30"}, bot.CodeInvalid},
 		{"ward outside yokohama", bot.Message{Municipality: "nerima", User: "u-000001", Postback: "ward=aoba"}, bot.CodeInvalid},
-		{"too long", bot.Message{Municipality: "nerima", User: "u-000001", Text: strings.Repeat("あ", dialog.MaxTextRunes+1)}, bot.CodeInvalid},
+		{"too long", bot.Message{Municipality: "nerima", User: "u-000001", Text: strings.Repeat("あ", bot.MaxTextRunes+1)}, bot.CodeInvalid},
 		{"no user", bot.Message{Municipality: "nerima", Text: "はい"}, bot.CodeInvalid},
 	}
 	for _, c := range cases {

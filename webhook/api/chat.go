@@ -12,13 +12,6 @@ import (
 	"github.com/madoguchi/madoguchi/webhook/httpx"
 )
 
-// Limits of a chat turn. MaxPostbackBytes is LINE's limit on postback data,
-// which the web widget's buttons share.
-const (
-	MaxTextRunes     = 1000
-	MaxPostbackBytes = 300
-)
-
 var sessionID = regexp.MustCompile(`^[A-Za-z0-9_-]{8,128}$`)
 
 // chatRequest is the body of POST /api/v1/chat.
@@ -85,16 +78,16 @@ func (h *handlers) chatMessage(req chatRequest) (bot.Message, error) {
 		if strings.TrimSpace(*req.Text) == "" {
 			return bot.Message{}, bot.Invalidf("text", "text must not be empty")
 		}
-		if n := utf8.RuneCountInString(*req.Text); n > MaxTextRunes {
-			return bot.Message{}, bot.Invalidf("text", "text must be at most %d characters (got %d)", MaxTextRunes, n)
+		if n := utf8.RuneCountInString(*req.Text); n > bot.MaxTextRunes {
+			return bot.Message{}, bot.Invalidf("text", "text must be at most %d characters (got %d)", bot.MaxTextRunes, n)
 		}
 		msg.Text = *req.Text
 	case req.Postback != nil:
 		if *req.Postback == "" {
 			return bot.Message{}, bot.Invalidf("postback", "postback must not be empty")
 		}
-		if len(*req.Postback) > MaxPostbackBytes {
-			return bot.Message{}, bot.Invalidf("postback", "postback must be at most %d bytes", MaxPostbackBytes)
+		if len(*req.Postback) > bot.MaxPostbackBytes {
+			return bot.Message{}, bot.Invalidf("postback", "postback must be at most %d bytes", bot.MaxPostbackBytes)
 		}
 		msg.Postback = *req.Postback
 	default:

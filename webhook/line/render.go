@@ -16,7 +16,6 @@ const (
 	maxTextUnits    = 5000 // UTF-16 code units per text message
 	maxQuickReplies = 13
 	maxLabelChars   = 20
-	maxPostbackData = 300 // bytes, stricter than LINE's 300 characters
 	maxAltText      = 1500
 	maxBubbleBytes  = 30 << 10
 	maxCarouselSize = 50 << 10
@@ -87,7 +86,7 @@ func quickReply(qs []bot.QuickReply) *messaging_api.QuickReply {
 		if len(items) == maxQuickReplies {
 			break
 		}
-		if q.Postback == "" || len(q.Postback) > maxPostbackData || q.Label == "" {
+		if q.Postback == "" || len(q.Postback) > bot.MaxPostbackBytes || q.Label == "" {
 			continue
 		}
 		label := truncate(q.Label, maxLabelChars)
