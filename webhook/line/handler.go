@@ -2,9 +2,6 @@ package line
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"io"
 	"net/http"
@@ -13,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/webhook/httpx"
@@ -93,18 +91,10 @@ func (h *Handler) serveWebhook(c *gin.Context) {
 }
 
 // validSignature checks LINE's base64 HMAC-SHA256 of the raw body in
-// constant time.
+// constant time, with the SDK's check; an empty secret or signature never
+// passes (the SDK would accept an HMAC keyed with an empty secret).
 func validSignature(secret, sig string, body []byte) bool {
-	if sig == "" || secret == "" {
-		return false
-	}
-	got, err := base64.StdEncoding.DecodeString(sig)
-	if err != nil {
-		return false
-	}
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
-	return hmac.Equal(got, mac.Sum(nil))
+	return sig != "" && secret != "" && webhook.ValidateSignature(secret, sig, body)
 }
 
 // api returns the Messaging API client of a channel, one per access token,
