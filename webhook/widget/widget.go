@@ -8,12 +8,13 @@
 package widget
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
 	"fmt"
 	"net/http"
-	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/madoguchi/madoguchi/bot"
@@ -96,22 +97,11 @@ func serveAsset(a asset, cacheControl string, crossOrigin bool) gin.HandlerFunc 
 			// Loaded by <script> from other sites' pages, some with COEP.
 			h.Set("Cross-Origin-Resource-Policy", "cross-origin")
 		}
-		if etagMatch(c.GetHeader("If-None-Match"), a.etag) {
-			c.Status(http.StatusNotModified)
-			return
-		}
-		c.Data(http.StatusOK, a.contentType, a.body)
+		h.Set("Content-Type", a.contentType)
+		// ServeContent answers If-None-Match against the ETag set above
+		// (304), and HEAD and range requests.
+		http.ServeContent(c.Writer, c.Request, "", time.Time{}, bytes.NewReader(a.body))
 	}
-}
-
-func etagMatch(header, etag string) bool {
-	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == etag || t == "*" {
-			return true
-		}
-	}
-	return false
 }
 
 func demo(ms []Municipality) gin.HandlerFunc {

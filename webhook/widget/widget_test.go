@@ -91,6 +91,14 @@ func TestWidgetRevalidates(t *testing.T) {
 	if w := get(e, "/widget.js", "If-None-Match", `"other"`); w.Code != 200 {
 		t.Errorf("stale ETag = %d, want 200", w.Code)
 	}
+	for _, inm := range []string{"W/" + etag, `"other", ` + etag, "*"} {
+		if w := get(e, "/widget.js", "If-None-Match", inm); w.Code != 304 {
+			t.Errorf("If-None-Match %s = %d, want 304", inm, w.Code)
+		}
+	}
+	if ct := first.Header().Get("Content-Type"); ct != "text/javascript; charset=utf-8" || first.Body.Len() == 0 {
+		t.Errorf("200 answer: Content-Type %q, %d bytes", ct, first.Body.Len())
+	}
 }
 
 // TestWidgetSource guards the rules the widget must keep on other sites'
