@@ -87,6 +87,11 @@ type Config struct {
 	// Shards is the number of queue shards (default 32). Every instance
 	// sharing one Redis must use the same value.
 	Shards int
+	// Concurrency bounds the events this instance handles at once (default
+	// 32). Different chats of one shard are handled side by side, so a slow
+	// Messaging API does not hold up the other chats; the bound keeps an
+	// overloaded instance from starting more turns than its CPU can finish.
+	Concurrency int
 	// LeaseTTL is how long a shard lease lasts without renewal (default 9s);
 	// an instance that dies loses its shards after at most this long.
 	LeaseTTL time.Duration
@@ -182,6 +187,9 @@ func (c *Config) withDefaults() error {
 	}
 	if c.Shards <= 0 {
 		c.Shards = 32
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = 32
 	}
 	if c.LeaseTTL <= 0 {
 		c.LeaseTTL = 9 * time.Second

@@ -35,9 +35,14 @@
 // set and each takes at most its fair share of shards (shards / live
 // instances), so replicas split the work and a newcomer gets shards
 // within a few seconds. Within an instance one goroutine reads (XREADGROUP
-// on every shard it holds) and one worker per shard handles entries one
-// at a time: a chat's events are therefore handled in order whichever
-// instance received them.
+// on every shard it holds) and one worker per shard takes what was read in
+// batches of up to 16 entries: it groups a batch by chat, handles each
+// chat's entries one at a time and different chats side by side (at most
+// Config.Concurrency events at once per instance). A chat's events are
+// therefore handled in order whichever instance received them. A batch
+// costs the queue two round trips whatever its size: one to learn which
+// of its events were handled already (or had their reply saved), one to
+// mark the finished ones done and acknowledge them.
 //
 // Entries are read through a consumer group, so an entry read but not
 // finished stays in the pending list. When an instance takes a shard it
@@ -59,9 +64,9 @@
 // used the token, it does not push: at most once rather than twice.
 //
 // Shutdown: when Run's context ends, the reader stops, each worker
-// finishes the event in hand (not cancelled), the leases are released,
-// and whatever was read but not started stays pending for the instance
-// that takes the shard next.
+// finishes the events in hand (not cancelled) and starts no other, the
+// leases are released, and whatever was read but not started stays
+// pending for the instance that takes the shard next.
 //
 // Limits: ordering and exactly-once assume an instance does not stall
 // longer than LeaseTTL between checking its lease and acting; such a stall

@@ -287,3 +287,48 @@ func TestStoppedInstanceHandsOver(t *testing.T) {
 		t.Errorf("%d replies, want 18", n)
 	}
 }
+
+// TestChatsOfOneShardRunTogether puts eight users' events, three each and
+// interleaved, into a single shard before its worker starts: the users'
+// turns must run side by side (within Concurrency), each user's in order
+// and never two at once.
+func TestChatsOfOneShardRunTogether(t *testing.T) {
+	for _, limit := range []int{0, 3} { // 0: the default
+		t.Run(fmt.Sprintf("concurrency=%d", limit), func(t *testing.T) {
+			e := newEnv(t)
+			e.engine.delay = 20 * time.Millisecond
+			in := e.newInst(func(c *line.Config) { c.Shards, c.Concurrency = 1, limit })
+			var evs []string
+			for i := range 3 {
+				for u := range 8 {
+					user := fmt.Sprintf("Ushard%d", u)
+					b := textEvent(user, fmt.Sprintf("%s-%d", user, i), fixtureTime+int64(i), fmt.Sprintf("m%d", i))
+					evs = append(evs, eventsOf(t, indent(b)))
+				}
+			}
+			in.postSigned(t, []byte(`{"destination":"Ubot","events":[`+strings.Join(evs, ",")+`]}`))
+			in.run()
+			t.Cleanup(in.shutdown)
+			e.wait(24)
+			for u := range 8 {
+				user := fmt.Sprintf("Ushard%d", u)
+				if got := strings.Join(e.engine.Turns(user), ","); got != "m0,m1,m2" {
+					t.Errorf("%s turns %s, want m0,m1,m2", user, got)
+				}
+			}
+			most, overlap := e.engine.MaxRunning()
+			if overlap {
+				t.Error("one user had two turns running at once")
+			}
+			if most < 2 {
+				t.Errorf("at most %d turn ran at once in a shard holding 8 users' events", most)
+			}
+			if limit > 0 && most > limit {
+				t.Errorf("%d turns ran at once, over Concurrency %d", most, limit)
+			}
+			if n := len(e.api.Calls("/v2/bot/message/reply")); n != 24 {
+				t.Errorf("%d replies, want 24", n)
+			}
+		})
+	}
+}

@@ -32,7 +32,7 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	h := &Handler{cfg: cfg}
-	h.q = newQueue(&h.cfg, h.process)
+	h.q = newQueue(&h.cfg, h)
 	return h, nil
 }
 

@@ -263,10 +263,25 @@ type fakeEngine struct {
 	failOnce map[string]bool // text -> fail with CodeUnavailable the first time
 	// custom, if set, answers instead of the echo when it returns true.
 	custom func(in string) (bot.Reply, bool)
+
+	// Concurrency seen: turns in progress per user and in all, the most in
+	// all at once, and whether one user ever had two turns at once.
+	inflight    map[string]int
+	running     int
+	maxRunning  int
+	userOverlap bool
 }
 
 func newEngine() *fakeEngine {
-	return &fakeEngine{turns: map[string][]string{}, failOnce: map[string]bool{}}
+	return &fakeEngine{turns: map[string][]string{}, failOnce: map[string]bool{}, inflight: map[string]int{}}
+}
+
+// MaxRunning returns the most turns that were in progress at once, and
+// whether one user ever had two at once.
+func (e *fakeEngine) MaxRunning() (int, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.maxRunning, e.userOverlap
 }
 
 func (e *fakeEngine) Respond(ctx context.Context, m bot.Message) (bot.Reply, error) {
@@ -282,7 +297,17 @@ func (e *fakeEngine) Respond(ctx context.Context, m bot.Message) (bot.Reply, err
 	}
 	e.turns[m.User] = append(e.turns[m.User], in)
 	delay := e.delay
+	e.inflight[m.User]++
+	e.userOverlap = e.userOverlap || e.inflight[m.User] > 1
+	e.running++
+	e.maxRunning = max(e.maxRunning, e.running)
 	e.mu.Unlock()
+	defer func() {
+		e.mu.Lock()
+		e.inflight[m.User]--
+		e.running--
+		e.mu.Unlock()
+	}()
 	if m.Channel != bot.ChannelLINE || m.Municipality == "" || m.User == "" {
 		return bot.Reply{}, bot.Invalidf("message", "bad message %+v", m)
 	}

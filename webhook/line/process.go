@@ -31,42 +31,78 @@ type outbox struct {
 	Push bool `json:"push,omitempty"`
 }
 
-// process handles one recorded event: it is the queue's processFunc.
-func (h *Handler) process(ctx context.Context, e entry, fin redis.Pipeliner) error {
-	ev, err := decodeEvent(e.raw)
-	if err != nil {
-		h.cfg.Logger.Error("line: undecodable queued event dropped", "entry", e.id)
+// prepare implements processor: one round trip tells, for every event of
+// the batch, whether it was handled and whether an attempt that did not
+// finish saved its reply. An event id met twice in one batch (LINE
+// redelivered it while the first was still queued) is seen at its second
+// entry, which comes after the first in its chat's order.
+func (h *Handler) prepare(ctx context.Context, es []*entry) error {
+	type look struct {
+		e      *entry
+		exists *redis.IntCmd
+		saved  *redis.StringCmd
+	}
+	var looks []look
+	first := map[string]*entry{}
+	pipe := h.cfg.Redis.Pipeline()
+	for _, e := range es {
+		e.seen, e.prior = false, nil
+		if e.raw == nil {
+			continue
+		}
+		ev, err := decodeEvent(e.raw)
+		if err != nil {
+			e.bad = true
+			continue
+		}
+		e.ev, e.chat = ev, e.municipality+"\x00"+ev.Source.chat()
+		if f, ok := first[ev.WebhookEventID]; ok && f != e {
+			e.seen = true
+			continue
+		}
+		first[ev.WebhookEventID] = e
+		looks = append(looks, look{e,
+			pipe.Exists(ctx, h.q.key("done", ev.WebhookEventID)),
+			pipe.Get(ctx, h.q.key("out", ev.WebhookEventID))})
+	}
+	if len(looks) == 0 {
 		return nil
 	}
-	res := EventResult{Municipality: e.municipality, EventID: ev.WebhookEventID, Type: ev.kind(), UserHash: bot.HashUser(ev.Source.chat())}
-	done, out := h.q.key("done", ev.WebhookEventID), h.q.key("out", ev.WebhookEventID)
-	// One round trip: was the event handled, and was its reply saved by an
-	// attempt that did not finish?
-	pipe := h.cfg.Redis.Pipeline()
-	exists := pipe.Exists(ctx, done)
-	saved := pipe.Get(ctx, out)
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return err
 	}
-	if exists.Val() > 0 {
-		res.Outcome = OutcomeDuplicate
-	} else {
-		var prior *outbox
-		if b, err := saved.Bytes(); err == nil {
+	for _, l := range looks {
+		l.e.seen = l.exists.Val() > 0
+		if b, err := l.saved.Bytes(); err == nil {
 			var ob outbox
 			if json.Unmarshal(b, &ob) == nil {
-				prior = &ob
+				l.e.prior = &ob
 			}
 		}
+	}
+	return nil
+}
+
+// process implements processor: it handles one prepared event.
+func (h *Handler) process(ctx context.Context, e *entry) error {
+	if e.bad {
+		h.cfg.Logger.Error("line: undecodable queued event dropped", "entry", e.id)
+		return nil
+	}
+	ev := &e.ev
+	res := EventResult{Municipality: e.municipality, EventID: ev.WebhookEventID, Type: ev.kind(), UserHash: bot.HashUser(ev.Source.chat())}
+	if e.seen {
+		res.Outcome = OutcomeDuplicate
+	} else {
 		ch, ok := h.cfg.Channels.Lookup(e.municipality)
+		var err error
 		if !ok {
 			h.cfg.Logger.Error("line: channel gone for queued event", "municipality", e.municipality)
 			res.Outcome = OutcomeFailed
-		} else if res.Outcome, err = h.handleEvent(ctx, ch, e.municipality, &ev, prior); err != nil {
+		} else if res.Outcome, err = h.handleEvent(ctx, ch, e.municipality, ev, e.prior); err != nil {
 			return err
 		}
-		fin.Set(ctx, done, "1", h.cfg.DedupTTL)
-		fin.Del(ctx, out)
+		e.doneKey, e.dropKey = h.q.key("done", ev.WebhookEventID), h.q.key("out", ev.WebhookEventID)
 	}
 	if !e.received.IsZero() {
 		res.Latency = h.cfg.Clock().Sub(e.received)

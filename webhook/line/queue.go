@@ -18,25 +18,45 @@ import (
 // group is the consumer group every shard stream is read through.
 const group = "line"
 
-// batch is how many entries one read takes from a shard, and the headroom
-// a shard's buffer must have before it is read again.
+// batch is how many entries one read takes from a shard, the headroom a
+// shard's buffer must have before it is read again, and the most entries
+// a shard's worker handles together.
 const batch = 16
 
 // entry is one recorded webhook event, as read back from a shard stream.
 type entry struct {
 	id           string // stream entry id
 	municipality string
-	raw          []byte
+	raw          []byte // nil for an entry that is not a recorded event
 	received     time.Time
+
+	// Set by processor.prepare:
+	ev    event   // the decoded event
+	bad   bool    // raw could not be decoded
+	chat  string  // what orders the entry: municipality and chat id
+	seen  bool    // handled already (a redelivery, or a second read)
+	prior *outbox // the reply an unfinished attempt saved, if any
+
+	// Set by processor.process when it finishes the entry: keys written
+	// with its acknowledgement, in the same round trip.
+	doneKey string // set for DedupTTL: the event is handled
+	dropKey string // deleted: the saved reply is no longer needed
 }
 
-// processFunc handles one entry. It returns nil when the entry is finished
-// (handled, or judged unhandleable) and an error when it failed for a
-// reason that may pass (the entry is then tried again, before any later
-// entry of its shard). Commands it queues on fin (marking the event done)
-// are sent with the entry's acknowledgement, in one round trip, and only
-// when it returns nil.
-type processFunc func(ctx context.Context, e entry, fin redis.Pipeliner) error
+// processor handles entries for the queue; Handler is the one in use.
+type processor interface {
+	// prepare decodes each entry of a batch and learns, in one round trip
+	// for all of them, whether each was handled already and whether an
+	// unfinished attempt saved its reply (ev, bad, chat, seen, prior). It
+	// is called again for a single entry before that entry is retried.
+	prepare(ctx context.Context, es []*entry) error
+	// process handles one prepared entry. It returns nil when the entry is
+	// finished (handled, or judged unhandleable), setting doneKey and
+	// dropKey for the acknowledgement, and an error when it failed for a
+	// reason that may pass (the entry is then tried again, before any
+	// later entry of its chat).
+	process(ctx context.Context, e *entry) error
+}
 
 type shardState int
 
@@ -62,18 +82,21 @@ type shard struct {
 // queue is the durable part: shard streams in Redis, the leases that make
 // one instance at a time the reader of a shard, and the per-shard workers.
 type queue struct {
-	cfg     *Config
-	rdb     redis.UniversalClient
-	process processFunc
-	log     *slog.Logger
+	cfg  *Config
+	rdb  redis.UniversalClient
+	proc processor
+	log  *slog.Logger
+	// slots bounds the events handled at once by this instance.
+	slots chan struct{}
 
 	mu     sync.Mutex
 	shards []*shard
 	bykey  map[string]*shard
 }
 
-func newQueue(cfg *Config, process processFunc) *queue {
-	q := &queue{cfg: cfg, rdb: cfg.Redis, process: process, log: cfg.Logger, bykey: map[string]*shard{}}
+func newQueue(cfg *Config, proc processor) *queue {
+	q := &queue{cfg: cfg, rdb: cfg.Redis, proc: proc, log: cfg.Logger, bykey: map[string]*shard{},
+		slots: make(chan struct{}, cfg.Concurrency)}
 	for i := range cfg.Shards {
 		tag := "{" + strings.TrimSuffix(cfg.Prefix, ":") + ":" + strconv.Itoa(i) + "}"
 		s := &shard{n: i, stream: cfg.Prefix + "q:" + tag, lease: cfg.Prefix + "lease:" + tag}

@@ -3,6 +3,7 @@ package line
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -142,11 +143,18 @@ func (q *queue) claimAll(ctx context.Context, s *shard) error {
 	}
 }
 
-// work handles the entries of one shard, one at a time, in order, until
-// stop is closed; the entry in hand is finished first. If an entry is
-// left unfinished (the lease could not be confirmed), everything after it
-// is dropped from memory and the shard re-reads its pending entries, so
-// no later entry overtakes it.
+// work handles the entries of one shard until stop is closed, a batch at
+// a time: whatever the read loop has buffered, up to batch entries. A
+// batch's entries are grouped by chat; each chat's entries are handled in
+// order, different chats side by side (within the instance's
+// Concurrency). What is known of each entry beforehand
+// (was it handled already, was its reply saved) is read in one round trip
+// for the batch, and the finished entries are marked done and
+// acknowledged in one more. If an entry is left unfinished (stopping, or
+// the lease could not be confirmed), the later entries of its chat are
+// left too, everything buffered after the batch is dropped from memory
+// and the shard re-reads its pending entries, so no later entry of a chat
+// overtakes an earlier one.
 func (q *queue) work(s *shard, ch <-chan entry, stop, done chan struct{}) {
 	defer close(done)
 	for {
@@ -155,13 +163,24 @@ func (q *queue) work(s *shard, ch <-chan entry, stop, done chan struct{}) {
 			return
 		default:
 		}
+		var b []*entry
 		select {
 		case <-stop:
 			return
 		case e := <-ch:
-			if !q.handle(s, e, stop) {
-				ch = q.rewind(s)
+			b = append(b, &e)
+		}
+	fill:
+		for len(b) < batch {
+			select {
+			case e := <-ch:
+				b = append(b, &e)
+			default:
+				break fill
 			}
+		}
+		if !q.handleBatch(s, b, stop) {
+			ch = q.rewind(s)
 		}
 	}
 }
@@ -178,16 +197,79 @@ func (q *queue) rewind(s *shard) <-chan entry {
 	return s.ch
 }
 
-// handle processes e until it is finished, retrying transient failures
-// with backoff (later entries of the shard wait: order matters more than
-// throughput), and dead-letters it after MaxAttempts. It reports false
-// when it left e unfinished (stopping, or the lease unconfirmed).
-func (q *queue) handle(s *shard, e entry, stop <-chan struct{}) bool {
-	// Not tied to Run's context: a shutdown lets the entry in hand finish.
+// handleBatch handles the entries of b (in stream order) and acknowledges
+// those it finished. It reports false when it left any unfinished.
+func (q *queue) handleBatch(s *shard, b []*entry, stop <-chan struct{}) bool {
+	// Not tied to Run's context: a shutdown lets the batch in hand finish.
 	ctx, cancel := context.WithTimeout(context.Background(), q.cfg.ReplyTokenTTL+30*time.Second)
 	defer cancel()
+	if !q.retry(s, stop, "prepare", func() error { return q.proc.prepare(ctx, b) }) {
+		return false
+	}
+	var (
+		chats []string
+		byKey = map[string][]*entry{}
+	)
+	for _, e := range b {
+		if _, ok := byKey[e.chat]; !ok {
+			chats = append(chats, e.chat)
+		}
+		byKey[e.chat] = append(byKey[e.chat], e)
+	}
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		finished []*entry
+		complete = true
+	)
+	for _, c := range chats {
+		wg.Go(func() {
+			for _, e := range byKey[c] {
+				ok := q.acquire(stop)
+				if ok {
+					ok = q.handle(ctx, s, e, stop)
+					<-q.slots
+				}
+				if !ok {
+					mu.Lock()
+					complete = false
+					mu.Unlock()
+					return // the chat's later entries wait for this one
+				}
+				mu.Lock()
+				finished = append(finished, e)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	q.finish(ctx, s, finished)
+	return complete
+}
+
+// acquire takes one of the instance's Concurrency slots; it reports false
+// (and takes none) if stop is closed first: a stopping shard starts no
+// new event, and the rest of its batch stays pending for the next holder.
+func (q *queue) acquire(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return false
+	default:
+	}
+	select {
+	case <-stop:
+		return false
+	case q.slots <- struct{}{}:
+		return true
+	}
+}
+
+// handle processes e until it is finished, retrying transient failures
+// with backoff (the chat's later entries wait: order matters more than
+// throughput), and dead-letters it after MaxAttempts. It reports false
+// when it left e unfinished (stopping, or the lease unconfirmed).
+func (q *queue) handle(ctx context.Context, s *shard, e *entry, stop <-chan struct{}) bool {
 	if e.raw == nil { // deleted or foreign entry: nothing to do
-		q.finish(ctx, s, e, q.rdb.Pipeline())
 		return true
 	}
 	backoff := 100 * time.Millisecond
@@ -195,16 +277,20 @@ func (q *queue) handle(s *shard, e entry, stop <-chan struct{}) bool {
 		if time.Now().After(q.validUntil(s)) {
 			return false // the lease may be another's now: leave the entry pending
 		}
-		fin := q.rdb.Pipeline()
-		err := q.process(ctx, e, fin)
+		if attempt > 1 {
+			// An attempt that failed may have saved the reply: look again.
+			if err := q.proc.prepare(ctx, []*entry{e}); err != nil {
+				q.log.Warn("line queue: prepare for retry", "shard", s.n, "entry", e.id, "err", err)
+			}
+		}
+		err := q.proc.process(ctx, e)
 		if err == nil {
-			q.finish(ctx, s, e, fin)
 			return true
 		}
+		e.doneKey, e.dropKey = "", ""
 		if attempt >= q.cfg.MaxAttempts {
 			q.log.Error("line queue: giving up on event", "shard", s.n, "entry", e.id, "attempts", attempt, "err", err)
 			q.deadLetter(ctx, e, err)
-			q.finish(ctx, s, e, q.rdb.Pipeline())
 			return true
 		}
 		q.log.Warn("line queue: event failed, will retry", "shard", s.n, "entry", e.id, "attempt", attempt, "err", err)
@@ -215,24 +301,58 @@ func (q *queue) handle(s *shard, e entry, stop <-chan struct{}) bool {
 	}
 }
 
-// finish sends what process queued on pipe (the event's done mark), then
-// acknowledges e and deletes it: the stream holds only unfinished events.
-// Redis runs a pipeline's commands in order, so an entry is never
-// acknowledged before its done mark is set. If this fails the entry is seen
-// again, and skipped as a duplicate by its done key or resent from its
-// saved reply.
-func (q *queue) finish(ctx context.Context, s *shard, e entry, pipe redis.Pipeliner) {
-	pipe.XAck(ctx, s.stream, group, e.id)
-	pipe.XDel(ctx, s.stream, e.id)
+// retry runs fn until it succeeds, with backoff, and reports false if it
+// gave up because the shard is stopping or its lease is unconfirmed.
+func (q *queue) retry(s *shard, stop <-chan struct{}, what string, fn func() error) bool {
+	backoff := 100 * time.Millisecond
+	for {
+		if time.Now().After(q.validUntil(s)) {
+			return false
+		}
+		err := fn()
+		if err == nil {
+			return true
+		}
+		q.log.Warn("line queue: "+what+" failed, will retry", "shard", s.n, "err", err)
+		if !sleep(stop, jitter(backoff)) {
+			return false
+		}
+		backoff = min(2*backoff, 5*time.Second)
+	}
+}
+
+// finish marks the finished entries done (the keys process named), then
+// acknowledges and deletes them, in one round trip: the stream holds only
+// unfinished events. Redis runs a pipeline's commands in order, so an
+// entry is never acknowledged before its done mark is set. If this fails
+// the entries are seen again, and skipped as duplicates by their done keys
+// or resent from their saved replies.
+func (q *queue) finish(ctx context.Context, s *shard, es []*entry) {
+	if len(es) == 0 {
+		return
+	}
+	pipe := q.rdb.Pipeline()
+	ids := make([]string, 0, len(es))
+	for _, e := range es {
+		if e.doneKey != "" {
+			pipe.Set(ctx, e.doneKey, "1", q.cfg.DedupTTL)
+		}
+		if e.dropKey != "" {
+			pipe.Del(ctx, e.dropKey)
+		}
+		ids = append(ids, e.id)
+	}
+	pipe.XAck(ctx, s.stream, group, ids...)
+	pipe.XDel(ctx, s.stream, ids...)
 	if _, err := pipe.Exec(ctx); err != nil {
-		q.log.Warn("line queue: ack", "shard", s.n, "entry", e.id, "err", err)
+		q.log.Warn("line queue: ack", "shard", s.n, "entries", len(ids), "err", err)
 	}
 }
 
 // deadLetter records that an event was given up, for operators. It keeps
 // the event's id and type, never its content.
-func (q *queue) deadLetter(ctx context.Context, e entry, cause error) {
-	ev, _ := decodeEvent(e.raw)
+func (q *queue) deadLetter(ctx context.Context, e *entry, cause error) {
+	ev := e.ev
 	q.rdb.XAdd(ctx, &redis.XAddArgs{
 		Stream: q.key("dead"), MaxLen: 10000, Approx: true,
 		Values: []any{"m", e.municipality, "id", ev.WebhookEventID, "type", ev.kind(), "err", cause.Error()},
