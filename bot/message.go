@@ -36,6 +36,12 @@ type Message struct {
 	// the date used by the rules engine (tests and the API's "today").
 	Time  time.Time
 	Today *Date
+	// ID, when set, identifies the message in its conversation (LINE's
+	// webhookEventId). A Responder given the ID of a turn it applied lately
+	// does not apply it again and sets Reply.Repeat; for the latest such
+	// turn it answers as it did then, so a channel may retry a message
+	// whose reply it could not send.
+	ID string
 }
 
 // Reply is what goes back for one Message.
@@ -47,6 +53,10 @@ type Reply struct {
 	Slots  Slots  `json:"slots"`
 	// Done is true in the turn that gives the checklist.
 	Done bool `json:"done"`
+	// Repeat is true when the Message's ID was a turn applied before:
+	// nothing was applied, and the reply is that turn's again (the latest
+	// turn) or empty (an older one).
+	Repeat bool `json:"-"`
 }
 
 // OutMessage is one message of a Reply: a text or a checklist.

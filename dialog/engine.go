@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -50,7 +51,11 @@ func New(cfg Config) *Engine {
 
 // Respond runs one dialog turn: it understands the message, updates the
 // conversation's state atomically and returns the replies. A PIN-like text
-// is never stored, logged or echoed. Errors: CodeNotFound for an unknown
+// is never stored, logged or echoed. A message whose ID is one of the last
+// RecentIDs applied to the conversation (a channel's retry) is not applied
+// again and its Reply has Repeat set: for the newest, the reply it got
+// then, computed again from the state before it; for an older one, no
+// messages (the channel had finished it before the newer ones began). Errors: CodeNotFound for an unknown
 // municipality, CodeInvalid for an empty or oversized message or an unknown
 // postback, CodeUnavailable when the state store is down (nothing applied).
 func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error) {
@@ -70,12 +75,36 @@ func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error
 	var pin bool
 	key := Key{Channel: msg.Channel, Municipality: m.ID, User: msg.User}
 	_, err := e.store.Update(ctx, key, func(st *State) error {
+		if i := slices.Index(st.Recent, msg.ID); msg.ID != "" && i >= 0 {
+			// A retry of a turn already applied: write nothing. The newest
+			// is answered again from the state before it; an older one was
+			// answered before the newer ones began, so nothing is said.
+			reply = bot.Reply{Repeat: true}
+			if i == len(st.Recent)-1 && st.Before != nil {
+				t := &turn{e: e, m: m, st: st.Before.snapshot(), today: today}
+				reply = t.run(in)
+				reply.Repeat = true
+				pin = t.pin
+			}
+			return errRepeat
+		}
+		prev := st.snapshot()
 		t := &turn{e: e, m: m, st: st, today: today}
 		reply = t.run(in)
 		pin = t.pin
 		st.Turns++
+		if msg.ID != "" {
+			st.Before = prev
+			st.Recent = append(st.Recent, msg.ID)
+			if n := len(st.Recent); n > RecentIDs {
+				st.Recent = slices.Delete(st.Recent, 0, n-RecentIDs)
+			}
+		}
 		return nil
 	})
+	if errors.Is(err, errRepeat) {
+		err = nil
+	}
 	if err != nil {
 		e.log.Warn("dialog turn failed", "user", bot.HashUser(msg.User), "municipality", m.ID, "err", err)
 		if errors.Is(err, ErrUnavailable) {
@@ -93,6 +122,9 @@ func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error
 		"channel", msg.Channel, "asking", reply.Asking, "done", reply.Done, "pin_warning", pin)
 	return reply, nil
 }
+
+// errRepeat stops a Store update that would repeat the turn last applied.
+var errRepeat = errors.New("dialog: message already applied")
 
 // Forget deletes the conversation of one user.
 func (e *Engine) Forget(ctx context.Context, ch bot.Channel, municipality, user string) error {

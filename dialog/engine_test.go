@@ -3,6 +3,7 @@ package dialog_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -200,5 +201,81 @@ func TestEveryMunicipalityReachesAChecklist(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestRetriedMessageIsNotAppliedTwice sends each message of a conversation
+// twice with the same ID, as LINE's channel does when a reply could not be
+// sent: the second answer must equal the first, be marked Repeat, and
+// change nothing (a 「はい」 answered twice must not also answer the next
+// question).
+func TestRetriedMessageIsNotAppliedTwice(t *testing.T) {
+	e, client, prefix := newEngine(t, nil)
+	user := "Uretry"
+	today := bot.NewDate(2026, time.January, 10)
+	send := func(id, text string) bot.Reply {
+		t.Helper()
+		r, err := e.Respond(context.Background(), bot.Message{Channel: bot.ChannelLINE, Municipality: "nerima",
+			User: user, Text: text, Today: &today, ID: id})
+		if err != nil {
+			t.Fatalf("Respond(%s, %q): %v", id, text, err)
+		}
+		return r
+	}
+	stored := func() string {
+		t.Helper()
+		keys, err := client.Keys(context.Background(), prefix+"*").Result()
+		if err != nil || len(keys) != 1 {
+			t.Fatalf("keys %v: %v", keys, err)
+		}
+		v, _ := client.Get(context.Background(), keys[0]).Result()
+		return v
+	}
+	steps := []struct{ id, text string }{
+		{"ev1", "更新したい"}, {"ev2", "35歳"}, {"ev3", "夫が行きます"}, {"ev4", "はい"},
+		{"ev5", "1234"}, // a PIN: warned, never stored, and the same warning again
+		{"ev6", "いいえ"}, {"ev7", "わからない"},
+	}
+	for _, s := range steps {
+		first := send(s.id, s.text)
+		before := stored()
+		again := send(s.id, s.text)
+		if first.Repeat || !again.Repeat {
+			t.Errorf("%s: Repeat %v then %v, want false then true", s.id, first.Repeat, again.Repeat)
+		}
+		a, _ := json.Marshal(first) // Repeat is not encoded
+		b, _ := json.Marshal(again)
+		if string(a) != string(b) {
+			t.Errorf("%s %q answered differently on retry:\n first %s\n again %s", s.id, s.text, a, b)
+		}
+		if after := stored(); after != before {
+			t.Errorf("%s: the retry changed the state:\n%s\n%s", s.id, before, after)
+		}
+		if strings.Contains(stored(), "1234") {
+			t.Errorf("state holds the PIN: %s", stored())
+		}
+	}
+	last := send("ev7", "わからない")
+	if !last.Done || checklistOf(last) == nil {
+		t.Errorf("the retried last turn lost its checklist: %+v", last)
+	}
+	// An older ID was applied and answered before the newer ones began:
+	// known, nothing applied, nothing said.
+	before := stored()
+	if r := send("ev2", "35歳"); !r.Repeat || len(r.Messages) != 0 {
+		t.Errorf("older ID: Repeat %v with %d messages, want true and none", r.Repeat, len(r.Messages))
+	}
+	if stored() != before {
+		t.Error("a retry of an older ID changed the state")
+	}
+	// A new ID is a new turn; after dialog.RecentIDs more, ev1 is forgotten.
+	if r := send("ev8", "最初から"); r.Repeat {
+		t.Error("a new ID was taken for a retry")
+	}
+	for i := range dialog.RecentIDs {
+		send(fmt.Sprintf("more%d", i), "最初から")
+	}
+	if r := send("ev1", "最初から"); r.Repeat {
+		t.Errorf("ev1 still remembered after %d newer turns", dialog.RecentIDs+1)
 	}
 }

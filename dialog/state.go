@@ -8,6 +8,7 @@ package dialog
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/madoguchi/madoguchi/bot"
@@ -35,6 +36,39 @@ type State struct {
 	// Turns counts the turns applied to this state.
 	Turns   int       `json:"turns"`
 	Updated time.Time `json:"updated"`
+	// Recent lists the bot.Message.IDs of the last turns applied (at most
+	// RecentIDs, newest last; turns without an ID are not listed), and
+	// Before is the state as it was before the newest of them (with no
+	// Before or Recent of its own). A retry of the newest is answered again
+	// from Before; a retry of an older one is known as applied.
+	Recent []string `json:"recent,omitempty"`
+	Before *State   `json:"before,omitempty"`
+}
+
+// RecentIDs is how many message IDs a State remembers: as many as a
+// channel may have applied without having recorded them as handled (the
+// LINE queue finishes a chat's events in batches of up to 16).
+const RecentIDs = 16
+
+// snapshot returns a deep copy of s without its Before, Recent and
+// Updated: what a repeated turn needs to be answered again.
+func (s *State) snapshot() *State {
+	c := *s
+	c.Before, c.Recent, c.Updated = nil, nil, time.Time{}
+	c.Skipped = slices.Clone(s.Skipped)
+	c.History = slices.Clone(s.History)
+	c.Slots.HasNotice = clonePtr(s.Slots.HasNotice)
+	c.Slots.AddressChange = clonePtr(s.Slots.AddressChange)
+	c.Slots.ExpiryDate = clonePtr(s.Slots.ExpiryDate)
+	return &c
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
 }
 
 // Key identifies one conversation: a channel, a municipality and a user (a
