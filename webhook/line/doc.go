@@ -56,12 +56,16 @@
 //
 // Exactly once: after an event is handled its webhookEventId is set as a
 // done key (DedupTTL); a redelivery or a second read of the entry finds it
-// and is skipped. A turn's reply is saved (the outbox) before it is sent,
-// so a retry resends the same reply and never runs the turn again. The
-// reply token is single-use, which makes replies idempotent; pushes carry
-// an X-Line-Retry-Key derived from the event id, which makes them
-// idempotent too. When a retry cannot tell whether an interrupted attempt
-// used the token, it does not push: at most once rather than twice.
+// and is skipped. A turn is never applied twice: the event id goes to the
+// engine as bot.Message.ID, and the engine answers a retry of the turn it
+// last applied from the state before it (Reply.Repeat) instead of running
+// it again, in the same state write, so a turn costs no extra round trip to
+// be retry-safe. The reply token is single-use, which makes replies
+// idempotent; pushes carry an X-Line-Retry-Key derived from the event id,
+// which makes them idempotent too. When a retry cannot tell whether an
+// interrupted attempt used the token (a repeated turn), it does not push:
+// at most once rather than twice. A reply that had to go by push is saved
+// first (the outbox), so a retry pushes it again rather than the token.
 //
 // Shutdown: when Run's context ends, the reader stops, each worker
 // finishes the events in hand (not cancelled) and starts no other, the

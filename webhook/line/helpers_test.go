@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -254,8 +255,13 @@ func (f *fakeAPI) setStatus(fn func(path string, n int) (int, string)) {
 }
 
 // fakeEngine is a bot.Responder that echoes and records each user's turns
-// in order.
+// in order. Like the real engine, it keeps the ids of the messages it
+// applied in Redis (so that every process sees them) and does not apply a
+// message twice: a retry of the newest is echoed again, of an older one
+// answered with nothing, both with Reply.Repeat.
 type fakeEngine struct {
+	rdb      redis.UniversalClient
+	prefix   string
 	mu       sync.Mutex
 	turns    map[string][]string // user -> texts and postbacks, in order
 	forgot   []string
@@ -272,8 +278,23 @@ type fakeEngine struct {
 	userOverlap bool
 }
 
-func newEngine() *fakeEngine {
-	return &fakeEngine{turns: map[string][]string{}, failOnce: map[string]bool{}, inflight: map[string]int{}}
+func newEngine(rdb redis.UniversalClient, prefix string) *fakeEngine {
+	return &fakeEngine{rdb: rdb, prefix: prefix, turns: map[string][]string{}, failOnce: map[string]bool{}, inflight: map[string]int{}}
+}
+
+// applied reports whether the message id was applied to the user's
+// conversation before (newest: whether it was the latest), recording it
+// if not.
+func (e *fakeEngine) applied(ctx context.Context, user, id string) (seen, newest bool, err error) {
+	key := e.prefix + "fake-engine:" + user
+	ids, err := e.rdb.LRange(ctx, key, 0, -1).Result()
+	if err != nil {
+		return false, false, err
+	}
+	if i := slices.Index(ids, id); i >= 0 {
+		return true, i == len(ids)-1, nil
+	}
+	return false, false, e.rdb.RPush(ctx, key, id).Err()
 }
 
 // MaxRunning returns the most turns that were in progress at once, and
@@ -295,6 +316,22 @@ func (e *fakeEngine) Respond(ctx context.Context, m bot.Message) (bot.Reply, err
 		e.mu.Unlock()
 		return bot.Reply{}, bot.Unavailable("store down", nil)
 	}
+	e.mu.Unlock()
+	if m.ID != "" {
+		seen, newest, err := e.applied(ctx, m.User, m.ID)
+		if err != nil {
+			return bot.Reply{}, bot.Unavailable("store down", err)
+		}
+		if seen && !newest {
+			return bot.Reply{Repeat: true}, nil
+		}
+		if seen {
+			r := e.answer(in)
+			r.Repeat = true
+			return r, nil
+		}
+	}
+	e.mu.Lock()
 	e.turns[m.User] = append(e.turns[m.User], in)
 	delay := e.delay
 	e.inflight[m.User]++
@@ -314,19 +351,24 @@ func (e *fakeEngine) Respond(ctx context.Context, m bot.Message) (bot.Reply, err
 	if delay > 0 {
 		time.Sleep(delay)
 	}
+	return e.answer(in), nil
+}
+
+// answer is the reply to in: custom's, a checklist, or the echo.
+func (e *fakeEngine) answer(in string) bot.Reply {
 	if e.custom != nil {
 		if r, ok := e.custom(in); ok {
-			return r, nil
+			return r
 		}
 	}
 	if in == "checklist" {
-		return bot.Reply{Messages: []bot.OutMessage{{Type: bot.OutText, Text: "確認しました。"}, {Type: bot.OutChecklist, Checklist: sampleChecklist()}}, Done: true}, nil
+		return bot.Reply{Messages: []bot.OutMessage{{Type: bot.OutText, Text: "確認しました。"}, {Type: bot.OutChecklist, Checklist: sampleChecklist()}}, Done: true}
 	}
 	return bot.Reply{
 		Messages:     []bot.OutMessage{{Type: bot.OutText, Text: "echo:" + in}},
 		QuickReplies: []bot.QuickReply{{Label: "はい", Postback: "answer=yes"}, {Label: "いいえ", Postback: "answer=no"}},
 		Asking:       "has_notice",
-	}, nil
+	}
 }
 
 func (e *fakeEngine) Forget(ctx context.Context, ch bot.Channel, municipality, user string) error {
@@ -387,8 +429,9 @@ var envs int
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	envs++
-	e := &env{t: t, rdb: redistest.Client(t), prefix: fmt.Sprintf("%se%d:", redistest.Prefix(t), envs), api: newFakeAPI(t), engine: newEngine(),
+	e := &env{t: t, rdb: redistest.Client(t), prefix: fmt.Sprintf("%se%d:", redistest.Prefix(t), envs), api: newFakeAPI(t),
 		now: time.UnixMilli(fixtureTime).Add(time.Second), results: make(chan line.EventResult, 10000)}
+	e.engine = newEngine(e.rdb, e.prefix)
 	return e
 }
 

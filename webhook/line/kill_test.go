@@ -101,7 +101,7 @@ func TestHelperWorkerProcess(t *testing.T) {
 	}
 	db, _ := strconv.Atoi(os.Getenv("LINE_HELPER_DB"))
 	rdb := redis.NewClient(&redis.Options{Addr: os.Getenv("LINE_HELPER_ADDR"), DB: db, Password: os.Getenv("LINE_HELPER_PASSWORD")})
-	engine := newEngine()
+	engine := newEngine(rdb, os.Getenv("LINE_HELPER_PREFIX"))
 	engine.delay = 30 * time.Millisecond
 	e := &env{engine: engine, now: time.UnixMilli(fixtureTime).Add(time.Second), api: &fakeAPI{srv: &httptest.Server{URL: os.Getenv("LINE_HELPER_API")}}}
 	cfg := e.config()

@@ -22,8 +22,9 @@ const (
 	restartText = "最初から"
 )
 
-// outbox is a turn's reply saved before it is sent, so that a retried
-// event sends the same answer instead of running the turn again.
+// outbox is a reply saved when its reply token proved unusable, before it
+// is pushed, so that a retried event pushes the same answer (with the same
+// retry key) instead of trying the token again.
 type outbox struct {
 	Reply bot.Reply `json:"reply"`
 	// Push is set once the reply token is known to be unusable; a retry
@@ -175,14 +176,17 @@ func (h *Handler) groupNote(ctx context.Context, ch Channel, ev *event) (Outcome
 }
 
 // turn runs one dialog turn for a user event and sends the reply, with
-// lead (if any) as a first message. The reply is saved before it is sent:
-// a retry (prior set) sends it again instead of running the turn twice.
+// lead (if any) as a first message. The message carries the event id, so a
+// retried event is not applied twice: the engine answers it again from the
+// state before it (Reply.Repeat), and the reply token it may have used
+// already is then not trusted for a push (see send). A reply that an
+// earlier attempt had to push (prior) is pushed again as it was saved.
 func (h *Handler) turn(ctx context.Context, ch Channel, m string, ev *event, prior *outbox, msg bot.Message, lead string) (Outcome, error) {
 	key := h.q.key("out", ev.WebhookEventID)
 	if prior != nil {
 		return h.deliverOutbox(ctx, ch, ev, key, *prior, true)
 	}
-	msg.Channel, msg.Municipality, msg.User, msg.Time = bot.ChannelLINE, m, ev.Source.UserID, ev.time()
+	msg.Channel, msg.Municipality, msg.User, msg.Time, msg.ID = bot.ChannelLINE, m, ev.Source.UserID, ev.time(), ev.WebhookEventID
 	stopLoading := h.startLoading(ch, ev)
 	reply, err := h.cfg.Responder.Respond(ctx, msg)
 	stopLoading()
@@ -198,10 +202,5 @@ func (h *Handler) turn(ctx context.Context, ch Channel, m string, ev *event, pri
 	if lead != "" {
 		reply.Messages = append([]bot.OutMessage{{Type: bot.OutText, Text: lead}}, reply.Messages...)
 	}
-	ob := outbox{Reply: reply}
-	b, _ := json.Marshal(ob)
-	if err := h.cfg.Redis.Set(ctx, key, b, h.cfg.ReplyTokenTTL+time.Hour).Err(); err != nil {
-		return "", err
-	}
-	return h.deliverOutbox(ctx, ch, ev, key, ob, false)
+	return h.deliverOutbox(ctx, ch, ev, key, outbox{Reply: reply}, reply.Repeat)
 }
