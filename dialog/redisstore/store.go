@@ -3,9 +3,10 @@
 // same resident arriving at once (a double tap, a LINE redelivery racing the
 // original) never overwrite each other.
 //
-// An uncontended Update costs two round trips: a GET, then a compare-and-set
-// script run with EVALSHA (falling back to EVAL the first time a server sees
-// it). The script writes only if the value is still the one read.
+// Without a cache, an uncontended Update costs two round trips: a GET, then
+// a compare-and-set script run with EVALSHA (falling back to EVAL the first
+// time a server sees it). The script writes only if the value is still the
+// one read.
 //
 // With Options.CacheSize, a Store also keeps the last value it read or wrote
 // for each conversation, as a hint, and skips the GET: it runs fn on the hint
