@@ -20,33 +20,43 @@ import (
 // BenchmarkTurn measures one full dialog turn (understanding, a state update
 // in Redis, the rules engine when the checklist is due), on miniredis and,
 // when TEST_REDIS_URL is set, on the real Redis, and reports Redis round
-// trips per turn.
+// trips per turn: with the store's cache of the last state (as the server
+// has for LINE, 1 round trip a turn) and without (as for the widget, 2).
 func BenchmarkTurn(b *testing.B) {
-	b.Run("miniredis", func(b *testing.B) {
-		mr := miniredis.RunT(b)
-		benchTurn(b, &redis.Options{Addr: mr.Addr()})
-	})
+	caches := []struct {
+		name string
+		size int
+	}{{"cache", 100}, {"nocache", 0}}
+	for _, c := range caches {
+		b.Run("miniredis/"+c.name, func(b *testing.B) {
+			mr := miniredis.RunT(b)
+			benchTurn(b, &redis.Options{Addr: mr.Addr()}, c.size)
+		})
+	}
 	url := os.Getenv("TEST_REDIS_URL")
 	if url == "" {
 		return
 	}
-	b.Run("redis", func(b *testing.B) {
-		opts, err := redis.ParseURL(url)
-		if err != nil {
-			b.Fatal(err)
-		}
-		benchTurn(b, opts)
-	})
+	for _, c := range caches {
+		b.Run("redis/"+c.name, func(b *testing.B) {
+			opts, err := redis.ParseURL(url)
+			if err != nil {
+				b.Fatal(err)
+			}
+			benchTurn(b, opts, c.size)
+		})
+	}
 }
 
-func benchTurn(b *testing.B, opts *redis.Options) {
+func benchTurn(b *testing.B, opts *redis.Options, cacheSize int) {
 	client := redis.NewClient(opts)
 	b.Cleanup(func() { client.Close() })
 	hook := &redistest.RoundTrips{}
 	client.AddHook(hook)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	prefix := "bench:" + time.Now().Format("150405.000000") + ":"
-	e := dialog.New(dialog.Config{KB: loadKB(b), Store: redisstore.New(client, redisstore.Options{Prefix: prefix, Logger: logger}), Logger: logger})
+	store := redisstore.New(client, redisstore.Options{Prefix: prefix, Logger: logger, CacheSize: cacheSize})
+	e := dialog.New(dialog.Config{KB: loadKB(b), Store: store, Logger: logger})
 	today := bot.NewDate(2026, time.January, 10)
 	// A realistic cycle: free-text answers to every question, ending with
 	// the checklist, then a reset.

@@ -15,41 +15,64 @@ import (
 )
 
 // TestUpdateLosesNoConcurrentTurn races writers on one key: every turn must
-// be in the final state exactly once.
+// be in the final state exactly once. With caches, the writers share two
+// Stores, as two instances would, so hints keep going stale.
 func TestUpdateLosesNoConcurrentTurn(t *testing.T) {
 	const writers = 50
-	e := newEnv(t, redisstore.Options{})
-	k := key("concurrent-session")
-	var wg sync.WaitGroup
-	errs := make(chan error, writers)
-	for i := range writers {
-		wg.Go(func() {
-			_, err := e.store.Update(context.Background(), k, func(s *dialog.State) error {
-				s.History = append(s.History, strconv.Itoa(i))
-				s.Turns++
-				return nil
-			})
-			if err != nil {
-				errs <- err
+	for _, tt := range []struct {
+		name   string
+		opts   redisstore.Options
+		stores int
+	}{
+		{"one store without cache", redisstore.Options{}, 1},
+		{"two stores with caches", redisstore.Options{CacheSize: 100}, 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, tt.opts)
+			stores := []*redisstore.Store{e.store}
+			for len(stores) < tt.stores {
+				stores = append(stores, e.replica(tt.opts))
+			}
+			k := key("concurrent-session")
+			var wg sync.WaitGroup
+			errs := make(chan error, writers)
+			for i := range writers {
+				write := func() {
+					_, err := stores[i%len(stores)].Update(context.Background(), k, func(s *dialog.State) error {
+						s.History = append(s.History, strconv.Itoa(i))
+						s.Turns++
+						return nil
+					})
+					if err != nil {
+						errs <- err
+					}
+				}
+				// The first turn of each Store comes alone, so that every
+				// Store holds a hint (all stale but one) when the race starts.
+				if i < len(stores) {
+					write()
+				} else {
+					wg.Go(write)
+				}
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Errorf("Update: %v", err)
+			}
+			got := e.read(t, k)
+			if got.Turns != writers {
+				t.Errorf("turns = %d, want %d", got.Turns, writers)
+			}
+			var want []string
+			for i := range writers {
+				want = append(want, strconv.Itoa(i))
+			}
+			slices.SortFunc(got.History, func(a, b string) int { x, _ := strconv.Atoi(a); y, _ := strconv.Atoi(b); return x - y })
+			if !slices.Equal(got.History, want) {
+				t.Errorf("history = %v, want each of 0..%d once", got.History, writers-1)
 			}
 		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Errorf("Update: %v", err)
-	}
-	got := e.read(t, k)
-	if got.Turns != writers {
-		t.Errorf("turns = %d, want %d", got.Turns, writers)
-	}
-	var want []string
-	for i := range writers {
-		want = append(want, strconv.Itoa(i))
-	}
-	slices.SortFunc(got.History, func(a, b string) int { x, _ := strconv.Atoi(a); y, _ := strconv.Atoi(b); return x - y })
-	if !slices.Equal(got.History, want) {
-		t.Errorf("history = %v, want each of 0..%d once", got.History, writers-1)
 	}
 }
 
@@ -74,24 +97,29 @@ func TestUpdateGivesUpUnderEndlessConflict(t *testing.T) {
 
 // TestUpdateReplayedWriteIsNoConflict sends every script call twice, as
 // go-redis does when it retries a command whose reply was lost: the turn
-// must be applied once, not taken for a conflict and run again.
+// must be applied once, not taken for a conflict and run again, whether the
+// write was checked against a value read or against a cached hint.
 func TestUpdateReplayedWriteIsNoConflict(t *testing.T) {
-	e := newEnv(t, redisstore.Options{})
-	e.client.AddHook(replayScripts{})
-	k := key("replayed-session")
-	for turn := 1; turn <= 3; turn++ {
-		calls := 0
-		saved, err := e.store.Update(context.Background(), k, func(s *dialog.State) error {
-			calls++
-			s.Turns++
-			return nil
+	for _, opts := range []redisstore.Options{{}, {CacheSize: 100}} {
+		t.Run("cache="+strconv.Itoa(opts.CacheSize), func(t *testing.T) {
+			e := newEnv(t, opts)
+			e.client.AddHook(replayScripts{})
+			k := key("replayed-session")
+			for turn := 1; turn <= 3; turn++ {
+				calls := 0
+				saved, err := e.store.Update(context.Background(), k, func(s *dialog.State) error {
+					calls++
+					s.Turns++
+					return nil
+				})
+				if err != nil {
+					t.Fatalf("turn %d: %v", turn, err)
+				}
+				if calls != 1 || saved.Turns != turn {
+					t.Errorf("turn %d: fn ran %d times, turns=%d; want once, turns=%d", turn, calls, saved.Turns, turn)
+				}
+			}
 		})
-		if err != nil {
-			t.Fatalf("turn %d: %v", turn, err)
-		}
-		if calls != 1 || saved.Turns != turn {
-			t.Errorf("turn %d: fn ran %d times, turns=%d; want once, turns=%d", turn, calls, saved.Turns, turn)
-		}
 	}
 }
 

@@ -29,13 +29,42 @@ type env struct {
 // Prefix, Now and (unless set) Logger are filled in.
 func newEnv(tb testing.TB, opts redisstore.Options) env {
 	tb.Helper()
-	c := redistest.Client(tb)
-	opts.Prefix = redistest.Prefix(tb)
+	return newEnvOn(tb, redistest.Client(tb), opts)
+}
+
+// newEnvOn is newEnv on a client of the test's choosing.
+func newEnvOn(tb testing.TB, c redis.UniversalClient, opts redisstore.Options) env {
+	tb.Helper()
+	e := env{client: c, prefix: redistest.Prefix(tb)}
+	e.store = e.replica(opts)
+	return e
+}
+
+// replica returns another Store on e's Redis and prefix, as another
+// instance of the server has: with its own cache, if opts asks for one.
+// opts' Prefix, Now and (unless set) Logger are filled in.
+func (e env) replica(opts redisstore.Options) *redisstore.Store {
+	opts.Prefix = e.prefix
 	opts.Now = func() time.Time { return now }
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return env{store: redisstore.New(c, opts), client: c, prefix: opts.Prefix}
+	return redisstore.New(e.client, opts)
+}
+
+// countTrips adds a round-trip counter to e's client; trips then measures
+// what one call sends.
+func (e env) countTrips() *redistest.RoundTrips {
+	c := &redistest.RoundTrips{}
+	e.client.AddHook(c)
+	return c
+}
+
+// trips returns the round trips counted while f ran.
+func trips(c *redistest.RoundTrips, f func()) int64 {
+	c.Reset()
+	f()
+	return c.Count()
 }
 
 // redisKey is the documented key of k, spelled out independently of the

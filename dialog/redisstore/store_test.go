@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
@@ -142,10 +143,14 @@ func TestStoreContract(t *testing.T) {
 			}
 		}},
 	}
-	e := newEnv(t, redisstore.Options{TTL: time.Hour})
-	for i, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tt.run(t, e, key("session-"+string(rune('a'+i))+"-0123456789"))
+	for _, cache := range []int{0, 100} {
+		t.Run("cache="+strconv.Itoa(cache), func(t *testing.T) {
+			e := newEnv(t, redisstore.Options{TTL: time.Hour, CacheSize: cache})
+			for i, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					tt.run(t, e, key("session-"+string(rune('a'+i))+"-0123456789"))
+				})
+			}
 		})
 	}
 }
