@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
@@ -112,6 +116,81 @@ func TestReplyBodySDK(t *testing.T) {
 				t.Errorf("the SDK's types do not hold the body:\nsent  %s\nagain %s", body, again)
 			}
 		})
+	}
+}
+
+// TestChecklistSizeLimits checks that a checklist whose Flex form would
+// be over LINE's limits (30 KB a bubble, 50 KB a carousel) is sent as
+// text, and one within them as Flex.
+func TestChecklistSizeLimits(t *testing.T) {
+	kb := strings.Repeat("あ", 1024/3) // a component of about 1.1 KB of JSON
+	items := func(n int) []bot.Item {
+		var out []bot.Item
+		for range n {
+			out = append(out, bot.Item{Text: kb})
+		}
+		return out
+	}
+	counters := func(n int) []bot.Counter {
+		var out []bot.Counter
+		for range n {
+			out = append(out, bot.Counter{Name: kb})
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		c    bot.Checklist
+		want string // type of the first message
+	}{
+		{"a carousel over 30 KB, its bubbles under", bot.Checklist{Items: items(20), Counters: counters(20)}, "flex"},
+		{"a bubble over 30 KB", bot.Checklist{Items: items(31)}, "text"},
+		{"a carousel with a bubble over 30 KB", bot.Checklist{Items: items(1), Counters: counters(31)}, "text"},
+		{"a carousel over 50 KB", bot.Checklist{Items: items(26), Counters: counters(26)}, "text"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body, err := line.ReplyBody("rt-size", bot.Reply{Messages: []bot.OutMessage{{Type: bot.OutChecklist, Checklist: &tt.c}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var req struct{ Messages []map[string]any }
+			if err := json.Unmarshal(body, &req); err != nil {
+				t.Fatal(err)
+			}
+			if got := req.Messages[0]["type"]; got != tt.want {
+				t.Errorf("first message is %v, want %s", got, tt.want)
+			}
+			for i, m := range req.Messages {
+				checkMessage(t, m, i == len(req.Messages)-1)
+			}
+		})
+	}
+}
+
+// TestConnectionReused checks that answers are read and closed, refused
+// ones included, so one connection carries every request in turn.
+func TestConnectionReused(t *testing.T) {
+	e := newEnv(t)
+	big := `{"message":"` + strings.Repeat("x", 8<<10) + `"}`
+	e.api.setStatus(func(path string, n int) (int, string) {
+		if n%2 == 1 {
+			return http.StatusInternalServerError, big
+		}
+		return 0, ""
+	})
+	in := e.start(func(c *line.Config) { c.LoadingAfter = time.Hour })
+	for i := range 4 {
+		in.postSigned(t, textEvent(userID, fmt.Sprintf("conn%d", i), fixtureTime+int64(i), "はい"))
+		if r := e.wait(1)[0]; r.Outcome != line.OutcomeReplied {
+			t.Fatalf("event %d: %s", i, r.Outcome)
+		}
+	}
+	if n := e.api.count("/v2/bot/message/reply"); n != 8 {
+		t.Errorf("%d reply requests, want 8", n)
+	}
+	if n := e.api.connections(); n != 1 {
+		t.Errorf("%d connections, want 1", n)
 	}
 }
 
