@@ -77,6 +77,14 @@
 // can swap or repeat one event, never lose one. Every instance must use
 // the same Shards.
 //
+// # Messaging API requests
+//
+// Reply and push bodies are this package's own plain structs (wire.go),
+// encoded by encoding/json in one pass, once per reply or push: every
+// retry sends the same bytes. Every request, the loading animation's
+// included, goes through the SDK client's Do, which adds the channel's
+// access token.
+//
 // # Privacy
 //
 // Logs hold bot.HashUser of user, group and room ids, never the ids or

@@ -1,13 +1,9 @@
 package line
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
-
-	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
 	"github.com/madoguchi/madoguchi/bot"
 )
@@ -23,8 +19,8 @@ const (
 // 窓口 (hours and a tel: button each) and この後の手続き, each bubble
 // footed with the source page and its update date. It returns nil when
 // the result would exceed LINE's size limits; the caller then sends text.
-func checklistFlex(c *bot.Checklist) *messaging_api.FlexMessage {
-	bubbles := []messaging_api.FlexBubble{itemsBubble(c)}
+func checklistFlex(c *bot.Checklist) *message {
+	bubbles := []flexBubble{itemsBubble(c)}
 	if b, ok := countersBubble(c); ok {
 		bubbles = append(bubbles, b)
 	}
@@ -34,41 +30,49 @@ func checklistFlex(c *bot.Checklist) *messaging_api.FlexMessage {
 	if len(bubbles) > maxBubbles {
 		bubbles = bubbles[:maxBubbles]
 	}
-	// Each bubble is encoded once, here: the SDK's own encoding re-encodes
-	// every nested level, and the checks below and the send would each pay
-	// for it again.
-	encoded := make([][]byte, len(bubbles))
+	footer := sourceFooter(c.Source)
 	for i := range bubbles {
-		bubbles[i].Footer = sourceFooter(c.Source)
-		b, err := json.Marshal(&bubbles[i])
-		if err != nil || len(b) > maxBubbleBytes {
-			return nil
-		}
-		encoded[i] = b
+		bubbles[i].Footer = footer
 	}
-	contents := encodedContainer{kind: "bubble", json: encoded[0]}
-	if len(encoded) > 1 {
-		contents = encodedContainer{kind: "carousel", json: slices.Concat(
-			[]byte(`{"type":"carousel","contents":[`), bytes.Join(encoded, []byte(",")), []byte(`]}`))}
+	var contents any = &bubbles[0]
+	if len(bubbles) > 1 {
+		contents = &flexCarousel{Type: "carousel", Contents: bubbles}
 	}
-	if len(contents.json) > maxCarouselSize {
+	if !fits(contents, bubbles) {
 		return nil
 	}
-	return &messaging_api.FlexMessage{AltText: checklistAltText(c), Contents: contents}
+	return &message{Type: "flex", AltText: checklistAltText(c), Contents: contents}
 }
 
-// encodedContainer is a Flex container already encoded as JSON; the SDK
-// sends it as it is.
-type encodedContainer struct {
-	kind string // "bubble" or "carousel"
-	json []byte
+// fits reports whether a Flex container (a bubble, or a carousel of
+// bubbles) is within LINE's limits on the bytes of its JSON: 30 KB a
+// bubble, 50 KB a carousel. A bubble's JSON is part of its carousel's, so
+// the bubbles are measured one by one only when the whole is over 30 KB.
+func fits(contents any, bubbles []flexBubble) bool {
+	n := jsonSize(contents)
+	switch {
+	case n <= maxBubbleBytes:
+		return true
+	case len(bubbles) == 1 || n > maxCarouselSize:
+		return false
+	}
+	for i := range bubbles {
+		if jsonSize(&bubbles[i]) > maxBubbleBytes {
+			return false
+		}
+	}
+	return true
 }
 
-// GetType implements messaging_api.FlexContainerInterface.
-func (e encodedContainer) GetType() string { return e.kind }
-
-// MarshalJSON returns the encoded container.
-func (e encodedContainer) MarshalJSON() ([]byte, error) { return e.json, nil }
+// jsonSize returns the length of v's JSON, or an impossible size when v
+// cannot be encoded.
+func jsonSize(v any) int {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return maxCarouselSize + 1
+	}
+	return len(b)
+}
 
 func procedureName(c *bot.Checklist) string {
 	if c.Procedure == bot.ProcedureIssuance {
@@ -77,8 +81,8 @@ func procedureName(c *bot.Checklist) string {
 	return "電子証明書の更新"
 }
 
-func itemsBubble(c *bot.Checklist) messaging_api.FlexBubble {
-	var body []messaging_api.FlexComponentInterface
+func itemsBubble(c *bot.Checklist) flexBubble {
+	var body []any
 	if c.Window != nil {
 		body = append(body, small(fmt.Sprintf("更新できる期間: %s〜%s", c.Window.Start, c.Window.End)))
 	}
@@ -93,7 +97,7 @@ func itemsBubble(c *bot.Checklist) messaging_api.FlexBubble {
 		body = append(body, small(visit))
 	}
 	for v := 1; v <= max(c.Visits, 1); v++ {
-		var lines []messaging_api.FlexComponentInterface
+		var lines []any
 		for _, it := range c.Items {
 			if max(it.Visit, 1) != v {
 				continue
@@ -133,8 +137,8 @@ func statusText(s bot.Status) string {
 	return ""
 }
 
-func countersBubble(c *bot.Checklist) (messaging_api.FlexBubble, bool) {
-	var body []messaging_api.FlexComponentInterface
+func countersBubble(c *bot.Checklist) (flexBubble, bool) {
+	var body []any
 	for _, k := range c.Counters {
 		body = append(body, heading(k.Name))
 		if k.Hours != "" {
@@ -156,8 +160,8 @@ func countersBubble(c *bot.Checklist) (messaging_api.FlexBubble, bool) {
 	return bubble("窓口", "受付時間と電話番号", body), len(body) > 0
 }
 
-func followupsBubble(c *bot.Checklist) (messaging_api.FlexBubble, bool) {
-	var body []messaging_api.FlexComponentInterface
+func followupsBubble(c *bot.Checklist) (flexBubble, bool) {
+	var body []any
 	for _, f := range c.Followups {
 		body = append(body, heading(f.Title))
 		if f.Text != "" {
@@ -176,7 +180,7 @@ func followupsBubble(c *bot.Checklist) (messaging_api.FlexBubble, bool) {
 	return bubble("この後の手続き", "お手続きのあとに", body), len(body) > 0
 }
 
-func sourceFooter(s bot.Source) *messaging_api.FlexBox {
+func sourceFooter(s bot.Source) *flexBox {
 	if s.Title == "" {
 		return nil
 	}
@@ -184,46 +188,47 @@ func sourceFooter(s bot.Source) *messaging_api.FlexBox {
 	if s.Updated != "" {
 		t += "（" + s.Updated + " 更新）"
 	}
-	return &messaging_api.FlexBox{Layout: messaging_api.FlexBoxLAYOUT_VERTICAL,
-		Contents: []messaging_api.FlexComponentInterface{small(t)}}
+	return vbox("", small(t))
 }
 
-func bubble(title, subtitle string, body []messaging_api.FlexComponentInterface) messaging_api.FlexBubble {
-	head := []messaging_api.FlexComponentInterface{
-		&messaging_api.FlexText{Text: title, Weight: messaging_api.FlexTextWEIGHT_BOLD, Size: "lg", Color: colorTitle, Wrap: true},
-	}
+func bubble(title, subtitle string, body []any) flexBubble {
+	head := []any{&flexText{Type: "text", Text: title, Weight: "bold", Size: "lg", Color: colorTitle, Wrap: true}}
 	if subtitle != "" {
 		head = append(head, small(subtitle))
 	}
-	return messaging_api.FlexBubble{
-		Header: &messaging_api.FlexBox{Layout: messaging_api.FlexBoxLAYOUT_VERTICAL, Contents: head},
-		Body:   &messaging_api.FlexBox{Layout: messaging_api.FlexBoxLAYOUT_VERTICAL, Spacing: "sm", Contents: body},
-	}
+	return flexBubble{Type: "bubble", Header: vbox("", head...), Body: vbox("sm", body...)}
 }
 
-func heading(s string) *messaging_api.FlexText {
-	return &messaging_api.FlexText{Text: s, Weight: messaging_api.FlexTextWEIGHT_BOLD, Size: "md", Color: colorBody, Wrap: true, Margin: "lg"}
+// vbox is a vertical box of contents, spaced by spacing ("" for LINE's
+// default).
+func vbox(spacing string, contents ...any) *flexBox {
+	return &flexBox{Type: "box", Layout: "vertical", Spacing: spacing, Contents: contents}
 }
 
-func text(s string) *messaging_api.FlexText {
-	return &messaging_api.FlexText{Text: s, Size: "sm", Color: colorBody, Wrap: true}
+func heading(s string) *flexText {
+	return &flexText{Type: "text", Text: s, Weight: "bold", Size: "md", Color: colorBody, Wrap: true, Margin: "lg"}
 }
 
-func small(s string) *messaging_api.FlexText {
-	return &messaging_api.FlexText{Text: s, Size: "xs", Color: colorMuted, Wrap: true}
+func text(s string) *flexText {
+	return &flexText{Type: "text", Text: s, Size: "sm", Color: colorBody, Wrap: true}
+}
+
+func small(s string) *flexText {
+	return &flexText{Type: "text", Text: s, Size: "xs", Color: colorMuted, Wrap: true}
 }
 
 // telButton returns a button that dials phone, or nil when phone holds no
 // number.
-func telButton(phone string) *messaging_api.FlexButton {
+func telButton(phone string) *flexButton {
 	digits := telDigits(phone)
 	if len(digits) < 6 {
 		return nil
 	}
-	return &messaging_api.FlexButton{
-		Style:  messaging_api.FlexButtonSTYLE_LINK,
-		Height: messaging_api.FlexButtonHEIGHT_SM,
-		Action: &messaging_api.UriAction{Label: truncate("電話 "+firstNumber(phone), maxLabelChars), Uri: "tel:" + digits},
+	return &flexButton{
+		Type:   "button",
+		Style:  "link",
+		Height: "sm",
+		Action: action{Type: "uri", Label: truncate("電話 "+firstNumber(phone), maxLabelChars), URI: "tel:" + digits},
 	}
 }
 

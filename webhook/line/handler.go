@@ -98,7 +98,9 @@ func validSignature(secret, sig string, body []byte) bool {
 }
 
 // api returns the Messaging API client of a channel, one per access token,
-// built once and shared: it is never mutated afterwards (see withCtx).
+// built once and shared, so never mutated: requests carry their own
+// context (see post), never one set with the client's WithContext, which
+// Do would apply to every request.
 func (h *Handler) api(token string) (*messaging_api.MessagingApiAPI, error) {
 	if c, ok := h.clients.Load(token); ok {
 		return c.(*messaging_api.MessagingApiAPI), nil

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -58,12 +59,21 @@ type fakeAPI struct {
 	status func(path string, n int) (int, string) // n counts calls to path, from 1
 	counts map[string]int
 	used   map[string]bool // reply tokens used: LINE's are single-use
+	conns  int             // connections opened to the fake
 	notify chan struct{}
 }
 
 func newFakeAPI(tb testing.TB) *fakeAPI {
 	f := &fakeAPI{tb: tb, counts: map[string]int{}, used: map[string]bool{}, notify: make(chan struct{}, 1000)}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	f.srv = httptest.NewUnstartedServer(http.HandlerFunc(f.serve))
+	f.srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			f.mu.Lock()
+			f.conns++
+			f.mu.Unlock()
+		}
+	}
+	f.srv.Start()
 	tb.Cleanup(f.srv.Close)
 	return f
 }
@@ -246,6 +256,13 @@ func (f *fakeAPI) count(path string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.counts[path]
+}
+
+// connections returns how many connections were opened to the fake.
+func (f *fakeAPI) connections() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.conns
 }
 
 func (f *fakeAPI) setStatus(fn func(path string, n int) (int, string)) {

@@ -5,8 +5,6 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
-
 	"github.com/madoguchi/madoguchi/bot"
 )
 
@@ -25,10 +23,10 @@ const (
 // render turns a bot.Reply into at most five LINE messages: texts split
 // within LINE's limit, checklists as Flex Messages, quick replies on the
 // last message.
-func render(r bot.Reply) []messaging_api.MessageInterface {
+func render(r bot.Reply) []message {
 	type part struct {
 		text string
-		flex *messaging_api.FlexMessage
+		flex *message
 	}
 	var parts []part
 	for _, m := range r.Messages {
@@ -60,28 +58,26 @@ func render(r bot.Reply) []messaging_api.MessageInterface {
 	if len(parts) > maxMessages {
 		parts = parts[:maxMessages]
 	}
-	qr := quickReply(r.QuickReplies)
-	out := make([]messaging_api.MessageInterface, 0, len(parts))
+	out := make([]message, len(parts))
 	for i, p := range parts {
-		var q *messaging_api.QuickReply
-		if i == len(parts)-1 {
-			q = qr
-		}
 		if p.flex != nil {
-			p.flex.QuickReply = q
-			out = append(out, p.flex)
+			out[i] = *p.flex
 		} else {
-			out = append(out, &messaging_api.TextMessage{Text: p.text, QuickReply: q})
+			out[i] = message{Type: "text", Text: p.text}
 		}
+	}
+	if len(out) > 0 {
+		out[len(out)-1].QuickReply = quickReplies(r.QuickReplies)
 	}
 	return out
 }
 
-// quickReply makes postback buttons whose displayText is the label, so
-// the chat shows what the resident chose. Buttons whose data is over the
-// limit are left out rather than cut (cut data would mean something else).
-func quickReply(qs []bot.QuickReply) *messaging_api.QuickReply {
-	var items []messaging_api.QuickReplyItem
+// quickReplies makes postback buttons whose displayText is the label, so
+// the chat shows what the resident chose, or returns nil when there are
+// none. Buttons whose data is over the limit are left out rather than cut
+// (cut data would mean something else).
+func quickReplies(qs []bot.QuickReply) *quickReply {
+	var items []quickReplyItem
 	for _, q := range qs {
 		if len(items) == maxQuickReplies {
 			break
@@ -90,15 +86,15 @@ func quickReply(qs []bot.QuickReply) *messaging_api.QuickReply {
 			continue
 		}
 		label := truncate(q.Label, maxLabelChars)
-		items = append(items, messaging_api.QuickReplyItem{
+		items = append(items, quickReplyItem{
 			Type:   "action",
-			Action: &messaging_api.PostbackAction{Label: label, Data: q.Postback, DisplayText: label},
+			Action: action{Type: "postback", Label: label, Data: q.Postback, DisplayText: label},
 		})
 	}
 	if len(items) == 0 {
 		return nil
 	}
-	return &messaging_api.QuickReply{Items: items}
+	return &quickReply{Items: items}
 }
 
 // splitText cuts s into pieces of at most limit UTF-16 units, at a line

@@ -1,10 +1,13 @@
 package line
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -15,13 +18,36 @@ import (
 	"github.com/madoguchi/madoguchi/bot"
 )
 
-// withCtx returns a copy of the shared client bound to ctx. The SDK's
-// WithContext mutates the client it is called on, so calling it on the
-// shared one from several goroutines would race; a copy of the struct
-// (an http.Client, an endpoint URL read only, a token) is cheap and safe.
-func withCtx(api *messaging_api.MessagingApiAPI, ctx context.Context) *messaging_api.MessagingApiAPI {
-	c := *api
-	return c.WithContext(ctx)
+// maxAnswer bounds how much of a Messaging API answer is read.
+const maxAnswer = 64 << 10
+
+// post sends body, JSON, to the Messaging API at path, bound to ctx,
+// through api's Do (which adds the channel's token and the SDK's
+// User-Agent, and uses the configured http.Client), with retryKey as
+// X-Line-Retry-Key unless it is empty. It returns the status, 0 when no
+// answer came, and an error unless the status is 2xx; for a non-2xx
+// status the error quotes LINE's answer (what invalidToken looks for).
+// The answer is always read, up to maxAnswer, and closed, so the
+// connection is reused.
+func post(ctx context.Context, api *messaging_api.MessagingApiAPI, path string, body []byte, retryKey string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, api.Url(path), bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json; charset=UTF-8")
+	if retryKey != "" {
+		req.Header.Set("X-Line-Retry-Key", retryKey)
+	}
+	res, err := api.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	answer, _ := io.ReadAll(io.LimitReader(res.Body, maxAnswer))
+	if res.StatusCode/100 != 2 {
+		return res.StatusCode, fmt.Errorf("messaging API %s: status %d: %s", path, res.StatusCode, answer)
+	}
+	return res.StatusCode, nil
 }
 
 // deliver sends a reply that needs no outbox (it is the same every time).
@@ -93,14 +119,18 @@ func (h *Handler) send(ctx context.Context, ch Channel, ev *event, r bot.Reply, 
 	return h.push(ctx, api, to, msgs, retryKey(ev.WebhookEventID))
 }
 
-func (h *Handler) replyUntil(ctx context.Context, api *messaging_api.MessagingApiAPI, token string, msgs []messaging_api.MessageInterface, deadline time.Time) (int, error) {
+// replyUntil replies msgs with token; see send. It returns the last
+// status (0: no answer) and, unless LINE accepted the reply, an error.
+func (h *Handler) replyUntil(ctx context.Context, api *messaging_api.MessagingApiAPI, token string, msgs []message, deadline time.Time) (int, error) {
 	ctx, cancel := context.WithDeadline(ctx, time.Now().Add(deadline.Sub(h.cfg.Clock())))
 	defer cancel()
-	req := &messaging_api.ReplyMessageRequest{ReplyToken: token, Messages: msgs}
+	body, err := json.Marshal(&replyRequest{ReplyToken: token, Messages: msgs})
+	if err != nil {
+		return 0, err
+	}
 	backoff := 200 * time.Millisecond
 	for {
-		res, _, err := withCtx(api, ctx).ReplyMessageWithHttpInfo(req)
-		status := statusOf(res)
+		status, err := post(ctx, api, "/v2/bot/message/reply", body, "")
 		if err == nil || !retryable(status) || h.cfg.Clock().Add(backoff).After(deadline) {
 			return status, err
 		}
@@ -114,14 +144,16 @@ func (h *Handler) replyUntil(ctx context.Context, api *messaging_api.MessagingAp
 // push sends msgs to a chat. 409 means LINE already accepted a push with
 // this retry key: delivered. Transient failures that outlast the retries
 // are returned, and the queue tries the event again later with the same key.
-func (h *Handler) push(ctx context.Context, api *messaging_api.MessagingApiAPI, to string, msgs []messaging_api.MessageInterface, key string) (Outcome, error) {
-	req := &messaging_api.PushMessageRequest{To: to, Messages: msgs}
+func (h *Handler) push(ctx context.Context, api *messaging_api.MessagingApiAPI, to string, msgs []message, key string) (Outcome, error) {
+	body, err := json.Marshal(&pushRequest{To: to, Messages: msgs})
+	if err != nil {
+		h.cfg.Logger.Error("line: push body", "user", bot.HashUser(to), "err", err)
+		return OutcomeFailed, nil
+	}
 	backoff := 200 * time.Millisecond
-	var err error
 	for attempt := 0; attempt < 5; attempt++ {
-		var res *http.Response
-		res, _, err = withCtx(api, ctx).PushMessageWithHttpInfo(req, key)
-		status := statusOf(res)
+		var status int
+		status, err = post(ctx, api, "/v2/bot/message/push", body, key)
 		switch {
 		case err == nil, status == http.StatusConflict:
 			return OutcomePushed, nil
@@ -135,13 +167,6 @@ func (h *Handler) push(ctx context.Context, api *messaging_api.MessagingApiAPI, 
 		backoff = min(2*backoff, 3*time.Second)
 	}
 	return "", err
-}
-
-func statusOf(res *http.Response) int {
-	if res == nil {
-		return 0
-	}
-	return res.StatusCode
 }
 
 // retryable reports whether a status (0: no answer) may pass on retry.
@@ -181,9 +206,10 @@ func (h *Handler) startLoading(ch Channel, ev *event) (stop func()) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		req := &messaging_api.ShowLoadingAnimationRequest{ChatId: ev.Source.UserID, LoadingSeconds: 20}
-		if res, _, err := withCtx(api, ctx).ShowLoadingAnimationWithHttpInfo(req); err != nil {
-			h.cfg.Logger.Warn("line: loading animation", "user", bot.HashUser(ev.Source.UserID), "status", statusOf(res))
+		// The SDK's request type has no MarshalJSON: one pass encodes it.
+		body, _ := json.Marshal(&messaging_api.ShowLoadingAnimationRequest{ChatId: ev.Source.UserID, LoadingSeconds: 20})
+		if status, err := post(ctx, api, "/v2/bot/chat/loading/start", body, ""); err != nil {
+			h.cfg.Logger.Warn("line: loading animation", "user", bot.HashUser(ev.Source.UserID), "status", status)
 		}
 	})
 	return func() {
