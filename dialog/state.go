@@ -50,16 +50,29 @@ type State struct {
 // LINE queue finishes a chat's events in batches of up to 16).
 const RecentIDs = 16
 
+// Clone returns a deep copy of s: changing the copy, its slices and
+// pointers included, leaves s as it was.
+func (s State) Clone() State {
+	c := s
+	c.Skipped = slices.Clone(s.Skipped)
+	c.History = slices.Clone(s.History)
+	c.Recent = slices.Clone(s.Recent)
+	c.Slots.HasNotice = clonePtr(s.Slots.HasNotice)
+	c.Slots.AddressChange = clonePtr(s.Slots.AddressChange)
+	c.Slots.ExpiryDate = clonePtr(s.Slots.ExpiryDate)
+	if s.Before != nil {
+		b := s.Before.Clone()
+		c.Before = &b
+	}
+	return c
+}
+
 // snapshot returns a deep copy of s without its Before, Recent and
 // Updated: what a repeated turn needs to be answered again.
 func (s *State) snapshot() *State {
 	c := *s
 	c.Before, c.Recent, c.Updated = nil, nil, time.Time{}
-	c.Skipped = slices.Clone(s.Skipped)
-	c.History = slices.Clone(s.History)
-	c.Slots.HasNotice = clonePtr(s.Slots.HasNotice)
-	c.Slots.AddressChange = clonePtr(s.Slots.AddressChange)
-	c.Slots.ExpiryDate = clonePtr(s.Slots.ExpiryDate)
+	c = c.Clone()
 	return &c
 }
 

@@ -249,8 +249,8 @@ func newRegistry() *prometheus.Registry {
 
 // StateCacheSize is how many LINE conversations' last dialog states an
 // instance keeps in memory, so that their next turn costs one Redis round
-// trip instead of two (redisstore.Options.CacheSize). At about 650 bytes a
-// conversation, 10,000 take about 6 MiB.
+// trip instead of two (redisstore.Options.CacheSize). At about 2 KiB a
+// conversation, 10,000 take about 20 MiB.
 const StateCacheSize = 10_000
 
 // responder returns the dialog engine, keeping conversation state in Redis

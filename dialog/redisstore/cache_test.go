@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"reflect"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -281,4 +282,89 @@ func (l *loseScriptReplies) ProcessHook(next redis.ProcessHook) redis.ProcessHoo
 		}
 		return err
 	}
+}
+
+// TestCacheKeepsTheDecodedState checks the State kept with a hint: it is
+// the one its raw value decodes to, after a write and after a read, so a
+// turn on a hint sees what a turn on the stored value would.
+func TestCacheKeepsTheDecodedState(t *testing.T) {
+	e := newEnv(t, cached)
+	other := e.replica(cached)
+	k := key("decoded-session")
+	check := func(when string) {
+		t.Helper()
+		h, ok := e.store.HintState(k)
+		if !ok {
+			t.Fatalf("%s: no hint", when)
+		}
+		if raw, _ := e.raw(t, k); h.Raw() != raw {
+			t.Fatalf("%s: hint %s, stored %s", when, h.Raw(), raw)
+		}
+		want, err := redisstore.Parse([]byte(h.Raw()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := h.State(); !sameState(got, want) {
+			t.Errorf("%s: kept state\n%+v\nraw decodes to\n%+v", when, got, want)
+		}
+	}
+	yes := true
+	update(t, e.store, k, func(s *dialog.State) error {
+		s.Slots.HasNotice = &yes
+		return step("a1")(s)
+	})
+	check("after a write")
+	update(t, other, k, step("b1"))
+	boom := errors.New("refused")
+	if _, err := e.store.Update(context.Background(), k, func(*dialog.State) error { return boom }); err != boom {
+		t.Fatalf("Update = %v, want %v", err, boom)
+	}
+	check("after reading another Store's write")
+}
+
+// TestCacheHandsOutCopies has fn change everything it can reach in the
+// State it got from a hint, then refuse: the hint must be as it was, so
+// that the next turn does not see a refused turn's changes.
+func TestCacheHandsOutCopies(t *testing.T) {
+	e := newEnv(t, cached)
+	k := key("copy-session")
+	yes := true
+	update(t, e.store, k, func(s *dialog.State) error {
+		s.Slots.HasNotice = &yes
+		return step("a1")(s)
+	})
+	update(t, e.store, k, step("a2")) // has a Before, Recent stays empty
+	before, _ := e.store.HintState(k)
+	beforeState := before.State().Clone()
+	boom := errors.New("refused")
+	_, err := e.store.Update(context.Background(), k, func(s *dialog.State) error {
+		*s.Slots.HasNotice = false
+		s.History[0] = "changed"
+		s.History = append(s.History, "more")
+		s.Turns = 99
+		return boom
+	})
+	if err != boom {
+		t.Fatalf("Update = %v, want %v", err, boom)
+	}
+	after, ok := e.store.HintState(k)
+	if !ok || after.Raw() != before.Raw() || !sameState(after.State(), beforeState) {
+		t.Fatalf("hint changed by a refused fn:\n%+v\nwas\n%+v", after.State(), beforeState)
+	}
+	var seen []dialog.State
+	saved := update(t, e.store, k, seeing(&seen, "a3"))
+	if want := []string{"a1", "a2", "a3"}; !slices.Equal(saved.History, want) || !*saved.Slots.HasNotice || saved.Turns != 3 {
+		t.Errorf("next turn saved history=%v has_notice=%v turns=%d, want %v, true, 3", saved.History, *saved.Slots.HasNotice, saved.Turns, want)
+	}
+}
+
+// sameState reports whether a and b are equal, their Updated times as
+// instants (a decoded time has a fixed zone where the written one has
+// Asia/Tokyo).
+func sameState(a, b dialog.State) bool {
+	if !a.Updated.Equal(b.Updated) {
+		return false
+	}
+	a.Updated = b.Updated
+	return reflect.DeepEqual(a, b)
 }

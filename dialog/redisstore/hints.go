@@ -7,8 +7,10 @@ import (
 )
 
 // hintCache holds, per Redis key, the last raw value this Store read from or
-// wrote to that key (Options.CacheSize). It is only ever a hint: Update runs
-// fn on it and sends it as the expected old value of the compare-and-set.
+// wrote to that key (Options.CacheSize), with the State it decodes to, so
+// that a turn on a hint decodes no JSON. It is only ever a hint: Update runs
+// fn on (a copy of) the State and sends the raw value as the expected old
+// value of the compare-and-set.
 // The script compares the full stored value with it, so a stale hint (another
 // replica wrote since, the key expired, was deleted, or holds an older or
 // newer state) cannot overwrite anything: the script refuses it, the hint is
@@ -23,7 +25,14 @@ import (
 // concurrent use; two Updates of one key in this process may race on its
 // entry, which at worst leaves a stale hint.
 type hintCache struct {
-	lru *lru.Cache[string, string]
+	lru *lru.Cache[string, hint]
+}
+
+// hint is a raw stored value and the State it decodes to. The State is
+// never handed out or changed: get returns a deep copy.
+type hint struct {
+	raw string
+	st  dialog.State
 }
 
 // newHintCache returns a cache of up to size values, or nil when size is 0
@@ -32,7 +41,7 @@ func newHintCache(size int) *hintCache {
 	if size <= 0 {
 		return nil
 	}
-	c, err := lru.New[string, string](size)
+	c, err := lru.New[string, hint](size)
 	if err != nil {
 		// lru.New fails only for a size of 0 or less.
 		panic("redisstore: " + err.Error())
@@ -40,18 +49,23 @@ func newHintCache(size int) *hintCache {
 	return &hintCache{lru: c}
 }
 
-// get returns the hint for k.
-func (h *hintCache) get(k string) (string, bool) {
+// get returns the hint for k: the raw value and a copy of its State, which
+// the caller may change.
+func (h *hintCache) get(k string) (string, dialog.State, bool) {
 	if h == nil {
-		return "", false
+		return "", dialog.State{}, false
 	}
-	return h.lru.Get(k)
+	v, ok := h.lru.Get(k)
+	if !ok {
+		return "", dialog.State{}, false
+	}
+	return v.raw, v.st.Clone(), true
 }
 
-// remember records that k holds val.
-func (h *hintCache) remember(k, val string) {
+// remember records that k holds val, which decodes to st (a copy is kept).
+func (h *hintCache) remember(k, val string, st dialog.State) {
 	if h != nil {
-		h.lru.Add(k, val)
+		h.lru.Add(k, hint{raw: val, st: st.Clone()})
 	}
 }
 
