@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -108,8 +109,18 @@ func (h *Handler) process(ctx context.Context, e *entry) error {
 	if !e.received.IsZero() {
 		res.Latency = h.cfg.Clock().Sub(e.received)
 	}
-	h.cfg.Logger.Info("line: event", "municipality", res.Municipality, "type", res.Type, "user", res.UserHash,
-		"outcome", res.Outcome, "latency_ms", res.Latency.Milliseconds(), "redelivery", ev.DeliveryContext.IsRedelivery)
+	// An event answered as usual is a Debug line: the webhook's access log
+	// and the events metric already count it, and a line per event is a
+	// write per event. One that had to be pushed or failed is worth an
+	// operator's eye.
+	level := slog.LevelDebug
+	if res.Outcome == OutcomePushed || res.Outcome == OutcomeFailed {
+		level = slog.LevelInfo
+	}
+	if h.cfg.Logger.Enabled(ctx, level) {
+		h.cfg.Logger.Log(ctx, level, "line: event", "municipality", res.Municipality, "type", res.Type, "user", res.UserHash,
+			"outcome", res.Outcome, "latency_ms", res.Latency.Milliseconds(), "redelivery", ev.DeliveryContext.IsRedelivery)
+	}
 	if h.cfg.OnEvent != nil {
 		h.cfg.OnEvent(res)
 	}
