@@ -88,9 +88,16 @@ type Config struct {
 	// sharing one Redis must use the same value.
 	Shards int
 	// Concurrency bounds the events this instance handles at once (default
-	// 32). Different chats of one shard are handled side by side, so a slow
-	// Messaging API does not hold up the other chats; the bound keeps an
-	// overloaded instance from starting more turns than its CPU can finish.
+	// 256). Different chats of one shard are handled side by side, so a slow
+	// Messaging API does not hold up the other chats. An event spends most
+	// of its time waiting (on Redis, and on the Messaging API: tens of
+	// milliseconds from a data centre in Japan), so the bound is set for
+	// waiting, not for cores: by Little's law, 256 events at once at 50 ms
+	// each is about 5,000 events a second, more than two cores can turn.
+	// With 32 the queue, not the CPU, was the limit (1,131 turns a second,
+	// seconds behind the webhook, on two cores that were not busy). The
+	// bound still keeps an overloaded instance from holding more events in
+	// memory than it can finish.
 	Concurrency int
 	// LeaseTTL is how long a shard lease lasts without renewal (default 9s);
 	// an instance that dies loses its shards after at most this long.
@@ -189,7 +196,7 @@ func (c *Config) withDefaults() error {
 		c.Shards = 32
 	}
 	if c.Concurrency <= 0 {
-		c.Concurrency = 32
+		c.Concurrency = 256
 	}
 	if c.LeaseTTL <= 0 {
 		c.LeaseTTL = 9 * time.Second
