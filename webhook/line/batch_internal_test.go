@@ -17,10 +17,21 @@ func (silentResponder) Respond(context.Context, bot.Message) (bot.Reply, error) 
 }
 func (silentResponder) Forget(context.Context, bot.Channel, string, string) error { return nil }
 
-// TestBatchCostsTwoRoundTrips checks what a shard worker's batch costs the
-// queue itself in Redis: one round trip to learn about all its events and
-// one to finish them all, however many events the batch holds.
-func TestBatchCostsTwoRoundTrips(t *testing.T) {
+// batchOf makes n entries from user U<i%5> with event ids <tag><i>.
+func batchOf(tag string, n int) []*entry {
+	var es []*entry
+	for i := range n {
+		raw := fmt.Sprintf(`{"type":"message","webhookEventId":"%s%d","timestamp":1,"source":{"type":"user","userId":"U%d"},"message":{"type":"text","text":"x"}}`, tag, i, i%5)
+		es = append(es, &entry{id: fmt.Sprintf("%d-%d", len(tag), i+1), municipality: "edogawa", raw: []byte(raw)})
+	}
+	return es
+}
+
+// TestBatchRoundTrips checks what a shard worker's batches cost the queue
+// itself in Redis, however many events they hold: one round trip to learn
+// about a batch's events, which also finishes the batch before it, and
+// one to finish the last batch.
+func TestBatchRoundTrips(t *testing.T) {
 	rdb := redistest.Client(t)
 	rt := &redistest.RoundTrips{}
 	rdb.AddHook(rt)
@@ -32,26 +43,22 @@ func TestBatchCostsTwoRoundTrips(t *testing.T) {
 	}
 	ctx := context.Background()
 	s := h.q.shards[0]
-	var es []*entry
-	for i := range batch {
-		raw := fmt.Sprintf(`{"type":"message","webhookEventId":"ev%d","timestamp":1,"source":{"type":"user","userId":"U%d"},"message":{"type":"text","text":"x"}}`, i, i%5)
-		es = append(es, &entry{id: fmt.Sprintf("%d-0", i+1), municipality: "edogawa", raw: []byte(raw)})
-	}
+	es := batchOf("ev", batch)
 	// ev3 was handled before; ev4's reply was saved by an unfinished attempt;
 	// ev0 comes twice in the batch.
 	rdb.Set(ctx, h.q.key("done", "ev3"), "1", 0)
 	rdb.Set(ctx, h.q.key("out", "ev4"), `{"reply":{"messages":[{"type":"text","text":"saved"}]}}`, 0)
 	es[batch-1].raw = es[0].raw
 
-	if err := h.prepare(ctx, es); err != nil { // warm the connection pool
+	if err := h.q.lookup(ctx, s, nil, es); err != nil { // warm the connection pool
 		t.Fatal(err)
 	}
 	rt.Reset()
-	if err := h.prepare(ctx, es); err != nil {
+	if err := h.q.lookup(ctx, s, nil, es); err != nil {
 		t.Fatal(err)
 	}
 	if n := rt.Count(); n != 1 {
-		t.Errorf("prepare of %d events took %d round trips, want 1", len(es), n)
+		t.Errorf("look-ups of %d events took %d round trips, want 1", len(es), n)
 	}
 	for i, e := range es {
 		wantSeen := i == 3 || i == batch-1
@@ -68,16 +75,22 @@ func TestBatchCostsTwoRoundTrips(t *testing.T) {
 	if es[4].prior == nil || es[4].prior.Reply.Messages[0].Text != "saved" {
 		t.Errorf("saved reply of ev4 not read: %+v", es[4].prior)
 	}
-
 	for _, e := range es {
 		if err := h.process(ctx, e); err != nil {
 			t.Fatal(err)
 		}
 	}
+
+	// The next batch's look-ups finish this one in the same round trip,
+	// and see its done marks: ev1 redelivered is a duplicate.
+	next := batchOf("nx", 4)
+	next[2].raw = es[1].raw
 	rt.Reset()
-	h.q.finish(ctx, s, es)
+	if err := h.q.lookup(ctx, s, es, next); err != nil {
+		t.Fatal(err)
+	}
 	if n := rt.Count(); n != 1 {
-		t.Errorf("finishing %d events took %d round trips, want 1", len(es), n)
+		t.Errorf("finishing %d events with the look-ups of %d took %d round trips, want 1", len(es), len(next), n)
 	}
 	for i := range batch - 1 {
 		if n, _ := rdb.Exists(ctx, h.q.key("done", fmt.Sprintf("ev%d", i))).Result(); n != 1 {
@@ -86,5 +99,25 @@ func TestBatchCostsTwoRoundTrips(t *testing.T) {
 	}
 	if n, _ := rdb.Exists(ctx, h.q.key("out", "ev4")).Result(); n != 0 {
 		t.Error("ev4's saved reply kept after it was finished")
+	}
+	for i, e := range next {
+		if e.seen != (i == 2) {
+			t.Errorf("next entry %d seen=%v, want %v", i, e.seen, i == 2)
+		}
+	}
+
+	// The last batch is finished in a round trip of its own.
+	for _, e := range next {
+		if err := h.process(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rt.Reset()
+	h.q.finish(s, next)
+	if n := rt.Count(); n != 1 {
+		t.Errorf("finishing the last %d events took %d round trips, want 1", len(next), n)
+	}
+	if n, _ := rdb.Exists(ctx, h.q.key("done", "nx3")).Result(); n != 1 {
+		t.Error("nx3 not marked done")
 	}
 }

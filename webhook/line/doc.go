@@ -40,9 +40,11 @@
 // chat's entries one at a time and different chats side by side (at most
 // Config.Concurrency events at once per instance). A chat's events are
 // therefore handled in order whichever instance received them. A batch
-// costs the queue two round trips whatever its size: one to learn which
-// of its events were handled already (or had their reply saved), one to
-// mark the finished ones done and acknowledge them.
+// costs the queue one round trip whatever its size, to learn which of its
+// events were handled already (or had their reply saved); the same round
+// trip marks the previous batch's events done and acknowledges them. The
+// last batch before a pause is acknowledged at once, in a round trip of
+// its own.
 //
 // Entries are read through a consumer group, so an entry read but not
 // finished stays in the pending list. When an instance takes a shard it

@@ -1,12 +1,16 @@
 package line_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/madoguchi/madoguchi/webhook/line"
 )
@@ -330,5 +334,83 @@ func TestChatsOfOneShardRunTogether(t *testing.T) {
 				t.Errorf("%d replies, want 24", n)
 			}
 		})
+	}
+}
+
+// pipelineNames is a go-redis hook that records the command names of
+// every pipeline.
+type pipelineNames struct {
+	mu  sync.Mutex
+	all [][]string
+}
+
+func (p *pipelineNames) DialHook(next redis.DialHook) redis.DialHook          { return next }
+func (p *pipelineNames) ProcessHook(next redis.ProcessHook) redis.ProcessHook { return next }
+func (p *pipelineNames) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		var names []string
+		for _, c := range cmds {
+			names = append(names, c.Name())
+		}
+		p.mu.Lock()
+		p.all = append(p.all, names)
+		p.mu.Unlock()
+		return next(ctx, cmds)
+	}
+}
+
+// TestBatchesShareTheirAcknowledgement puts 24 events into one shard before
+// its worker starts, so that a second batch is waiting when the first is
+// done: the first is acknowledged in the round trip that looks up the
+// second, and the last one on its own, so that the stream ends up empty.
+func TestBatchesShareTheirAcknowledgement(t *testing.T) {
+	e := newEnv(t)
+	e.engine.delay = 20 * time.Millisecond // the next batch is read long before
+	rec := &pipelineNames{}
+	e.rdb.AddHook(rec)
+	in := e.newInst(func(c *line.Config) { c.Shards = 1 })
+	var evs []string
+	for i := range 24 {
+		user := fmt.Sprintf("Uack%d", i%8)
+		evs = append(evs, eventsOf(t, indent(textEvent(user, fmt.Sprintf("ack-%d", i), fixtureTime+int64(i), fmt.Sprintf("m%d", i)))))
+	}
+	in.postSigned(t, []byte(`{"destination":"Ubot","events":[`+strings.Join(evs, ",")+`]}`))
+	in.run()
+	t.Cleanup(in.shutdown)
+	e.wait(24)
+
+	ctx := context.Background()
+	streams, err := e.rdb.Keys(ctx, e.prefix+"q:*").Result()
+	if err != nil || len(streams) != 1 {
+		t.Fatalf("streams %v, %v", streams, err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		n, err := e.rdb.XLen(ctx, streams[0]).Result()
+		if err == nil && n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d entries still in the stream after every event was handled", n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if p, err := e.rdb.XPending(ctx, streams[0], "line").Result(); err != nil || p.Count != 0 {
+		t.Errorf("pending %+v, %v; want none", p, err)
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	shared, alone := 0, 0
+	for _, names := range rec.all {
+		if slices.Contains(names, "xack") {
+			if slices.Contains(names, "exists") {
+				shared++
+			} else {
+				alone++
+			}
+		}
+	}
+	if shared < 1 || alone != 1 {
+		t.Errorf("%d acknowledgements with the next look-ups and %d alone; want at least 1 and exactly 1 (the last)", shared, alone)
 	}
 }

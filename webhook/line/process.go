@@ -33,12 +33,12 @@ type outbox struct {
 	Push bool `json:"push,omitempty"`
 }
 
-// prepare implements processor: one round trip tells, for every event of
-// the batch, whether it was handled and whether an attempt that did not
-// finish saved its reply. An event id met twice in one batch (LINE
-// redelivered it while the first was still queued) is seen at its second
-// entry, which comes after the first in its chat's order.
-func (h *Handler) prepare(ctx context.Context, es []*entry) error {
+// prepare implements processor: for every event of the batch, whether it
+// was handled and whether an attempt that did not finish saved its reply.
+// An event id met twice in one batch (LINE redelivered it while the first
+// was still queued) is seen at its second entry, which comes after the
+// first in its chat's order.
+func (h *Handler) prepare(ctx context.Context, pipe redis.Pipeliner, es []*entry) (read func() error) {
 	type look struct {
 		e      *entry
 		exists *redis.IntCmd
@@ -46,7 +46,6 @@ func (h *Handler) prepare(ctx context.Context, es []*entry) error {
 	}
 	var looks []look
 	first := map[string]*entry{}
-	pipe := h.cfg.Redis.Pipeline()
 	for _, e := range es {
 		e.seen, e.prior = false, nil
 		if e.raw == nil {
@@ -67,22 +66,26 @@ func (h *Handler) prepare(ctx context.Context, es []*entry) error {
 			pipe.Exists(ctx, h.q.key("done", ev.WebhookEventID)),
 			pipe.Get(ctx, h.q.key("out", ev.WebhookEventID))})
 	}
-	if len(looks) == 0 {
-		return nil
-	}
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
-		return err
-	}
-	for _, l := range looks {
-		l.e.seen = l.exists.Val() > 0
-		if b, err := l.saved.Bytes(); err == nil {
-			var ob outbox
-			if json.Unmarshal(b, &ob) == nil {
-				l.e.prior = &ob
+	return func() error {
+		for _, l := range looks {
+			if err := l.exists.Err(); err != nil {
+				return err
+			}
+			if err := l.saved.Err(); err != nil && !errors.Is(err, redis.Nil) {
+				return err
 			}
 		}
+		for _, l := range looks {
+			l.e.seen = l.exists.Val() > 0
+			if b, err := l.saved.Bytes(); err == nil {
+				var ob outbox
+				if json.Unmarshal(b, &ob) == nil {
+					l.e.prior = &ob
+				}
+			}
+		}
+		return nil
 	}
-	return nil
 }
 
 // process implements processor: it handles one prepared event.

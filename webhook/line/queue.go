@@ -30,7 +30,7 @@ type entry struct {
 	raw          []byte // nil for an entry that is not a recorded event
 	received     time.Time
 
-	// Set by processor.prepare:
+	// Set by processor.prepare and its read:
 	ev    event   // the decoded event
 	bad   bool    // raw could not be decoded
 	chat  string  // what orders the entry: municipality and chat id
@@ -45,11 +45,14 @@ type entry struct {
 
 // processor handles entries for the queue; Handler is the one in use.
 type processor interface {
-	// prepare decodes each entry of a batch and learns, in one round trip
-	// for all of them, whether each was handled already and whether an
-	// unfinished attempt saved its reply (ev, bad, chat, seen, prior). It
+	// prepare decodes each entry of a batch and queues on pipe the
+	// look-ups that tell whether each was handled already and whether an
+	// unfinished attempt saved its reply. Once pipe has run, read sets
+	// ev, bad, chat, seen and prior from the answers; it fails if the
+	// look-ups did. The queue runs the look-ups of a whole batch, and the
+	// acknowledgement of the batch before it, in one round trip. prepare
 	// is called again for a single entry before that entry is retried.
-	prepare(ctx context.Context, es []*entry) error
+	prepare(ctx context.Context, pipe redis.Pipeliner, es []*entry) (read func() error)
 	// process handles one prepared entry. It returns nil when the entry is
 	// finished (handled, or judged unhandleable), setting doneKey and
 	// dropKey for the acknowledgement, and an error when it failed for a

@@ -147,42 +147,58 @@ func (q *queue) claimAll(ctx context.Context, s *shard) error {
 // a time: whatever the read loop has buffered, up to batch entries. A
 // batch's entries are grouped by chat; each chat's entries are handled in
 // order, different chats side by side (within the instance's
-// Concurrency). What is known of each entry beforehand
-// (was it handled already, was its reply saved) is read in one round trip
-// for the batch, and the finished entries are marked done and
-// acknowledged in one more. If an entry is left unfinished (stopping, or
-// the lease could not be confirmed), the later entries of its chat are
-// left too, everything buffered after the batch is dropped from memory
-// and the shard re-reads its pending entries, so no later entry of a chat
+// Concurrency). What is known of each entry beforehand (was it handled
+// already, was its reply saved) is read in one round trip for the batch.
+// The finished entries are marked done and acknowledged in the same round
+// trip as the next batch's look-ups when a next batch is waiting, else at
+// once in a round trip of their own: never later than without the
+// sharing. If an entry is left unfinished (stopping, or the lease could
+// not be confirmed), the later entries of its chat are left too,
+// everything buffered after the batch is dropped from memory and the
+// shard re-reads its pending entries, so no later entry of a chat
 // overtakes an earlier one.
 func (q *queue) work(s *shard, ch <-chan entry, stop, done chan struct{}) {
 	defer close(done)
+	var finished []*entry // the last batch's, not yet acknowledged
 	for {
 		select {
 		case <-stop:
+			q.finish(s, finished)
 			return
 		default:
 		}
-		var b []*entry
-		select {
-		case <-stop:
-			return
-		case e := <-ch:
-			b = append(b, &e)
-		}
-	fill:
-		for len(b) < batch {
+		b := take(ch, nil)
+		if len(b) == 0 {
+			// Nothing waiting: acknowledge now rather than hold on.
+			q.finish(s, finished)
+			finished = nil
 			select {
+			case <-stop:
+				return
 			case e := <-ch:
-				b = append(b, &e)
-			default:
-				break fill
+				b = take(ch, []*entry{&e})
 			}
 		}
-		if !q.handleBatch(s, b, stop) {
+		var complete bool
+		finished, complete = q.handleBatch(s, b, stop, finished)
+		if !complete {
 			ch = q.rewind(s)
 		}
 	}
+}
+
+// take adds to b what ch holds buffered, up to batch entries in all,
+// without waiting.
+func take(ch <-chan entry, b []*entry) []*entry {
+	for len(b) < batch {
+		select {
+		case e := <-ch:
+			b = append(b, &e)
+		default:
+			return b
+		}
+	}
+	return b
 }
 
 // rewind puts s back into recovery with a fresh buffer and returns it.
@@ -197,14 +213,23 @@ func (q *queue) rewind(s *shard) <-chan entry {
 	return s.ch
 }
 
-// handleBatch handles the entries of b (in stream order) and acknowledges
-// those it finished. It reports false when it left any unfinished.
-func (q *queue) handleBatch(s *shard, b []*entry, stop <-chan struct{}) bool {
+// handleBatch handles the entries of b (in stream order) and returns those
+// it finished, to be acknowledged by the caller; prev, the previous batch's
+// finished entries, are acknowledged with b's look-ups. It reports false
+// when it left any entry unfinished, and has then acknowledged everything
+// itself, so that the shard can re-read its pending entries at once.
+func (q *queue) handleBatch(s *shard, b []*entry, stop <-chan struct{}, prev []*entry) (finished []*entry, complete bool) {
 	// Not tied to Run's context: a shutdown lets the batch in hand finish.
 	ctx, cancel := context.WithTimeout(context.Background(), q.cfg.ReplyTokenTTL+30*time.Second)
 	defer cancel()
-	if !q.retry(s, stop, "prepare", func() error { return q.proc.prepare(ctx, b) }) {
-		return false
+	looked := q.retry(s, stop, "prepare", func() error {
+		err := q.lookup(ctx, s, prev, b)
+		prev = nil // sent with the first attempt, whatever became of it
+		return err
+	})
+	if !looked {
+		q.finish(s, prev)
+		return nil, false
 	}
 	var (
 		chats []string
@@ -217,11 +242,10 @@ func (q *queue) handleBatch(s *shard, b []*entry, stop <-chan struct{}) bool {
 		byKey[e.chat] = append(byKey[e.chat], e)
 	}
 	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		finished []*entry
-		complete = true
+		wg sync.WaitGroup
+		mu sync.Mutex
 	)
+	complete = true
 	for _, c := range chats {
 		wg.Go(func() {
 			for _, e := range byKey[c] {
@@ -243,8 +267,11 @@ func (q *queue) handleBatch(s *shard, b []*entry, stop <-chan struct{}) bool {
 		})
 	}
 	wg.Wait()
-	q.finish(ctx, s, finished)
-	return complete
+	if !complete {
+		q.finish(s, finished)
+		return nil, false
+	}
+	return finished, true
 }
 
 // acquire takes one of the instance's Concurrency slots; it reports false
@@ -279,7 +306,7 @@ func (q *queue) handle(ctx context.Context, s *shard, e *entry, stop <-chan stru
 		}
 		if attempt > 1 {
 			// An attempt that failed may have saved the reply: look again.
-			if err := q.proc.prepare(ctx, []*entry{e}); err != nil {
+			if err := q.lookup(ctx, s, nil, []*entry{e}); err != nil {
 				q.log.Warn("line queue: prepare for retry", "shard", s.n, "entry", e.id, "err", err)
 			}
 		}
@@ -321,31 +348,64 @@ func (q *queue) retry(s *shard, stop <-chan struct{}, what string, fn func() err
 	}
 }
 
-// finish marks the finished entries done (the keys process named), then
-// acknowledges and deletes them, in one round trip: the stream holds only
-// unfinished events. Redis runs a pipeline's commands in order, so an
-// entry is never acknowledged before its done mark is set. If this fails
-// the entries are seen again, and skipped as duplicates by their done keys
-// or resent from their saved replies.
-func (q *queue) finish(ctx context.Context, s *shard, es []*entry) {
+// lookup acknowledges done (see ack) and runs the processor's look-ups
+// for es, in one round trip. It fails if the look-ups did; a failed
+// acknowledgement is only logged.
+func (q *queue) lookup(ctx context.Context, s *shard, done, es []*entry) error {
+	pipe := q.rdb.Pipeline()
+	acked := q.ack(ctx, pipe, s, done)
+	read := q.proc.prepare(ctx, pipe, es)
+	if pipe.Len() > 0 {
+		_, _ = pipe.Exec(ctx) // each part reads its own commands' errors
+	}
+	acked()
+	return read()
+}
+
+// finish acknowledges es (see ack) in a round trip of its own.
+func (q *queue) finish(s *shard, es []*entry) {
 	if len(es) == 0 {
 		return
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
 	pipe := q.rdb.Pipeline()
+	acked := q.ack(ctx, pipe, s, es)
+	_, _ = pipe.Exec(ctx)
+	acked()
+}
+
+// ack queues on pipe what finishes es: their done marks (the keys
+// process named), then the acknowledgement and deletion of their entries,
+// so that the stream holds only unfinished events. Redis runs a
+// pipeline's commands in order, so an entry is never acknowledged before
+// its done mark is set, and a look-up queued after them sees the marks.
+// The returned function, called once pipe has run, logs a failure: the
+// entries are then seen again, and skipped as duplicates by their done
+// keys or resent from their saved replies.
+func (q *queue) ack(ctx context.Context, pipe redis.Pipeliner, s *shard, es []*entry) (check func()) {
+	if len(es) == 0 {
+		return func() {}
+	}
 	ids := make([]string, 0, len(es))
+	var cmds []redis.Cmder
 	for _, e := range es {
 		if e.doneKey != "" {
-			pipe.Set(ctx, e.doneKey, "1", q.cfg.DedupTTL)
+			cmds = append(cmds, pipe.Set(ctx, e.doneKey, "1", q.cfg.DedupTTL))
 		}
 		if e.dropKey != "" {
-			pipe.Del(ctx, e.dropKey)
+			cmds = append(cmds, pipe.Del(ctx, e.dropKey))
 		}
 		ids = append(ids, e.id)
 	}
-	pipe.XAck(ctx, s.stream, group, ids...)
-	pipe.XDel(ctx, s.stream, ids...)
-	if _, err := pipe.Exec(ctx); err != nil {
-		q.log.Warn("line queue: ack", "shard", s.n, "entries", len(ids), "err", err)
+	cmds = append(cmds, pipe.XAck(ctx, s.stream, group, ids...), pipe.XDel(ctx, s.stream, ids...))
+	return func() {
+		for _, c := range cmds {
+			if err := c.Err(); err != nil {
+				q.log.Warn("line queue: ack", "shard", s.n, "entries", len(ids), "err", err)
+				return
+			}
+		}
 	}
 }
 
