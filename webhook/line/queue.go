@@ -2,7 +2,6 @@ package line
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"hash/fnv"
 	"log/slog"
@@ -12,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -123,7 +123,7 @@ func (q *queue) shardOf(municipality, chat string) *shard {
 
 // enqueue records the events of one webhook request, in order, each in
 // its chat's shard stream. When it returns nil they are in Redis.
-func (q *queue) enqueue(ctx context.Context, municipality string, raws []json.RawMessage, evs []event) error {
+func (q *queue) enqueue(ctx context.Context, municipality string, raws []jsontext.Value, evs []event) error {
 	if len(raws) == 0 {
 		return nil
 	}

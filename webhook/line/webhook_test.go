@@ -103,6 +103,9 @@ func TestWebhookRejects(t *testing.T) {
 	_ = json.NewEncoder(&reser).Encode(v) // same content, other bytes
 	big := append([]byte(`{"destination":"U","events":[],"pad":"`), bytes.Repeat([]byte("a"), 2<<20)...)
 	big = append(big, '"', '}')
+	// LINE sends neither; a body that does is not taken for a callback.
+	dup := []byte(strings.Replace(string(body), `"type": "message",`, `"type": "message", "type": "follow",`, 1))
+	badUTF8 := []byte(strings.Replace(string(body), "更新したい", "更新\xff", 1))
 	tests := []struct {
 		name, municipality string
 		body               []byte
@@ -115,6 +118,8 @@ func TestWebhookRejects(t *testing.T) {
 		{"re-serialised body", "edogawa", reser.Bytes(), sign(body, secret), http.StatusBadRequest},
 		{"malformed JSON", "edogawa", []byte(`{"events":[{"type":"message",`), sign([]byte(`{"events":[{"type":"message",`), secret), http.StatusBadRequest},
 		{"events not a list", "edogawa", []byte(`{"events":{}}`), sign([]byte(`{"events":{}}`), secret), http.StatusBadRequest},
+		{"a name given twice", "edogawa", dup, sign(dup, secret), http.StatusBadRequest},
+		{"invalid UTF-8", "edogawa", badUTF8, sign(badUTF8, secret), http.StatusBadRequest},
 		{"oversized body", "edogawa", big, sign(big, secret), http.StatusRequestEntityTooLarge},
 		{"unknown municipality", "atlantis", body, sign(body, secret), http.StatusNotFound},
 		{"no channel", "nerima", body, sign(body, secret), http.StatusServiceUnavailable},
