@@ -60,6 +60,8 @@ type fakeAPI struct {
 	counts map[string]int
 	used   map[string]bool // reply tokens used: LINE's are single-use
 	conns  int             // connections opened to the fake
+	closed int             // connections closed (by either side)
+	delay  time.Duration   // how long each answer takes
 	notify chan struct{}
 }
 
@@ -67,11 +69,14 @@ func newFakeAPI(tb testing.TB) *fakeAPI {
 	f := &fakeAPI{tb: tb, counts: map[string]int{}, used: map[string]bool{}, notify: make(chan struct{}, 1000)}
 	f.srv = httptest.NewUnstartedServer(http.HandlerFunc(f.serve))
 	f.srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			f.mu.Lock()
+		f.mu.Lock()
+		switch s {
+		case http.StateNew:
 			f.conns++
-			f.mu.Unlock()
+		case http.StateClosed, http.StateHijacked:
+			f.closed++
 		}
+		f.mu.Unlock()
 	}
 	f.srv.Start()
 	tb.Cleanup(f.srv.Close)
@@ -86,6 +91,10 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"message":"Authentication failed"}`, http.StatusUnauthorized)
 		return
 	}
+	f.mu.Lock()
+	delay := f.delay
+	f.mu.Unlock()
+	time.Sleep(delay)
 	var body map[string]any
 	b, _ := io.ReadAll(r.Body)
 	if err := json.Unmarshal(b, &body); err != nil {
@@ -263,6 +272,19 @@ func (f *fakeAPI) connections() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.conns
+}
+
+// closedConnections returns how many connections to the fake were closed.
+func (f *fakeAPI) closedConnections() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.closed
+}
+
+func (f *fakeAPI) setDelay(d time.Duration) {
+	f.mu.Lock()
+	f.delay = d
+	f.mu.Unlock()
 }
 
 func (f *fakeAPI) setStatus(fn func(path string, n int) (int, string)) {

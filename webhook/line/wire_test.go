@@ -194,6 +194,35 @@ func TestConnectionReused(t *testing.T) {
 	}
 }
 
+// TestBurstsKeepTheirConnections answers bursts of events from many users
+// at once, with a slow API so that the replies overlap: every connection
+// a burst opened must stay open for the next, none closed only to be
+// opened again.
+func TestBurstsKeepTheirConnections(t *testing.T) {
+	e := newEnv(t)
+	e.api.setDelay(50 * time.Millisecond)
+	in := e.start(func(c *line.Config) { c.LoadingAfter = time.Hour })
+	const users = 160
+	burst := func(round int) {
+		var evs []string
+		for u := range users {
+			b := textEvent(fmt.Sprintf("Uburst%03d", u), fmt.Sprintf("burst%d-%d", round, u), fixtureTime+int64(round), "はい")
+			evs = append(evs, eventsOf(t, indent(b)))
+		}
+		in.postSigned(t, []byte(`{"destination":"Ubot","events":[`+strings.Join(evs, ",")+`]}`))
+		e.wait(users)
+	}
+	burst(0)
+	if n := e.api.connections(); n <= 64 {
+		t.Fatalf("only %d connections for %d users' replies at once: the burst did not overlap", n, users)
+	}
+	burst(1)
+	e.quiet(100 * time.Millisecond)
+	if n := e.api.closedConnections(); n != 0 {
+		t.Errorf("%d of %d connections were closed between bursts", n, e.api.connections())
+	}
+}
+
 // BenchmarkReplyBody renders a checklist reply and encodes its request
 // body.
 func BenchmarkReplyBody(b *testing.B) {
