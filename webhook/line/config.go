@@ -97,7 +97,8 @@ type Config struct {
 	// With 32 the queue, not the CPU, was the limit (1,131 turns a second,
 	// seconds behind the webhook, on two cores that were not busy). The
 	// bound still keeps an overloaded instance from holding more events in
-	// memory than it can finish.
+	// memory than it can finish. Run starts this many goroutines to
+	// handle events.
 	Concurrency int
 	// LeaseTTL is how long a shard lease lasts without renewal (default 9s);
 	// an instance that dies loses its shards after at most this long.

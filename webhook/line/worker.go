@@ -246,25 +246,33 @@ func (q *queue) handleBatch(s *shard, b []*entry, stop <-chan struct{}, prev []*
 		mu sync.Mutex
 	)
 	complete = true
+	incomplete := func() {
+		mu.Lock()
+		complete = false
+		mu.Unlock()
+	}
 	for _, c := range chats {
-		wg.Go(func() {
+		run := func() {
+			defer wg.Done()
 			for _, e := range byKey[c] {
-				ok := q.acquire(stop)
-				if ok {
-					ok = q.handle(ctx, s, e, stop)
-					<-q.slots
-				}
-				if !ok {
-					mu.Lock()
-					complete = false
-					mu.Unlock()
+				if stopped(stop) || !q.handle(ctx, s, e, stop) {
+					incomplete()
 					return // the chat's later entries wait for this one
 				}
 				mu.Lock()
 				finished = append(finished, e)
 				mu.Unlock()
 			}
-		})
+		}
+		wg.Add(1)
+		select {
+		case q.chats <- run:
+		case <-stop:
+			// A stopping shard starts no new chat; what it leaves stays
+			// pending for the next holder.
+			wg.Done()
+			incomplete()
+		}
 	}
 	wg.Wait()
 	if !complete {
@@ -274,20 +282,14 @@ func (q *queue) handleBatch(s *shard, b []*entry, stop <-chan struct{}, prev []*
 	return finished, true
 }
 
-// acquire takes one of the instance's Concurrency slots; it reports false
-// (and takes none) if stop is closed first: a stopping shard starts no
-// new event, and the rest of its batch stays pending for the next holder.
-func (q *queue) acquire(stop <-chan struct{}) bool {
+// stopped reports whether stop is closed: a stopping shard starts no new
+// event, and the rest of its batch stays pending for the next holder.
+func stopped(stop <-chan struct{}) bool {
 	select {
 	case <-stop:
-		return false
-	default:
-	}
-	select {
-	case <-stop:
-		return false
-	case q.slots <- struct{}{}:
 		return true
+	default:
+		return false
 	}
 }
 
