@@ -36,9 +36,10 @@
 // instances), so replicas split the work and a newcomer gets shards
 // within a few seconds. Within an instance one goroutine reads (XREADGROUP
 // on every shard it holds) and one worker per shard takes what was read in
-// batches of up to 16 entries: it groups a batch by chat, handles each
-// chat's entries one at a time and different chats side by side (at most
-// Config.Concurrency events at once per instance). A chat's events are
+// batches of up to 16 entries: it groups a batch by chat and hands each
+// chat's entries, to be handled one at a time, to one of the instance's
+// Config.Concurrency runner goroutines, so different chats run side by
+// side (at most Concurrency events at once per instance). A chat's events are
 // therefore handled in order whichever instance received them. A batch
 // costs the queue one round trip whatever its size, to learn which of its
 // events were handled already (or had their reply saved); the same round
