@@ -51,7 +51,13 @@
 // finished stays in the pending list. When an instance takes a shard it
 // first claims every pending entry with XAUTOCLAIM (the lease proves the
 // previous holder silent for LeaseTTL) and handles those, in id order,
-// before any new entry. A finished entry is XACKed and XDELed: the stream
+// before any new entry. For that claim to find everything, an instance
+// never reads a shard past its lease: a read that waits for new entries
+// is made only while the lease is sure to outlast the wait, and an
+// instance giving a shard up (over its fair share, or stopping) lets its
+// read in flight end before it releases the lease. Otherwise an entry
+// taken by that read would stay pending on it, unseen by the next holder.
+// A finished entry is XACKed and XDELed: the stream
 // holds only unfinished events. A transient failure (Redis, the engine's
 // store, the Messaging API) is retried with backoff before the shard moves
 // on; after MaxAttempts the event is recorded, without its content, in a

@@ -414,3 +414,34 @@ func TestBatchesShareTheirAcknowledgement(t *testing.T) {
 		t.Errorf("%d acknowledgements with the next look-ups and %d alone; want at least 1 and exactly 1 (the last)", shared, alone)
 	}
 }
+
+// TestScaleOutLosesNothing has a second instance join while events
+// trickle in: the first gives up half of its shards to it, while its
+// reader may be waiting on those shards' streams. Every event must still
+// be answered, once.
+func TestScaleOutLosesNothing(t *testing.T) {
+	e := newEnv(t)
+	a := e.start(nil)
+	time.Sleep(100 * time.Millisecond) // a holds every shard
+	const users = 60
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for u := range users {
+			user := fmt.Sprintf("Uscale%02d", u)
+			a.postSigned(t, textEvent(user, "scale-"+user, fixtureTime, "はい"))
+			time.Sleep(25 * time.Millisecond)
+		}
+	}()
+	time.Sleep(200 * time.Millisecond)
+	e.start(nil) // takes half of the shards within a few lease ticks
+	<-done
+	e.wait(users)
+	e.quiet(300 * time.Millisecond)
+	for u := range users {
+		user := fmt.Sprintf("Uscale%02d", u)
+		if got := e.engine.Turns(user); len(got) != 1 {
+			t.Errorf("%s had turns %q, want one", user, got)
+		}
+	}
+}

@@ -77,13 +77,14 @@ func (q *queue) tickLeases(ctx context.Context) {
 		}
 	}
 	// Over the fair share: hand back the highest shards.
+	var over []*shard
 	for i := len(q.shards) - 1; i >= 0 && owned > fair; i-- {
 		if s := q.shards[i]; q.owns(s) {
-			q.stopShard(s)
-			q.release(s)
+			over = append(over, s)
 			owned--
 		}
 	}
+	q.giveUp(over)
 	if ctx.Err() != nil {
 		return
 	}
@@ -146,6 +147,31 @@ func (q *queue) stopShard(s *shard) {
 	<-done
 }
 
+// giveUp hands shards back to other instances: it stops their workers
+// (each finishes the entry it holds) and releases their leases.
+func (q *queue) giveUp(shards []*shard) {
+	if len(shards) == 0 {
+		return
+	}
+	for _, s := range shards {
+		q.stopShard(s)
+	}
+	q.awaitRead()
+	for _, s := range shards {
+		q.release(s)
+	}
+}
+
+// awaitRead waits for the read of new entries in flight, if any, to end.
+// A read that began while a shard was ours may still be waiting on its
+// stream; once it has ended, whatever it took from the shard is pending
+// here, where the next holder's takeover claims it, and the next reads
+// leave the shard out.
+func (q *queue) awaitRead() {
+	q.readMu.Lock()
+	q.readMu.Unlock() // an empty critical section: a barrier
+}
+
 func (q *queue) release(s *shard) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
@@ -167,6 +193,9 @@ func (q *queue) releaseAll() {
 	q.mu.Unlock()
 	for _, s := range mine {
 		<-s.done
+	}
+	q.awaitRead()
+	for _, s := range mine {
 		q.release(s)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)

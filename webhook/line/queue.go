@@ -99,6 +99,10 @@ type queue struct {
 	mu     sync.Mutex
 	shards []*shard
 	bykey  map[string]*shard
+
+	// readMu is held by the read loop while a read of new entries is in
+	// flight; see readLoop.
+	readMu sync.Mutex
 }
 
 func newQueue(cfg *Config, proc processor) *queue {

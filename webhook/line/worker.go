@@ -15,32 +15,22 @@ import (
 // instance that held it before) dispatched in id order, and only then its
 // new entries. A shard whose buffer is nearly full is left out of the
 // next read, so one slow chat never holds up the others.
+//
+// A read waits up to block for new entries, so it must not outlive the
+// shard's lease: what it took after the lease passed on would be pending
+// here, where the next holder's takeover does not look. A shard is read
+// only while its lease is sure to outlast the wait, and giveUp waits for
+// the read in flight (readMu) before it releases a lease.
 func (q *queue) readLoop(ctx context.Context) {
 	block := min(time.Second, q.cfg.LeaseTTL/3)
 	fails := 0
 	for ctx.Err() == nil {
 		q.recoverStep(ctx)
-
-		var keys, ids []string
-		targets := map[string]chan entry{}
-		now := time.Now()
-		q.mu.Lock()
-		for _, s := range q.shards {
-			if s.state == shardReady && cap(s.ch)-len(s.ch) >= batch && now.Before(s.validUntil) {
-				keys = append(keys, s.stream)
-				ids = append(ids, ">")
-				targets[s.stream] = s.ch
-			}
-		}
-		q.mu.Unlock()
-		if len(keys) == 0 {
-			sleep(ctx.Done(), 20*time.Millisecond)
-			continue
-		}
-		res, err := q.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
-			Group: group, Consumer: q.cfg.Consumer, Streams: append(keys, ids...), Count: batch, Block: block,
-		}).Result()
-		if err != nil && err != redis.Nil {
+		q.readMu.Lock()
+		n, err := q.readNew(ctx, block)
+		q.readMu.Unlock()
+		switch {
+		case err != nil:
 			if ctx.Err() != nil {
 				return
 			}
@@ -50,17 +40,51 @@ func (q *queue) readLoop(ctx context.Context) {
 			fails++
 			q.log.Warn("line queue: read", "err", err)
 			sleep(ctx.Done(), min(time.Duration(fails)*100*time.Millisecond, 2*time.Second))
-			continue
-		}
-		fails = 0
-		for _, st := range res {
-			ch := targets[st.Stream]
-			for _, m := range st.Messages {
-				e, _ := toEntry(m)
-				ch <- e // room was reserved above, and only this goroutine sends
-			}
+		case n < 0:
+			sleep(ctx.Done(), 20*time.Millisecond) // no shard to read
+		default:
+			fails = 0
 		}
 	}
+}
+
+// readNew reads new entries from every ready shard with room in its
+// buffer, waiting up to block for some, and dispatches them. It returns
+// how many it read, or -1 when there was no shard to read.
+func (q *queue) readNew(ctx context.Context, block time.Duration) (int, error) {
+	var keys, ids []string
+	targets := map[string]chan entry{}
+	// The read may take block; the lease must be ours until after that,
+	// with a margin for the round trip.
+	until := time.Now().Add(block + q.cfg.LeaseTTL/10)
+	q.mu.Lock()
+	for _, s := range q.shards {
+		if s.state == shardReady && cap(s.ch)-len(s.ch) >= batch && until.Before(s.validUntil) {
+			keys = append(keys, s.stream)
+			ids = append(ids, ">")
+			targets[s.stream] = s.ch
+		}
+	}
+	q.mu.Unlock()
+	if len(keys) == 0 {
+		return -1, nil
+	}
+	res, err := q.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+		Group: group, Consumer: q.cfg.Consumer, Streams: append(keys, ids...), Count: batch, Block: block,
+	}).Result()
+	if err != nil && err != redis.Nil {
+		return 0, err
+	}
+	n := 0
+	for _, st := range res {
+		ch := targets[st.Stream]
+		for _, m := range st.Messages {
+			e, _ := toEntry(m)
+			ch <- e // room was reserved above, and only this goroutine sends
+			n++
+		}
+	}
+	return n, nil
 }
 
 // recoverStep advances every shard being taken over: it first claims the
