@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -10,44 +9,26 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/madoguchi/madoguchi/internal/testlog"
 	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/redis/go-redis/v9"
 )
 
 func init() { gin.SetMode(gin.TestMode) }
 
-// syncBuffer is a bytes.Buffer safe for the server's goroutines to log to.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func env(vars map[string]string) func(string) string {
 	return func(k string) string { return vars[k] }
 }
 
 // startMain runs a Main on a free port and closes it when the test ends.
-func startMain(t *testing.T, vars map[string]string) (*Main, *syncBuffer, string) {
+func startMain(t *testing.T, vars map[string]string) (*Main, *testlog.Buffer, string) {
 	t.Helper()
 	vars["PORT"] = "0"
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	m := &Main{Getenv: env(vars), Stderr: logs}
 	if err := m.Run(context.Background()); err != nil {
 		m.Close()
@@ -166,7 +147,7 @@ func checkServing(t *testing.T, base string) {
 
 func TestRunShutsDownOnSignal(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	m := &Main{Getenv: env(map[string]string{"PORT": "0"}), Stderr: logs}
 	exit := make(chan int, 1)
 	go func() { exit <- run(ctx, m) }()
@@ -226,7 +207,7 @@ func TestRunRefusesToStart(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out := &syncBuffer{}
+			out := &testlog.Buffer{}
 			if tt.vars["PORT"] == "" {
 				tt.vars["PORT"] = "0"
 			}

@@ -1,41 +1,22 @@
 package line_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/madoguchi/madoguchi/internal/testlog"
 	"github.com/madoguchi/madoguchi/webhook/line"
 )
-
-// lockedBuffer is a log destination safe for the workers' goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestEventLogLevels checks what an operator's Info log says of events: an
 // event answered as usual writes no line (the access log and the metric
 // count it), one that had to be pushed does, with the user hashed.
 func TestEventLogLevels(t *testing.T) {
 	e := newEnv(t)
-	var logs lockedBuffer
+	var logs testlog.Buffer
 	in := e.start(func(c *line.Config) { c.Logger = slog.New(slog.NewJSONHandler(&logs, nil)) })
 	in.postSigned(t, textEvent(userID, "01HLOGREPLIED000000000000A", fixtureTime, "更新したい"))
 	if r := e.wait(1)[0]; r.Outcome != line.OutcomeReplied {
