@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"io"
@@ -238,12 +239,18 @@ func TestOpenRedis(t *testing.T) {
 		db      int
 		tls     bool
 		master  bool
+		// protocol is the RESP version asked for; 0 means none, which
+		// gives RedisProtocol.
+		protocol int
 	}{
 		{url: "redis://localhost:6379/2", addr: "localhost:6379", db: 2},
 		{url: "redis://:pw@cache.internal", addr: "cache.internal:6379"},
 		{url: "rediss://user:pw@cache.example:6380/0?dial_timeout=2s", addr: "cache.example:6380", tls: true},
 		{url: "redis://s1:26379?master_name=mymaster&addr=s2:26379", master: true},
 		{url: "redis://n1:6379?addr=n2:6379&addr=n3:6379", cluster: true},
+		{url: "redis://localhost:6379/0?protocol=3", addr: "localhost:6379", protocol: 3},
+		{url: "redis://s1:26379?master_name=mymaster&protocol=3", master: true, protocol: 3},
+		{url: "redis://n1:6379?addr=n2:6379&protocol=3", cluster: true, protocol: 3},
 	}
 	for _, tt := range tests {
 		c, err := OpenRedis(tt.url)
@@ -251,13 +258,20 @@ func TestOpenRedis(t *testing.T) {
 			t.Errorf("OpenRedis(%s): %v", tt.url, err)
 			continue
 		}
+		wantProtocol := cmp.Or(tt.protocol, RedisProtocol)
 		switch c := c.(type) {
 		case *redis.ClusterClient:
 			if !tt.cluster {
 				t.Errorf("OpenRedis(%s) is a cluster client", tt.url)
 			}
+			if p := c.Options().Protocol; p != wantProtocol {
+				t.Errorf("OpenRedis(%s) speaks RESP%d, want %d", tt.url, p, wantProtocol)
+			}
 		case *redis.Client:
 			o := c.Options()
+			if o.Protocol != wantProtocol {
+				t.Errorf("OpenRedis(%s) speaks RESP%d, want %d", tt.url, o.Protocol, wantProtocol)
+			}
 			if tt.cluster {
 				t.Errorf("OpenRedis(%s) is not a cluster client", tt.url)
 			} else if !tt.master && (o.Addr != tt.addr || o.DB != tt.db || (o.TLSConfig != nil) != tt.tls) {
