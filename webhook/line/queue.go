@@ -45,11 +45,11 @@ type entry struct {
 
 // processor handles entries for the queue; Handler is the one in use.
 type processor interface {
-	// prepare decodes each entry of a batch and queues on pipe the
-	// look-ups that tell whether each was handled already and whether an
-	// unfinished attempt saved its reply. Once pipe has run, read sets
-	// ev, bad, chat, seen and prior from the answers; it fails if the
-	// look-ups did. The queue runs the look-ups of a whole batch, and the
+	// prepare decodes each entry of a batch (ev, bad, chat) and queues on
+	// pipe the look-ups that tell whether each was handled already and
+	// whether an unfinished attempt saved its reply. Once pipe has run,
+	// read sets seen and prior from the answers; it fails if the look-ups
+	// did. The queue runs the look-ups of a whole batch, and the
 	// acknowledgement of the batch before it, in one round trip. prepare
 	// is called again for a single entry before that entry is retried.
 	prepare(ctx context.Context, pipe redis.Pipeliner, es []*entry) (read func() error)
