@@ -200,7 +200,7 @@ func TestConnectionReused(t *testing.T) {
 // opened again.
 func TestBurstsKeepTheirConnections(t *testing.T) {
 	e := newEnv(t)
-	e.api.setDelay(50 * time.Millisecond)
+	e.api.setDelay(100 * time.Millisecond)
 	in := e.start(func(c *line.Config) { c.LoadingAfter = time.Hour })
 	const users = 160
 	burst := func(round int) {
