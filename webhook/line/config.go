@@ -188,7 +188,6 @@ func (c *Config) withDefaults() error {
 	if c.APIEndpoint == "" {
 		c.APIEndpoint = "https://api.line.me"
 	}
-
 	if c.Clock == nil {
 		c.Clock = time.Now
 	}

@@ -395,10 +395,7 @@ func (q *queue) finish(s *shard, es []*entry) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	pipe := q.rdb.Pipeline()
-	acked := q.ack(ctx, pipe, s, es)
-	_, _ = pipe.Exec(ctx)
-	acked()
+	_ = q.lookup(ctx, s, es, nil) // no look-ups, so nothing that can fail
 }
 
 // ack queues on pipe what finishes es: their done marks (the keys
