@@ -63,7 +63,7 @@ func (t *turn) run(in input) bot.Reply {
 // text handles free text: slot answers (also corrections of earlier ones),
 // "わからない", an FAQ question, or nothing readable.
 func (t *turn) text(text string) bot.Reply {
-	r := understand.Understand(text, t.st.Asking, t.today, t.wards())
+	r := understand.Read(text, understand.Context{Asking: t.st.Asking, Today: t.today, Wards: t.wards(), Age: t.st.Slots.AgeGroup})
 	switch {
 	case r.PIN:
 		t.pin = true

@@ -16,7 +16,22 @@ var (
 	// bareNumber is an answer that is only a number, read as an age when
 	// the age is asked: 「35」「14です」.
 	bareNumber = regexp.MustCompile(`^(\d{1,3})\s?(?:です|だ|で)?[.!]?$`)
+	// schoolGrade is a school year: 小3, 小学3年, 中1, 中学2年生, 高1.
+	schoolGrade = regexp.MustCompile(`(小学|小|中学|中|高校|高)\s?([1-6])\s?(?:年生|年)?`)
+	// birthYear is a year of birth without the day: 2013年生まれ, 平成24年生,
+	// 昭和22年うまれ, s22年生まれ.
+	birthYear = regexp.MustCompile(`(昭和|平成|令和|大正|s|h|r|t)?\s?(\d{1,4})\s?年\s?(?:生まれ|うまれ|生|産まれ)`)
+	// number is a run of digits, read as an age only where nothing makes
+	// it something else (a unit after it, a date around it).
+	number = regexp.MustCompile(`\d+`)
+	// personAge is a person stated with a bare number: わしは72, 私は45です,
+	// 母も80.
+	personAge = regexp.MustCompile(`^(?:さん|様|さま|ちゃん|くん)?\s?(?:は|も|が|\(|ゃ)?\s?(?:今年で|もう|いま|今)?\s?(\d{1,3})`)
 )
+
+// notAgeAfter are what, right after a number, make it no age: units and
+// the parts of a date, a time or a phone number.
+const notAgeAfter = "年月日時分円回階区番号人件枚通万千百/.-:~個週歳才代さ"
 
 // maxAge bounds what is read as an age: anything above is a typo or
 // another number, and is not found.
@@ -28,7 +43,7 @@ const maxAge = 120
 // have it, 高校生 is adult) or guardianship (成年被後見人). A bound that
 // straddles 15 (10歳以上, 20歳未満, 15歳以下) is not found. When several are
 // stated the last wins, as residents correct themselves in the same message.
-func age(p string, toks []token, asking string) bot.AgeGroup {
+func age(p string, toks []token, asking string, today bot.Date) bot.AgeGroup {
 	var group bot.AgeGroup
 	last := -1
 	note := func(g bot.AgeGroup, at int) {
@@ -56,12 +71,93 @@ func age(p string, toks []token, asking string) bot.AgeGroup {
 			note(bot.AgeAdult, m[0])
 		}
 	}
+	for _, m := range birthYear.FindAllStringSubmatchIndex(p, -1) {
+		if y, ok := westernYear(sub(p, m, 1), atoi(sub(p, m, 2))); ok {
+			// Born in year y: 15 or over this year at the latest when
+			// y is 16 years back, under 15 all year when 14 or fewer;
+			// the year between straddles the birthday.
+			switch age := today.Year - y; {
+			case age >= 16 && age <= maxAge:
+				note(bot.AgeAdult, m[0])
+			case age >= 0 && age <= 14:
+				note(bot.AgeUnder15, m[0])
+			}
+		}
+	}
+	for _, m := range schoolGrade.FindAllStringSubmatchIndex(p, -1) {
+		grade := atoi(sub(p, m, 2))
+		switch stage := sub(p, m, 1); {
+		case strings.HasPrefix(stage, "小"):
+			note(bot.AgeUnder15, m[0])
+		case strings.HasPrefix(stage, "中") && grade <= 3:
+			note(bot.AgeUnder15, m[0])
+		case strings.HasPrefix(stage, "高") && grade <= 3:
+			note(bot.AgeAdult, m[0])
+		}
+	}
+	for _, t := range toks {
+		if !isPerson(t) || t.kind == kAge {
+			continue
+		}
+		if m := personAge.FindStringSubmatchIndex(p[t.end:]); m != nil && standaloneNumber(p, t.end+m[2], t.end+m[3]) {
+			note(yearsGroup(atoi(p[t.end+m[2]:t.end+m[3]]), ""), t.end+m[2])
+		}
+	}
 	if asking == bot.SlotAgeGroup {
 		if m := bareNumber.FindStringSubmatch(strings.TrimSpace(p)); m != nil {
 			note(yearsGroup(atoi(m[1]), ""), 0)
+		} else if group == "" {
+			// Asked the age, a resident may give a number in a sentence
+			// (もう85になります, 今年で80じゃ): one number that nothing makes
+			// a date, a count or a time is the age.
+			var ages []int
+			for _, m := range number.FindAllStringIndex(p, -1) {
+				if standaloneNumber(p, m[0], m[1]) {
+					ages = append(ages, m[0])
+				}
+			}
+			if len(ages) == 1 {
+				n := number.FindString(p[ages[0]:])
+				note(yearsGroup(atoi(n), ""), ages[0])
+			}
+		}
+	}
+	for _, t := range toks {
+		if t.kind == kAge && t.val == string(bot.AgeAdultWard) {
+			// An adult ward is an adult by age: 被後見人の方(60代) is
+			// still a ward.
+			return bot.AgeAdultWard
 		}
 	}
 	return group
+}
+
+// westernYear reads a year of birth, with its era when written.
+func westernYear(era string, y int) (int, bool) {
+	base := map[string]int{"昭和": 1925, "s": 1925, "平成": 1988, "h": 1988, "令和": 2018, "r": 2018, "大正": 1911, "t": 1911}
+	if b, ok := base[era]; ok {
+		return b + y, y >= 1 && y <= 64
+	}
+	return y, y >= 1900
+}
+
+// standaloneNumber reports whether p[start:end], a run of digits, can be an
+// age: at most three digits, not part of a longer number, a date, a time or
+// a count.
+func standaloneNumber(p string, start, end int) bool {
+	if end-start > 3 || (start > 0 && (isDigit(p[start-1]) || strings.ContainsRune("/.-:", rune(p[start-1])))) {
+		return false
+	}
+	if end < len(p) && isDigit(p[end]) {
+		return false
+	}
+	rest := strings.TrimLeft(p[end:], " ")
+	for _, r := range notAgeAfter {
+		if strings.HasPrefix(rest, string(r)) {
+			return false
+		}
+	}
+	return !strings.HasPrefix(rest, "か月") && !strings.HasPrefix(rest, "ヶ月") && !strings.HasPrefix(rest, "かげつ")
 }
 
 // yearsGroup maps an age in years, with an optional bound, to a group.

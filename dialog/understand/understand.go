@@ -61,6 +61,24 @@ type Result struct {
 // every date it returns is Valid. Ambiguity finds nothing, so the dialog
 // asks again.
 func Understand(text string, asking string, today bot.Date, wards []Ward) Result {
+	return Read(text, Context{Asking: asking, Today: today, Wards: wards})
+}
+
+// Context is what a message is read against: the slot the last question
+// asked ("" for none), today (for dates without a year or era), the wards
+// the resident may name (none outside Yokohama), and the holder's age
+// group when the conversation knows it, which decides whether a parent who
+// goes alone is a legal representative or an agent.
+type Context struct {
+	Asking string
+	Today  bot.Date
+	Wards  []Ward
+	Age    bot.AgeGroup
+}
+
+// Read is Understand with the conversation's context.
+func Read(text string, c Context) Result {
+	asking, today, wards := c.Asking, c.Today, c.Wards
 	n := Normalize(text)
 	if n == "" {
 		return Result{}
@@ -86,7 +104,7 @@ func Understand(text string, asking string, today bot.Date, wards []Ward) Result
 		}
 	}
 	s := &r.Slots
-	s.AgeGroup = age(p, toks, asking)
+	s.AgeGroup = age(p, toks, asking, today)
 	if d.hasExpiry && asking == bot.SlotAgeGroup {
 		// A date given for the age is a birth date (「2012年3月1日」), of use
 		// only with its year, and never the expiry.
@@ -101,7 +119,11 @@ func Understand(text string, asking string, today bot.Date, wards []Ward) Result
 	if s.AgeGroup == "" && d.hasBirth {
 		s.AgeGroup = ageAt(d.birth, today)
 	}
-	s.Visitor = visitor(p, toks, asking)
+	holderAge := s.AgeGroup
+	if holderAge == "" {
+		holderAge = c.Age
+	}
+	s.Visitor = visitor(p, toks, asking, holderAge)
 	notice, addr := yesNo(p, toks, asking)
 	s.HasNotice, s.AddressChange = boolOf(notice), boolOf(addr)
 	if d.hasExpiry {

@@ -18,6 +18,29 @@ var notComing = []string{"ではな", "じゃな", "でなく", "以外", "行�
 	"来れな", "行けま", "来られま", "いけな", "いかな", "いけま", "こられな", "これな", "無理", "むり",
 	"できな"}
 
+// incapacity, after a person, says that person cannot come, and so is the
+// holder another goes for: 母は入院中なので私が行きます.
+var incapacity = []string{"入院", "にゅういん", "施設に入", "施設にい", "施設で", "しせつに", "ホームに入", "ほーむに",
+	"寝たきり", "ねたきり", "足が悪", "あしがわる", "腰が悪", "体調", "動けな", "うごけな", "外出でき",
+	"病気", "びょうき", "具合が悪", "認知症", "にんちしょう", "介護", "かいご", "療養", "単身赴任",
+	"仕事で", "しごとで", "忙し", "いそがし", "歩けな", "あるけな", "寝込", "外出が難し", "外出がむずかし", "遠方", "海外", "入所", "行けな", "行かれな", "来られな",
+	"いけな", "いけま", "行けま", "行けへん", "いけへん", "行けん", "いけん", "行かれへん"}
+
+// insteadWords say that whoever is named goes in someone else's place: the
+// writer who goes 代わりに is not the holder.
+var insteadWords = []string{"代わり", "かわり", "代理", "だいり", "代行", "代って", "かわって"}
+
+// aloneWords say that the one who goes does so without the holder.
+var aloneWords = []string{"一人で", "ひとりで", "1人で", "単独", "だけで", "のみで", "抜きで", "ぬきで",
+	"本人なし", "本人は行かず", "連れていかず", "連れて行かず", "連れずに", "つれずに", "つれていかず"}
+
+// notTogether deny that the holder comes along: 連れて行けません.
+var notTogether = []string{"連れて行けな", "連れていけな", "連れて行かな", "連れていかな", "連れて行きません",
+	"連れていきません", "連れて行けません", "連れていけません", "連れていかず", "連れて行かず", "つれていかず",
+	"つれていけな", "つれていかな", "つれていきません", "つれていけません", "連れずに", "つれずに", "抜きで",
+	"ぬきで", "同伴しな", "同伴せず", "一緒には行けな", "一緒に行けな", "いっしょに行けな", "いっしょにいけな",
+	"一緒には行かな", "一緒に行かな", "連れてこな", "連れて来な", "連れて来られな", "連れてこれな"}
+
 var honorifics = []string{"さん", "さま", "様", "ちゃん", "くん", "君", "氏"}
 
 // visitor reads who comes to the counter.
@@ -40,12 +63,54 @@ var honorifics = []string{"さん", "さま", "様", "ちゃん", "くん", "君
 // 親, 母 and 父 are read as legal_rep as the contract lists them; for an
 // adult holder a parent is in fact a proxy, which the dialog can tell from
 // age_group.
-func visitor(p string, toks []token, asking string) bot.Visitor {
+//
+// age, the holder's age group when known (from this message or earlier),
+// tells a legal representative from an agent: for a holder under 15 or an
+// adult ward, the parent or guardian (or the writer, who is then the
+// parent) going alone is the legal_rep; for anyone else a person other
+// than the holder is a proxy.
+func visitor(p string, toks []token, asking string, age bot.AgeGroup) bot.Visitor {
+	v := readVisitor(p, toks, asking)
+	alone := containsAny(p, aloneWords...)
+	needsRep := age == bot.AgeUnder15 || age == bot.AgeAdultWard
+	switch {
+	case v.who == "":
+		return ""
+	case age == bot.AgeAdult && v.who == bot.VisitorLegalRep:
+		return bot.VisitorProxy
+	case needsRep && v.who == bot.VisitorSelf && alone && !v.holderGoes:
+		// 「一人で行きます」 from the parent of a child: the holder stays home.
+		return bot.VisitorLegalRep
+	case needsRep && v.who == bot.VisitorProxy && v.byFamily:
+		return bot.VisitorLegalRep
+	}
+	return v.who
+}
+
+// visitorReading is what readVisitor finds: who goes, whether the holder
+// is with them, and whether the one who goes is the writer or the other
+// parent (who is the legal representative of a child holder).
+type visitorReading struct {
+	who        bot.Visitor
+	holderGoes bool
+	byFamily   bool
+}
+
+func readVisitor(p string, toks []token, asking string) visitorReading {
+	var r visitorReading
+	r.who = readVisitorKind(p, toks, asking, &r)
+	return r
+}
+
+func readVisitorKind(p string, toks []token, asking string, r *visitorReading) bot.Visitor {
 	var goes, together, request bool
 	for _, t := range toks {
 		goes = goes || t.kind == kGo
 		together = together || t.kind == kTogether
 		request = request || t.kind == kRequest
+	}
+	if containsAny(p, notTogether...) {
+		together = false
 	}
 	if asking != bot.SlotVisitor && !goes && !together && !request {
 		return ""
@@ -73,6 +138,10 @@ func visitor(p string, toks []token, asking string) bot.Visitor {
 			holder = holderKind(t)
 		case t.kind == kAge:
 		case strings.HasPrefix(rest, "の") && !hasAnyPrefix(rest, []string{"の人", "の方", "のかた"}):
+		case containsAny(p[t.end:next], incapacity...):
+			if holder == 0 {
+				holder = holderKind(t) // 母は入院中なので: the one who cannot come holds the card
+			}
 		case containsAny(p[t.end:next], notComing...):
 		case strong && !coming:
 			// 私が行きます、子どもは14歳です: the one who comes stays.
@@ -82,8 +151,20 @@ func visitor(p string, toks []token, asking string) bot.Visitor {
 			who, strong = t.kind, coming
 		}
 	}
+	if who == 0 && holder == kSelf && asking == bot.SlotVisitor {
+		// 本人は行けないです: someone else goes, who is not said.
+		r.byFamily = true
+		return bot.VisitorProxy
+	}
+	instead := containsAny(p, insteadWords...)
+	if who == kSelf && holder == 0 && instead {
+		// 私が代わりに行きます: the writer goes in the holder's place.
+		holder = kProxy
+	}
+	r.byFamily = who == kSelf || who == kSpouse || who == kLegalRep
 	switch {
 	case together && (who != 0 || holder != 0):
+		r.holderGoes = true
 		return bot.VisitorSelf
 	case who == 0 && request:
 		return bot.VisitorProxy
@@ -92,6 +173,9 @@ func visitor(p string, toks []token, asking string) bot.Visitor {
 	}
 	if (who == kSelf || who == kSpouse) && (holder == kChild || holder == kAge) {
 		return bot.VisitorLegalRep
+	}
+	if who == kSelf && holder == 0 {
+		r.holderGoes = !containsAny(p, aloneWords...)
 	}
 	if who == kSelf && holder != 0 && holder != kSelf {
 		return bot.VisitorProxy
