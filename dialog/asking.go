@@ -6,6 +6,7 @@ import (
 
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/knowledge"
+	"github.com/madoguchi/madoguchi/knowledge/faq"
 )
 
 // ask puts the question for slot, with its buttons (or the given ones).
@@ -18,7 +19,9 @@ func (t *turn) ask(slot string, buttons []bot.QuickReply) bot.Reply {
 	return t.reply(withBack(buttons, len(t.st.History) > 0))
 }
 
-func (t *turn) miss() bot.Reply {
+// miss asks the current question again after an answer it could not
+// read, offering the FAQ topics the text may have been about.
+func (t *turn) miss(sugg []faq.Result) bot.Reply {
 	t.st.Misses++
 	q := t.question(t.st.Asking)
 	if t.st.Misses >= missesBeforeContact {
@@ -27,6 +30,10 @@ func (t *turn) miss() bot.Reply {
 		t.say("すみません、うまく読み取れませんでした。%s", q.Hint)
 	}
 	buttons := t.buttons(t.st.Asking)
+	if len(sugg) > 0 {
+		t.say("ご質問でしたら、もしかして次のことでしょうか(下のボタン)。")
+		buttons = append(buttons, suggestionButtons(sugg)...)
+	}
 	t.say("%s", q.Text)
 	return t.reply(withBack(buttons, len(t.st.History) > 0))
 }

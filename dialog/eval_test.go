@@ -261,6 +261,9 @@ func answerTexts(kb *knowledge.KB) map[string]map[string]string {
 				out[m.ID][a.Text] = tp.ID
 			}
 		}
+		for _, w := range m.Wards {
+			out[m.ID][w.Reservation] = "reservation" // a ward's own rule answers its booking questions
+		}
 	}
 	return out
 }
@@ -405,7 +408,6 @@ func truthPostback(slot string, truth bot.Slots) string {
 	}
 	return slot + "=" + v
 }
-
 
 // checklistDiff says how got differs from want where it matters to the
 // resident: the rule, the procedure, the visits and the items.

@@ -1,6 +1,9 @@
 package dialog
 
-import "github.com/madoguchi/madoguchi/bot"
+import (
+	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/knowledge"
+)
 
 // faqMenuTopics are the topics offered as buttons by the FAQ menu, at most
 // 12 so that a "戻る"-less menu fits LINE's 13 quick replies.
@@ -24,7 +27,24 @@ func (t *turn) answerTopic(topic string) bot.Reply {
 	if !ok {
 		t.say("すみません、そのご質問にはお答えできません。%s", t.contact())
 	} else {
-		t.say("%s", a.Text)
+		t.answer(topic, a)
 	}
 	return t.resume(false)
+}
+
+// wardTopics are the topics whose answer depends on the ward in a
+// municipality with wards (Yokohama: 16 wards book, two take walk-ins).
+var wardTopics = map[string]bool{"reservation": true, "where": true}
+
+// answer says a's text; for a ward topic with the ward known, the ward's
+// own counter and reservation rule come first, since they are what the
+// resident asked about.
+func (t *turn) answer(topic string, a knowledge.Answer) {
+	if w := t.m.Ward(t.st.Slots.Ward); w != nil && wardTopics[topic] {
+		t.say("%sの窓口は%sです。%s", w.Name, w.Counter, w.Reservation)
+		if topic == "reservation" {
+			return
+		}
+	}
+	t.say("%s", a.Text)
 }

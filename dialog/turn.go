@@ -8,6 +8,7 @@ import (
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/dialog/understand"
 	"github.com/madoguchi/madoguchi/knowledge"
+	"github.com/madoguchi/madoguchi/knowledge/faq"
 	"github.com/madoguchi/madoguchi/knowledge/rules"
 )
 
@@ -64,6 +65,11 @@ func (t *turn) run(in input) bot.Reply {
 // "わからない", an FAQ question, or nothing readable.
 func (t *turn) text(text string) bot.Reply {
 	r := understand.Read(text, understand.Context{Asking: t.st.Asking, Today: t.today, Wards: t.wards(), Age: t.st.Slots.AgeGroup})
+	question := !r.PIN && understand.IsQuestion(text)
+	var res faq.Result
+	if !r.PIN {
+		res = t.e.faq.Ask(t.m.ID, text)
+	}
 	switch {
 	case r.PIN:
 		t.pin = true
@@ -73,6 +79,12 @@ func (t *turn) text(text string) bot.Reply {
 		return t.run(input{command: cmdReset, postback: true})
 	case r.Command == understand.Back:
 		return t.back()
+	case question && r.Command != understand.Start:
+		if reply, ok := t.answerQuestion(text, r, res); ok {
+			return reply
+		}
+	}
+	switch {
 	case r.Command == understand.Start:
 		// The resident asks for the procedure itself: what the whole
 		// dialog answers, never an FAQ topic. Before the first question or
@@ -94,19 +106,80 @@ func (t *turn) text(text string) bot.Reply {
 		t.skip(t.st.Asking)
 		return t.resume(true)
 	}
-	if res := t.e.faq.Ask(t.m.ID, text); res.Confident {
-		t.say("%s", res.Answer.Text)
+	if res.Confident {
+		t.answer(res.Topic, res.Answer)
 		return t.resume(false)
 	}
-	if t.st.Asking == "" && !t.st.Done {
+	if t.st.Asking == "" && !t.st.Done && !question {
 		t.greet()
 		return t.resume(true)
 	}
-	if t.st.Asking == "" {
+	if t.st.Asking == "" || question {
+		return t.unsure(text)
+	}
+	return t.miss(t.e.faq.Suggest(t.m.ID, text, maxSuggestions))
+}
+
+// answerQuestion answers a text written as a question when the FAQ finds its
+// topic likely, keeping the ward it names (「港北区だけど予約いる？」): a
+// question states its other facts as suppositions (代理人なら1回で終わる？),
+// which must not become the resident's answers. ok is false when the
+// FAQ finds nothing likely; the text is then read as an answer.
+func (t *turn) answerQuestion(text string, r understand.Result, res faq.Result) (bot.Reply, bool) {
+	if len(r.Found) > 0 && !understand.Supposes(text) {
+		// 「私一人で行けますか？」: an answer to the question asked, in the
+		// form of a question; the facts count, and a confident topic is
+		// answered on the way.
+		if res.Confident {
+			t.answer(res.Topic, res.Answer)
+		}
+		return t.apply(adultsHaveNoLegalRep(t.st.Slots, r.Slots), r.Found), true
+	}
+	if !res.Likely && !res.Confident {
+		return bot.Reply{}, false
+	}
+	if r.Slots.Ward != "" {
+		t.st.Slots.Ward = r.Slots.Ward
+		t.remember(bot.SlotWard)
+	}
+	t.answer(res.Topic, res.Answer)
+	return t.resume(false), true
+}
+
+// unsure answers a question the FAQ could not place: the likeliest topics
+// as buttons (「もしかして」) when there are any, else the contact; the miss
+// is logged (the topics only, never the text) for staff.
+func (t *turn) unsure(text string) bot.Reply {
+	sugg := t.e.faq.Suggest(t.m.ID, text, maxSuggestions)
+	topics := make([]string, len(sugg))
+	for i, s := range sugg {
+		topics[i] = s.Topic
+	}
+	t.e.log.Info("faq unanswered", "municipality", t.m.ID, "asking", t.st.Asking, "suggested", topics)
+	if len(sugg) == 0 {
 		t.say("すみません、ご質問にはっきりお答えできませんでした。%s", t.contact())
 		return t.resume(false)
 	}
-	return t.miss()
+	t.say("すみません、はっきりお答えできませんでした。もしかして、次のことでしょうか。下のボタンからお選びください。")
+	buttons := suggestionButtons(sugg)
+	if t.st.Asking != "" {
+		t.say("%s", t.question(t.st.Asking).Text)
+		buttons = append(buttons, t.buttons(t.st.Asking)...)
+	} else {
+		buttons = append(buttons, afterButtons...)
+	}
+	return t.reply(withBack(buttons, len(t.st.History) > 0))
+}
+
+// maxSuggestions is how many 「もしかして」 topics are offered at most.
+const maxSuggestions = 3
+
+func suggestionButtons(sugg []faq.Result) []bot.QuickReply {
+	out := make([]bot.QuickReply, 0, len(sugg))
+	for _, s := range sugg {
+		out = append(out, bot.QuickReply{Label: s.Title, Postback: "faq=" + s.Topic})
+	}
+	return out
 }
 
 // apply stores slot values (answers or corrections), then asks the next

@@ -40,3 +40,39 @@ func isNounPhrase(n string) bool {
 	return !strings.ContainsAny(n, "?か") && (strings.HasSuffix(n, "更新") ||
 		strings.HasSuffix(n, "発行") || strings.HasSuffix(n, "手続き") || strings.HasSuffix(n, "手続"))
 }
+
+// IsQuestion reports whether text is written as a question: a question
+// mark, a final か (ですか, ますか, かな), a question word (どこ, いつ, いくら,
+// 何回…) or an English question. A question is never read as a bare yes.
+func IsQuestion(text string) bool {
+	n := strings.TrimRight(Normalize(text), " .!~ー")
+	if strings.Trim(n, " ?!.,~ー") == "" {
+		return false // 「？？？」 asks nothing in particular
+	}
+	if strings.Contains(n, "?") || containsAny(n, questionWords...) {
+		return true
+	}
+	for _, end := range questionEnds {
+		if strings.HasSuffix(n, end) {
+			return true
+		}
+	}
+	return false
+}
+
+// questionWords ask; spelled after Normalize.
+var questionWords = []string{"どこ", "いつ", "いくら", "何時", "なんじ", "何回", "なんかい", "何日", "何が",
+	"なにが", "何を", "なにを", "何で", "どう", "どれ", "どっち", "どちら", "だれが", "誰が", "なぜ",
+	"教えて", "おしえて", "知りたい", "しりたい", "ほんと", "本当",
+	"how ", "what ", "where ", "when ", "can i", "do i", "does ", "is it", "is there", "should i", "which "}
+
+// questionEnds end a question without a mark.
+var questionEnds = []string{"か", "かな", "かね", "かい", "のか", "んか", "っけ", "かしら", "ますか",
+	"ですか", "でしょうか", "だろうか", "んですか", "んの", "るの", "いの", "ないの", "るん", "ん?"}
+
+// Supposes reports whether text states its facts as suppositions (代理人なら,
+// 照会書がない場合, 引っ越したら): a question built on them says nothing of
+// the resident's own situation.
+func Supposes(text string) bool {
+	return containsAny(Normalize(text), "なら", "たら", "場合", "ばあい", "れば", "としたら", "とすると", "if ", "what if")
+}

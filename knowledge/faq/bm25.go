@@ -17,9 +17,13 @@ type config struct {
 	topicDocWeight float64
 	// threshold is the confidence threshold on the blended score.
 	threshold float64
+	// questionThreshold is the threshold for a text written as a question.
+	questionThreshold float64
+	// suggestFloor is the least score of a topic offered as a suggestion.
+	suggestFloor float64
 }
 
-var defaultConfig = config{k1: 1.2, b: 0.75, topicDocWeight: 2, threshold: 75}
+var defaultConfig = config{k1: 1.2, b: 0.75, topicDocWeight: 2, threshold: 75, questionThreshold: 45, suggestFloor: 30}
 
 // document is one indexed text: a topic phrasing or a topic's whole text.
 type document struct {

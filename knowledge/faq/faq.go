@@ -52,7 +52,12 @@
 // above the highest off-topic value).
 package faq
 
-import "github.com/madoguchi/madoguchi/knowledge"
+import (
+	"cmp"
+	"slices"
+
+	"github.com/madoguchi/madoguchi/knowledge"
+)
 
 // Index matches free questions to the knowledge base's FAQ topics. It is
 // immutable once built and safe for concurrent use.
@@ -94,6 +99,36 @@ type Result struct {
 	Answer    knowledge.Answer // the municipality's answer (or the national one)
 	Score     float64          // the match score
 	Confident bool             // Score is at or above the confidence threshold
+	// Likely is true when Score is at or above the lower threshold that
+	// holds for a text written as a question (ends in ?, か, asks どこ, いつ…):
+	// a question is not a slot answer, so less evidence is enough.
+	Likely bool
+}
+
+// Suggest returns up to n topics that question may be about, best first,
+// each scoring at least the suggestion floor: what to offer as
+// 「もしかして」 buttons when no topic is Confident.
+func (ix *Index) Suggest(municipality, question string, n int) []Result {
+	q := newQuery(truncate(question, maxQuestionRunes))
+	if len(q) == 0 || n <= 0 {
+		return nil
+	}
+	scores, _ := ix.scoreTopics(q)
+	order := make([]int, 0, len(scores))
+	for i, s := range scores {
+		if s >= ix.cfg.suggestFloor {
+			order = append(order, i)
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(scores[b], scores[a]) })
+	var out []Result
+	for _, i := range order[:min(n, len(order))] {
+		t := ix.topics[i]
+		r := Result{Topic: t.ID, Title: t.Title, Score: scores[i]}
+		r.Answer, _ = ix.kb.Answer(municipality, t.ID)
+		out = append(out, r)
+	}
+	return out
 }
 
 // Threshold returns the score at or above which a Result is Confident.
@@ -111,6 +146,7 @@ func (ix *Index) Ask(municipality, question string) Result {
 	t := ix.topics[m.topic]
 	r := Result{Topic: t.ID, Title: t.Title, Score: m.score}
 	r.Confident = r.Score >= ix.cfg.threshold
+	r.Likely = r.Score >= ix.cfg.questionThreshold
 	r.Answer, _ = ix.kb.Answer(municipality, t.ID)
 	return r
 }
