@@ -126,7 +126,7 @@ func (t *turn) text(text string) bot.Reply {
 // which must not become the resident's answers. ok is false when the
 // FAQ finds nothing likely; the text is then read as an answer.
 func (t *turn) answerQuestion(text string, r understand.Result, res faq.Result) (bot.Reply, bool) {
-	if len(r.Found) > 0 && !understand.Supposes(text) {
+	if slices.Contains(r.Found, t.st.Asking) && !understand.Supposes(text) {
 		// 「私一人で行けますか？」: an answer to the question asked, in the
 		// form of a question; the facts count, and a confident topic is
 		// answered on the way.
