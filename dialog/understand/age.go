@@ -122,6 +122,9 @@ func age(p string, toks []token, asking string, today bot.Date) bot.AgeGroup {
 			}
 		}
 	}
+	if containsAny(p, "の成年後見人", "の後見人", "の保佐人", "の補助人", "の成年後見") && !strings.Contains(p, "未成年後見") {
+		return bot.AgeAdultWard // 息子(30歳)の成年後見人をしています: the holder is the ward
+	}
 	for _, t := range toks {
 		if t.kind == kAge && t.val == string(bot.AgeAdultWard) {
 			// An adult ward is an adult by age: 被後見人の方(60代) is

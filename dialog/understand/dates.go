@@ -130,7 +130,7 @@ func yearless(p string, at int, m time.Month, d int, today bot.Date) bot.Date {
 		}
 	}
 	date := bot.NewDate(today.Year, m, d)
-	if containsAny(p, "切れ", "きれ", "過ぎ", "すぎ", "失効") {
+	if containsAny(p, expiredWords...) {
 		if date.After(today) {
 			date.Year--
 		}
@@ -139,6 +139,53 @@ func yearless(p string, at int, m time.Month, d int, today bot.Date) bot.Date {
 	}
 	return date
 }
+
+// expiredWords say the date is past: 切れた, 過ぎてる, 失効した. 切れてしまう
+// and 切れます are still to come.
+var expiredWords = []string{"切れた", "きれた", "切れてい", "きれてい", "切れてる", "きれてる", "切れてま",
+	"切れちゃった", "きれちゃった", "切れてしまった", "きれてしまった", "切れとる", "きれとる", "切れてもう",
+	"切れまし", "きれまし", "過ぎまし", "すぎまし", "過ぎた", "すぎた", "過ぎてい", "過ぎてる", "すぎてる", "過ぎちゃ", "失効し", "失効して", "期限切れ",
+	"expired"}
+
+// dateWords rewrites dates spelled in kana (らいねんの2がつ28にち) or in
+// English (March 8, 2027; 18 December) into the kanji forms the patterns
+// read.
+func dateWords(p string) string {
+	p = kanaDateWords.Replace(p)
+	p = kanaDateUnits.ReplaceAllStringFunc(p, func(m string) string {
+		if strings.HasSuffix(m, "がつ") {
+			return strings.TrimSpace(strings.TrimSuffix(m, "がつ")) + "月"
+		}
+		return strings.TrimSpace(strings.TrimSuffix(m, "にち")) + "日"
+	})
+	p = englishDate.ReplaceAllStringFunc(p, func(m string) string {
+		g := englishDate.FindStringSubmatch(m)
+		mo := englishMonths[g[1][:3]]
+		out := strconv.Itoa(mo) + "月" + g[2] + "日"
+		if g[3] != "" {
+			out = g[3] + "年" + out
+		}
+		return out
+	})
+	return englishDayFirst.ReplaceAllStringFunc(p, func(m string) string {
+		g := englishDayFirst.FindStringSubmatch(m)
+		out := strconv.Itoa(englishMonths[g[2][:3]]) + "月" + g[1] + "日"
+		if g[3] != "" {
+			out = g[3] + "年" + out
+		}
+		return out
+	})
+}
+
+var (
+	kanaDateWords = strings.NewReplacer("さらいねん", "再来年", "らいねん", "来年", "ことし", "今年",
+		"きょねん", "去年", "さくねん", "昨年", "こんげつ", "今月", "らいげつ", "来月", "せんげつ", "先月")
+	kanaDateUnits   = regexp.MustCompile(`\d+\s?(?:がつ|にち)`)
+	englishDate     = regexp.MustCompile(`\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s?(\d{1,2})(?:st|nd|rd|th)?(?:,?\s?(\d{4}))?`)
+	englishDayFirst = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s?(?:of\s)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:,?\s?(\d{4}))?`)
+	englishMonths   = map[string]int{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+		"sep": 9, "oct": 10, "nov": 11, "dec": 12}
+)
 
 // isBirthDate reports whether the date at p[s:e] is a birth date (2010年5月5日
 // 生まれ, 生年月日は…), which must not become the expiry date.

@@ -41,6 +41,14 @@ func peopleWords() {
 		"義理", "ヘルパー", "ケアマネ", "施設", "職員", "他の人", "ほかの人", "別の人", "誰か",
 		"だれか", "近所", "知り合い", "しりあい", "第三者", "親類", "いとこ", "姪", "甥")
 
+	// English, as foreign residents write it: the words, not the grammar.
+	word(kSelf, "", "i", "me", "myself")
+	word(kSpouse, "", "wife", "husband", "spouse", "partner")
+	word(kChild, "", "son", "daughter", "grandson", "granddaughter", "grandchild", "child", "kid")
+	word(kLegalRep, "", "mother", "father", "mom", "mum", "dad", "parent", "parents", "guardian")
+	word(kProxy, "", "friend", "neighbor", "neighbour", "caregiver", "sister", "brother", "relative", "someone", "proxy", "agent")
+	word(kTogether, "", "together", "accompany", "accompanies")
+	word(kGo, "", "come", "visit")
 	word(kGo, "", "行き", "行く", "行っ", "行け", "いき", "いく", "来ます", "来る", "伺", "うかが",
 		"出向", "窓口", "向かい", "向かう", "代わりに", "かわりに", "申請し", "手続きし", "手続し",
 		"参り", "まいり", "参る", "まいる", "行ぐ", "いぐ", "行こう", "いこう", "行かせ", "いかせ", "go", "goes", "going")

@@ -86,7 +86,7 @@ func Read(text string, c Context) Result {
 	if looksLikePIN(n) {
 		return Result{PIN: true}
 	}
-	d := findDate(arabicNumerals(n), today)
+	d := findDate(dateWords(arabicNumerals(n)), today)
 	p := d.rest
 	toks := lex(p)
 	var r Result

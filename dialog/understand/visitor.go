@@ -28,7 +28,8 @@ var incapacity = []string{"入院", "にゅういん", "施設に入", "施設�
 
 // insteadWords say that whoever is named goes in someone else's place: the
 // writer who goes 代わりに is not the holder.
-var insteadWords = []string{"代わり", "かわり", "代理", "だいり", "代行", "代って", "かわって"}
+var insteadWords = []string{"代わり", "かわり", "代理", "だいり", "代行", "代って", "かわって", "instead", "for me",
+	"on my behalf", "on behalf"}
 
 // aloneWords say that the one who goes does so without the holder.
 var aloneWords = []string{"一人で", "ひとりで", "1人で", "単独", "だけで", "のみで", "抜きで", "ぬきで",
