@@ -15,7 +15,7 @@ import (
 var (
 	fullDate    = regexp.MustCompile(`(令和|れいわ|平成|へいせい|r|h)?\s?(\d{1,4})\s?(?:年\s?(\d{1,2})\s?月\s?(\d{1,2})\s?日?|[/.\-]\s?(\d{1,2})\s?[/.\-]\s?(\d{1,2}))`)
 	compactDate = regexp.MustCompile(`\d{8}`)
-	monthDay    = regexp.MustCompile(`(\d{1,2})\s?(?:月\s?(\d{1,2})\s?日?|/\s?(\d{1,2}))`)
+	monthDay    = regexp.MustCompile(`(\d{1,2})\s?(?:月\s?の?\s?(\d{1,2})\s?日?|/\s?(\d{1,2}))`)
 )
 
 // reiwa1 is the first day of the Reiwa era; Heisei ends the day before.

@@ -15,7 +15,7 @@ var holderMarks = []string{"の分", "のぶん", "の代わり", "のかわり"
 // notComing, between a person and the next, says that person does not
 // come: 本人は行けないので妻が行く.
 var notComing = []string{"ではな", "じゃな", "でなく", "以外", "行けな", "行かな", "来られな",
-	"来れな", "行けま", "来られま", "いけな", "いかな", "いけま", "こられな", "これな", "無理", "むり",
+	"来れな", "行けません", "来られま", "いけな", "いかな", "いけません", "こられな", "これな", "無理", "むり",
 	"できな"}
 
 // incapacity, after a person, says that person cannot come, and so is the
@@ -24,7 +24,7 @@ var incapacity = []string{"入院", "にゅういん", "施設に入", "施設�
 	"寝たきり", "ねたきり", "足が悪", "あしがわる", "腰が悪", "体調", "動けな", "うごけな", "外出でき",
 	"病気", "びょうき", "具合が悪", "認知症", "にんちしょう", "介護", "かいご", "療養", "単身赴任",
 	"仕事で", "しごとで", "忙し", "いそがし", "歩けな", "あるけな", "寝込", "外出が難し", "外出がむずかし", "遠方", "海外", "入所", "行けな", "行かれな", "来られな",
-	"いけな", "いけま", "行けま", "行けへん", "いけへん", "行けん", "いけん", "行かれへん"}
+	"いけな", "いけません", "行けません", "行けへん", "いけへん", "行けん", "いけん", "行かれへん"}
 
 // insteadWords say that whoever is named goes in someone else's place: the
 // writer who goes 代わりに is not the holder.
@@ -139,8 +139,10 @@ func readVisitorKind(p string, toks []token, asking string, r *visitorReading) b
 			holder = holderKind(t)
 		case t.kind == kAge:
 		case strings.HasPrefix(rest, "の") && !hasAnyPrefix(rest, []string{"の人", "の方", "のかた"}):
+		case containsAny(p[t.end:next], notTogether...):
+			holder = holderKind(t) // 息子は連れて行きません: the holder stays home
 		case containsAny(p[t.end:next], incapacity...):
-			if holder == 0 {
+			if holder == 0 || holder == kSelf {
 				holder = holderKind(t) // 母は入院中なので: the one who cannot come holds the card
 			}
 		case containsAny(p[t.end:next], notComing...):
