@@ -186,6 +186,9 @@ func suggestionButtons(sugg []faq.Result) []bot.QuickReply {
 // question or gives the checklist.
 func (t *turn) apply(s bot.Slots, found []string) bot.Reply {
 	for _, slot := range found {
+		if old := slotString(t.st.Slots, slot); old != "" && old != slotString(s, slot) {
+			t.acknowledge(slot, s)
+		}
 		copySlot(&t.st.Slots, s, slot)
 		t.st.Skipped = slices.DeleteFunc(t.st.Skipped, func(x string) bool { return x == slot })
 		t.remember(slot)
@@ -268,4 +271,57 @@ func summary(m *knowledge.Municipality, c bot.Checklist) string {
 		b.WriteString("1回の来庁で手続きできます。")
 	}
 	return b.String()
+}
+
+// acknowledge confirms, in one short line, a slot the resident corrected,
+// so that a misreading is seen and put right at once.
+func (t *turn) acknowledge(slot string, s bot.Slots) {
+	var what string
+	switch slot {
+	case bot.SlotVisitor:
+		what = map[bot.Visitor]string{bot.VisitorSelf: "ご本人が行かれる", bot.VisitorProxy: "代理人の方が行かれる",
+			bot.VisitorLegalRep: "法定代理人の方が行かれる"}[s.Visitor]
+	case bot.SlotAgeGroup:
+		what = map[bot.AgeGroup]string{bot.AgeAdult: "15歳以上の方のカードな", bot.AgeUnder15: "15歳未満の方のカードな",
+			bot.AgeAdultWard: "成年被後見人の方のカードな"}[s.AgeGroup]
+	case bot.SlotHasNotice:
+		what = map[bool]string{true: "照会書兼回答書がお手元にある", false: "照会書兼回答書はお手元にない"}[*s.HasNotice]
+	case bot.SlotAddressChange:
+		what = map[bool]string{true: "住所・氏名などが変わった", false: "住所・氏名などは変わっていない"}[*s.AddressChange]
+	case bot.SlotExpiryDate:
+		d := s.ExpiryDate
+		what = fmt.Sprintf("有効期限は%d年%d月%d日な", d.Year, d.Month, d.Day)
+	case bot.SlotWard:
+		if w := t.m.Ward(s.Ward); w != nil {
+			what = w.Name + "にお住まいな"
+		}
+	}
+	if what != "" {
+		t.say("承知しました。%sのですね。", what)
+	}
+}
+
+// slotString renders one slot of s, "" when unknown.
+func slotString(s bot.Slots, slot string) string {
+	switch slot {
+	case bot.SlotAgeGroup:
+		return string(s.AgeGroup)
+	case bot.SlotVisitor:
+		return string(s.Visitor)
+	case bot.SlotHasNotice:
+		if s.HasNotice != nil {
+			return fmt.Sprint(*s.HasNotice)
+		}
+	case bot.SlotAddressChange:
+		if s.AddressChange != nil {
+			return fmt.Sprint(*s.AddressChange)
+		}
+	case bot.SlotExpiryDate:
+		if s.ExpiryDate != nil {
+			return s.ExpiryDate.String()
+		}
+	case bot.SlotWard:
+		return s.Ward
+	}
+	return ""
 }

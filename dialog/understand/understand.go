@@ -124,7 +124,15 @@ func Read(text string, c Context) Result {
 		holderAge = c.Age
 	}
 	s.Visitor = visitor(p, toks, asking, holderAge)
-	notice, addr := yesNo(p, toks, asking)
+	notice, addr, bare := yesNo(p, toks, asking)
+	if bare && (s.Visitor != "" || s.AgeGroup != "" || d.hasExpiry) {
+		// The はい or いいえ went with the other slot stated.
+		if asking == bot.SlotHasNotice {
+			notice = 0
+		} else {
+			addr = 0
+		}
+	}
 	s.HasNotice, s.AddressChange = boolOf(notice), boolOf(addr)
 	if d.hasExpiry {
 		s.ExpiryDate = &d.expiry

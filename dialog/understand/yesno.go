@@ -36,7 +36,11 @@ var notHedges = strings.NewReplacer("たらな", "_", "たらず", "_", "たら�
 //     no); across clauses the last clause decides (あったけどなくした).
 //   - はい and いいえ answer only the asked slot, and only when no content
 //     word does: in 「いいえ、持ってます」 the content wins, so it is a yes.
-func yesNo(p string, toks []token, asking string) (notice, addr polarity) {
+//
+// bare reports that the asked slot was answered by はい or いいえ alone,
+// which the caller drops when the message states another slot: in
+// 「あ、ちがう、行くのは嫁です」 the いいえ corrects the visitor.
+func yesNo(p string, toks []token, asking string) (notice, addr polarity, bare bool) {
 	content := map[string]polarity{}
 	var inter polarity
 	start := 0
@@ -90,8 +94,9 @@ func yesNo(p string, toks []token, asking string) (notice, addr polarity) {
 	flush(len(p), false)
 	if (asking == bot.SlotHasNotice || asking == bot.SlotAddressChange) && content[asking] == 0 {
 		content[asking] = inter
+		bare = inter != 0
 	}
-	return content[bot.SlotHasNotice], content[bot.SlotAddressChange]
+	return content[bot.SlotHasNotice], content[bot.SlotAddressChange], bare
 }
 
 // own returns the topic after a word that speaks only of slot: the same
