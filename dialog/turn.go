@@ -130,7 +130,7 @@ func (t *turn) answerQuestion(text string, r understand.Result, res faq.Result) 
 		// 「私一人で行けますか？」: an answer to the question asked, in the
 		// form of a question; the facts count, and a confident topic is
 		// answered on the way.
-		if res.Confident {
+		if res.Confident || res.Likely {
 			t.answer(res.Topic, res.Answer)
 		}
 		return t.apply(adultsHaveNoLegalRep(t.st.Slots, r.Slots), r.Found), true

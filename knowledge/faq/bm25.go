@@ -23,7 +23,7 @@ type config struct {
 	suggestFloor float64
 }
 
-var defaultConfig = config{k1: 1.2, b: 0.75, topicDocWeight: 2, threshold: 75, questionThreshold: 50, suggestFloor: 30}
+var defaultConfig = config{k1: 1.2, b: 0.75, topicDocWeight: 2, threshold: 80, questionThreshold: 50, suggestFloor: 30}
 
 // document is one indexed text: a topic phrasing or a topic's whole text.
 type document struct {
