@@ -1,6 +1,8 @@
 package dialog
 
 import (
+	"fmt"
+
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/knowledge"
 )
@@ -46,5 +48,25 @@ func (t *turn) answer(topic string, a knowledge.Answer) {
 			return
 		}
 	}
-	t.say("%s", a.Text)
+	t.say("%s", t.attributed(topic, a))
+}
+
+// attributed returns a's text, saying where it comes from when that is
+// not the municipality's own page: a national answer never passes for the
+// municipality's rule (「昭島市のページには記載がありません。全国共通の制度では、…」),
+// and a municipal answer quoting another page names it.
+func (t *turn) attributed(topic string, a knowledge.Answer) string {
+	own := false
+	for _, x := range t.m.Answers {
+		own = own || x.Topic == topic
+	}
+	switch {
+	case !own:
+		return fmt.Sprintf("%sのページには記載がありません。全国共通の制度では、%s", t.m.Name, a.Text)
+	case a.Source != nil && a.Source.Seed != "" && a.Source.Seed != t.m.Page.Seed:
+		if other := t.e.kb.MunicipalityBySeed(a.Source.Seed); other != nil {
+			return fmt.Sprintf("%s(%sのページによる情報です)", a.Text, other.Name)
+		}
+	}
+	return a.Text
 }

@@ -18,6 +18,16 @@ func (kb *KB) Answer(id, topic string) (a Answer, ok bool) {
 	return Answer{}, false
 }
 
+// MunicipalityBySeed returns the municipality whose page is seed, or nil.
+func (kb *KB) MunicipalityBySeed(seed string) *Municipality {
+	for _, m := range kb.Municipalities {
+		if m.Page.Seed == seed {
+			return m
+		}
+	}
+	return nil
+}
+
 // Topic returns the FAQ topic with id, or nil.
 func (kb *KB) Topic(id string) *Topic {
 	for i := range kb.National.Topics {
