@@ -152,7 +152,9 @@ func (ix *Index) Ask(municipality, question string) Result {
 	t := ix.topics[m.topic]
 	r := Result{Topic: t.ID, Title: t.Title, Score: m.score}
 	r.Confident = r.Score >= ix.cfg.threshold
-	r.Likely = r.Score >= ix.cfg.questionThreshold
+	// A likely topic must also stand out: a vague question (窓口のことなんですけど？)
+	// scores several topics alike, and gets suggestions instead.
+	r.Likely = r.Score >= ix.cfg.questionThreshold && m.score-m.second >= ix.cfg.likelyMargin*m.score
 	r.Answer, _ = ix.kb.Answer(municipality, t.ID)
 	return r
 }
@@ -161,6 +163,7 @@ func (ix *Index) Ask(municipality, question string) Result {
 type match struct {
 	topic   int     // index into Index.topics, -1 for none
 	score   float64 // the topic score (best phrasing plus weighted whole text)
+	second  float64 // the next best topic's score
 	bestDoc int     // the topic's best phrasing, in ix.questions.docs
 	q       query
 }
@@ -179,6 +182,11 @@ func (ix *Index) match(question string) match {
 	}
 	if m.topic >= 0 {
 		m.score, m.bestDoc = scores[m.topic], bestDoc[m.topic]
+		for i, s := range scores {
+			if i != m.topic && s > m.second {
+				m.second = s
+			}
+		}
 	}
 	return m
 }
