@@ -32,10 +32,10 @@ var evalToday = bot.NewDate(2026, time.December, 2)
 // The floors of the development half: the figures reached, less a margin
 // for a change that trades one row for another.
 const (
-	minSlotAccuracy         = 0.0
-	minQuestionScore        = 0.0
-	maxWrongChecklistShare  = 1.0
-	maxReaskedConversations = 1.0
+	minSlotAccuracy         = 0.92
+	minQuestionScore        = 0.83
+	maxWrongChecklistShare  = 0.15
+	maxReaskedConversations = 0.05
 )
 
 // memStore is a Store in memory, for evaluations that preset a state.

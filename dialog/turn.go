@@ -66,8 +66,11 @@ func (t *turn) run(in input) bot.Reply {
 func (t *turn) text(text string) bot.Reply {
 	r := understand.Read(text, understand.Context{Asking: t.st.Asking, Today: t.today, Wards: t.wards(), Age: t.st.Slots.AgeGroup})
 	question := !r.PIN && understand.IsQuestion(text)
+	// The FAQ is asked only where its answer can matter (a question, or a
+	// text that answers nothing): a plain slot answer, most LINE turns,
+	// skips its cost.
 	var res faq.Result
-	if !r.PIN {
+	if question {
 		res = t.e.faq.Ask(t.m.ID, text)
 	}
 	switch {
@@ -105,6 +108,9 @@ func (t *turn) text(text string) bot.Reply {
 	if r.DontKnow && (t.st.Asking == bot.SlotExpiryDate || t.st.Asking == bot.SlotWard) {
 		t.skip(t.st.Asking)
 		return t.resume(true)
+	}
+	if !question {
+		res = t.e.faq.Ask(t.m.ID, text)
 	}
 	if res.Confident {
 		t.answer(res.Topic, res.Answer)
