@@ -82,10 +82,10 @@ func yesNo(p string, toks []token, asking string) (notice, addr polarity, bare b
 		case kYes, kNo:
 			set(cur, pick(t.kind == kYes))
 		case kNoticeYes, kNoticeNo:
-			cur = own(cur, bot.SlotHasNotice)
+			cur = own(cur, asking, bot.SlotHasNotice)
 			set(cur, pick(t.kind == kNoticeYes))
 		case kAddrYes, kAddrNo:
-			cur = own(cur, bot.SlotAddressChange)
+			cur = own(cur, asking, bot.SlotAddressChange)
 			set(cur, pick(t.kind == kAddrYes))
 		case kIntYes, kIntNo:
 			clauseInter = pick(t.kind == kIntYes)
@@ -99,12 +99,18 @@ func yesNo(p string, toks []token, asking string) (notice, addr polarity, bare b
 	return content[bot.SlotHasNotice], content[bot.SlotAddressChange], bare
 }
 
-// own returns the topic after a word that speaks only of slot: the same
-// topic if it is slot, else none, so that the negation in 「持ってない」 said
-// about an address change answers neither slot.
-func own(cur, slot string) string {
-	if cur == slot {
+// own returns the topic after a word that speaks only of slot: slot when
+// the topic is slot, or is still the question asked and that question is
+// one asked after both yes/no slots (「変わってない」 typed while the expiry
+// date is asked corrects the address change); else none, so that the negation in
+// 「持ってない」 said about an address change answers neither slot, and a word
+// after カード (another topic) answers nothing.
+func own(cur, asking, slot string) string {
+	switch {
+	case cur == slot:
 		return cur
+	case cur == asking && (asking == bot.SlotExpiryDate || asking == bot.SlotWard):
+		return slot
 	}
 	return ""
 }
