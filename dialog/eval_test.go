@@ -3,6 +3,8 @@ package dialog_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"sort"
 	"strings"
 	"sync"
@@ -73,7 +75,8 @@ func newEvalEngine(tb testing.TB) evalEngine {
 	kb := loadKB(tb)
 	store := &memStore{m: map[dialog.Key]dialog.State{}}
 	clock := func() time.Time { return time.Date(2026, time.December, 2, 10, 0, 0, 0, time.UTC) }
-	return evalEngine{dialog.New(dialog.Config{KB: kb, Store: store, Clock: clock}), kb, store}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return evalEngine{dialog.New(dialog.Config{KB: kb, Store: store, Clock: clock, Logger: logger}), kb, store}
 }
 
 // send runs one turn of user in municipality.

@@ -132,12 +132,16 @@ func (t *turn) text(text string) bot.Reply {
 // which must not become the resident's answers. ok is false when the
 // FAQ finds nothing likely; the text is then read as an answer.
 func (t *turn) answerQuestion(text string, r understand.Result, res faq.Result) (bot.Reply, bool) {
-	if slices.Contains(r.Found, t.st.Asking) && !understand.Supposes(text) {
-		// 「私一人で行けますか？」: an answer to the question asked, in the
-		// form of a question; the facts count, and a confident topic is
-		// answered on the way.
+	if len(r.Found) > 0 && !understand.Supposes(text) {
+		// 「私一人で行けますか？」, 「港北区だけど予約いる？」: facts stated in a
+		// question count; its topic is answered on the way.
 		if res.Confident || res.Likely {
+			ward := t.st.Slots.Ward
+			if r.Slots.Ward != "" {
+				t.st.Slots.Ward = r.Slots.Ward // the ward named is the one asked about
+			}
 			t.answer(res.Topic, res.Answer)
+			t.st.Slots.Ward = ward // apply records it, as a correction if it is one
 		}
 		return t.apply(adultsHaveNoLegalRep(t.st.Slots, r.Slots), r.Found), true
 	}

@@ -103,6 +103,9 @@ func Read(text string, c Context) Result {
 			r.DontKnow = true
 		}
 	}
+	if containsAny(n, "don't know", "dont know", "do not know", "not sure", "no idea", "i'm not sure", "unknown") {
+		r.DontKnow = true
+	}
 	s := &r.Slots
 	s.AgeGroup = age(p, toks, asking, today)
 	if d.hasExpiry && asking == bot.SlotAgeGroup {
