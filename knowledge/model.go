@@ -67,6 +67,10 @@ type Topic struct {
 	ID        string   `yaml:"id"`
 	Title     string   `yaml:"title"`
 	Questions []string `yaml:"questions"`
+	// Keywords are words that, found in a question, all but name the topic
+	// (予約 for reservation, 郵便局 for post_office): the matcher weighs a
+	// question holding one towards the topic, whatever else it says.
+	Keywords []string `yaml:"keywords,omitempty"`
 }
 
 // Answer answers one Topic. A Silent answer says that the page does not

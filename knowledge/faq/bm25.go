@@ -21,12 +21,15 @@ type config struct {
 	questionThreshold float64
 	// suggestFloor is the least score of a topic offered as a suggestion.
 	suggestFloor float64
+	// keywordBonus is added to the score of a topic one of whose keywords
+	// the question holds.
+	keywordBonus float64
 	// likelyMargin is how far, as a share of its score, a Likely topic must
 	// lead the next one.
 	likelyMargin float64
 }
 
-var defaultConfig = config{k1: 1.2, b: 0.75, topicDocWeight: 2, threshold: 80, questionThreshold: 50, suggestFloor: 30, likelyMargin: 0.2}
+var defaultConfig = config{k1: 1.2, b: 0.75, topicDocWeight: 2, threshold: 80, questionThreshold: 50, suggestFloor: 30, likelyMargin: 0.2, keywordBonus: 40}
 
 // document is one indexed text: a topic phrasing or a topic's whole text.
 type document struct {

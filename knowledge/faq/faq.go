@@ -9,7 +9,12 @@
 // を教えて…) 0.15. A small lexicon (lexicon.go) adds a concept's word to any
 // text holding one of its variants (パスワード → 暗証番号, 母 → 家族). Every
 // phrasing of a topic (and its title) is a document; a topic scores its best
-// phrasing plus twice its whole text (all its phrasings as one document).
+// phrasing plus twice its whole text (all its phrasings as one document),
+// plus a bonus (40) when the question holds one of the topic's keywords
+// (national.yaml `keywords:`, e.g. 予約 for reservation): residents' questions
+// carry a topic's defining word inside much other text (港北区に住んでます。
+// 電子証明書の更新って予約しないとダメですか？), which n-grams alone weigh
+// too little.
 //
 // # Measurements
 //
@@ -61,6 +66,7 @@ package faq
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/madoguchi/madoguchi/knowledge"
 )
@@ -73,6 +79,7 @@ type Index struct {
 	topics    []knowledge.Topic
 	questions *bm25 // one document per phrasing (and per title)
 	wholes    *bm25 // one document per topic: title and every phrasing
+	keywords  [][]string // each topic's keywords, normalised
 }
 
 // New builds an Index over every topic of kb.
@@ -95,6 +102,14 @@ func newIndex(kb *knowledge.KB, cfg config) *Index {
 	}
 	ix.questions.finish(nil)
 	ix.wholes.finish(ix.questions.idf)
+	ix.keywords = make([][]string, len(ix.topics))
+	for i, t := range ix.topics {
+		for _, k := range t.Keywords {
+			if n := Normalize(k); n != "" {
+				ix.keywords[i] = append(ix.keywords[i], n)
+			}
+		}
+	}
 	return ix
 }
 
@@ -115,11 +130,12 @@ type Result struct {
 // each scoring at least the suggestion floor: what to offer as
 // 「もしかして」 buttons when no topic is Confident.
 func (ix *Index) Suggest(municipality, question string, n int) []Result {
-	q := newQuery(truncate(question, maxQuestionRunes))
+	question = truncate(question, maxQuestionRunes)
+	q := newQuery(question)
 	if len(q) == 0 || n <= 0 {
 		return nil
 	}
-	scores, _ := ix.scoreTopics(q)
+	scores, _ := ix.scoreTopics(q, question)
 	order := make([]int, 0, len(scores))
 	for i, s := range scores {
 		if s >= ix.cfg.suggestFloor {
@@ -169,12 +185,13 @@ type match struct {
 }
 
 func (ix *Index) match(question string) match {
-	q := newQuery(truncate(question, maxQuestionRunes))
+	question = truncate(question, maxQuestionRunes)
+	q := newQuery(question)
 	m := match{topic: -1, q: q}
 	if len(q) == 0 {
 		return m
 	}
-	scores, bestDoc := ix.scoreTopics(q)
+	scores, bestDoc := ix.scoreTopics(q, question)
 	for i, s := range scores {
 		if s > 0 && (m.topic < 0 || s > scores[m.topic]) {
 			m.topic = i
@@ -207,7 +224,7 @@ func truncate(s string, n int) string {
 
 // scoreTopics returns each topic's score for q (its best phrasing plus,
 // weighted, its whole text) and the index of its best phrasing's document.
-func (ix *Index) scoreTopics(q query) (scores []float64, bestDoc []int) {
+func (ix *Index) scoreTopics(q query, question string) (scores []float64, bestDoc []int) {
 	scores = make([]float64, len(ix.topics))
 	bestDoc = make([]int, len(ix.topics))
 	perDoc := make([]float64, len(ix.questions.docs))
@@ -215,6 +232,17 @@ func (ix *Index) scoreTopics(q query) (scores []float64, bestDoc []int) {
 	for i, s := range perDoc {
 		if t := ix.questions.docs[i].topic; s > scores[t] {
 			scores[t], bestDoc[t] = s, i
+		}
+	}
+	if len(ix.keywords) > 0 && ix.cfg.keywordBonus > 0 {
+		text := Normalize(question)
+		for i, ks := range ix.keywords {
+			for _, k := range ks {
+				if strings.Contains(text, k) {
+					scores[i] += ix.cfg.keywordBonus
+					break
+				}
+			}
 		}
 	}
 	if ix.cfg.topicDocWeight > 0 {
