@@ -30,9 +30,9 @@ func (t *turn) miss(sugg []faq.Result) bot.Reply {
 		t.say("すみません、うまく読み取れませんでした。%s", q.Hint)
 	}
 	buttons := t.buttons(t.st.Asking)
-	if len(sugg) > 0 {
+	if room := maxQuickReplies - 1 - len(buttons); len(sugg) > 0 && room > 0 {
 		t.say("ご質問でしたら、もしかして次のことでしょうか(下のボタン)。")
-		buttons = append(buttons, suggestionButtons(sugg)...)
+		buttons = append(buttons, suggestionButtons(sugg[:min(room, len(sugg))])...)
 	}
 	t.say("%s", q.Text)
 	return t.reply(withBack(buttons, len(t.st.History) > 0))
@@ -121,9 +121,12 @@ func (t *turn) contact() string {
 	return fmt.Sprintf("%s(電話: %s)にお問い合わせください。", c.Name, c.Phone)
 }
 
+// maxQuickReplies is LINE's limit on the buttons of one message.
+const maxQuickReplies = 13
+
 func withBack(buttons []bot.QuickReply, canGoBack bool) []bot.QuickReply {
 	out := slices.Clone(buttons)
-	if canGoBack && len(out) < 13 {
+	if canGoBack && len(out) < maxQuickReplies {
 		out = append(out, bot.QuickReply{Label: "戻る", Postback: PostbackBack})
 	}
 	return out

@@ -88,6 +88,9 @@ func (e evalEngine) send(tb testing.TB, municipality, user string, msg bot.Messa
 	if err != nil {
 		tb.Fatalf("%s: Respond(%+v): %v", user, msg, err)
 	}
+	if len(r.QuickReplies) > 13 {
+		tb.Errorf("%s: %d quick replies, over LINE's 13: %v", user, len(r.QuickReplies), r.QuickReplies)
+	}
 	return r
 }
 

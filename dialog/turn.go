@@ -178,7 +178,7 @@ func (t *turn) unsure(text string) bot.Reply {
 	} else {
 		buttons = append(buttons, afterButtons...)
 	}
-	return t.reply(withBack(buttons, len(t.st.History) > 0))
+	return t.reply(withBack(buttons[:min(len(buttons), maxQuickReplies-1)], len(t.st.History) > 0))
 }
 
 // maxSuggestions is how many 「もしかして」 topics are offered at most.
