@@ -109,7 +109,8 @@ func own(cur, asking, slot string) string {
 	switch {
 	case cur == slot:
 		return cur
-	case cur == asking && (asking == bot.SlotExpiryDate || asking == bot.SlotWard):
+	case cur == asking && asking != "" && asking != bot.SlotHasNotice && asking != bot.SlotAddressChange &&
+		asking != bot.SlotAgeGroup && asking != bot.SlotVisitor:
 		return slot
 	}
 	return ""
