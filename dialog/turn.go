@@ -64,7 +64,7 @@ func (t *turn) run(in input) bot.Reply {
 // text handles free text: slot answers (also corrections of earlier ones),
 // "わからない", an FAQ question, or nothing readable.
 func (t *turn) text(text string) bot.Reply {
-	r := understand.Read(text, understand.Context{Asking: t.st.Asking, Today: t.today, Wards: t.wards(), Age: t.st.Slots.AgeGroup})
+	r := understand.Read(text, understand.Context{Asking: t.st.Asking, Today: t.today, Wards: t.wards(), Age: t.st.Slots.AgeGroup, AfterChecklist: t.st.Done})
 	question := !r.PIN && understand.IsQuestion(text)
 	// The FAQ is asked only where its answer can matter (a question, or a
 	// text that answers nothing): a plain slot answer, most LINE turns,

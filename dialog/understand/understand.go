@@ -74,6 +74,18 @@ type Context struct {
 	Today  bot.Date
 	Wards  []Ward
 	Age    bot.AgeGroup
+	// AfterChecklist is true once the checklist has been given: a short
+	// answer then corrects one of the yes/no slots it rests on.
+	AfterChecklist bool
+}
+
+// lateAnswer stands for "a question after the yes/no slots" in yesNo.
+const lateAnswer = "late"
+
+// shortAnswer reports whether n is a short statement (no question, no
+// wish), as a correction typed after the checklist is.
+func shortAnswer(n string) bool {
+	return len([]rune(n)) <= 15 && !IsQuestion(n) && !strings.Contains(n, "たい")
 }
 
 // Read is Understand with the conversation's context.
@@ -127,7 +139,13 @@ func Read(text string, c Context) Result {
 		holderAge = c.Age
 	}
 	s.Visitor = visitor(p, toks, asking, holderAge)
-	notice, addr, bare := yesNo(p, toks, asking)
+	yesNoAsking := asking
+	if asking == "" && c.AfterChecklist && shortAnswer(n) {
+		// 「変わってない」 typed after the checklist corrects the answer it
+		// rests on: read it as if the next question were asked.
+		yesNoAsking = lateAnswer
+	}
+	notice, addr, bare := yesNo(p, toks, yesNoAsking)
 	if bare && (s.Visitor != "" || s.AgeGroup != "" || d.hasExpiry) {
 		// The はい or いいえ went with the other slot stated.
 		if asking == bot.SlotHasNotice {
