@@ -91,5 +91,14 @@ func TestBrowserKeepsNoTypedText(t *testing.T) {
 	if strings.Contains(tb.evalString(in(".messages")+".textContent"), "暗証番号のような文字列") {
 		t.Error("an expired conversation was restored")
 	}
+
+	// A history an older widget wrote, typed text included, is erased at load.
+	tb.eval(`(localStorage.setItem('madoguchi.v1.nerima.history', JSON.stringify({entries: [
+		{from: 'user', type: 'text', text: '暗証番号は2468'}, {from: 'bot', type: 'text', text: 'はい'}], quick: [], asking: ''})), true)`, new(bool))
+	tb.do(chromedp.Reload())
+	tb.waitFor("the launcher after reload", shadow+" && "+in(".launcher"))
+	if kept := storage(tb); strings.Contains(kept, "2468") {
+		t.Errorf("an older widget's history survived the load:\n%s", kept)
+	}
 	tb.checkClean()
 }
