@@ -25,7 +25,10 @@ import (
 //     A few symbols typed by mistake (Ab12Cd34!, ab12-cd34, P@ss1234) do not
 //     hide such a password: up to three symbols among at least six letters and
 //     digits. Era dates (R8.3.24, H31.4.30), clock times (10:30am), e-mail
-//     addresses and web addresses are not passwords.
+//     addresses and web addresses are not passwords. Product and version
+//     names typed alone (Windows10, iPhone15, COVID-19, ver2.0.1) are
+//     PIN-like: a resident's password can have those shapes (yamada-1950),
+//     and a false alarm costs only the question asked again.
 //   - A PIN-shaped token anywhere in a message that names the PIN (暗証番号は
 //     1234です, あんしょうばんごう 1 2 3 4, ｱﾝｼｮｳﾊﾞﾝｺﾞｳ, パスワード, PIN, pw)
 //     is PIN-like too: the resident is telling us their PIN.
