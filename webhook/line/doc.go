@@ -20,7 +20,10 @@
 // The body is read through http.MaxBytesReader (413 over MaxBody), the
 // X-Line-Signature is checked on the raw bytes with hmac.Equal before
 // anything is parsed (400 if missing or wrong), then each event is
-// appended to a Redis Stream and 200 is answered. Nothing else happens
+// appended to a Redis Stream and 200 is answered. A text message that
+// looks like a PIN (understand.LooksLikePIN) is replaced by
+// understand.RedactedPIN before its event is appended, so no PIN reaches
+// Redis or its files; the dialog reads the marker as a PIN and warns. Nothing else happens
 // in the request: LINE never waits on the dialog or on the Messaging API.
 //
 // # Durability, exactly once, order

@@ -82,6 +82,10 @@ func (h *Handler) serveWebhook(c *gin.Context) {
 		httpx.WriteError(c, bot.Invalidf("", "body is not a LINE webhook object"))
 		return
 	}
+	if err := redactPINs(raws, evs); err != nil {
+		httpx.WriteError(c, bot.Invalidf("", "body is not a LINE webhook object"))
+		return
+	}
 	if err := h.q.enqueue(c.Request.Context(), m, raws, evs); err != nil {
 		h.cfg.Logger.Error("line webhook: enqueue", "municipality", m, "events", len(evs), "err", err)
 		httpx.WriteError(c, bot.Unavailable("events could not be recorded; LINE will redeliver", err))

@@ -203,14 +203,15 @@ func TestBrowserRetry(t *testing.T) {
 		t.Errorf("the resident's messages %q: want %q once", got, label)
 	}
 
-	// The recovered conversation is whole after a reload.
-	before := turns(tb)
+	// The bot's side of the recovered conversation is whole after a reload
+	// (the resident's messages and the notices are not kept).
+	before := tb.evalInt(count(".msg.bot"))
 	tb.do(chromedp.Reload())
 	tb.waitFor("the launcher after reload", shadow+" && "+in(".launcher"))
 	tb.do(clickIn(".launcher"))
 	tb.waitFor("the restored conversation", count(".msg")+" >= "+itoa(before))
-	if after := turns(tb); after != before {
-		t.Errorf("after reload %d messages, want %d (notices are not kept)", after, before)
+	if after := turns(tb); after != before || tb.evalInt(count(".msg.bot")) != before {
+		t.Errorf("after reload %d messages, want the %d bot messages", after, before)
 	}
 	tb.checkClean()
 }

@@ -30,6 +30,13 @@
   var title = script.getAttribute('data-title') || 'マイナンバーカード 電子証明書の更新';
   var storePrefix = 'madoguchi.v1.' + municipality + '.';
   var maxEntries = 200;
+  // What is kept in localStorage, and for how long: the session id and the
+  // bot's side of the conversation (its messages, the checklist and its
+  // ticks, the choices offered), never a word the resident typed or chose
+  // (a PIN typed by mistake must not stay on a shared PC in a library or an
+  // office). Both are forgotten maxAge after the last turn, or at once with
+  // 「この会話を消す」.
+  var maxAge = 2 * 60 * 60 * 1000;
 
   // ---- storage (localStorage may be unavailable: private modes, policies)
   function load(key) {
@@ -49,12 +56,6 @@
     for (var i = 0; i < bytes.length; i++) { s += idChars.charAt(bytes[i] & 63); }
     return s;
   }
-  var sessionID = load('session');
-  if (!sessionID || !/^[A-Za-z0-9_-]{8,128}$/.test(sessionID)) {
-    sessionID = newSessionID();
-    save('session', sessionID);
-  }
-
   // state.entries: {from: 'user'|'bot', type: 'text'|'checklist', text, checklist, checked}
   var state = { entries: [], quick: [], asking: '' };
   (function restore() {
@@ -62,21 +63,39 @@
     if (!raw) { return; }
     try {
       var s = JSON.parse(raw);
-      if (s && Array.isArray(s.entries)) {
+      if (!s || typeof s.saved !== 'number' || !(Date.now() - s.saved < maxAge)) {
+        forget(); // expired, or written by an older widget that kept typed text
+        return;
+      }
+      if (Array.isArray(s.entries)) {
         state.entries = s.entries.filter(function (e) {
-          return e && (e.from === 'user' || e.from === 'bot') &&
+          return e && e.from === 'bot' &&
             ((e.type === 'text' && typeof e.text === 'string') ||
              (e.type === 'checklist' && e.checklist && typeof e.checklist === 'object'));
         });
         state.quick = Array.isArray(s.quick) ? s.quick.filter(validQuick) : [];
         state.asking = typeof s.asking === 'string' ? s.asking : '';
       }
-    } catch (e) { save('history', null); }
+    } catch (e) { forget(); }
   })();
+  var sessionID = load('session');
+  if (!sessionID || !/^[A-Za-z0-9_-]{8,128}$/.test(sessionID)) {
+    sessionID = newSessionID();
+    save('session', sessionID);
+  }
   function validQuick(q) { return q && typeof q.label === 'string' && typeof q.postback === 'string'; }
+  // persist keeps the bot's side only: the resident's entries stay in the
+  // page (state.entries) and are never written.
   function persist() {
     if (state.entries.length > maxEntries) { state.entries = state.entries.slice(-maxEntries); }
-    save('history', JSON.stringify(state));
+    var kept = state.entries.filter(function (e) { return e.from === 'bot'; });
+    save('history', JSON.stringify({ saved: Date.now(), entries: kept, quick: state.quick, asking: state.asking }));
+    save('session', sessionID);
+  }
+  // forget removes everything the widget keeps in this browser.
+  function forget() {
+    save('history', null);
+    save('session', null);
   }
 
   // ---- DOM helpers: text only
@@ -228,8 +247,13 @@
     closeBtn.type = 'button';
     closeBtn.setAttribute('aria-label', 'チャットを閉じる');
     closeBtn.addEventListener('click', close);
+    var clearBtn = el('button', 'clear', 'この会話を消す');
+    clearBtn.type = 'button';
+    clearBtn.setAttribute('aria-label', 'この会話を消す（この端末に残る履歴も消します）');
+    clearBtn.addEventListener('click', clearConversation);
     header.appendChild(h);
     header.appendChild(resetBtn);
+    header.appendChild(clearBtn);
     header.appendChild(closeBtn);
 
     messages = el('div', 'messages');
@@ -604,6 +628,24 @@
     renderQuick([]);
     announce('会話を最初からやり直します。');
     send({ postback: 'reset' }, null);
+    textarea.focus();
+  }
+
+  // clearConversation forgets the conversation: the messages shown, what
+  // this browser keeps, and the session, so that the next person at a
+  // shared PC starts afresh and the server's state for it is never reached
+  // again (it expires there).
+  function clearConversation() {
+    if (busy) { return; }
+    state = { entries: [], quick: [], asking: '' };
+    forget();
+    sessionID = newSessionID();
+    while (messages.firstChild) { messages.removeChild(messages.firstChild); }
+    renderQuick([]);
+    panel.setAttribute('data-asking', '');
+    messages.appendChild(el('div', 'msg notice', 'この会話を消しました。この端末には残っていません。'));
+    announce('この会話を消しました。');
+    textarea.value = '';
     textarea.focus();
   }
 
