@@ -202,11 +202,17 @@ type Condition struct {
 }
 
 // Note is a remark added to a checklist when its When matches.
+//
+// Text may hold {window_start} and {window_end}, replaced by the renewal
+// window's first and last day (「2025年9月2日」); only a note whose When
+// requires a known status (too_early, in_window or expired) may use them.
 type Note struct {
 	ID     string    `yaml:"id"`
 	Text   string    `yaml:"text"`
 	When   Condition `yaml:"when,omitempty"`
 	Source *Source   `yaml:"source"`
+	// Also quotes further sentences the text joins to Source's.
+	Also []Source `yaml:"also,omitempty"`
 }
 
 // Followup is a step to take after the procedure, added when When matches.
@@ -217,11 +223,16 @@ type Followup struct {
 	Phone  string    `yaml:"phone,omitempty"`
 	When   Condition `yaml:"when,omitempty"`
 	Source *Source   `yaml:"source"`
+	// Also quotes further sentences the text joins to Source's.
+	Also []Source `yaml:"also,omitempty"`
 }
 
 // Source records where a fact comes from: a quote that appears verbatim
 // (whitespace aside) in a seed. In YAML it is either the quote alone, taken
-// from the file's own seed, or a map {seed: nerima, quote: "…"}.
+// from the file's own seed, or a map {seed: nerima, quote: "…"}. A
+// municipality's text that quotes another seed than its own page must say
+// where the fact comes from (全国共通 or the other municipality's name), so
+// that it never passes for the resident's own municipality's rule.
 type Source struct {
 	Seed  string `yaml:"seed,omitempty"`
 	Quote string `yaml:"quote"`

@@ -19,6 +19,9 @@ func (c *checker) checkMunicipality(m *Municipality) {
 	c.checkCoverage(m)
 	c.checkNotes(m)
 	c.checkAnswers(m.file, m.Answers, m.Page.Seed)
+	for i, a := range m.Answers {
+		c.attributed(m, fmt.Sprintf("answers[%d].text", i), a.Text, deref(a.Source))
+	}
 	c.checkTopicsAnswered(m)
 	c.checkQuestionOverrides(m)
 }
@@ -132,6 +135,7 @@ func (c *checker) checkItems(m *Municipality) {
 		defined[it.ID] = true
 		c.required(f, fmt.Sprintf("items[%d].text", i), it.Text)
 		c.source(f, fmt.Sprintf("items[%d]", i), it.Source, m.Page.Seed, true)
+		c.attributed(m, fmt.Sprintf("items[%d].text", i), it.Text+it.Note, deref(it.Source))
 	}
 	for i, r := range m.Rules {
 		for j, v := range r.Visits {

@@ -253,6 +253,18 @@ func TestValidateReportsProblems(t *testing.T) {
 			`nerima.yaml:29: answers: no answer for topics pin (answer them here, as silent answers, or in national.yaml)`,
 			`yokohama.yaml:47: answers: no answer for topics pin (answer them here, as silent answers, or in national.yaml)`,
 		}},
+		{"note quoting another page without saying whose", []edit{{aki, "answers:\n", "notes:\n  - id: x\n    text: 区民事務所で更新できます。\n    source: {seed: nerima, quote: 区民事務所で更新できます。}\nanswers:\n"}}, []string{
+			`akishima.yaml:28: notes[0].text: quotes seeds/nerima.txt, not 昭島市's own page: say where it comes from (「全国共通の制度では…」 or 「練馬区のページでは…」)`,
+		}},
+		{"note saying whose page it quotes", []edit{{aki, "answers:\n", "notes:\n  - id: x\n    text: 練馬区のページでは、区民事務所で更新できるとされています。\n    source: マイナンバーカードをお持ちください\n    also: [{seed: nerima, quote: 区民事務所で更新できます。}]\nanswers:\n"}}, nil},
+		{"further quote not in seed", []edit{{aki, "answers:\n", "notes:\n  - id: x\n    text: 窓口は市民課です。\n    source: マイナンバーカードをお持ちください\n    also: [市民課の窓口へどうぞ]\nanswers:\n"}}, []string{
+			`akishima.yaml:30: notes[0].also[0].source: quote "市民課の窓口へどうぞ" not found in seeds/akishima.txt`,
+		}},
+		{"window placeholder without a window", []edit{{aki, "answers:\n", "notes:\n  - id: x\n    text: '{window_start}から更新できます。{expiry}'\n    source: マイナンバーカードをお持ちください\nanswers:\n"}}, []string{
+			`akishima.yaml:28: notes[0].text: {window_start} needs a window: give when.status without unknown (too_early, in_window, expired)`,
+			`akishima.yaml:28: notes[0].text: unknown placeholder {expiry} (want {window_start} or {window_end})`,
+		}},
+		{"window placeholder with a window", []edit{{aki, "answers:\n", "notes:\n  - id: x\n    text: '{window_start}から{window_end}まで更新できます。'\n    when: {status: [too_early]}\n    source: マイナンバーカードをお持ちください\nanswers:\n"}}, nil},
 		{"topic with too few questions", []edit{{nat, "questions: [何時まで？, 受付時間は, 土日もやってる？]", "questions: [何時まで？]"}}, []string{
 			`national.yaml:12: topics[1].questions: needs at least 3 ways residents ask (has 1)`,
 		}},

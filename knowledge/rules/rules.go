@@ -7,6 +7,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/knowledge"
@@ -61,7 +62,7 @@ func Checklist(m *knowledge.Municipality, s bot.Slots, today bot.Date) (bot.Chec
 	c.Counters = counters(m, s.Ward)
 	for _, n := range m.Notes {
 		if n.When.Matches(sit) {
-			c.Notes = append(c.Notes, n.Text)
+			c.Notes = append(c.Notes, windowText(n.Text, window))
 		}
 	}
 	c.Notes = append(c.Notes, silentNotes(m)...)
@@ -105,6 +106,22 @@ func situation(m *knowledge.Municipality, s bot.Slots, today bot.Date) (knowledg
 		sit.Procedure = bot.ProcedureIssuance
 	}
 	return sit, window, nil
+}
+
+// windowText fills a note's {window_start} and {window_end} with the
+// window's days, written as the pages write dates (2025年9月2日).
+// Validation allows them only in notes that apply when the window is
+// known; with none, the text is returned as it is.
+func windowText(text string, w *bot.Window) string {
+	if w == nil || !strings.Contains(text, "{window_") {
+		return text
+	}
+	return strings.NewReplacer("{window_start}", JapaneseDate(w.Start), "{window_end}", JapaneseDate(w.End)).Replace(text)
+}
+
+// JapaneseDate writes d as the pages write dates: 2025年9月2日.
+func JapaneseDate(d bot.Date) string {
+	return fmt.Sprintf("%d年%d月%d日", d.Year, d.Month, d.Day)
 }
 
 // certificates returns the certificates the procedure covers: the rule's
