@@ -158,7 +158,7 @@ type ItemDef struct {
 // Rule maps a situation to the visits it needs. Rules are tried in file
 // order and the first whose When matches applies; validation checks that
 // every combination of age_group × visitor × has_notice × address_change ×
-// procedure is matched by some rule.
+// move_at_visit × procedure is matched by some rule.
 //
 // A rule with NotCovered set applies where the page does not speak to the
 // situation: it has no visits, and the checklist carries the NotCovered text
@@ -193,12 +193,15 @@ type ItemRef struct {
 // lists the values it matches; an empty field matches anything. Status
 // values are too_early, in_window, expired and unknown (no expiry date given).
 type Condition struct {
-	AgeGroup      []bot.AgeGroup  `yaml:"age_group,omitempty"`
-	Visitor       []bot.Visitor   `yaml:"visitor,omitempty"`
-	HasNotice     []bool          `yaml:"has_notice,omitempty"`
-	AddressChange []bool          `yaml:"address_change,omitempty"`
-	Procedure     []bot.Procedure `yaml:"procedure,omitempty"`
-	Status        []string        `yaml:"status,omitempty"`
+	AgeGroup      []bot.AgeGroup `yaml:"age_group,omitempty"`
+	Visitor       []bot.Visitor  `yaml:"visitor,omitempty"`
+	HasNotice     []bool         `yaml:"has_notice,omitempty"`
+	AddressChange []bool         `yaml:"address_change,omitempty"`
+	// MoveAtVisit: a 転入届 or 転居届 is filed at the same visit (only ever
+	// true with an address change).
+	MoveAtVisit []bool          `yaml:"move_at_visit,omitempty"`
+	Procedure   []bot.Procedure `yaml:"procedure,omitempty"`
+	Status      []string        `yaml:"status,omitempty"`
 }
 
 // Note is a remark added to a checklist when its When matches.

@@ -14,8 +14,9 @@ import (
 )
 
 // Checklist returns the checklist for slots s in municipality m on day today.
-// AgeGroup and Visitor are required; HasNotice and AddressChange default to
-// false. Errors are *bot.Error with CodeInvalid naming the field.
+// AgeGroup and Visitor are required; HasNotice, AddressChange and
+// MoveAtVisit default to false (MoveAtVisit true implies an address
+// change). Errors are *bot.Error with CodeInvalid naming the field.
 //
 // The procedure is issuance after expiry or when an address change revoked
 // the signing certificate, else renewal. The checklist is that of the first
@@ -92,7 +93,8 @@ func situation(m *knowledge.Municipality, s bot.Slots, today bot.Date) (knowledg
 		AgeGroup:      s.AgeGroup,
 		Visitor:       s.Visitor,
 		HasNotice:     s.HasNotice != nil && *s.HasNotice,
-		AddressChange: s.AddressChange != nil && *s.AddressChange,
+		AddressChange: s.Moved(),
+		MoveAtVisit:   s.MovesAtVisit(),
 		Procedure:     bot.ProcedureRenewal,
 		Status:        knowledge.StatusUnknown,
 	}
