@@ -28,7 +28,9 @@ func wardButtons(m *knowledge.Municipality, page int) []bot.QuickReply {
 // checklist with and without it, and never of a holder who comes in person
 // (the form decides how a proxy proceeds; a holder is asked at the counter
 // anyway, and an unknown notice counts as "not at hand", which every page
-// accepts for the holder); the ward only where there are wards.
+// accepts for the holder); whether the move is filed at the visit only
+// after an address change, and where the rules tell the two apart
+// (Edogawa's same-day route); the ward only where there are wards.
 func nextSlot(m *knowledge.Municipality, st *State) string {
 	s := st.Slots
 	switch {
@@ -36,10 +38,12 @@ func nextSlot(m *knowledge.Municipality, st *State) string {
 		return bot.SlotAgeGroup
 	case s.Visitor == "":
 		return bot.SlotVisitor
-	case s.HasNotice == nil && s.Visitor != bot.VisitorSelf && !skipped(st, bot.SlotHasNotice) && noticeMatters(m, s):
+	case s.HasNotice == nil && s.Visitor != bot.VisitorSelf && !skipped(st, bot.SlotHasNotice) && matters(m, st, bot.SlotHasNotice):
 		return bot.SlotHasNotice
 	case s.AddressChange == nil && !skipped(st, bot.SlotAddressChange):
 		return bot.SlotAddressChange
+	case s.MoveAtVisit == nil && s.Moved() && !skipped(st, bot.SlotMoveAtVisit) && matters(m, st, bot.SlotMoveAtVisit):
+		return bot.SlotMoveAtVisit
 	case s.ExpiryDate == nil && !skipped(st, bot.SlotExpiryDate):
 		return bot.SlotExpiryDate
 	case len(m.Wards) > 0 && s.Ward == "" && !skipped(st, bot.SlotWard):
@@ -48,28 +52,80 @@ func nextSlot(m *knowledge.Municipality, st *State) string {
 	return ""
 }
 
-// noticeMatters reports whether having the 照会書兼回答書 changes which rule
-// applies, for any value of the slots not yet known.
-func noticeMatters(m *knowledge.Municipality, s bot.Slots) bool {
-	for _, addr := range boolsOr(s.AddressChange) {
-		for _, proc := range bot.Procedures {
-			sit := knowledge.Situation{AgeGroup: s.AgeGroup, Visitor: s.Visitor, AddressChange: addr, Procedure: proc}
-			if addr && proc == bot.ProcedureRenewal {
-				continue // an address change always means issuance
+// matters reports whether the answer for slot (has_notice or
+// move_at_visit) changes which rule applies, for some value of the slots
+// not yet known.
+func matters(m *knowledge.Municipality, st *State, slot string) bool {
+	found := false
+	eachSituation(st, func(sit knowledge.Situation) bool {
+		with, without := sit, sit
+		switch slot {
+		case bot.SlotHasNotice:
+			with.HasNotice, without.HasNotice = true, false
+		case bot.SlotMoveAtVisit:
+			if !sit.AddressChange {
+				return true // no move without an address change
 			}
-			for _, status := range []string{knowledge.StatusUnknown, string(bot.StatusTooEarly), string(bot.StatusInWindow), string(bot.StatusExpired)} {
-				sit.Status = status
-				sit.HasNotice = true
-				with := m.RuleFor(sit)
-				sit.HasNotice = false
-				without := m.RuleFor(sit)
-				if with != without {
-					return true
+			with.MoveAtVisit, without.MoveAtVisit = true, false
+		}
+		found = m.RuleFor(with) != m.RuleFor(without)
+		return !found
+	})
+	return found
+}
+
+// eachSituation calls f with every situation the slots of st still allow:
+// each value of a slot not known yet, each status the expiry date allows
+// (unknown only once skipped), and the procedure the engine derives.
+// It stops when f returns false.
+func eachSituation(st *State, f func(knowledge.Situation) bool) {
+	s := st.Slots
+	ages := []bot.AgeGroup{s.AgeGroup}
+	if s.AgeGroup == "" {
+		ages = bot.AgeGroups
+	}
+	visitors := []bot.Visitor{s.Visitor}
+	if s.Visitor == "" {
+		visitors = bot.Visitors
+	}
+	// A known expiry date stands for each of its statuses (nextSlot does
+	// not know today): an answer then seems to matter more often, never
+	// less.
+	statuses := []string{string(bot.StatusTooEarly), string(bot.StatusInWindow), string(bot.StatusExpired)}
+	switch {
+	case s.ExpiryDate == nil && skipped(st, bot.SlotExpiryDate):
+		statuses = []string{knowledge.StatusUnknown}
+	case s.ExpiryDate == nil:
+		statuses = append(statuses, knowledge.StatusUnknown)
+	}
+	addrs := boolsOr(s.AddressChange)
+	if s.MovesAtVisit() {
+		addrs = []bool{true}
+	}
+	for _, age := range ages {
+		for _, v := range visitors {
+			for _, notice := range boolsOr(s.HasNotice) {
+				for _, addr := range addrs {
+					moves := []bool{false}
+					if addr {
+						moves = boolsOr(s.MoveAtVisit)
+					}
+					for _, move := range moves {
+						for _, status := range statuses {
+							sit := knowledge.Situation{AgeGroup: age, Visitor: v, HasNotice: notice,
+								AddressChange: addr, MoveAtVisit: move, Procedure: bot.ProcedureRenewal, Status: status}
+							if addr || status == string(bot.StatusExpired) {
+								sit.Procedure = bot.ProcedureIssuance
+							}
+							if !f(sit) {
+								return
+							}
+						}
+					}
 				}
 			}
 		}
 	}
-	return false
 }
 
 func boolsOr(p *bool) []bool {

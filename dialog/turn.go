@@ -64,6 +64,12 @@ func (t *turn) run(in input) bot.Reply {
 // "わからない", an FAQ question, or nothing readable.
 func (t *turn) text(text string) bot.Reply {
 	r := understand.Understand(text, t.st.Asking, t.today, t.wards())
+	if t.st.Asking == bot.SlotMoveAtVisit && !r.PIN && !r.DontKnow {
+		if v := readMoveAtVisit(text); v != nil {
+			r.Slots.MoveAtVisit = v
+			r.Found = append(r.Found, bot.SlotMoveAtVisit)
+		}
+	}
 	switch {
 	case r.PIN:
 		t.pin = true
@@ -90,7 +96,7 @@ func (t *turn) text(text string) bot.Reply {
 	if len(r.Found) > 0 {
 		return t.apply(adultsHaveNoLegalRep(t.st.Slots, r.Slots), r.Found)
 	}
-	if r.DontKnow && (t.st.Asking == bot.SlotExpiryDate || t.st.Asking == bot.SlotWard) {
+	if r.DontKnow && (t.st.Asking == bot.SlotExpiryDate || t.st.Asking == bot.SlotWard || t.st.Asking == bot.SlotMoveAtVisit) {
 		t.skip(t.st.Asking)
 		return t.resume(true)
 	}
@@ -116,6 +122,12 @@ func (t *turn) apply(s bot.Slots, found []string) bot.Reply {
 		copySlot(&t.st.Slots, s, slot)
 		t.st.Skipped = slices.DeleteFunc(t.st.Skipped, func(x string) bool { return x == slot })
 		t.remember(slot)
+	}
+	if a := t.st.Slots.AddressChange; a != nil && !*a && t.st.Slots.MoveAtVisit != nil {
+		// No address change, so no move filed at the visit: forget the
+		// answer rather than keep slots the engine refuses together.
+		t.clear(bot.SlotMoveAtVisit)
+		t.st.History = slices.DeleteFunc(t.st.History, func(x string) bool { return x == bot.SlotMoveAtVisit })
 	}
 	t.st.Misses = 0
 	return t.resume(true)
