@@ -196,9 +196,12 @@ func summary(m *knowledge.Municipality, c bot.Checklist) string {
 		fmt.Fprintf(&b, "%sのページには、このケースの手続きの記載がありません。", m.Name)
 		return b.String()
 	}
-	proc := "更新"
-	if c.Procedure == bot.ProcedureIssuance {
-		proc = "発行"
+	proc := c.ProcedureName // the page's own word: 昭島市 renews after expiry
+	if proc == "" {
+		proc = "更新"
+		if c.Procedure == bot.ProcedureIssuance {
+			proc = "発行"
+		}
 	}
 	fmt.Fprintf(&b, "%sでの電子証明書の%sに必要なものをまとめました。", m.Name, proc)
 	if c.Visits > 1 {

@@ -99,12 +99,23 @@ type Municipality struct {
 	Answers   []Answer          `yaml:"answers,omitempty"`
 	// Questions override the national questions' text and hint.
 	Questions []Question `yaml:"questions,omitempty"`
+	// ProcedureNames give the page's own word for the procedure where it
+	// is not 更新 for renewal and 発行 for issuance (Nerima's 新規発行,
+	// Akishima's 更新 after expiry); the first whose When matches applies.
+	ProcedureNames []ProcedureName `yaml:"procedure_names,omitempty"`
 
 	file string // the file it was loaded from, for messages
 }
 
 // File returns the name of the file the municipality was loaded from.
 func (m *Municipality) File() string { return m.file }
+
+// ProcedureName is a page's word for the procedure where When matches.
+type ProcedureName struct {
+	Name   string    `yaml:"name"`
+	When   Condition `yaml:"when,omitempty"`
+	Source *Source   `yaml:"source"`
+}
 
 // Page describes the municipal page (the seed).
 type Page struct {
@@ -115,11 +126,14 @@ type Page struct {
 	Seed string `yaml:"seed"`
 }
 
-// Contact is a name and a phone number (empty when the page gives none).
+// Contact is a name, a phone number, a fax number and an e-mail address
+// (each empty when the page gives none).
 type Contact struct {
 	ID     string  `yaml:"id,omitempty"`
 	Name   string  `yaml:"name"`
 	Phone  string  `yaml:"phone,omitempty"`
+	Fax    string  `yaml:"fax,omitempty"`
+	Email  string  `yaml:"email,omitempty"`
 	Source *Source `yaml:"source,omitempty"`
 }
 

@@ -51,7 +51,15 @@ func (c *checker) checkHeader(m *Municipality) {
 	}
 	c.required(f, "contact.name", m.Contact.Name)
 	c.phone(f, "contact.phone", m.Contact.Phone)
+	c.phone(f, "contact.fax", m.Contact.Fax)
+	c.email(f, "contact.email", m.Contact.Email)
 	c.source(f, "contact", m.Contact.Source, m.Page.Seed, false)
+	for i, p := range m.ProcedureNames {
+		path := fmt.Sprintf("procedure_names[%d]", i)
+		c.required(f, path+".name", p.Name)
+		c.condition(f, path+".when", p.When)
+		c.source(f, path, p.Source, m.Page.Seed, true)
+	}
 }
 
 // silentFields are the counter fields Municipality.Silent may explain.

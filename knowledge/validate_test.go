@@ -265,6 +265,14 @@ func TestValidateReportsProblems(t *testing.T) {
 			`akishima.yaml:28: notes[0].text: unknown placeholder {expiry} (want {window_start} or {window_end})`,
 		}},
 		{"window placeholder with a window", []edit{{aki, "answers:\n", "notes:\n  - id: x\n    text: '{window_start}から{window_end}まで更新できます。'\n    when: {status: [too_early]}\n    source: マイナンバーカードをお持ちください\nanswers:\n"}}, nil},
+		{"malformed fax and e-mail", []edit{{aki, "  phone: 042-544-4120\ncounters", "  phone: 042-544-4120\n  fax: 042-5445115\n  email: shimin at city\ncounters"}}, []string{
+			`akishima.yaml:10: contact.fax: "042-5445115" is not a phone number like 03-5662-9200 (0 first, ASCII digits in hyphenated groups of 2–5, 1–4 and 3–4, 10 or 11 digits)`,
+			`akishima.yaml:11: contact.email: "shimin at city" is not an e-mail address like sh-madoguchi@city.yokohama.jp`,
+		}},
+		{"procedure name without a name or a source", []edit{{aki, "counters:\n", "procedure_names:\n  - when: {status: [expired]}\ncounters:\n"}}, []string{
+			`akishima.yaml:11: procedure_names[0].name: required`,
+			`akishima.yaml:11: procedure_names[0].source: required (quote the page text this comes from)`,
+		}},
 		{"topic with too few questions", []edit{{nat, "questions: [何時まで？, 受付時間は, 土日もやってる？]", "questions: [何時まで？]"}}, []string{
 			`national.yaml:12: topics[1].questions: needs at least 3 ways residents ask (has 1)`,
 		}},

@@ -33,17 +33,18 @@ func Checklist(m *knowledge.Municipality, s bot.Slots, today bot.Date) (bot.Chec
 		return bot.Checklist{}, fmt.Errorf("rules: %s has no rule for %+v", m.File(), sit)
 	}
 	c := bot.Checklist{
-		Municipality: m.ID,
-		Procedure:    sit.Procedure,
-		Certificates: certificates(rule, sit),
-		Window:       window,
-		Covered:      rule.NotCovered == "",
-		Rule:         rule.ID,
-		Source:       bot.Source{Title: m.Page.Title, Updated: m.Page.Updated, PageID: m.Page.PageID},
-		Contact:      &bot.Contact{Name: m.Contact.Name, Phone: m.Contact.Phone},
-		Items:        []bot.Item{},
-		Notes:        []string{},
-		Followups:    []bot.Followup{},
+		Municipality:  m.ID,
+		Procedure:     sit.Procedure,
+		ProcedureName: procedureName(m, sit),
+		Certificates:  certificates(rule, sit),
+		Window:        window,
+		Covered:       rule.NotCovered == "",
+		Rule:          rule.ID,
+		Source:        bot.Source{Title: m.Page.Title, Updated: m.Page.Updated, PageID: m.Page.PageID},
+		Contact:       &bot.Contact{Name: m.Contact.Name, Phone: m.Contact.Phone, Fax: m.Contact.Fax, Email: m.Contact.Email},
+		Items:         []bot.Item{},
+		Notes:         []string{},
+		Followups:     []bot.Followup{},
 	}
 	if window != nil {
 		c.Status = bot.Status(sit.Status)
@@ -108,6 +109,21 @@ func situation(m *knowledge.Municipality, s bot.Slots, today bot.Date) (knowledg
 		sit.Procedure = bot.ProcedureIssuance
 	}
 	return sit, window, nil
+}
+
+// procedureName is the page's word for the procedure of sit: the first of
+// m's ProcedureNames that matches, else 更新 for renewal and 発行 for
+// issuance.
+func procedureName(m *knowledge.Municipality, sit knowledge.Situation) string {
+	for _, p := range m.ProcedureNames {
+		if p.When.Matches(sit) {
+			return p.Name
+		}
+	}
+	if sit.Procedure == bot.ProcedureIssuance {
+		return "発行"
+	}
+	return "更新"
 }
 
 // windowText fills a note's {window_start} and {window_end} with the
