@@ -156,6 +156,17 @@ func TestChecklistContract(t *testing.T) {
 		t.Errorf("edogawa move filed earlier: visits %d same_day %v; unsaid: visits %d rule %s", earlier.Visits, earlier.SameDay, unsaid.Visits, unsaid.Rule)
 	}
 
+	// Akishima after expiry: the contract's issuance, named 更新 as the
+	// page does; the contact carries the page's fax number.
+	aki := checklistFor(t, h, `{"municipality":"akishima","age_group":"adult","visitor":"self","expiry_date":"2025-04-30","today":"2025-05-01"}`)
+	if aki.Procedure != bot.ProcedureIssuance || aki.ProcedureName != "更新" || aki.Contact == nil || aki.Contact.Fax != "042-544-5115" {
+		t.Errorf("akishima after expiry: procedure %s named %q, contact %+v", aki.Procedure, aki.ProcedureName, aki.Contact)
+	}
+	w := do(t, h, http.MethodPost, "/api/v1/checklist", `{"municipality":"akishima","age_group":"adult","visitor":"self","expiry_date":"2025-12-01","today":"2025-05-01"}`)
+	if body := w.Body.String(); !strings.Contains(body, `"procedure_name":"更新"`) || !strings.Contains(body, `"start":"2025-09-02"`) || !strings.Contains(body, "2025年9月2日から") {
+		t.Errorf("akishima too early: %s", body)
+	}
+
 	// Nerima, under 15: no signing certificate.
 	n := checklistFor(t, h, `{"municipality":"nerima","age_group":"under15","visitor":"legal_rep"}`)
 	for _, cert := range n.Certificates {
