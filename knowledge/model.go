@@ -149,6 +149,8 @@ type Counter struct {
 	Reservation string  `yaml:"reservation,omitempty"`
 	PerWard     bool    `yaml:"per_ward,omitempty"`
 	Source      *Source `yaml:"source"`
+	// Also quotes further sentences the texts rest on (hours, reservation).
+	Also []Source `yaml:"also,omitempty"`
 }
 
 // Ward is one of Yokohama's wards: its counter and its reservation rule.
@@ -159,6 +161,8 @@ type Ward struct {
 	Reservation         string  `yaml:"reservation"`
 	ReservationRequired bool    `yaml:"reservation_required"`
 	Source              *Source `yaml:"source"`
+	// Also quotes further sentences the reservation text rests on.
+	Also []Source `yaml:"also,omitempty"`
 }
 
 // ItemDef defines a thing to bring, referenced by id from rules.

@@ -99,6 +99,8 @@ func (c *checker) checkCounters(m *Municipality) {
 			c.at(f, p+".per_ward", "per_ward counter, but the file defines no wards")
 		}
 		c.source(f, p, k.Source, m.Page.Seed, true)
+		c.also(f, p, k.Also, m.Page.Seed)
+		c.attributed(m, p+".hours", k.Hours+k.Reservation, append([]Source{deref(k.Source)}, k.Also...)...)
 	}
 }
 
@@ -120,6 +122,8 @@ func (c *checker) checkWards(m *Municipality) {
 		c.required(f, p+".name", w.Name)
 		c.required(f, p+".counter", w.Counter)
 		c.source(f, p, w.Source, m.Page.Seed, true)
+		c.also(f, p, w.Also, m.Page.Seed)
+		c.attributed(m, p+".reservation", w.Reservation, append([]Source{deref(w.Source)}, w.Also...)...)
 	}
 	var missing []string
 	for _, w := range bot.Wards {
