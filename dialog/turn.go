@@ -149,7 +149,7 @@ func (t *turn) resume(progressed bool) bot.Reply {
 }
 
 func (t *turn) checklist() bot.Reply {
-	c, err := rules.Checklist(t.m, t.st.Slots, t.today)
+	c, err := rules.Checklist(t.m, checklistSlots(t.st), t.today)
 	if err != nil {
 		// The slots were validated on the way in, so this is a knowledge
 		// defect; say so honestly rather than fail the turn.
