@@ -3,11 +3,14 @@ package bot
 // Checklist is what the rules engine answers for one resident's situation:
 // the body of POST /api/v1/checklist and of a "checklist" chat message.
 type Checklist struct {
-	Municipality string        `json:"municipality"`
-	Procedure    Procedure     `json:"procedure"`
-	Certificates []Certificate `json:"certificates"`
-	Window       *Window       `json:"window,omitempty"`
-	Status       Status        `json:"status,omitempty"`
+	Municipality string    `json:"municipality"`
+	Procedure    Procedure `json:"procedure"`
+	// ProcedureName is the page's own word for the procedure (更新, 発行,
+	// 新規発行): Akishima's page calls the procedure after expiry 更新.
+	ProcedureName string        `json:"procedure_name"`
+	Certificates  []Certificate `json:"certificates"`
+	Window        *Window       `json:"window,omitempty"`
+	Status        Status        `json:"status,omitempty"`
 	// Visits is the number of counter visits needed; 0 when the page does
 	// not cover the situation (Covered is false).
 	Visits    int        `json:"visits"`
@@ -62,8 +65,11 @@ type Source struct {
 	PageID  string `json:"page_id,omitempty"`
 }
 
-// Contact is whom to ask when the page is silent.
+// Contact is whom to ask when the page is silent. Fax and Email are
+// empty, and left out, where the page gives none.
 type Contact struct {
 	Name  string `json:"name"`
 	Phone string `json:"phone"`
+	Fax   string `json:"fax,omitempty"`
+	Email string `json:"email,omitempty"`
 }

@@ -68,11 +68,21 @@ var Wards = []string{"aoba", "asahi", "hodogaya", "isogo", "izumi", "kanagawa", 
 
 // Slots is what is known of a resident's situation. A nil pointer or an
 // empty string means "not known yet".
+//
+// MoveAtVisit details an address change: true when a 転入届 or 転居届 is
+// filed at the same visit as the certificate procedure, by the holder, a
+// member of the holder's household or the legal representative (Edogawa's
+// same-day route); false for a move filed earlier, a change of name or
+// another detail, or an agent from outside the household. A move filed at
+// the visit is an address change, so MoveAtVisit true with AddressChange
+// unknown means an address change, and with AddressChange false is
+// invalid.
 type Slots struct {
 	AgeGroup      AgeGroup `json:"age_group,omitempty"`
 	Visitor       Visitor  `json:"visitor,omitempty"`
 	HasNotice     *bool    `json:"has_notice,omitempty"`
 	AddressChange *bool    `json:"address_change,omitempty"`
+	MoveAtVisit   *bool    `json:"move_at_visit,omitempty"`
 	ExpiryDate    *Date    `json:"expiry_date,omitempty"`
 	Ward          string   `json:"ward,omitempty"`
 }
@@ -89,7 +99,22 @@ func (s Slots) Validate() error {
 	if s.Ward != "" && !oneOf(s.Ward, Wards) {
 		return Invalidf("ward", "ward must be a romanised Yokohama ward id such as aoba or tsurumi (got %q)", s.Ward)
 	}
+	if s.MoveAtVisit != nil && *s.MoveAtVisit && s.AddressChange != nil && !*s.AddressChange {
+		return Invalidf("move_at_visit", "move_at_visit true (a move filed at the visit) is an address change, but address_change is false")
+	}
 	return nil
+}
+
+// Moved reports whether the slots say that an address change happened:
+// address_change true, or a move filed at the visit.
+func (s Slots) Moved() bool {
+	return s.AddressChange != nil && *s.AddressChange || s.MovesAtVisit()
+}
+
+// MovesAtVisit reports whether the slots say that a 転入届 or 転居届 is
+// filed at the visit (move_at_visit true, address_change not false).
+func (s Slots) MovesAtVisit() bool {
+	return s.MoveAtVisit != nil && *s.MoveAtVisit && (s.AddressChange == nil || *s.AddressChange)
 }
 
 // Bool returns a pointer to b, for filling Slots.
@@ -120,8 +145,12 @@ func (s Slots) String() string {
 	if s.ExpiryDate != nil {
 		d = s.ExpiryDate.String()
 	}
-	return fmt.Sprintf("age=%s visitor=%s notice=%s addr=%s expiry=%s ward=%s",
+	out := fmt.Sprintf("age=%s visitor=%s notice=%s addr=%s expiry=%s ward=%s",
 		s.AgeGroup, s.Visitor, b(s.HasNotice), b(s.AddressChange), d, s.Ward)
+	if s.MoveAtVisit != nil {
+		out += " move=" + b(s.MoveAtVisit)
+	}
+	return out
 }
 
 // The slot names of the contract, as a chat reply's "asking" and a button's
@@ -131,6 +160,7 @@ const (
 	SlotVisitor       = "visitor"
 	SlotHasNotice     = "has_notice"
 	SlotAddressChange = "address_change"
+	SlotMoveAtVisit   = "move_at_visit"
 	SlotExpiryDate    = "expiry_date"
 	SlotWard          = "ward"
 )

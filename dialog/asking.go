@@ -69,6 +69,8 @@ func copySlot(dst *bot.Slots, src bot.Slots, slot string) {
 		dst.HasNotice = src.HasNotice
 	case bot.SlotAddressChange:
 		dst.AddressChange = src.AddressChange
+	case bot.SlotMoveAtVisit:
+		dst.MoveAtVisit = src.MoveAtVisit
 	case bot.SlotExpiryDate:
 		dst.ExpiryDate = src.ExpiryDate
 	case bot.SlotWard:

@@ -416,23 +416,34 @@ func truthPostback(slot string, truth bot.Slots) string {
 }
 
 // checklistDiff says how got differs from want where it matters to the
-// resident: the rule, the procedure, the visits and the items.
+// resident: whether the page covers the case, the procedure, the visits and
+// same-day, and which items to bring on which visit. An item the page
+// makes optional for this situation (お知らせが届いていない方は…) may be
+// marked so: a checklist that need not ask about it is still right.
 func checklistDiff(got *bot.Checklist, want bot.Checklist) string {
 	if got == nil {
 		return "no checklist"
 	}
 	var d []string
-	if got.Rule != want.Rule {
-		d = append(d, fmt.Sprintf("rule %s, want %s", got.Rule, want.Rule))
+	if got.Covered != want.Covered {
+		d = append(d, fmt.Sprintf("covered %v, want %v (rule %s, want %s)", got.Covered, want.Covered, got.Rule, want.Rule))
 	}
 	if got.Procedure != want.Procedure {
 		d = append(d, fmt.Sprintf("procedure %s, want %s", got.Procedure, want.Procedure))
 	}
-	if got.Visits != want.Visits {
-		d = append(d, fmt.Sprintf("visits %d, want %d", got.Visits, want.Visits))
+	if got.Visits != want.Visits || got.SameDay != want.SameDay {
+		d = append(d, fmt.Sprintf("visits %d same day %v, want %d %v", got.Visits, got.SameDay, want.Visits, want.SameDay))
 	}
-	if fmt.Sprint(got.Items) != fmt.Sprint(want.Items) {
-		d = append(d, "items differ")
+	items := func(c bot.Checklist) []string {
+		var out []string
+		for _, it := range c.Items {
+			out = append(out, fmt.Sprintf("%d:%s", it.Visit, it.Text))
+		}
+		sort.Strings(out)
+		return out
+	}
+	if g, w := items(*got), items(want); fmt.Sprint(g) != fmt.Sprint(w) {
+		d = append(d, fmt.Sprintf("items %v, want %v (rule %s, want %s)", g, w, got.Rule, want.Rule))
 	}
 	return strings.Join(d, "; ")
 }

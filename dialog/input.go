@@ -84,15 +84,18 @@ func parsePostback(m *knowledge.Municipality, data string) input {
 			return bad()
 		}
 		in.slots.Visitor = bot.Visitor(value)
-	case bot.SlotHasNotice, bot.SlotAddressChange:
+	case bot.SlotHasNotice, bot.SlotAddressChange, bot.SlotMoveAtVisit:
 		if value != "true" && value != "false" {
 			return bad()
 		}
 		b := value == "true"
-		if slot == bot.SlotHasNotice {
+		switch slot {
+		case bot.SlotHasNotice:
 			in.slots.HasNotice = &b
-		} else {
+		case bot.SlotAddressChange:
 			in.slots.AddressChange = &b
+		default:
+			in.slots.MoveAtVisit = &b
 		}
 	case bot.SlotExpiryDate:
 		if value == "unknown" {

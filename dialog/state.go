@@ -59,6 +59,7 @@ func (s State) Clone() State {
 	c.Recent = slices.Clone(s.Recent)
 	c.Slots.HasNotice = clonePtr(s.Slots.HasNotice)
 	c.Slots.AddressChange = clonePtr(s.Slots.AddressChange)
+	c.Slots.MoveAtVisit = clonePtr(s.Slots.MoveAtVisit)
 	c.Slots.ExpiryDate = clonePtr(s.Slots.ExpiryDate)
 	if s.Before != nil {
 		b := s.Before.Clone()

@@ -18,7 +18,7 @@ func fullState() dialog.State {
 	return dialog.State{
 		Version: 1,
 		Slots: bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: &yes,
-			AddressChange: &no, ExpiryDate: &d, Ward: "aoba"},
+			AddressChange: &yes, MoveAtVisit: &no, ExpiryDate: &d, Ward: "aoba"},
 		Asking: "expiry_date", Skipped: []string{"expiry_date"}, History: []string{"age_group", "visitor"},
 		Misses: 1, Done: true, Turns: 4, Updated: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC),
 		Recent: []string{"e1", "e2"}, Before: &inner,

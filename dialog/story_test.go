@@ -254,6 +254,8 @@ func slotValue(s bot.Slots, name string) string {
 		return b(s.HasNotice)
 	case "address_change":
 		return b(s.AddressChange)
+	case "move_at_visit":
+		return b(s.MoveAtVisit)
 	case "expiry_date":
 		if s.ExpiryDate == nil {
 			return "-"

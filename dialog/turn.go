@@ -65,6 +65,12 @@ func (t *turn) run(in input) bot.Reply {
 // "わからない", an FAQ question, or nothing readable.
 func (t *turn) text(text string) bot.Reply {
 	r := understand.Read(text, understand.Context{Asking: t.st.Asking, Today: t.today, Wards: t.wards(), Age: t.st.Slots.AgeGroup, AfterChecklist: t.st.Done})
+	if t.st.Asking == bot.SlotMoveAtVisit && !r.PIN && !r.DontKnow {
+		if v := readMoveAtVisit(text); v != nil {
+			r.Slots.MoveAtVisit = v
+			r.Found = append(r.Found, bot.SlotMoveAtVisit)
+		}
+	}
 	question := !r.PIN && understand.IsQuestion(text)
 	// The FAQ is asked only where its answer can matter (a question, or a
 	// text that answers nothing): a plain slot answer, most LINE turns,
@@ -105,7 +111,7 @@ func (t *turn) text(text string) bot.Reply {
 	if len(r.Found) > 0 {
 		return t.apply(adultsHaveNoLegalRep(t.st.Slots, r.Slots), r.Found)
 	}
-	if r.DontKnow && (t.st.Asking == bot.SlotExpiryDate || t.st.Asking == bot.SlotWard) {
+	if r.DontKnow && (t.st.Asking == bot.SlotExpiryDate || t.st.Asking == bot.SlotWard || t.st.Asking == bot.SlotMoveAtVisit) {
 		t.skip(t.st.Asking)
 		return t.resume(true)
 	}
@@ -203,6 +209,12 @@ func (t *turn) apply(s bot.Slots, found []string) bot.Reply {
 		t.st.Skipped = slices.DeleteFunc(t.st.Skipped, func(x string) bool { return x == slot })
 		t.remember(slot)
 	}
+	if a := t.st.Slots.AddressChange; a != nil && !*a && t.st.Slots.MoveAtVisit != nil {
+		// No address change, so no move filed at the visit: forget the
+		// answer rather than keep slots the engine refuses together.
+		t.clear(bot.SlotMoveAtVisit)
+		t.st.History = slices.DeleteFunc(t.st.History, func(x string) bool { return x == bot.SlotMoveAtVisit })
+	}
 	t.st.Misses = 0
 	return t.resume(true)
 }
@@ -223,7 +235,7 @@ func (t *turn) resume(progressed bool) bot.Reply {
 }
 
 func (t *turn) checklist() bot.Reply {
-	c, err := rules.Checklist(t.m, t.st.Slots, t.today)
+	c, err := rules.Checklist(t.m, checklistSlots(t.st), t.today)
 	if err != nil {
 		// The slots were validated on the way in, so this is a knowledge
 		// defect; say so honestly rather than fail the turn.
@@ -270,9 +282,12 @@ func summary(m *knowledge.Municipality, c bot.Checklist) string {
 		fmt.Fprintf(&b, "%sのページには、このケースの手続きの記載がありません。", m.Name)
 		return b.String()
 	}
-	proc := "更新"
-	if c.Procedure == bot.ProcedureIssuance {
-		proc = "発行"
+	proc := c.ProcedureName // the page's own word: 昭島市 renews after expiry
+	if proc == "" {
+		proc = "更新"
+		if c.Procedure == bot.ProcedureIssuance {
+			proc = "発行"
+		}
 	}
 	fmt.Fprintf(&b, "%sでの電子証明書の%sに必要なものをまとめました。", m.Name, proc)
 	if c.Visits > 1 {

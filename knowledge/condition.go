@@ -5,11 +5,15 @@ import "github.com/madoguchi/madoguchi/bot"
 // Situation is one point of the space rules are written over: the slots that
 // decide a checklist, with defaults applied, and the derived procedure and
 // status ("unknown" when no expiry date is known).
+//
+// MoveAtVisit (a 転入届 or 転居届 filed at the visit) is true only with
+// AddressChange: a move filed at the visit is an address change.
 type Situation struct {
 	AgeGroup      bot.AgeGroup
 	Visitor       bot.Visitor
 	HasNotice     bool
 	AddressChange bool
+	MoveAtVisit   bool
 	Procedure     bot.Procedure
 	Status        string
 }
@@ -22,7 +26,7 @@ const StatusUnknown = "unknown"
 func (c Condition) Matches(s Situation) bool {
 	return anyOf(c.AgeGroup, s.AgeGroup) && anyOf(c.Visitor, s.Visitor) &&
 		anyOf(c.HasNotice, s.HasNotice) && anyOf(c.AddressChange, s.AddressChange) &&
-		anyOf(c.Procedure, s.Procedure) && anyOf(c.Status, s.Status)
+		anyOf(c.MoveAtVisit, s.MoveAtVisit) && anyOf(c.Procedure, s.Procedure) && anyOf(c.Status, s.Status)
 }
 
 func anyOf[T comparable](allowed []T, v T) bool {

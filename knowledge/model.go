@@ -103,12 +103,23 @@ type Municipality struct {
 	Answers   []Answer          `yaml:"answers,omitempty"`
 	// Questions override the national questions' text and hint.
 	Questions []Question `yaml:"questions,omitempty"`
+	// ProcedureNames give the page's own word for the procedure where it
+	// is not 更新 for renewal and 発行 for issuance (Nerima's 新規発行,
+	// Akishima's 更新 after expiry); the first whose When matches applies.
+	ProcedureNames []ProcedureName `yaml:"procedure_names,omitempty"`
 
 	file string // the file it was loaded from, for messages
 }
 
 // File returns the name of the file the municipality was loaded from.
 func (m *Municipality) File() string { return m.file }
+
+// ProcedureName is a page's word for the procedure where When matches.
+type ProcedureName struct {
+	Name   string    `yaml:"name"`
+	When   Condition `yaml:"when,omitempty"`
+	Source *Source   `yaml:"source"`
+}
 
 // Page describes the municipal page (the seed).
 type Page struct {
@@ -119,11 +130,14 @@ type Page struct {
 	Seed string `yaml:"seed"`
 }
 
-// Contact is a name and a phone number (empty when the page gives none).
+// Contact is a name, a phone number, a fax number and an e-mail address
+// (each empty when the page gives none).
 type Contact struct {
 	ID     string  `yaml:"id,omitempty"`
 	Name   string  `yaml:"name"`
 	Phone  string  `yaml:"phone,omitempty"`
+	Fax    string  `yaml:"fax,omitempty"`
+	Email  string  `yaml:"email,omitempty"`
 	Source *Source `yaml:"source,omitempty"`
 }
 
@@ -139,6 +153,8 @@ type Counter struct {
 	Reservation string  `yaml:"reservation,omitempty"`
 	PerWard     bool    `yaml:"per_ward,omitempty"`
 	Source      *Source `yaml:"source"`
+	// Also quotes further sentences the texts rest on (hours, reservation).
+	Also []Source `yaml:"also,omitempty"`
 }
 
 // Ward is one of Yokohama's wards: its counter and its reservation rule.
@@ -149,6 +165,8 @@ type Ward struct {
 	Reservation         string  `yaml:"reservation"`
 	ReservationRequired bool    `yaml:"reservation_required"`
 	Source              *Source `yaml:"source"`
+	// Also quotes further sentences the reservation text rests on.
+	Also []Source `yaml:"also,omitempty"`
 }
 
 // ItemDef defines a thing to bring, referenced by id from rules.
@@ -162,7 +180,7 @@ type ItemDef struct {
 // Rule maps a situation to the visits it needs. Rules are tried in file
 // order and the first whose When matches applies; validation checks that
 // every combination of age_group × visitor × has_notice × address_change ×
-// procedure is matched by some rule.
+// move_at_visit × procedure is matched by some rule.
 //
 // A rule with NotCovered set applies where the page does not speak to the
 // situation: it has no visits, and the checklist carries the NotCovered text
@@ -197,20 +215,29 @@ type ItemRef struct {
 // lists the values it matches; an empty field matches anything. Status
 // values are too_early, in_window, expired and unknown (no expiry date given).
 type Condition struct {
-	AgeGroup      []bot.AgeGroup  `yaml:"age_group,omitempty"`
-	Visitor       []bot.Visitor   `yaml:"visitor,omitempty"`
-	HasNotice     []bool          `yaml:"has_notice,omitempty"`
-	AddressChange []bool          `yaml:"address_change,omitempty"`
-	Procedure     []bot.Procedure `yaml:"procedure,omitempty"`
-	Status        []string        `yaml:"status,omitempty"`
+	AgeGroup      []bot.AgeGroup `yaml:"age_group,omitempty"`
+	Visitor       []bot.Visitor  `yaml:"visitor,omitempty"`
+	HasNotice     []bool         `yaml:"has_notice,omitempty"`
+	AddressChange []bool         `yaml:"address_change,omitempty"`
+	// MoveAtVisit: a 転入届 or 転居届 is filed at the same visit (only ever
+	// true with an address change).
+	MoveAtVisit []bool          `yaml:"move_at_visit,omitempty"`
+	Procedure   []bot.Procedure `yaml:"procedure,omitempty"`
+	Status      []string        `yaml:"status,omitempty"`
 }
 
 // Note is a remark added to a checklist when its When matches.
+//
+// Text may hold {window_start} and {window_end}, replaced by the renewal
+// window's first and last day (「2025年9月2日」); only a note whose When
+// requires a known status (too_early, in_window or expired) may use them.
 type Note struct {
 	ID     string    `yaml:"id"`
 	Text   string    `yaml:"text"`
 	When   Condition `yaml:"when,omitempty"`
 	Source *Source   `yaml:"source"`
+	// Also quotes further sentences the text joins to Source's.
+	Also []Source `yaml:"also,omitempty"`
 }
 
 // Followup is a step to take after the procedure, added when When matches.
@@ -221,11 +248,16 @@ type Followup struct {
 	Phone  string    `yaml:"phone,omitempty"`
 	When   Condition `yaml:"when,omitempty"`
 	Source *Source   `yaml:"source"`
+	// Also quotes further sentences the text joins to Source's.
+	Also []Source `yaml:"also,omitempty"`
 }
 
 // Source records where a fact comes from: a quote that appears verbatim
 // (whitespace aside) in a seed. In YAML it is either the quote alone, taken
-// from the file's own seed, or a map {seed: nerima, quote: "…"}.
+// from the file's own seed, or a map {seed: nerima, quote: "…"}. A
+// municipality's text that quotes another seed than its own page must say
+// where the fact comes from (全国共通 or the other municipality's name), so
+// that it never passes for the resident's own municipality's rule.
 type Source struct {
 	Seed  string `yaml:"seed,omitempty"`
 	Quote string `yaml:"quote"`

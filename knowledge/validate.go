@@ -87,6 +87,17 @@ func validPhone(s string) bool {
 	return digits == 10 || digits == 11
 }
 
+// emailPattern is an e-mail address as pages print them: no spaces, one @,
+// a dot in the domain.
+var emailPattern = regexp.MustCompile(`^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$`)
+
+// email records a problem at path when address is given but malformed.
+func (c *checker) email(file, path, address string) {
+	if address != "" && !emailPattern.MatchString(address) {
+		c.at(file, path, "%q is not an e-mail address like sh-madoguchi@city.yokohama.jp", address)
+	}
+}
+
 // phone records a problem at path when phone is given but malformed; an empty
 // phone means the page gives none and is checked elsewhere.
 func (c *checker) phone(file, path, phone string) {

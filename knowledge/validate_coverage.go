@@ -10,11 +10,11 @@ import (
 
 // A situation is one cell of the space rules must cover: a value for each
 // of situationDims, in that order.
-type situation [6]string
+type situation [7]string
 
 // situationDims are the dimensions of the situations rules are checked
 // against: the slots that choose a rule, and status.
-var situationDims = [6]struct {
+var situationDims = [7]struct {
 	name   string
 	values []string
 }{
@@ -22,17 +22,19 @@ var situationDims = [6]struct {
 	{"visitor", strs(bot.Visitors)},
 	{"has_notice", []string{"false", "true"}},
 	{"address_change", []string{"false", "true"}},
+	{"move_at_visit", []string{"false", "true"}},
 	{"procedure", strs(bot.Procedures)},
 	{"status", statusValues},
 }
 
 // checkCoverage records one problem when some situation (age_group ×
-// visitor × has_notice × address_change × procedure, and status) is matched
-// by no rule, listing those situations compactly. Situations the contract
-// rules out (renewal once expired; issuance before expiry without an
+// visitor × has_notice × address_change × move_at_visit × procedure, and
+// status) is matched by no rule, listing those situations compactly.
+// Situations the contract rules out (renewal once expired; issuance before
+// expiry without an address change; a move filed at the visit without an
 // address change) need no rule.
 func (c *checker) checkCoverage(m *Municipality) {
-	conds := make([][6][]string, len(m.Rules))
+	conds := make([][7][]string, len(m.Rules))
 	for i, r := range m.Rules {
 		conds[i] = conditionSets(r.When)
 	}
@@ -60,9 +62,13 @@ func (c *checker) checkCoverage(m *Municipality) {
 }
 
 // feasible reports whether the engine can meet s: an expired certificate
-// is issued anew, and issuance before expiry needs an address change.
+// is issued anew, issuance before expiry needs an address change, and so
+// does a move filed at the visit.
 func feasible(s situation) bool {
-	procedure, status, addressChange := s[4], s[5], s[3]
+	addressChange, move, procedure, status := s[3], s[4], s[5], s[6]
+	if move == "true" && addressChange != "true" {
+		return false
+	}
 	if procedure == string(bot.ProcedureRenewal) {
 		return status != "expired"
 	}
@@ -71,7 +77,7 @@ func feasible(s situation) bool {
 
 // conditionSets returns cond as value sets per situation dimension; an empty
 // set matches anything.
-func conditionSets(cond Condition) [6][]string {
+func conditionSets(cond Condition) [7][]string {
 	bools := func(bs []bool) []string {
 		out := make([]string, len(bs))
 		for i, b := range bs {
@@ -79,11 +85,11 @@ func conditionSets(cond Condition) [6][]string {
 		}
 		return out
 	}
-	return [6][]string{strs(cond.AgeGroup), strs(cond.Visitor), bools(cond.HasNotice),
-		bools(cond.AddressChange), strs(cond.Procedure), cond.Status}
+	return [7][]string{strs(cond.AgeGroup), strs(cond.Visitor), bools(cond.HasNotice),
+		bools(cond.AddressChange), bools(cond.MoveAtVisit), strs(cond.Procedure), cond.Status}
 }
 
-func matches(cond [6][]string, s situation) bool {
+func matches(cond [7][]string, s situation) bool {
 	for d, set := range cond {
 		if len(set) > 0 && !slices.Contains(set, s[d]) {
 			return false
@@ -112,8 +118,8 @@ func eachSituation(f func(situation)) {
 // compact merges situations into boxes (a value set per dimension) that
 // cover exactly the same situations, merging along one dimension at a time
 // until nothing merges.
-func compact(cells []situation) [][6][]string {
-	boxes := make([][6][]string, len(cells))
+func compact(cells []situation) [][7][]string {
+	boxes := make([][7][]string, len(cells))
 	for i, s := range cells {
 		for d, v := range s {
 			boxes[i][d] = []string{v}
@@ -122,7 +128,7 @@ func compact(cells []situation) [][6][]string {
 	for merged := true; merged; {
 		merged = false
 		for d := range situationDims {
-			var out [][6][]string
+			var out [][7][]string
 			index := map[string]int{}
 			for _, b := range boxes {
 				key := boxKey(b, d)
@@ -141,7 +147,7 @@ func compact(cells []situation) [][6][]string {
 }
 
 // boxKey identifies b by every dimension but skip.
-func boxKey(b [6][]string, skip int) string {
+func boxKey(b [7][]string, skip int) string {
 	var k strings.Builder
 	for d, set := range b {
 		if d != skip {
@@ -163,7 +169,7 @@ func union(order, a, b []string) []string {
 }
 
 // boxFeasible reports whether some situation of box is feasible.
-func boxFeasible(box [6][]string) bool {
+func boxFeasible(box [7][]string) bool {
 	found := false
 	eachSituation(func(s situation) {
 		found = found || (matches(box, s) && feasible(s))
@@ -173,7 +179,7 @@ func boxFeasible(box [6][]string) bool {
 
 // describe renders box as "age_group=under15 visitor=proxy|legal_rep",
 // leaving out dimensions it spans whole.
-func describe(box [6][]string) string {
+func describe(box [7][]string) string {
 	var parts []string
 	for d, set := range box {
 		if len(set) < len(situationDims[d].values) {

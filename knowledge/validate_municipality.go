@@ -19,6 +19,9 @@ func (c *checker) checkMunicipality(m *Municipality) {
 	c.checkCoverage(m)
 	c.checkNotes(m)
 	c.checkAnswers(m.file, m.Answers, m.Page.Seed)
+	for i, a := range m.Answers {
+		c.attributed(m, fmt.Sprintf("answers[%d].text", i), a.Text, deref(a.Source))
+	}
 	c.checkTopicsAnswered(m)
 	c.checkQuestionOverrides(m)
 }
@@ -48,7 +51,15 @@ func (c *checker) checkHeader(m *Municipality) {
 	}
 	c.required(f, "contact.name", m.Contact.Name)
 	c.phone(f, "contact.phone", m.Contact.Phone)
+	c.phone(f, "contact.fax", m.Contact.Fax)
+	c.email(f, "contact.email", m.Contact.Email)
 	c.source(f, "contact", m.Contact.Source, m.Page.Seed, false)
+	for i, p := range m.ProcedureNames {
+		path := fmt.Sprintf("procedure_names[%d]", i)
+		c.required(f, path+".name", p.Name)
+		c.condition(f, path+".when", p.When)
+		c.source(f, path, p.Source, m.Page.Seed, true)
+	}
 }
 
 // silentFields are the counter fields Municipality.Silent may explain.
@@ -88,6 +99,8 @@ func (c *checker) checkCounters(m *Municipality) {
 			c.at(f, p+".per_ward", "per_ward counter, but the file defines no wards")
 		}
 		c.source(f, p, k.Source, m.Page.Seed, true)
+		c.also(f, p, k.Also, m.Page.Seed)
+		c.attributed(m, p+".hours", k.Hours+k.Reservation, append([]Source{deref(k.Source)}, k.Also...)...)
 	}
 }
 
@@ -109,6 +122,8 @@ func (c *checker) checkWards(m *Municipality) {
 		c.required(f, p+".name", w.Name)
 		c.required(f, p+".counter", w.Counter)
 		c.source(f, p, w.Source, m.Page.Seed, true)
+		c.also(f, p, w.Also, m.Page.Seed)
+		c.attributed(m, p+".reservation", w.Reservation, append([]Source{deref(w.Source)}, w.Also...)...)
 	}
 	var missing []string
 	for _, w := range bot.Wards {
@@ -132,6 +147,7 @@ func (c *checker) checkItems(m *Municipality) {
 		defined[it.ID] = true
 		c.required(f, fmt.Sprintf("items[%d].text", i), it.Text)
 		c.source(f, fmt.Sprintf("items[%d]", i), it.Source, m.Page.Seed, true)
+		c.attributed(m, fmt.Sprintf("items[%d].text", i), it.Text+it.Note, deref(it.Source))
 	}
 	for i, r := range m.Rules {
 		for j, v := range r.Visits {

@@ -10,7 +10,7 @@ import (
 
 // questionSlots lists the slots the dialog asks for, in the contract's order.
 var questionSlots = []string{bot.SlotAgeGroup, bot.SlotVisitor, bot.SlotHasNotice,
-	bot.SlotAddressChange, bot.SlotExpiryDate, bot.SlotWard}
+	bot.SlotAddressChange, bot.SlotMoveAtVisit, bot.SlotExpiryDate, bot.SlotWard}
 
 // buttonValues lists, per slot, the values a national button may send; the
 // ward's buttons come from the municipality's wards, so it has none.
@@ -19,6 +19,7 @@ var buttonValues = map[string][]string{
 	bot.SlotVisitor:       {string(bot.VisitorSelf), string(bot.VisitorLegalRep), string(bot.VisitorProxy)},
 	bot.SlotHasNotice:     {"true", "false"},
 	bot.SlotAddressChange: {"true", "false"},
+	bot.SlotMoveAtVisit:   {"true", "false"},
 	bot.SlotExpiryDate:    {"unknown"},
 }
 

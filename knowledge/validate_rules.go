@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -37,6 +38,9 @@ func (c *checker) checkRules(m *Municipality) {
 		c.condition(f, p+".when", r.When)
 		oneOf(c, f, p+".certificates", "certificate", r.Certificates, []bot.Certificate{bot.CertSigning, bot.CertUser})
 		c.source(f, p, r.Source, m.Page.Seed, r.NotCovered == "" && len(r.Visits) > 0)
+		if r.NotCovered != "" {
+			c.attributed(m, p+".not_covered", r.NotCovered, deref(r.Source))
+		}
 	}
 }
 
@@ -50,6 +54,9 @@ func (c *checker) checkNotes(m *Municipality) {
 		c.required(f, p+".text", n.Text)
 		c.condition(f, p+".when", n.When)
 		c.source(f, p, n.Source, m.Page.Seed, true)
+		c.also(f, p, n.Also, m.Page.Seed)
+		c.attributed(m, p+".text", n.Text, append([]Source{deref(n.Source)}, n.Also...)...)
+		c.placeholders(f, p, n.Text, n.When, true)
 	}
 	c.uniqueIDs(f, "followups", "id", idsOf(m.Followups, func(x Followup) string { return x.ID }), true)
 	for i, u := range m.Followups {
@@ -59,6 +66,73 @@ func (c *checker) checkNotes(m *Municipality) {
 		c.phone(f, p+".phone", u.Phone)
 		c.condition(f, p+".when", u.When)
 		c.source(f, p, u.Source, m.Page.Seed, true)
+		c.also(f, p, u.Also, m.Page.Seed)
+		c.attributed(m, p+".text", u.Text, append([]Source{deref(u.Source)}, u.Also...)...)
+		c.placeholders(f, p, u.Text, u.When, false)
+	}
+}
+
+// also checks a note's or follow-up's further quotes like its source.
+func (c *checker) also(file, path string, also []Source, defaultSeed string) {
+	for i := range also {
+		c.source(file, fmt.Sprintf("%s.also[%d]", path, i), &also[i], defaultSeed, true)
+	}
+}
+
+// attributed records a problem when text, written for m, rests on a quote
+// from another seed than m's own page without saying where it comes from:
+// 全国共通 (the national rule) or the name of the municipality whose page
+// it quotes. A resident must never take another page's rule for their
+// own municipality's.
+func (c *checker) attributed(m *Municipality, path, text string, srcs ...Source) {
+	for _, s := range srcs {
+		if s.Seed == "" || s.Seed == m.Page.Seed {
+			continue
+		}
+		name := c.seedOwner(s.Seed)
+		if strings.Contains(text, "全国共通") || (name != "" && strings.Contains(text, name)) {
+			continue
+		}
+		c.at(m.file, path, "quotes seeds/%s.txt, not %s's own page: say where it comes from (「全国共通の制度では…」 or 「%sのページでは…」)", s.Seed, m.Name, name)
+	}
+}
+
+// seedOwner returns the name of the municipality whose page seed is, or "".
+func (c *checker) seedOwner(seed string) string {
+	for _, m := range c.kb.Municipalities {
+		if m.Page.Seed == seed {
+			return m.Name
+		}
+	}
+	return ""
+}
+
+func deref(s *Source) Source {
+	if s == nil {
+		return Source{}
+	}
+	return *s
+}
+
+// placeholderPattern finds {name} in a text.
+var placeholderPattern = regexp.MustCompile(`\{[^{}]*\}`)
+
+// windowPlaceholders are the placeholders a note may use (see Note).
+var windowPlaceholders = []string{"{window_start}", "{window_end}"}
+
+// placeholders checks the {…} of a note or follow-up: only notes may hold
+// them (allowed true), only the window's, and only when the note's
+// condition guarantees a window (a status other than unknown).
+func (c *checker) placeholders(file, path, text string, when Condition, allowed bool) {
+	for _, ph := range placeholderPattern.FindAllString(text, -1) {
+		switch {
+		case !allowed:
+			c.at(file, path+".text", "%s: placeholders are for notes only", ph)
+		case !slices.Contains(windowPlaceholders, ph):
+			c.at(file, path+".text", "unknown placeholder %s (want %s)", ph, strings.Join(windowPlaceholders, " or "))
+		case len(when.Status) == 0 || slices.Contains(when.Status, StatusUnknown):
+			c.at(file, path+".text", "%s needs a window: give when.status without unknown (too_early, in_window, expired)", ph)
+		}
 	}
 }
 

@@ -164,7 +164,7 @@ func TestValidateReportsProblems(t *testing.T) {
 		}},
 		{"question missing for a slot", []edit{{nat, "  - slot: ward\n", "  - slot: wards\n"}}, []string{
 			`national.yaml:23: questions: no question for slot ward`,
-			`national.yaml:55: questions[5].slot: unknown slot "wards" (want one of [age_group visitor has_notice address_change expiry_date ward])`,
+			`national.yaml:61: questions[6].slot: unknown slot "wards" (want one of [age_group visitor has_notice address_change move_at_visit expiry_date ward])`,
 		}},
 		{"button value the dialog does not know", []edit{{nat, "{label: 15歳以上, value: adult}", "{label: 15歳以上, value: adults}"}}, []string{
 			`national.yaml:28: questions[0].buttons[0].value: unknown value "adults" for age_group (want one of [adult under15 adult_ward])`,
@@ -252,6 +252,26 @@ func TestValidateReportsProblems(t *testing.T) {
 			`edogawa.yaml:49: answers: no answer for topics pin (answer them here, as silent answers, or in national.yaml)`,
 			`nerima.yaml:29: answers: no answer for topics pin (answer them here, as silent answers, or in national.yaml)`,
 			`yokohama.yaml:47: answers: no answer for topics pin (answer them here, as silent answers, or in national.yaml)`,
+		}},
+		{"note quoting another page without saying whose", []edit{{aki, "answers:\n", "notes:\n  - id: x\n    text: 区民事務所で更新できます。\n    source: {seed: nerima, quote: 区民事務所で更新できます。}\nanswers:\n"}}, []string{
+			`akishima.yaml:28: notes[0].text: quotes seeds/nerima.txt, not 昭島市's own page: say where it comes from (「全国共通の制度では…」 or 「練馬区のページでは…」)`,
+		}},
+		{"note saying whose page it quotes", []edit{{aki, "answers:\n", "notes:\n  - id: x\n    text: 練馬区のページでは、区民事務所で更新できるとされています。\n    source: マイナンバーカードをお持ちください\n    also: [{seed: nerima, quote: 区民事務所で更新できます。}]\nanswers:\n"}}, nil},
+		{"further quote not in seed", []edit{{aki, "answers:\n", "notes:\n  - id: x\n    text: 窓口は市民課です。\n    source: マイナンバーカードをお持ちください\n    also: [市民課の窓口へどうぞ]\nanswers:\n"}}, []string{
+			`akishima.yaml:30: notes[0].also[0].source: quote "市民課の窓口へどうぞ" not found in seeds/akishima.txt`,
+		}},
+		{"window placeholder without a window", []edit{{aki, "answers:\n", "notes:\n  - id: x\n    text: '{window_start}から更新できます。{expiry}'\n    source: マイナンバーカードをお持ちください\nanswers:\n"}}, []string{
+			`akishima.yaml:28: notes[0].text: {window_start} needs a window: give when.status without unknown (too_early, in_window, expired)`,
+			`akishima.yaml:28: notes[0].text: unknown placeholder {expiry} (want {window_start} or {window_end})`,
+		}},
+		{"window placeholder with a window", []edit{{aki, "answers:\n", "notes:\n  - id: x\n    text: '{window_start}から{window_end}まで更新できます。'\n    when: {status: [too_early]}\n    source: マイナンバーカードをお持ちください\nanswers:\n"}}, nil},
+		{"malformed fax and e-mail", []edit{{aki, "  phone: 042-544-4120\ncounters", "  phone: 042-544-4120\n  fax: 042-5445115\n  email: shimin at city\ncounters"}}, []string{
+			`akishima.yaml:10: contact.fax: "042-5445115" is not a phone number like 03-5662-9200 (0 first, ASCII digits in hyphenated groups of 2–5, 1–4 and 3–4, 10 or 11 digits)`,
+			`akishima.yaml:11: contact.email: "shimin at city" is not an e-mail address like sh-madoguchi@city.yokohama.jp`,
+		}},
+		{"procedure name without a name or a source", []edit{{aki, "counters:\n", "procedure_names:\n  - when: {status: [expired]}\ncounters:\n"}}, []string{
+			`akishima.yaml:11: procedure_names[0].name: required`,
+			`akishima.yaml:11: procedure_names[0].source: required (quote the page text this comes from)`,
 		}},
 		{"topic with too few questions", []edit{{nat, "questions: [何時まで？, 受付時間は, 土日もやってる？]", "questions: [何時まで？]"}}, []string{
 			`national.yaml:12: topics[1].questions: needs at least 3 ways residents ask (has 1)`,

@@ -85,7 +85,7 @@ const lateAnswer = "late"
 // shortAnswer reports whether n is a short statement (no question, no
 // wish), as a correction typed after the checklist is.
 func shortAnswer(n string) bool {
-	return len([]rune(n)) <= 15 && !IsQuestion(n) && !strings.Contains(n, "たい")
+	return len([]rune(n)) <= 20 && !IsQuestion(n) && !strings.Contains(n, "たい")
 }
 
 // Read is Understand with the conversation's context.

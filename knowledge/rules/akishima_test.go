@@ -34,16 +34,19 @@ func TestAkishimaChecklists(t *testing.T) {
 			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, HasNotice: bot.Bool(true), ExpiryDate: pageExpired},
 			visits: [][]string{{akiNotice, akiCard, akiPINs}}, sameDay: true,
 			notes: []string{"有効期限後であっても", "生年月日の隣に印字されている有効期限"}},
-		{name: "holder before the window is told it opens three months before", rule: "self-without-notice",
+		// The window: the first day as a date (the day after the date three
+		// months before, as the status says), and how the page words it.
+		{name: "holder before the window is told the first day, as a date", rule: "self-without-notice",
 			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, ExpiryDate: pageTooEarly},
 			visits: [][]string{{akiCard, akiPINs}}, sameDay: true,
-			notes: []string{"有効期限の3か月前から更新の手続きができます"}},
+			notes: []string{"2025年9月2日からできます", "有効期限2025年12月1日", "昭島市のページでは「有効期限の3か月前から」", "全国共通の制度では"}},
 
 		// 代理人が更新手続きを行う場合: with the sealed 照会書兼回答書.
 		{name: "proxy with the form comes once", rule: "agent-with-form", procedure: bot.ProcedureRenewal,
 			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true), ExpiryDate: pageInWindow},
 			visits: agentOnce, sameDay: true,
-			notes: []string{"同一世帯のかたも代理人となります", "暗証番号が間違っている場合", "複数回ご来庁いただくことになります"}},
+			notes: []string{"同一世帯のかたも代理人となります", "暗証番号が間違っている場合", "複数回ご来庁いただくことになります",
+				"ご本人が暗証番号をお忘れの場合、代理人はお手続きできません"}},
 		{name: "a parent of a holder aged 15+ is a 代理人", rule: "agent-with-form",
 			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorLegalRep, HasNotice: bot.Bool(true)},
 			visits: agentOnce, sameDay: true, notes: []string{"同一世帯のかたも代理人となります"}},
@@ -52,9 +55,9 @@ func TestAkishimaChecklists(t *testing.T) {
 			visits: agentOnce, sameDay: true},
 
 		// Where the page is silent.
-		{name: "proxy without the form is not described", rule: "agent-without-form",
+		{name: "proxy without the form is not described, and cannot proceed without the PIN", rule: "agent-without-form",
 			slots: bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(false)},
-			notes: []string{"照会書兼回答書をお持ちでない場合", "042-544-4120"}},
+			notes: []string{"照会書兼回答書をお持ちでない場合", "042-544-4120", "ご本人が暗証番号をお忘れの場合、代理人はお手続きできません"}},
 		{name: "parent of a holder aged 15+ without the form is not described", rule: "agent-without-form",
 			slots: bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorLegalRep},
 			notes: []string{"照会書兼回答書をお持ちでない場合"}},
@@ -81,7 +84,7 @@ func TestAkishimaItemNotes(t *testing.T) {
 	}
 	agent := pageChecklist(t, m, bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true)})
 	note := pageItemNote(t, agent, akiForm)
-	for _, part := range []string{"有効期限通知書(青い封筒)の中に入っています", "必ずのりづけしてください"} {
+	for _, part := range []string{"有効期限通知書(青い封筒)の中に入っています", "必ずのりづけしてください", "暗証番号をお忘れの場合"} {
 		if !strings.Contains(note, part) {
 			t.Errorf("form note = %q, want it to contain %q", note, part)
 		}
@@ -102,15 +105,22 @@ func TestAkishimaCountersAndFollowups(t *testing.T) {
 		t.Errorf("branch = %+v, want 東部出張所 without a phone", tobu)
 	}
 	for _, k := range c.Counters {
-		for _, part := range []string{"午前8時30分から午後5時15分まで", "午前9時30分から午後3時30分まで"} {
-			if !strings.Contains(k.Hours, part) {
-				t.Errorf("%s hours = %q, want %q", k.Name, k.Hours, part)
-			}
-		}
-		if !strings.Contains(k.Reservation, "電話による完全予約制") {
-			t.Errorf("%s reservation = %q, want weekends by phone reservation", k.Name, k.Reservation)
+		if !strings.Contains(k.Hours, "午前8時30分から午後5時15分まで") {
+			t.Errorf("%s hours = %q, want weekdays 午前8時30分から午後5時15分まで", k.Name, k.Hours)
 		}
 	}
+	// The weekend counter, by phone reservation, is the main office's only.
+	if !strings.Contains(honcho.Hours, "午前9時30分から午後3時30分まで") || !strings.Contains(honcho.Reservation, "電話による完全予約制") {
+		t.Errorf("main office = %+v, want the weekend counter by phone reservation", honcho)
+	}
+	if strings.Contains(tobu.Hours, "午前9時30分") || !strings.Contains(tobu.Hours, "土曜日・日曜日の受付はありません") {
+		t.Errorf("branch hours = %q, want weekdays only", tobu.Hours)
+	}
+	// The page's お問い合わせ先: phone, fax and the mail form.
+	if c.Contact == nil || c.Contact.Phone != "042-544-4120" || c.Contact.Fax != "042-544-5115" {
+		t.Errorf("contact = %+v, want 042-544-4120 and fax 042-544-5115", c.Contact)
+	}
+	wantNotes(t, c, "ファックス042-544-5115", "「メールでお問い合わせ」")
 	if !pageHasNote(c, "東部出張所の電話番号の記載がありません") {
 		t.Errorf("notes %q do not say the branch has no phone on the page", c.Notes)
 	}
@@ -118,6 +128,26 @@ func TestAkishimaCountersAndFollowups(t *testing.T) {
 		t.Errorf("followups = %+v, want e-Tax/eLTax: see each site", c.Followups)
 	}
 	wantSource(t, c, "2020-06-10", "")
+}
+
+// TestAkishimaAfterExpiryIsRenewal: the page calls the procedure after
+// expiry 更新 (有効期限後でも更新手続きは可能です), so the checklist does too,
+// while procedure stays the contract's issuance.
+func TestAkishimaAfterExpiryIsRenewal(t *testing.T) {
+	m := pageMunicipality(t, "akishima")
+	for _, s := range []bot.Slots{
+		{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, HasNotice: bot.Bool(true), ExpiryDate: pageExpired},
+		{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true), ExpiryDate: pageExpired},
+	} {
+		c := pageChecklist(t, m, s)
+		if c.Procedure != bot.ProcedureIssuance || c.ProcedureName != "更新" {
+			t.Errorf("%v: procedure %s named %q, want issuance named 更新", s, c.Procedure, c.ProcedureName)
+		}
+		wantNotes(t, c, "有効期限後の手続きも「更新手続き」と案内されています")
+	}
+	if c := pageChecklist(t, m, bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, ExpiryDate: pageInWindow}); c.ProcedureName != "更新" {
+		t.Errorf("in the window: procedure named %q, want 更新", c.ProcedureName)
+	}
 }
 
 // TestAkishimaEverySituation checks what holds across the page: it covers a
@@ -129,6 +159,9 @@ func TestAkishimaEverySituation(t *testing.T) {
 		return s.AgeGroup == bot.AgeAdult && !*s.AddressChange && (s.Visitor == bot.VisitorSelf || *s.HasNotice)
 	}
 	runSituations(t, "akishima", covered, func(s bot.Slots, c bot.Checklist) {
+		if s.AgeGroup == bot.AgeAdult && s.Visitor != bot.VisitorSelf && !pageHasNote(c, "ご本人が暗証番号をお忘れの場合、代理人はお手続きできません") {
+			t.Errorf("%v: an agent is not told that a forgotten PIN stops the procedure: %q", s, c.Notes)
+		}
 		if !c.Covered {
 			if c.Contact == nil || c.Contact.Phone != "042-544-4120" {
 				t.Errorf("%v: not covered, contact = %+v, want 市民課市民係", s, c.Contact)

@@ -83,6 +83,10 @@ func TestAkitakataItemNotes(t *testing.T) {
 			[]string{"窓口で再設定できます", "顔認証マイナンバーカードの場合、暗証番号の設定はありません"}},
 		{"no family register extract for a parent registered in the city", bot.Slots{AgeGroup: bot.AgeUnder15, Visitor: bot.VisitorLegalRep}, katProof,
 			[]string{"親権者の場合で、当市に本籍のある場合は省略可"}},
+		{"a proxy's ID is a photo ID from a public office, first visit too", bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(false)}, katAgentID,
+			[]string{"官公署が発行した顔写真のあるものに限ります", "健康保険証など、顔写真のない書類は使えません", "原本"}},
+		{"the legal representative's too", bot.Slots{AgeGroup: bot.AgeUnder15, Visitor: bot.VisitorLegalRep}, katLegalRepID,
+			[]string{"官公署が発行した顔写真のあるものに限ります"}},
 		{"the form is filled in and sealed by the holder", bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true)}, katForm,
 			[]string{"全項目をカード名義人本人が記入し", "顔認証マイナンバーカードを希望する場合"}},
 	})
@@ -122,8 +126,17 @@ func TestAkitakataEverySituation(t *testing.T) {
 		return (adult && s.Visitor != bot.VisitorLegalRep) || (!adult && s.Visitor != bot.VisitorProxy)
 	}
 	runSituations(t, "akitakata", covered, func(s bot.Slots, c bot.Checklist) {
+		// The page's other causes of revocation, and issuance of a
+		// certificate declined at card issuance, in every checklist.
+		wantNotes(t, c, "任意で失効申請をされた場合", "マイナンバーカードそのものが失効した場合", "本人が死亡した場合",
+			"交付申請時に電子証明書を希望していない場合", "持ち物は更新と同じです")
 		if !c.Covered {
 			return
+		}
+		for _, it := range c.Items {
+			if strings.Contains(it.Text, "代理人の本人確認書類") && !strings.Contains(it.Text+it.Note, "官公署が発行した顔写真のあるもの") {
+				t.Errorf("%v: %q is not limited to a photo ID from a public office", s, it.Text)
+			}
 		}
 		if !pageLastVisitHas(c, katCard) && !pageLastVisitHas(c, katHolderCard) {
 			t.Errorf("%v: the last visit does not bring the card: %+v", s, c.Items)

@@ -65,10 +65,10 @@ func TestEdogawaChecklists(t *testing.T) {
 		{name: "proxy with the form after expiry comes twice", rule: "proxy-issuance", procedure: bot.ProcedureIssuance,
 			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true), ExpiryDate: pageExpired},
 			visits: proxyTwice, sameDay: false, notes: []string{"発行に係る手数料は無料です"}},
-		{name: "proxy after a move is told of the household same-day path", rule: "proxy-issuance", procedure: bot.ProcedureIssuance,
+		{name: "proxy after a move filed earlier is told the same-day route is only at the move", rule: "proxy-issuance", procedure: bot.ProcedureIssuance,
 			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true), AddressChange: bot.Bool(true)},
 			visits: proxyTwice, sameDay: false,
-			notes: []string{"同一の世帯員で、転入届・転居届の届出とあわせて", "ご本人へ文書照会することなく即日の手続きが可能です"}},
+			notes: []string{"転入届・転居届の届出とあわせて(同じ来庁で)", "届出をすでに済ませた場合"}},
 
 		// 法定代理人 alone for a minor or adult ward: the page sends them to
 		// the 任意代理人 section.
@@ -83,15 +83,46 @@ func TestEdogawaChecklists(t *testing.T) {
 			slots:  bot.Slots{AgeGroup: bot.AgeAdultWard, Visitor: bot.VisitorLegalRep, ExpiryDate: pageExpired},
 			visits: proxyTwice, sameDay: false},
 
-		// 転入届・転居届 filed with the issuance: the same-day path.
-		{name: "parent filing a move for a child finishes the same day", rule: "rep-moving-same-day-minor", procedure: bot.ProcedureIssuance,
-			slots:  bot.Slots{AgeGroup: bot.AgeUnder15, Visitor: bot.VisitorLegalRep, AddressChange: bot.Bool(true)},
+		// 転入届・転居届 filed at the same visit: the same-day route is the
+		// checklist itself (rule, one visit, same day), its conditions and
+		// 「必要書類が不足した場合…」 the notes.
+		{name: "parent filing a move for a child at the visit finishes the same day", rule: "moving-same-day-minor", procedure: bot.ProcedureIssuance,
+			slots:  bot.Slots{AgeGroup: bot.AgeUnder15, Visitor: bot.VisitorLegalRep, AddressChange: bot.Bool(true), MoveAtVisit: bot.Bool(true)},
 			visits: [][]string{{edoPINLetter, edoCard, edoAgentID, edoProof}}, sameDay: true,
-			notes: []string{"転入届・転居届の届出とあわせて", "必要書類が不足した場合"}},
-		{name: "legal representative of an adult filing a move", rule: "rep-moving-same-day-adult", procedure: bot.ProcedureIssuance,
-			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorLegalRep, AddressChange: bot.Bool(true)},
+			notes: []string{"転入届・転居届の届出とあわせて", "必要書類が不足した場合、即日の手続きができないことがあります"}},
+		{name: "a move filed at the visit is an address change", rule: "moving-same-day-minor", procedure: bot.ProcedureIssuance,
+			slots:  bot.Slots{AgeGroup: bot.AgeAdultWard, Visitor: bot.VisitorLegalRep, MoveAtVisit: bot.Bool(true)},
+			visits: [][]string{{edoPINLetter, edoCard, edoAgentID, edoProof}}, sameDay: true},
+		{name: "legal representative of an adult filing a move at the visit", rule: "moving-same-day-adult", procedure: bot.ProcedureIssuance,
+			certificates: signingCert,
+			slots:        bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorLegalRep, AddressChange: bot.Bool(true), MoveAtVisit: bot.Bool(true)},
+			visits:       [][]string{{edoPINLetter, edoCard, edoAgentID}}, sameDay: true,
+			notes: []string{"本人と同一の世帯員または本人の法定代理人", "必要書類が不足した場合、即日の手続きができないことがあります"}},
+		{name: "household member filing a move at the visit finishes the same day", rule: "moving-same-day-adult", procedure: bot.ProcedureIssuance,
+			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(false), AddressChange: bot.Bool(true), MoveAtVisit: bot.Bool(true)},
 			visits: [][]string{{edoPINLetter, edoCard, edoAgentID}}, sameDay: true,
-			notes: []string{"本人と同一の世帯員または本人の法定代理人"}},
+			notes: []string{"必要書類が不足した場合、即日の手続きができないことがあります", "同一の世帯員でない場合(任意代理人)は、この即日の手続きの対象外"}},
+		{name: "household member after expiry filing a move at the visit", rule: "moving-same-day-adult", procedure: bot.ProcedureIssuance,
+			certificates: bothCerts,
+			slots:        bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, AddressChange: bot.Bool(true), MoveAtVisit: bot.Bool(true), ExpiryDate: pageExpired},
+			visits:       [][]string{{edoPINLetter, edoCard, edoAgentID}}, sameDay: true},
+
+		// A move filed earlier, or a change of name: not the same-day route.
+		{name: "parent after a move filed earlier comes twice", rule: "proxy-issuance", procedure: bot.ProcedureIssuance,
+			slots:  bot.Slots{AgeGroup: bot.AgeUnder15, Visitor: bot.VisitorLegalRep, AddressChange: bot.Bool(true), MoveAtVisit: bot.Bool(false)},
+			visits: proxyTwice, sameDay: false,
+			notes: []string{"届出をすでに済ませた場合や、氏名などの住所以外の変更の場合", "任意代理人が来庁する場合の手続き"}},
+		{name: "household member after a change of name comes twice", rule: "proxy-issuance", procedure: bot.ProcedureIssuance,
+			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true), AddressChange: bot.Bool(true), MoveAtVisit: bot.Bool(false)},
+			visits: proxyTwice, sameDay: false,
+			notes: []string{"2回来庁していただく必要があります", "届出をすでに済ませた場合"}},
+		{name: "legal representative of an adult after a move filed earlier is not described", rule: "adult-legal-rep",
+			slots: bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorLegalRep, AddressChange: bot.Bool(true), MoveAtVisit: bot.Bool(false)},
+			notes: []string{"転入届・転居届の届出とあわせて手続きする場合を除きます"}},
+		{name: "a child's household member filing a move is not the legal representative", rule: "proxy-issuance",
+			slots:  bot.Slots{AgeGroup: bot.AgeUnder15, Visitor: bot.VisitorProxy, AddressChange: bot.Bool(true), MoveAtVisit: bot.Bool(true)},
+			visits: proxyTwice, sameDay: false,
+			notes: []string{"法定代理人であることを証明できる書類", "2回の来庁"}},
 
 		// 法定代理人 of a holder aged 15+ otherwise: not described.
 		{name: "legal representative of an adult is not described", rule: "adult-legal-rep",
@@ -124,7 +155,7 @@ func TestEdogawaItemNotes(t *testing.T) {
 			bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, ExpiryDate: pageExpired}, edoRequest,
 			[]string{"発行の申請を受け付けた後に"}},
 		{"the 委任状 holds the PINs, sealed",
-			bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorLegalRep, AddressChange: bot.Bool(true)}, edoPINLetter,
+			bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorLegalRep, AddressChange: bot.Bool(true), MoveAtVisit: bot.Bool(true)}, edoPINLetter,
 			[]string{"封をしてお持ちください"}},
 	})
 }
@@ -155,11 +186,11 @@ func TestEdogawaCountersAndFollowups(t *testing.T) {
 	wantNotes(t, c, "受付時間の記載がありません", "予約の要否の記載がありません")
 	var konbini, etax bool
 	for _, f := range c.Followups {
-		konbini = konbini || strings.Contains(f.Text, "再度利用登録を行う必要があります")
+		konbini = konbini || strings.Contains(f.Text, "再度利用登録を行う必要があります") && strings.Contains(f.Text, "本籍地の戸籍証明書取得方法")
 		etax = etax || (strings.Contains(f.Text, "所轄税務署への登録(変更)申請") && f.Phone == "0570-01-5901")
 	}
 	if !konbini || !etax {
-		t.Errorf("followups %+v: want the コンビニ交付 re-registration and e-Tax (0570-01-5901)", c.Followups)
+		t.Errorf("followups %+v: want the コンビニ交付 re-registration with its 本籍地 reference, and e-Tax (0570-01-5901)", c.Followups)
 	}
 	wantSource(t, c, "2024-04-01", "51394")
 	if c.Contact == nil || c.Contact.Phone != "03-5662-9200" {
@@ -170,11 +201,13 @@ func TestEdogawaCountersAndFollowups(t *testing.T) {
 // TestEdogawaEverySituation checks what holds across the page: only a
 // 法定代理人 for a holder aged 15+ outside the 転入・転居 same-day path is
 // left uncovered; every covered checklist brings the card on its last
-// visit; and a proxy finishes the same day only with the form, renewing.
+// visit; a proxy finishes the same day only with the form, renewing, or
+// (a household member of a holder aged 15+) with the move filed at the
+// visit; and an address change without the move filed at the visit never
+// takes the same-day route.
 func TestEdogawaEverySituation(t *testing.T) {
 	covered := func(s bot.Slots) bool {
-		sameDayMove := s.Visitor == bot.VisitorLegalRep && *s.AddressChange
-		return !(s.AgeGroup == bot.AgeAdult && s.Visitor == bot.VisitorLegalRep && !sameDayMove)
+		return !(s.AgeGroup == bot.AgeAdult && s.Visitor == bot.VisitorLegalRep && !s.MovesAtVisit())
 	}
 	runSituations(t, "edogawa", covered, func(s bot.Slots, c bot.Checklist) {
 		if !c.Covered {
@@ -186,11 +219,22 @@ func TestEdogawaEverySituation(t *testing.T) {
 		if !pageLastVisitHas(c, edoCard) {
 			t.Errorf("%v: the last visit does not bring the holder's card: %+v", s, c.Items)
 		}
+		moving := strings.HasPrefix(c.Rule, "moving-same-day")
+		if want := s.MovesAtVisit() && s.Visitor != bot.VisitorSelf &&
+			(s.AgeGroup == bot.AgeAdult || s.Visitor == bot.VisitorLegalRep); moving != want {
+			t.Errorf("%v: rule %s, same-day route of a move filed at the visit %v, want %v", s, c.Rule, moving, want)
+		}
+		if moving && (c.Visits != 1 || !c.SameDay || !pageHasNote(c, "必要書類が不足した場合、即日の手続きができないことがあります")) {
+			t.Errorf("%v: same-day route with visits=%d same_day=%v notes %q", s, c.Visits, c.SameDay, c.Notes)
+		}
 		if s.Visitor == bot.VisitorProxy {
-			oneVisit := *s.HasNotice && c.Procedure == bot.ProcedureRenewal
+			oneVisit := *s.HasNotice && c.Procedure == bot.ProcedureRenewal || moving
 			if c.SameDay != oneVisit || (c.Visits == 1) != oneVisit {
-				t.Errorf("%v: proxy visits=%d same_day=%v, want one visit only with the form, renewing", s, c.Visits, c.SameDay)
+				t.Errorf("%v: proxy visits=%d same_day=%v, want one visit only with the form, renewing, or with the move at the visit", s, c.Visits, c.SameDay)
 			}
+		}
+		if c.SameDay && c.Visits > 1 {
+			t.Errorf("%v: same day and two visits at once", s)
 		}
 	})
 }

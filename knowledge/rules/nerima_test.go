@@ -41,9 +41,14 @@ func TestNerimaChecklists(t *testing.T) {
 		{name: "holder before the window is told when it opens", rule: "nerima_self", procedure: bot.ProcedureRenewal,
 			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, ExpiryDate: pageTooEarly},
 			visits: selfVisit, sameDay: true, notes: []string{"有効期限まで3か月未満となった日"}},
-		{name: "holder after a move", rule: "nerima_self", procedure: bot.ProcedureIssuance,
-			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, AddressChange: bot.Bool(true)},
-			visits: selfVisit, sameDay: true},
+		// The page is silent on a change of name or address: the checklist
+		// says so, with whom to ask, rather than deciding.
+		{name: "holder after a move is not described", rule: "nerima_address_change", procedure: bot.ProcedureIssuance,
+			slots: bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, AddressChange: bot.Bool(true)},
+			notes: []string{"氏名・住所などの変更(転入・転居、結婚など)に伴う電子証明書の手続きの記載がありません", "区民事務所の窓口にお問い合わせください"}},
+		{name: "a child's parent after a move is not described", rule: "nerima_address_change",
+			slots: bot.Slots{AgeGroup: bot.AgeUnder15, Visitor: bot.VisitorLegalRep, AddressChange: bot.Bool(true)},
+			notes: []string{"氏名・住所などの変更"}},
 
 		// (ウ)(1) a proxy with the sealed form, within the validity period.
 		{name: "proxy with the form comes once", rule: "nerima_proxy_with_form", procedure: bot.ProcedureRenewal, certificates: bothCerts,
@@ -62,9 +67,9 @@ func TestNerimaChecklists(t *testing.T) {
 		{name: "proxy with the form after expiry comes twice", rule: "nerima_proxy_two_visits", procedure: bot.ProcedureIssuance,
 			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true), ExpiryDate: pageExpired},
 			visits: proxyTwice, sameDay: false},
-		{name: "proxy with the form after a move comes twice", rule: "nerima_proxy_two_visits", procedure: bot.ProcedureIssuance,
-			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true), AddressChange: bot.Bool(true)},
-			visits: proxyTwice, sameDay: false},
+		{name: "proxy with the form after a move is not described", rule: "nerima_address_change", procedure: bot.ProcedureIssuance,
+			slots: bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true), AddressChange: bot.Bool(true)},
+			notes: []string{"氏名・住所などの変更"}},
 		{name: "an adult's legal representative without the form comes twice", rule: "nerima_proxy_two_visits",
 			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorLegalRep},
 			visits: proxyTwice, sameDay: false},
@@ -151,16 +156,24 @@ func TestNerimaCounters(t *testing.T) {
 }
 
 // TestNerimaEverySituation runs every situation the slots can describe and
-// checks what holds across the page: only a 任意代理人 for an under-15 or
-// 成年被後見人 holder is left uncovered, and every covered checklist brings
-// the holder's card on its last visit.
+// checks what holds across the page: a 任意代理人 for an under-15 or
+// 成年被後見人 holder and any change of name or address are left
+// uncovered; every covered checklist brings the holder's card on its last
+// visit; every checklist, covered or not, says that the post office does
+// not take the procedure; an issuance is called 新規発行, as the page does.
 func TestNerimaEverySituation(t *testing.T) {
 	covered := func(s bot.Slots) bool {
-		return !(s.AgeGroup != bot.AgeAdult && s.Visitor == bot.VisitorProxy)
+		return !(s.AgeGroup != bot.AgeAdult && s.Visitor == bot.VisitorProxy) && !*s.AddressChange
 	}
 	runSituations(t, "nerima", covered, func(s bot.Slots, c bot.Checklist) {
 		if c.Covered && !pageLastVisitHas(c, nerimaCard) {
 			t.Errorf("%v: the last visit does not bring the holder's card: %+v", s, c.Items)
+		}
+		if !pageHasNote(c, "郵便局の窓口ではマイナンバーカードおよび電子証明書の手続きはお受けしていません") {
+			t.Errorf("%v: no post-office caveat in %q", s, c.Notes)
+		}
+		if want := map[bot.Procedure]string{bot.ProcedureRenewal: "更新", bot.ProcedureIssuance: "新規発行"}[c.Procedure]; c.ProcedureName != want {
+			t.Errorf("%v: procedure %s named %q, want %q", s, c.Procedure, c.ProcedureName, want)
 		}
 	})
 }

@@ -223,16 +223,23 @@ func runItemNoteCases(t *testing.T, id string, cases []itemNoteCase) {
 }
 
 // pageSituations lists every combination of the slots the rules look at,
-// without an expiry date and with an expired one.
+// without an expiry date and with an expired one; an address change comes
+// with the move filed at the visit, filed earlier, and unknown.
 func pageSituations() []bot.Slots {
 	var out []bot.Slots
 	for _, a := range bot.AgeGroups {
 		for _, v := range bot.Visitors {
 			for _, n := range []bool{false, true} {
 				for _, ac := range []bool{false, true} {
-					for _, e := range []*bot.Date{nil, pageExpired} {
-						out = append(out, bot.Slots{AgeGroup: a, Visitor: v,
-							HasNotice: bot.Bool(n), AddressChange: bot.Bool(ac), ExpiryDate: e})
+					moves := []*bool{nil}
+					if ac {
+						moves = []*bool{nil, bot.Bool(false), bot.Bool(true)}
+					}
+					for _, mv := range moves {
+						for _, e := range []*bot.Date{nil, pageExpired} {
+							out = append(out, bot.Slots{AgeGroup: a, Visitor: v, HasNotice: bot.Bool(n),
+								AddressChange: bot.Bool(ac), MoveAtVisit: mv, ExpiryDate: e})
+						}
 					}
 				}
 			}

@@ -7,14 +7,16 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/knowledge"
 )
 
 // Checklist returns the checklist for slots s in municipality m on day today.
-// AgeGroup and Visitor are required; HasNotice and AddressChange default to
-// false. Errors are *bot.Error with CodeInvalid naming the field.
+// AgeGroup and Visitor are required; HasNotice, AddressChange and
+// MoveAtVisit default to false (MoveAtVisit true implies an address
+// change). Errors are *bot.Error with CodeInvalid naming the field.
 //
 // The procedure is issuance after expiry or when an address change revoked
 // the signing certificate, else renewal. The checklist is that of the first
@@ -31,17 +33,18 @@ func Checklist(m *knowledge.Municipality, s bot.Slots, today bot.Date) (bot.Chec
 		return bot.Checklist{}, fmt.Errorf("rules: %s has no rule for %+v", m.File(), sit)
 	}
 	c := bot.Checklist{
-		Municipality: m.ID,
-		Procedure:    sit.Procedure,
-		Certificates: certificates(rule, sit),
-		Window:       window,
-		Covered:      rule.NotCovered == "",
-		Rule:         rule.ID,
-		Source:       bot.Source{Title: m.Page.Title, Updated: m.Page.Updated, PageID: m.Page.PageID},
-		Contact:      &bot.Contact{Name: m.Contact.Name, Phone: m.Contact.Phone},
-		Items:        []bot.Item{},
-		Notes:        []string{},
-		Followups:    []bot.Followup{},
+		Municipality:  m.ID,
+		Procedure:     sit.Procedure,
+		ProcedureName: procedureName(m, sit),
+		Certificates:  certificates(rule, sit),
+		Window:        window,
+		Covered:       rule.NotCovered == "",
+		Rule:          rule.ID,
+		Source:        bot.Source{Title: m.Page.Title, Updated: m.Page.Updated, PageID: m.Page.PageID},
+		Contact:       &bot.Contact{Name: m.Contact.Name, Phone: m.Contact.Phone, Fax: m.Contact.Fax, Email: m.Contact.Email},
+		Items:         []bot.Item{},
+		Notes:         []string{},
+		Followups:     []bot.Followup{},
 	}
 	if window != nil {
 		c.Status = bot.Status(sit.Status)
@@ -61,7 +64,7 @@ func Checklist(m *knowledge.Municipality, s bot.Slots, today bot.Date) (bot.Chec
 	c.Counters = counters(m, s.Ward)
 	for _, n := range m.Notes {
 		if n.When.Matches(sit) {
-			c.Notes = append(c.Notes, n.Text)
+			c.Notes = append(c.Notes, windowText(n.Text, window))
 		}
 	}
 	c.Notes = append(c.Notes, silentNotes(m)...)
@@ -91,7 +94,8 @@ func situation(m *knowledge.Municipality, s bot.Slots, today bot.Date) (knowledg
 		AgeGroup:      s.AgeGroup,
 		Visitor:       s.Visitor,
 		HasNotice:     s.HasNotice != nil && *s.HasNotice,
-		AddressChange: s.AddressChange != nil && *s.AddressChange,
+		AddressChange: s.Moved(),
+		MoveAtVisit:   s.MovesAtVisit(),
 		Procedure:     bot.ProcedureRenewal,
 		Status:        knowledge.StatusUnknown,
 	}
@@ -105,6 +109,37 @@ func situation(m *knowledge.Municipality, s bot.Slots, today bot.Date) (knowledg
 		sit.Procedure = bot.ProcedureIssuance
 	}
 	return sit, window, nil
+}
+
+// procedureName is the page's word for the procedure of sit: the first of
+// m's ProcedureNames that matches, else 更新 for renewal and 発行 for
+// issuance.
+func procedureName(m *knowledge.Municipality, sit knowledge.Situation) string {
+	for _, p := range m.ProcedureNames {
+		if p.When.Matches(sit) {
+			return p.Name
+		}
+	}
+	if sit.Procedure == bot.ProcedureIssuance {
+		return "発行"
+	}
+	return "更新"
+}
+
+// windowText fills a note's {window_start} and {window_end} with the
+// window's days, written as the pages write dates (2025年9月2日).
+// Validation allows them only in notes that apply when the window is
+// known; with none, the text is returned as it is.
+func windowText(text string, w *bot.Window) string {
+	if w == nil || !strings.Contains(text, "{window_") {
+		return text
+	}
+	return strings.NewReplacer("{window_start}", JapaneseDate(w.Start), "{window_end}", JapaneseDate(w.End)).Replace(text)
+}
+
+// JapaneseDate writes d as the pages write dates: 2025年9月2日.
+func JapaneseDate(d bot.Date) string {
+	return fmt.Sprintf("%d年%d月%d日", d.Year, d.Month, d.Day)
 }
 
 // certificates returns the certificates the procedure covers: the rule's

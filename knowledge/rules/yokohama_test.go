@@ -19,6 +19,13 @@ const (
 	yokohamaGuardianID   = "成年後見人の、官公署が発行した顔写真付きの本人確認書類(マイナンバーカード、運転免許証、パスポートなど)"
 	yokohamaRegistry     = "登記事項証明書"
 	yokohamaDial         = "0120-769-706"
+
+	// What every checklist that sends a resident to book says of the
+	// booking dial, and of a white envelope that did not come.
+	yokohamaDialHours       = "月曜日から金曜日の午前8時30分から午後8時"
+	yokohamaDialWeekend     = "土・日曜日、祝日、休日及び年末年始(12/29~1/3)の午前9時から午後5時30分"
+	yokohamaDialBusy        = "更新のお知らせが到達した日とその翌日は電話が大変混み合います"
+	yokohamaNoWhiteEnvelope = "白い封筒が届いていない場合は、お住まいの区の区役所戸籍課にお問い合わせください"
 )
 
 func TestYokohamaChecklists(t *testing.T) {
@@ -33,8 +40,7 @@ func TestYokohamaChecklists(t *testing.T) {
 			visits: [][]string{{yokohamaCard, yokohamaNotice, yokohamaPINs}}, sameDay: true},
 		{name: "holder whose notice did not come", rule: "yokohama_self_no_notice", procedure: bot.ProcedureRenewal,
 			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, HasNotice: bot.Bool(false), ExpiryDate: pageInWindow},
-			visits: [][]string{{yokohamaCard, yokohamaNotice + optionalMark, yokohamaPINs}}, sameDay: true,
-			notes: []string{"白い封筒が届いていない場合は、お住まいの区の区役所戸籍課にお問い合わせください"}},
+			visits: [][]string{{yokohamaCard, yokohamaNotice + optionalMark, yokohamaPINs}}, sameDay: true},
 		{name: "holder after expiry can still renew", rule: "yokohama_self", procedure: bot.ProcedureIssuance, certificates: bothCerts,
 			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, HasNotice: bot.Bool(true), ExpiryDate: pageExpired},
 			visits: [][]string{{yokohamaCard, yokohamaNotice, yokohamaPINs}}, sameDay: true,
@@ -143,8 +149,18 @@ func TestYokohamaWardCounters(t *testing.T) {
 				if !strings.Contains(k.Reservation, "予約は不要") || strings.Contains(k.Reservation, yokohamaDial) {
 					t.Errorf("reservation = %q, want walk-in", k.Reservation)
 				}
+				// The missing white envelope matters for booking only (it
+				// holds the 予約ID): not a word of it to a walk-in ward, even
+				// when the resident has no notice.
+				for _, notice := range []bool{false, true} {
+					c := pageChecklist(t, m, bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, HasNotice: bot.Bool(notice), Ward: w.id})
+					if all := strings.Join(c.Notes, "") + c.Counters[0].Reservation; strings.Contains(all, "白い封筒が届いていない") {
+						t.Errorf("notice %v: a walk-in ward is told of the missing white envelope: %q", notice, all)
+					}
+				}
 			} else {
-				for _, part := range []string{"事前予約が必要", yokohamaDial, "045-550-5454", "045-350-8484", "前日の午後5時まで", "予約ID"} {
+				for _, part := range []string{"事前予約が必要", yokohamaDial, "045-550-5454", "045-350-8484", "前日の午後5時まで", "予約ID",
+					yokohamaDialHours, yokohamaDialWeekend, yokohamaDialBusy, yokohamaNoWhiteEnvelope} {
 					if !strings.Contains(k.Reservation, part) {
 						t.Errorf("reservation = %q, want it to contain %q", k.Reservation, part)
 					}
@@ -166,8 +182,11 @@ func TestYokohamaCounterWithoutWard(t *testing.T) {
 	if len(c.Counters) != 1 || c.Counters[0].Name != "お住まいの区の区役所戸籍課登録担当" {
 		t.Fatalf("counters = %+v, want the generic ward counter", c.Counters)
 	}
-	if r := c.Counters[0].Reservation; !strings.Contains(r, "青葉区・西区は予約不要") {
-		t.Errorf("reservation = %q, want it to say which wards need none", r)
+	r := c.Counters[0].Reservation
+	for _, part := range []string{"青葉区・西区は予約不要", yokohamaDial, yokohamaDialHours, yokohamaDialWeekend, yokohamaDialBusy, yokohamaNoWhiteEnvelope} {
+		if !strings.Contains(r, part) {
+			t.Errorf("reservation = %q, want it to contain %q (the ward may need a booking)", r, part)
+		}
 	}
 	if !pageHasNote(c, "区役所戸籍課の電話番号の記載がありません") {
 		t.Errorf("notes %q do not say the page gives no ward phone", c.Notes)
@@ -185,6 +204,12 @@ func TestYokohamaEverySituation(t *testing.T) {
 			s.AgeGroup == bot.AgeAdultWard && s.Visitor != bot.VisitorProxy)
 	}
 	runSituations(t, "yokohama", covered, func(s bot.Slots, c bot.Checklist) {
+		// The page's two contacts: the 専用ダイヤル (with its fax), and the
+		// 窓口サービス課 for the page's wording.
+		wantNotes(t, c, "このページの表記に関するお問い合わせ", "045-671-2176")
+		if c.Contact == nil || c.Contact.Fax != "045-350-8484" {
+			t.Errorf("%v: contact %+v, want the 専用ダイヤル's fax 045-350-8484", s, c.Contact)
+		}
 		for v := 1; v <= c.Visits; v++ {
 			found := false
 			for _, it := range c.Items {

@@ -17,6 +17,7 @@ type checklistRequest struct {
 	Visitor       string  `json:"visitor"`
 	HasNotice     *bool   `json:"has_notice"`
 	AddressChange *bool   `json:"address_change"`
+	MoveAtVisit   *bool   `json:"move_at_visit"`
 	ExpiryDate    *string `json:"expiry_date"`
 	Today         *string `json:"today"`
 	Ward          string  `json:"ward"`
@@ -52,11 +53,14 @@ func (h *handlers) checklist(c *gin.Context) {
 // themselves (required, allowed values, a ward where there are wards) are
 // checked by rules.Checklist, for every caller.
 func (h *handlers) checklistSlots(req checklistRequest) (bot.Slots, bot.Date, error) {
+	// address_change stays nil when absent: rules.Checklist reads nil as
+	// false, and a move filed at the visit (move_at_visit) as a change.
 	s := bot.Slots{
 		AgeGroup:      bot.AgeGroup(req.AgeGroup),
 		Visitor:       bot.Visitor(req.Visitor),
 		HasNotice:     bot.Bool(req.HasNotice != nil && *req.HasNotice),
-		AddressChange: bot.Bool(req.AddressChange != nil && *req.AddressChange),
+		AddressChange: req.AddressChange,
+		MoveAtVisit:   req.MoveAtVisit,
 		Ward:          req.Ward,
 	}
 	expiry, err := date("expiry_date", req.ExpiryDate)

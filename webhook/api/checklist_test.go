@@ -40,6 +40,8 @@ func TestChecklistErrors(t *testing.T) {
 		{name: "number expiry date", path: p, body: `{` + ok + `,"expiry_date":20250707}`, status: 400, code: "invalid", field: "expiry_date", inMsg: "string"},
 		{name: "emoji today", path: p, body: `{` + ok + `,"today":"🎉"}`, status: 400, code: "invalid", field: "today"},
 		{name: "13th month today", path: p, body: `{` + ok + `,"today":"2025-13-01"}`, status: 400, code: "invalid", field: "today"},
+		{name: "wrong type move_at_visit", path: p, body: `{` + ok + `,"move_at_visit":"yes"}`, status: 400, code: "invalid", field: "move_at_visit", inMsg: "boolean"},
+		{name: "move at the visit without an address change", path: p, body: `{` + ok + `,"address_change":false,"move_at_visit":true}`, status: 400, code: "invalid", field: "move_at_visit", inMsg: "address_change"},
 		{name: "unknown municipality", path: p, body: `{"municipality":"tokyo","age_group":"adult","visitor":"self"}`, status: 404, code: "not_found", field: "municipality", inMsg: "tokyo"},
 		{name: "municipality id in capitals", path: p, body: `{"municipality":"EDOGAWA","age_group":"adult","visitor":"self"}`, status: 404, code: "not_found", field: "municipality"},
 		{name: "4 MB body", path: p, body: `{"municipality":"` + strings.Repeat("a", 4<<20) + `"}`, status: 413, code: "too_large"},
@@ -84,6 +86,11 @@ func TestChecklistIsTheRulesEngines(t *testing.T) {
 		{
 			body:  `{"municipality":"akitakata","age_group":"adult_ward","visitor":"legal_rep","address_change":true,"expiry_date":"","today":null}`,
 			slots: bot.Slots{AgeGroup: "adult_ward", Visitor: "legal_rep", HasNotice: bot.Bool(false), AddressChange: bot.Bool(true)},
+			today: bot.NewDate(2025, 5, 1),
+		},
+		{ // a move filed at the visit: an address change even when address_change is absent
+			body:  `{"municipality":"edogawa","age_group":"under15","visitor":"legal_rep","move_at_visit":true}`,
+			slots: bot.Slots{AgeGroup: "under15", Visitor: "legal_rep", HasNotice: bot.Bool(false), AddressChange: bot.Bool(true), MoveAtVisit: bot.Bool(true)},
 			today: bot.NewDate(2025, 5, 1),
 		},
 	}
@@ -136,6 +143,30 @@ func TestChecklistContract(t *testing.T) {
 		t.Errorf("tsurumi counters = %+v", tsurumi.Counters)
 	}
 
+	// Edogawa: the same-day route of a move filed at the visit is the
+	// checklist itself; the same address change with the move filed
+	// earlier takes two visits.
+	same := checklistFor(t, h, `{"municipality":"edogawa","age_group":"adult","visitor":"proxy","address_change":true,"move_at_visit":true}`)
+	earlier := checklistFor(t, h, `{"municipality":"edogawa","age_group":"adult","visitor":"proxy","address_change":true,"move_at_visit":false}`)
+	unsaid := checklistFor(t, h, `{"municipality":"edogawa","age_group":"adult","visitor":"proxy","address_change":true}`)
+	if same.Visits != 1 || !same.SameDay || same.Procedure != bot.ProcedureIssuance || len(same.Items) == 0 || same.Items[0].Text != "暗証番号を記載した委任状" {
+		t.Errorf("edogawa move at the visit = %+v, want one visit, same day, the 委任状 first", same)
+	}
+	if earlier.Visits != 2 || earlier.SameDay || unsaid.Visits != 2 || unsaid.Rule != earlier.Rule {
+		t.Errorf("edogawa move filed earlier: visits %d same_day %v; unsaid: visits %d rule %s", earlier.Visits, earlier.SameDay, unsaid.Visits, unsaid.Rule)
+	}
+
+	// Akishima after expiry: the contract's issuance, named 更新 as the
+	// page does; the contact carries the page's fax number.
+	aki := checklistFor(t, h, `{"municipality":"akishima","age_group":"adult","visitor":"self","expiry_date":"2025-04-30","today":"2025-05-01"}`)
+	if aki.Procedure != bot.ProcedureIssuance || aki.ProcedureName != "更新" || aki.Contact == nil || aki.Contact.Fax != "042-544-5115" {
+		t.Errorf("akishima after expiry: procedure %s named %q, contact %+v", aki.Procedure, aki.ProcedureName, aki.Contact)
+	}
+	w := do(t, h, http.MethodPost, "/api/v1/checklist", `{"municipality":"akishima","age_group":"adult","visitor":"self","expiry_date":"2025-12-01","today":"2025-05-01"}`)
+	if body := w.Body.String(); !strings.Contains(body, `"procedure_name":"更新"`) || !strings.Contains(body, `"start":"2025-09-02"`) || !strings.Contains(body, "2025年9月2日から") {
+		t.Errorf("akishima too early: %s", body)
+	}
+
 	// Nerima, under 15: no signing certificate.
 	n := checklistFor(t, h, `{"municipality":"nerima","age_group":"under15","visitor":"legal_rep"}`)
 	for _, cert := range n.Certificates {
@@ -165,11 +196,13 @@ func TestChecklistNeverFails(t *testing.T) {
 							if m.ID == "yokohama" {
 								ward = bot.Wards[i%len(bot.Wards)]
 							}
-							body, _ := json.Marshal(map[string]any{"municipality": m.ID, "age_group": age, "visitor": visitor,
-								"has_notice": notice, "address_change": addr, "expiry_date": exp, "ward": ward})
-							w := do(t, h, http.MethodPost, "/api/v1/checklist", string(body))
-							if w.Code != http.StatusOK {
-								t.Errorf("POST %s = %d %s", body, w.Code, w.Body)
+							for _, move := range []any{nil, false, addr} {
+								body, _ := json.Marshal(map[string]any{"municipality": m.ID, "age_group": age, "visitor": visitor,
+									"has_notice": notice, "address_change": addr, "move_at_visit": move, "expiry_date": exp, "ward": ward})
+								w := do(t, h, http.MethodPost, "/api/v1/checklist", string(body))
+								if w.Code != http.StatusOK {
+									t.Errorf("POST %s = %d %s", body, w.Code, w.Body)
+								}
 							}
 						}
 					}

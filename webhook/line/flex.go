@@ -75,6 +75,9 @@ func jsonSize(v any) int {
 }
 
 func procedureName(c *bot.Checklist) string {
+	if c.ProcedureName != "" { // the page's own word
+		return "電子証明書の" + c.ProcedureName
+	}
 	if c.Procedure == bot.ProcedureIssuance {
 		return "電子証明書の発行"
 	}

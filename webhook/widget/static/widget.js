@@ -406,8 +406,8 @@
       }
       card.appendChild(box);
     }
-    if (procedures[c.procedure]) {
-      var summary = procedures[c.procedure];
+    if (c.procedure_name || procedures[c.procedure]) {
+      var summary = c.procedure_name ? '電子証明書の' + c.procedure_name : procedures[c.procedure];
       if (c.visits > 0) { summary += '・窓口へ ' + c.visits + ' 回'; }
       card.appendChild(el('p', 'summary', summary));
     }

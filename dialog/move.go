@@ -1,0 +1,46 @@
+package dialog
+
+import (
+	"strings"
+
+	"github.com/madoguchi/madoguchi/dialog/understand"
+)
+
+// readMoveAtVisit reads a free answer to the move_at_visit question (is
+// the 転入届・転居届 filed at the same visit?): true for a move filed then,
+// false for one filed earlier or later, a change of name or a plain no;
+// nil when the text says neither. An answer about the past wins over a
+// yes in the same message (「はい、もう出しました」 filed it already).
+func readMoveAtVisit(text string) *bool {
+	n := understand.Normalize(text)
+	no, yes := false, true
+	switch {
+	case containsAny(n, moveEarlier...), containsAny(n, moveNo...):
+		return &no
+	case containsAny(n, moveYes...):
+		return &yes
+	}
+	return nil
+}
+
+// The words of readMoveAtVisit, in Normalize's form (katakana folded to
+// hiragana).
+var (
+	// moveEarlier: filed before (or after) the visit, or not a move at all.
+	moveEarlier = []string{"もう", "既に", "すでに", "済", "前に", "先に", "出した", "だした", "出しました", "だしました",
+		"届け出た", "届出た", "提出した", "終わっ", "おわっ", "あとで", "後で", "後日", "別の日", "べつの日",
+		"名前", "なまえ", "氏名", "名字", "苗字", "みょうじ", "結婚", "けっこん", "離婚"}
+	moveNo = []string{"いいえ", "いや", "いえ", "ちがう", "違う", "しない", "しません", "出さない", "ださない", "出しません",
+		"だしません", "じゃない", "ではない", "ではありません"}
+	moveYes = []string{"はい", "うん", "ええ", "そう", "同じ日", "おなじ日", "同日", "同時", "どうじ", "一緒", "いっしょ",
+		"あわせて", "併せて", "合わせて", "今日", "きょう", "これから", "出します", "だします", "出す", "だす", "届け出る", "する", "します"}
+)
+
+func containsAny(s string, words ...string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
