@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/dialog"
 	"github.com/madoguchi/madoguchi/dialog/redisstore"
@@ -53,7 +52,7 @@ type Main struct {
 	Redis  redis.UniversalClient
 	Router http.Handler
 
-	embedded *miniredis.Miniredis
+	embedded *embeddedRedis
 	ln       net.Listener
 	server   *http.Server
 	done     chan error
@@ -136,13 +135,21 @@ func (m *Main) knowledgeSource() string {
 	return "embedded"
 }
 
+// EmbeddedRedisWarning is the first log line of a server without REDIS_URL:
+// what an operator loses on every restart.
+const EmbeddedRedisWarning = "REDIS_URL is not set: using an embedded in-process Redis, for a demo or development only. " +
+	"Everything it holds is in memory only and is lost on restart: conversation state (residents start over), " +
+	"LINE events accepted but not yet answered (never answered), the marks of LINE events already answered " +
+	"(one LINE redelivers after a restart is answered twice), rate limits and web session counts. " +
+	"Keys expire as on Redis. Set REDIS_URL in production."
+
 // openRedis connects to REDIS_URL or starts the embedded Redis. With the
 // embedded one, the warning that state is lost on restart is the first
 // log line: operators must not miss it.
 func (m *Main) openRedis(ctx context.Context) error {
 	if m.Config.RedisURL == "" {
-		m.Logger.Warn("REDIS_URL is not set: using an embedded in-process Redis; conversation state is in memory only and is lost on restart")
-		mr, client, err := startEmbeddedRedis()
+		m.Logger.Warn(EmbeddedRedisWarning)
+		mr, client, err := startEmbeddedRedis(EmbeddedClockTick)
 		if err != nil {
 			return err
 		}
