@@ -48,6 +48,10 @@ func (m *Main) routes() (*gin.Engine, error) {
 	return r, nil
 }
 
+// ReadyzTimeout bounds /readyz's PING, so that the probe has its answer
+// within a second even when Redis hangs.
+const ReadyzTimeout = 800 * time.Millisecond
+
 // readyz answers 200 when Redis answers a PING and a knowledge base is
 // loaded, else 503 with the reason.
 func (m *Main) readyz(c *gin.Context) {
@@ -55,7 +59,7 @@ func (m *Main) readyz(c *gin.Context) {
 		httpx.WriteError(c, bot.Unavailable("the knowledge base is not loaded", nil))
 		return
 	}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), time.Second)
+	ctx, cancel := context.WithTimeout(c.Request.Context(), ReadyzTimeout)
 	defer cancel()
 	if err := m.Redis.Ping(ctx).Err(); err != nil {
 		httpx.WriteError(c, bot.Unavailable("Redis does not answer", err))

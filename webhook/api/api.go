@@ -21,7 +21,15 @@ type Deps struct {
 	Responder bot.Responder
 	// Clock gives the current time; time.Now when nil.
 	Clock func() time.Time
+	// TurnTimeout bounds a chat turn once its request is decoded: the
+	// dialog's Redis calls end by then and the turn answers 503
+	// unavailable (retryable). Zero means DefaultTurnTimeout; negative, none.
+	TurnTimeout time.Duration
 }
+
+// DefaultTurnTimeout is the time a chat turn may take once its request is
+// read. A turn takes well under 10 ms; only a Redis that hangs reaches it.
+const DefaultTurnTimeout = 800 * time.Millisecond
 
 // Register adds the API routes to r:
 //
@@ -34,6 +42,9 @@ func Register(r gin.IRouter, deps Deps) {
 	}
 	if deps.Clock == nil {
 		deps.Clock = time.Now
+	}
+	if deps.TurnTimeout == 0 {
+		deps.TurnTimeout = DefaultTurnTimeout
 	}
 	h := &handlers{Deps: deps}
 	v1 := r.Group("/api/v1")

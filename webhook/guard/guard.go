@@ -28,6 +28,7 @@ package guard
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -74,7 +75,16 @@ type Config struct {
 	PerIP, PerSession Limit
 	// Logger receives Redis failures; slog.Default() when nil.
 	Logger *slog.Logger
+	// Timeout bounds the rest of a guarded request once its body is read:
+	// the guard's own Redis calls and the handler's share it, through the
+	// request's context. Zero means DefaultTimeout; negative, none.
+	Timeout time.Duration
 }
+
+// DefaultTimeout is the budget of a guarded request's Redis calls: a
+// Redis that hangs gives the widget a 503 within about a second, never a
+// wait of the Redis client's read timeout times its retries.
+const DefaultTimeout = 800 * time.Millisecond
 
 // Guard is the middleware's configuration, checked; safe for concurrent use.
 type Guard struct {
@@ -86,13 +96,17 @@ type Guard struct {
 	perSess Limit
 	log     *slog.Logger
 	maxAge  string
+	timeout time.Duration
 }
 
 // New checks cfg and returns a Guard. An origin that is not a bare
 // http(s)://host[:port] is an error.
 func New(cfg Config) (*Guard, error) {
 	g := &Guard{origins: map[string][]string{}, any: map[string]bool{}, paths: map[string]bool{},
-		perIP: cfg.PerIP, perSess: cfg.PerSession, log: cfg.Logger, maxAge: "600"}
+		perIP: cfg.PerIP, perSess: cfg.PerSession, log: cfg.Logger, maxAge: "600", timeout: cfg.Timeout}
+	if g.timeout == 0 {
+		g.timeout = DefaultTimeout
+	}
 	for id, list := range cfg.Origins {
 		for _, o := range list {
 			n, err := NormalizeOrigin(o)
@@ -180,6 +194,13 @@ func (g *Guard) Middleware() gin.HandlerFunc {
 			return
 		}
 		c.Request.Body = io.NopCloser(bytes.NewReader(body))
+		if g.timeout > 0 {
+			// From here on the client has sent everything: the time left
+			// is Redis's (and the handler's) alone.
+			ctx, cancel := context.WithTimeout(c.Request.Context(), g.timeout)
+			defer cancel()
+			c.Request = c.Request.WithContext(ctx)
+		}
 		var peek struct {
 			Municipality string `json:"municipality"`
 			SessionID    string `json:"session_id"`
