@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -25,6 +26,12 @@ type Config struct {
 	// WidgetOrigins maps a municipality id to the origins of the pages that
 	// may embed the chat widget: WIDGET_ORIGINS_<ID>, else WIDGET_ORIGINS.
 	WidgetOrigins map[string][]string
+	// TrustedProxies are the CIDRs (or addresses) of the reverse proxies
+	// whose X-Forwarded-For gives the client's address; none when empty.
+	TrustedProxies []string
+	// RateLimitPerIP and RateLimitPerSession are the chat's rate limits
+	// (zero: the guard's defaults).
+	RateLimitPerIP, RateLimitPerSession guard.Limit
 }
 
 // DefaultLINEAPIEndpoint is LINE's own Messaging API.
@@ -50,6 +57,19 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return Config{}, err
 	}
 	c.WidgetOrigins = origins
+	if c.TrustedProxies, err = trustedProxies(getenv("TRUSTED_PROXIES")); err != nil {
+		return Config{}, err
+	}
+	for _, l := range []struct {
+		name string
+		dst  *guard.Limit
+	}{{"RATE_LIMIT_PER_IP", &c.RateLimitPerIP}, {"RATE_LIMIT_PER_SESSION", &c.RateLimitPerSession}} {
+		if v := getenv(l.name); v != "" {
+			if *l.dst, err = guard.ParseLimit(v); err != nil {
+				return Config{}, fmt.Errorf("%s: %w", l.name, err)
+			}
+		}
+	}
 	if c.LINEAPIEndpoint == "" {
 		c.LINEAPIEndpoint = DefaultLINEAPIEndpoint
 	}
@@ -57,6 +77,21 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("LINE_API_ENDPOINT must be an http:// or https:// URL (got %q)", c.LINEAPIEndpoint)
 	}
 	return c, nil
+}
+
+// trustedProxies parses TRUSTED_PROXIES: comma- or space-separated CIDRs
+// (10.0.0.0/8, fd00::/8) or single addresses.
+func trustedProxies(v string) ([]string, error) {
+	var out []string
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' }) {
+		if _, err := netip.ParsePrefix(f); err != nil {
+			if _, err := netip.ParseAddr(f); err != nil {
+				return nil, fmt.Errorf("TRUSTED_PROXIES: %q is neither a CIDR (10.0.0.0/8) nor an IP address", f)
+			}
+		}
+		out = append(out, f)
+	}
+	return out, nil
 }
 
 // widgetOrigins reads, for each municipality, WIDGET_ORIGINS_<ID> (upper

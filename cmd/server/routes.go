@@ -27,9 +27,20 @@ func (m *Main) routes() (*gin.Engine, error) {
 		return nil, err
 	}
 	r := httpx.NewEngine(m.Logger, metrics)
+	// The client's address (for the per-IP limit) is the peer's, or the
+	// last one in X-Forwarded-For that a trusted proxy did not add.
+	if len(m.Config.TrustedProxies) > 0 {
+		if err := r.SetTrustedProxies(m.Config.TrustedProxies); err != nil {
+			return nil, fmt.Errorf("TRUSTED_PROXIES: %w", err)
+		}
+		r.RemoteIPHeaders = []string{"X-Forwarded-For"}
+	}
 	// The guard comes before any route so that it covers them all, the
 	// chat API's CORS preflights included (they match no route).
-	g, err := guard.New(guard.Config{Origins: m.Config.WidgetOrigins, Redis: m.Redis, Logger: m.Logger})
+	g, err := guard.New(guard.Config{
+		Origins: m.Config.WidgetOrigins, Redis: m.Redis, Logger: m.Logger,
+		PerIP: m.Config.RateLimitPerIP, PerSession: m.Config.RateLimitPerSession,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("widget origins: %w", err)
 	}

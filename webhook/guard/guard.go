@@ -16,14 +16,22 @@
 //
 // # Rate limits
 //
-// Two fixed-window counters in Redis (INCR and PEXPIRE in one script): per
-// client IP (gin's ClientIP, so behind a proxy set the engine's trusted
-// proxies) and per municipality and session id. Over a limit the answer is
-// 429 {"error":{"code":"rate_limited",…}} with Retry-After in seconds. A
-// fixed window may let up to twice the limit through around a window's edge;
-// that is accepted for its simplicity and one round trip. When Redis fails
-// the request is let through (and logged): the limiter must not take the
-// service down with it.
+// Two limits, kept in Redis with the generic cell rate algorithm
+// (go-redis/redis_rate): per client address and per municipality and
+// session id. A limit of N per Per lets a burst of up to N requests
+// through at once and then one every Per/N; unlike a fixed window, it
+// never lets twice the limit through around a window's edge. Over a limit
+// the answer is 429 {"error":{"code":"rate_limited",…}} with Retry-After
+// in seconds (when one more request would pass).
+//
+// The client address is gin's ClientIP: the peer's address, or, when the
+// peer is one of the engine's trusted proxies (Engine.SetTrustedProxies),
+// the first address of X-Forwarded-For from the right that is not a
+// trusted proxy. An IPv6 address counts by its /64, as one subscriber's
+// prefix. Keys hold hashes, not addresses or session ids.
+//
+// When Redis fails the request is let through (and logged): the limiter
+// must not take the service down with it.
 package guard
 
 import (
@@ -45,10 +53,19 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Limit allows N requests per Per. A zero Limit is no limit.
+// Limit allows N requests per Per, at most Burst of them at once (N when
+// Burst is zero). A zero Limit takes the default; N < 0 is no limit.
 type Limit struct {
-	N   int
-	Per time.Duration
+	N     int
+	Per   time.Duration
+	Burst int
+}
+
+func (l Limit) burst() int {
+	if l.Burst > 0 {
+		return l.Burst
+	}
+	return l.N
 }
 
 // Default limits: a resident clicking through the whole flow makes about ten
@@ -68,7 +85,8 @@ type Config struct {
 	Paths []string
 	// Redis holds the rate-limit counters; nil disables rate limiting.
 	Redis redis.UniversalClient
-	// KeyPrefix prefixes the counters' keys; default "madoguchi:ratelimit:".
+	// KeyPrefix prefixes the counters' keys; default "madoguchi:ratelimit:"
+	// (redis_rate adds "rate:" before it).
 	KeyPrefix string
 	// PerIP and PerSession are the limits; zero values take the defaults.
 	// Set N < 0 to disable one.
@@ -137,7 +155,7 @@ func New(cfg Config) (*Guard, error) {
 		if prefix == "" {
 			prefix = "madoguchi:ratelimit:"
 		}
-		g.limiter = &limiter{rdb: cfg.Redis, prefix: prefix}
+		g.limiter = newLimiter(cfg.Redis, prefix)
 	}
 	return g, nil
 }
@@ -217,7 +235,7 @@ func (g *Guard) Middleware() gin.HandlerFunc {
 			}
 			allowOrigin(c, origin)
 		}
-		if !g.allow(c, "ip:"+c.ClientIP(), g.perIP) {
+		if !g.allow(c, ipKey(c.ClientIP()), g.perIP) {
 			return
 		}
 		if peek.SessionID != "" && len(peek.SessionID) <= 128 &&

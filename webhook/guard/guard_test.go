@@ -226,3 +226,120 @@ func errCode(t *testing.T, w *httptest.ResponseRecorder) string {
 	}
 	return b.Error.Code
 }
+
+// TestRateLimitNoDoubleBurst shows the GCRA limiter's bound where a fixed
+// window fails it: one request, then the rest of the limit just before the
+// period ends, then as many again just after. A fixed window starting at
+// the first request lets the whole limit through again at its edge (19 of
+// 20 within about 0.2 s); GCRA lets through only what the time elapsed
+// has earned, Per/N a request.
+func TestRateLimitNoDoubleBurst(t *testing.T) {
+	const n, per = 10, 2 * time.Second
+	e, _ := newEngine(t, guard.Config{
+		Redis: redistest.Client(t), KeyPrefix: redistest.Prefix(t),
+		PerIP: guard.Limit{N: n, Per: per}, PerSession: guard.Limit{N: -1},
+	})
+	passed := func(k int) int {
+		ok := 0
+		for range k {
+			if w := do(e, req{method: "POST", body: chatBody("nerima", "session-burst")}); w.Code == 200 {
+				ok++
+			}
+		}
+		return ok
+	}
+	start := time.Now()
+	if got := passed(1); got != 1 {
+		t.Fatalf("first request refused")
+	}
+	time.Sleep(time.Until(start.Add(per - 100*time.Millisecond)))
+	edge := time.Now()
+	got := passed(n - 1)
+	time.Sleep(time.Until(start.Add(per + 100*time.Millisecond)))
+	got += passed(n)
+	span := time.Since(edge)
+	// What GCRA allows in span: a full bucket (n) plus one per Per/n.
+	bound := n + int(span/(per/n)) + 1
+	t.Logf("%d of %d requests passed within %v around the period's edge (GCRA bound %d; a fixed window lets %d through)",
+		got, 2*n-1, span.Round(time.Millisecond), bound, 2*n-1)
+	if got > bound {
+		t.Errorf("%d requests passed within %v, want at most %d", got, span, bound)
+	}
+}
+
+// TestRateLimitClientAddress checks which address the per-IP limit counts:
+// X-Forwarded-For only through a trusted proxy, read from the right so
+// that a client cannot choose its address by prepending one, and an IPv6
+// address by its /64.
+func TestRateLimitClientAddress(t *testing.T) {
+	g, err := guard.New(guard.Config{
+		Redis: redistest.Client(t), KeyPrefix: redistest.Prefix(t),
+		PerIP: guard.Limit{N: 1, Per: time.Minute}, PerSession: guard.Limit{N: -1},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine := func(trusted []string) *gin.Engine {
+		e := gin.New()
+		if err := e.SetTrustedProxies(trusted); err != nil {
+			t.Fatal(err)
+		}
+		e.RemoteIPHeaders = []string{"X-Forwarded-For"}
+		e.Use(g.Middleware())
+		e.POST("/api/v1/chat", func(c *gin.Context) { c.Status(200) })
+		return e
+	}
+	send := func(e *gin.Engine, remote, xff string) int {
+		hr := httptest.NewRequest("POST", "http://bot.example.org/api/v1/chat", strings.NewReader(chatBody("nerima", "session-addr")))
+		hr.RemoteAddr = remote
+		if xff != "" {
+			hr.Header.Set("X-Forwarded-For", xff)
+		}
+		w := httptest.NewRecorder()
+		e.ServeHTTP(w, hr)
+		return w.Code
+	}
+	proxied := engine([]string{"10.0.0.0/8"})
+	direct := engine(nil)
+	for i, tt := range []struct {
+		e           *gin.Engine
+		remote, xff string
+		want        int
+	}{
+		{proxied, "10.1.1.1:1", "203.0.113.1", 200},
+		{proxied, "10.1.1.1:1", "203.0.113.1", 429},              // the same resident
+		{proxied, "10.2.2.2:1", "203.0.113.2", 200},              // another one behind the proxy
+		{proxied, "10.1.1.1:1", "203.0.113.9, 203.0.113.1", 429}, // a prepended address is not believed
+		{proxied, "10.1.1.1:1", "203.0.113.3, 10.9.9.9", 200},    // the proxy's own hop is skipped
+		{proxied, "198.51.100.7:1", "203.0.113.4", 200},          // not a proxy: its header is ignored…
+		{proxied, "198.51.100.7:1", "203.0.113.5", 429},          // …and it is counted itself
+		{direct, "198.51.100.8:1", "203.0.113.6", 200},
+		{direct, "198.51.100.8:1", "203.0.113.7", 429}, // no trusted proxy: X-Forwarded-For never counts
+		{proxied, "10.1.1.1:1", "2001:db8:1:2::1", 200},
+		{proxied, "10.1.1.1:1", "2001:db8:1:2:ffff:ffff:ffff:9", 429}, // the same /64
+		{proxied, "10.1.1.1:1", "2001:db8:1:3::1", 200},               // another /64
+		{direct, "[2001:db8:5:6::1]:1", "", 200},
+		{direct, "[2001:db8:5:6:a::2]:1", "", 429},
+	} {
+		if got := send(tt.e, tt.remote, tt.xff); got != tt.want {
+			t.Errorf("request %d from %s, X-Forwarded-For %q: %d, want %d", i, tt.remote, tt.xff, got, tt.want)
+		}
+	}
+}
+
+func TestParseLimit(t *testing.T) {
+	for in, want := range map[string]guard.Limit{
+		"120/1m": {N: 120, Per: time.Minute},
+		" 3/2s ": {N: 3, Per: 2 * time.Second},
+		"off":    {N: -1},
+	} {
+		if got, err := guard.ParseLimit(in); err != nil || got != want {
+			t.Errorf("ParseLimit(%q) = %+v, %v; want %+v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "120", "0/1m", "-1/1m", "120/", "120/0s", "120/minute", "x/1m"} {
+		if got, err := guard.ParseLimit(bad); err == nil {
+			t.Errorf("ParseLimit(%q) = %+v, want an error", bad, got)
+		}
+	}
+}
