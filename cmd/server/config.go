@@ -32,6 +32,10 @@ type Config struct {
 	// RateLimitPerIP and RateLimitPerSession are the chat's rate limits
 	// (zero: the guard's defaults).
 	RateLimitPerIP, RateLimitPerSession guard.Limit
+	// WebSessionsMax and WebSessionsPerIP cap the chat's sessions (zero:
+	// the guard's defaults): WEB_SESSIONS_MAX, WEB_SESSIONS_PER_IP.
+	WebSessionsMax   int
+	WebSessionsPerIP guard.Limit
 }
 
 // DefaultLINEAPIEndpoint is LINE's own Messaging API.
@@ -63,12 +67,24 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	for _, l := range []struct {
 		name string
 		dst  *guard.Limit
-	}{{"RATE_LIMIT_PER_IP", &c.RateLimitPerIP}, {"RATE_LIMIT_PER_SESSION", &c.RateLimitPerSession}} {
+	}{{"RATE_LIMIT_PER_IP", &c.RateLimitPerIP}, {"RATE_LIMIT_PER_SESSION", &c.RateLimitPerSession},
+		{"WEB_SESSIONS_PER_IP", &c.WebSessionsPerIP}} {
 		if v := getenv(l.name); v != "" {
 			if *l.dst, err = guard.ParseLimit(v); err != nil {
 				return Config{}, fmt.Errorf("%s: %w", l.name, err)
 			}
 		}
+	}
+	switch v := strings.TrimSpace(getenv("WEB_SESSIONS_MAX")); v {
+	case "":
+	case "off":
+		c.WebSessionsMax = -1
+	default:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return Config{}, fmt.Errorf("WEB_SESSIONS_MAX must be a positive number or off (got %q)", v)
+		}
+		c.WebSessionsMax = n
 	}
 	if c.LINEAPIEndpoint == "" {
 		c.LINEAPIEndpoint = DefaultLINEAPIEndpoint

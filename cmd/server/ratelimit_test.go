@@ -103,3 +103,32 @@ func TestTrustedProxies(t *testing.T) {
 		}
 	})
 }
+
+// TestWebSessionCapThroughServer checks WEB_SESSIONS_MAX and
+// WEB_SESSIONS_PER_IP as the server wires them: beyond the cap a new
+// session gets 503 unavailable (the widget's JSON error body, with
+// Retry-After), a live one goes on.
+func TestWebSessionCapThroughServer(t *testing.T) {
+	_, _, base := startMain(t, map[string]string{"WEB_SESSIONS_MAX": "2", "WEB_SESSIONS_PER_IP": "5/1h"})
+	turn := func(session string) (int, string) {
+		t.Helper()
+		return post(t, base+"/api/v1/chat", `{"municipality":"nerima","session_id":"`+session+`","text":"更新したい"}`)
+	}
+	for _, s := range []string{"cap-session-1", "cap-session-2"} {
+		if code, body := turn(s); code != 200 {
+			t.Fatalf("session %s = %d %s", s, code, body)
+		}
+	}
+	code, body := turn("cap-session-3")
+	if code != 503 || !strings.Contains(body, `{"error":{"code":"unavailable","message":"ただいま多くの方がご利用中`) {
+		t.Errorf("a third session with WEB_SESSIONS_MAX=2 = %d %s, want 503 unavailable", code, body)
+	}
+	if code, body := turn("cap-session-1"); code != 200 {
+		t.Errorf("a live session at the cap = %d %s, want 200", code, body)
+	}
+	for _, bad := range []map[string]string{{"WEB_SESSIONS_MAX": "0"}, {"WEB_SESSIONS_MAX": "many"}, {"WEB_SESSIONS_PER_IP": "60"}} {
+		if _, err := LoadConfig(env(bad)); err == nil {
+			t.Errorf("LoadConfig(%v) accepted it", bad)
+		}
+	}
+}

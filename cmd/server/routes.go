@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/dialog/redisstore"
 	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/webhook/api"
 	"github.com/madoguchi/madoguchi/webhook/guard"
@@ -40,6 +41,8 @@ func (m *Main) routes() (*gin.Engine, error) {
 	g, err := guard.New(guard.Config{
 		Origins: m.Config.WidgetOrigins, Redis: m.Redis, Logger: m.Logger,
 		PerIP: m.Config.RateLimitPerIP, PerSession: m.Config.RateLimitPerSession,
+		Sessions: guard.Sessions{Max: m.Config.WebSessionsMax, PerIP: m.Config.WebSessionsPerIP, TTL: redisstore.DefaultTTL},
+		Known:    func(id string) bool { return m.KB.Municipality(id) != nil },
 	})
 	if err != nil {
 		return nil, fmt.Errorf("widget origins: %w", err)

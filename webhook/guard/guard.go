@@ -1,6 +1,7 @@
 // Package guard protects the web widget's chat endpoint: CORS limited to the
-// origins configured for each municipality, and rate limits per client IP
-// and per chat session, shared by every replica through Redis.
+// origins configured for each municipality, rate limits per client IP and
+// per chat session, and a cap on live chat sessions, shared by every
+// replica through Redis.
 //
 // # CORS
 //
@@ -30,6 +31,13 @@
 // trusted proxy. An IPv6 address counts by its /64, as one subscriber's
 // prefix. Keys hold hashes, not addresses or session ids.
 //
+// # Sessions
+//
+// The chat's sessions are capped (Sessions): overall, so that a flood of
+// new sessions cannot fill the Redis the LINE channel needs (503
+// unavailable), and per client address (429 rate_limited). A live
+// session's turns are never refused by the cap.
+//
 // When Redis fails the request is let through (and logged): the limiter
 // must not take the service down with it.
 package guard
@@ -37,7 +45,6 @@ package guard
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -46,9 +53,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/go-json-experiment/json"
 	"github.com/madoguchi/madoguchi/webhook/httpx"
 	"github.com/redis/go-redis/v9"
 )
@@ -93,6 +102,13 @@ type Config struct {
 	PerIP, PerSession Limit
 	// Logger receives Redis failures; slog.Default() when nil.
 	Logger *slog.Logger
+	// Sessions caps the web chat's sessions (see Sessions); its zero value
+	// takes the defaults. Its key defaults to KeyPrefix+"websessions" when
+	// KeyPrefix is set, else "madoguchi:websessions".
+	Sessions Sessions
+	// Known reports whether a municipality id exists; sessions of others
+	// are not counted (the handler refuses them). Nil: all count.
+	Known func(id string) bool
 	// Timeout bounds the rest of a guarded request once its body is read:
 	// the guard's own Redis calls and the handler's share it, through the
 	// request's context. Zero means DefaultTimeout; negative, none.
@@ -115,6 +131,11 @@ type Guard struct {
 	log     *slog.Logger
 	maxAge  string
 	timeout time.Duration
+
+	rdb          redis.UniversalClient
+	sessions     Sessions
+	known        func(string) bool
+	lastFullWarn atomic.Int64 // unix ns of the last "sessions full" warning
 }
 
 // New checks cfg and returns a Guard. An origin that is not a bare
@@ -154,9 +175,14 @@ func New(cfg Config) (*Guard, error) {
 		prefix := cfg.KeyPrefix
 		if prefix == "" {
 			prefix = "madoguchi:ratelimit:"
+		} else if cfg.Sessions.Key == "" {
+			cfg.Sessions.Key = prefix + "websessions"
 		}
 		g.limiter = newLimiter(cfg.Redis, prefix)
+		g.rdb = cfg.Redis
 	}
+	g.sessions = cfg.Sessions.withDefaults()
+	g.known = cfg.Known
 	return g, nil
 }
 
@@ -223,7 +249,13 @@ func (g *Guard) Middleware() gin.HandlerFunc {
 			Municipality string `json:"municipality"`
 			SessionID    string `json:"session_id"`
 		}
-		_ = json.Unmarshal(body, &peek) // malformed bodies are the handler's to report
+		// Malformed bodies are the handler's to report. The peek decodes
+		// as strictly as the handler does (names match case-sensitively,
+		// no duplicates), so that it never sees a session the handler
+		// would not.
+		if json.Unmarshal(body, &peek) != nil {
+			peek.Municipality, peek.SessionID = "", ""
+		}
 
 		if origin != "" && !g.sameOrigin(c, origin) {
 			if !slices.Contains(g.origins[peek.Municipality], origin) {
@@ -235,11 +267,15 @@ func (g *Guard) Middleware() gin.HandlerFunc {
 			}
 			allowOrigin(c, origin)
 		}
-		if !g.allow(c, ipKey(c.ClientIP()), g.perIP) {
+		ip := ipKey(c.ClientIP())
+		if !g.allow(c, ip, g.perIP, httpx.MsgRateLimited) {
 			return
 		}
 		if peek.SessionID != "" && len(peek.SessionID) <= 128 &&
-			!g.allow(c, "session:"+peek.Municipality+":"+peek.SessionID, g.perSess) {
+			!g.allow(c, "session:"+peek.Municipality+":"+peek.SessionID, g.perSess, httpx.MsgRateLimited) {
+			return
+		}
+		if !g.admit(c, ip, peek.Municipality, peek.SessionID) {
 			return
 		}
 		c.Next()
@@ -293,9 +329,9 @@ func forbidden(c *gin.Context, municipality string) {
 	c.AbortWithStatusJSON(http.StatusForbidden, httpx.ErrorBody{Error: httpx.ErrorDetail{Code: "forbidden_origin", Message: msg}})
 }
 
-// allow counts one request under key; over the limit it answers 429 and
-// returns false.
-func (g *Guard) allow(c *gin.Context, key string, l Limit) bool {
+// allow counts one request under key; over the limit it answers 429 with
+// msg and returns false.
+func (g *Guard) allow(c *gin.Context, key string, l Limit, msg string) bool {
 	if g.limiter == nil || l.N <= 0 || l.Per <= 0 {
 		return true
 	}
@@ -309,6 +345,56 @@ func (g *Guard) allow(c *gin.Context, key string, l Limit) bool {
 	}
 	secs := int((retry + time.Second - 1) / time.Second)
 	c.Header("Retry-After", strconv.Itoa(max(secs, 1)))
-	c.AbortWithStatusJSON(http.StatusTooManyRequests, httpx.ErrorBody{Error: httpx.ErrorDetail{Code: "rate_limited", Message: httpx.MsgRateLimited}})
+	c.AbortWithStatusJSON(http.StatusTooManyRequests, httpx.ErrorBody{Error: httpx.ErrorDetail{Code: "rate_limited", Message: msg}})
 	return false
+}
+
+// admit applies the session cap (see Sessions) to a turn of session in
+// municipality from the client address key ip. It lets the turn through
+// when Redis fails, like the rate limits.
+func (g *Guard) admit(c *gin.Context, ip, municipality, session string) bool {
+	if g.rdb == nil || (g.sessions.Max < 0 && g.sessions.PerIP.N < 0) || !validSessionID(session) ||
+		(g.known != nil && !g.known(municipality)) {
+		return true
+	}
+	ctx := c.Request.Context()
+	member := sessionMember(municipality, session)
+	st, err := g.touch(ctx, member)
+	if err != nil {
+		g.log.WarnContext(ctx, "web session cap unavailable; request let through", "err", err)
+		return true
+	}
+	switch st {
+	case sessionLive:
+		return true
+	case sessionFull:
+		if now := time.Now().UnixNano(); now-g.lastFullWarn.Load() > int64(sessionsLogInterval) {
+			g.lastFullWarn.Store(now)
+			g.log.WarnContext(ctx, "web sessions at their cap: new ones are refused with 503 until some expire", "max", g.sessions.Max)
+		}
+		c.Header("Retry-After", sessionsFullRetry)
+		c.AbortWithStatusJSON(http.StatusServiceUnavailable, httpx.ErrorBody{Error: httpx.ErrorDetail{Code: "unavailable", Message: MsgSessionsFull}})
+		return false
+	}
+	if !g.allow(c, "newsession:"+ip, g.sessions.PerIP, MsgTooManySessions) {
+		g.forget(ctx, member)
+		return false
+	}
+	return true
+}
+
+// validSessionID is the chat API's rule for session ids (8 to 128 of
+// A-Za-z0-9_-); the handler refuses any other.
+func validSessionID(s string) bool {
+	if len(s) < 8 || len(s) > 128 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_', c == '-':
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -1,6 +1,7 @@
 package guard_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -341,5 +342,77 @@ func TestParseLimit(t *testing.T) {
 		if got, err := guard.ParseLimit(bad); err == nil {
 			t.Errorf("ParseLimit(%q) = %+v, want an error", bad, got)
 		}
+	}
+}
+
+// TestSessionCap checks the cap on web sessions: a new session beyond Max
+// gets 503, beyond PerIP from one address 429, each with Retry-After and
+// the JSON error body; live sessions keep working; a refused session
+// holds no place; an expired one frees its place; sessions of unknown
+// municipalities are not counted.
+func TestSessionCap(t *testing.T) {
+	rdb := redistest.Client(t)
+	prefix := redistest.Prefix(t)
+	g, err := guard.New(guard.Config{
+		Redis: rdb, KeyPrefix: prefix,
+		PerIP: guard.Limit{N: -1}, PerSession: guard.Limit{N: -1},
+		Sessions: guard.Sessions{Max: 3, PerIP: guard.Limit{N: 2, Per: time.Minute}, TTL: 1500 * time.Millisecond},
+		Known:    func(id string) bool { return id == "nerima" },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := gin.New()
+	e.Use(g.Middleware())
+	reached := 0
+	e.POST("/api/v1/chat", func(c *gin.Context) { reached++; c.Status(200) })
+	send := func(remote, municipality, session string) *httptest.ResponseRecorder {
+		hr := httptest.NewRequest("POST", "http://bot.example.org/api/v1/chat", strings.NewReader(chatBody(municipality, session)))
+		hr.RemoteAddr = remote
+		w := httptest.NewRecorder()
+		e.ServeHTTP(w, hr)
+		return w
+	}
+	const a, b, c = "192.0.2.1:1", "192.0.2.2:1", "192.0.2.3:1"
+	for i, tt := range []struct {
+		remote, municipality, session string
+		status                        int
+		code                          string
+	}{
+		{a, "nerima", "session-one", 200, ""},
+		{a, "nerima", "session-two", 200, ""},
+		{a, "nerima", "session-three", 429, "rate_limited"}, // a's third new session
+		{a, "nerima", "session-one", 200, ""},               // a's live sessions go on
+		{b, "nerima", "session-four", 200, ""},              // the refused one took no place: 3 live
+		{c, "nerima", "session-five", 503, "unavailable"},   // the cap
+		{c, "osaka", "session-six", 200, ""},                // not counted: the handler refuses it
+		{c, "nerima", "bad id", 200, ""},                    // not counted: the handler refuses it
+		{b, "nerima", "session-four", 200, ""},
+	} {
+		w := send(tt.remote, tt.municipality, tt.session)
+		if w.Code != tt.status {
+			t.Fatalf("request %d (%s %s from %s) = %d %s, want %d", i, tt.municipality, tt.session, tt.remote, w.Code, w.Body, tt.status)
+		}
+		if tt.code != "" {
+			if got := errCode(t, w); got != tt.code {
+				t.Errorf("request %d: code %q, want %q", i, got, tt.code)
+			}
+			if ra := w.Header().Get("Retry-After"); ra == "" || ra == "0" {
+				t.Errorf("request %d: Retry-After = %q", i, ra)
+			}
+			t.Logf("request %d: %d %s", i, w.Code, w.Body)
+		}
+	}
+	if n, err := rdb.ZCard(context.Background(), prefix+"websessions").Result(); err != nil || n != 3 {
+		t.Errorf("live sessions in Redis = %d, %v; want 3", n, err)
+	}
+	// Once the first ones expire (TTL 1.5 s after their last turn), a new
+	// session finds a place.
+	deadline := time.Now().Add(10 * time.Second)
+	for send(c, "nerima", "session-five").Code != 200 {
+		if time.Now().After(deadline) {
+			t.Fatal("no place for a new session 10 s after the others expired")
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
