@@ -71,7 +71,17 @@ func (h *handlers) municipality(id string) (*knowledge.Municipality, error) {
 	return m, nil
 }
 
-// date parses an optional YYYY-MM-DD field; nil or "" means not given.
+// The dates the API accepts (expiry_date, today): the e-certificates of
+// the My Number Card date from 2016, and a date outside these bounds is a
+// typo (0000-01-01, 2205-07-07) that would only yield a confident wrong
+// answer about the renewal window.
+var (
+	MinDate = bot.Date{Year: 2000, Month: time.January, Day: 1}
+	MaxDate = bot.Date{Year: 2099, Month: time.December, Day: 31}
+)
+
+// date parses an optional YYYY-MM-DD field from MinDate to MaxDate; nil or
+// "" means not given.
 func date(field string, s *string) (*bot.Date, error) {
 	if s == nil || *s == "" {
 		return nil, nil
@@ -79,6 +89,9 @@ func date(field string, s *string) (*bot.Date, error) {
 	d, err := bot.ParseDate(*s)
 	if err != nil {
 		return nil, bot.Invalidf(field, "%s must be an existing date of the form YYYY-MM-DD (got %s)", field, quote(*s))
+	}
+	if d.Before(MinDate) || d.After(MaxDate) {
+		return nil, bot.Invalidf(field, "%s must be a date from %s to %s (got %s)", field, MinDate, MaxDate, quote(*s))
 	}
 	return &d, nil
 }
