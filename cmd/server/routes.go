@@ -59,6 +59,7 @@ func (m *Main) routes() (*gin.Engine, error) {
 		return nil, err
 	}
 	widget.Register(r, widget.Config{Municipalities: widget.FromKB(m.KB)})
+	httpx.AddHEAD(r) // HEAD answers as GET, without the body; last, once every GET route is in
 	return r, nil
 }
 
