@@ -1,11 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/webhook/guard"
@@ -36,7 +39,17 @@ type Config struct {
 	// the guard's defaults): WEB_SESSIONS_MAX, WEB_SESSIONS_PER_IP.
 	WebSessionsMax   int
 	WebSessionsPerIP guard.Limit
+	// MetricsAddr, if set, is the internal address serving /metrics (and
+	// nothing else); the API port's /metrics then answers 404.
+	MetricsAddr string
+	// ShutdownDelay is how long the server goes on serving after SIGTERM,
+	// with /readyz answering 503, before it closes its listener.
+	ShutdownDelay time.Duration
 }
+
+// DefaultShutdownDelay gives a load balancer or Kubernetes time to see
+// /readyz fail and stop sending requests before the listener closes.
+const DefaultShutdownDelay = 5 * time.Second
 
 // DefaultLINEAPIEndpoint is LINE's own Messaging API.
 const DefaultLINEAPIEndpoint = "https://api.line.me"
@@ -90,7 +103,27 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		c.LINEAPIEndpoint = DefaultLINEAPIEndpoint
 	}
 	if u, err := url.Parse(c.LINEAPIEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return Config{}, fmt.Errorf("LINE_API_ENDPOINT must be an http:// or https:// URL (got %q)", c.LINEAPIEndpoint)
+		// Never the value: a staging double's URL may carry user:password@
+		// or a token in its query, and this goes to the logs.
+		return Config{}, errors.New("LINE_API_ENDPOINT must be an http:// or https:// URL with a host, such as https://api.line.me " +
+			"(the value is not repeated here, since it may hold credentials)")
+	}
+	if v := getenv("METRICS_ADDR"); v != "" {
+		if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+			return Config{}, fmt.Errorf("METRICS_ADDR must be host:port or :port, such as 127.0.0.1:9090 (got %q)", v)
+		}
+		c.MetricsAddr = v
+	}
+	c.ShutdownDelay = DefaultShutdownDelay
+	if v := getenv("SHUTDOWN_DELAY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if v == "0" {
+			d, err = 0, nil
+		}
+		if err != nil || d < 0 || d > time.Minute {
+			return Config{}, fmt.Errorf("SHUTDOWN_DELAY must be a duration from 0 to 1m, such as 5s (got %q)", v)
+		}
+		c.ShutdownDelay = d
 	}
 	return c, nil
 }

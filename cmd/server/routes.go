@@ -51,7 +51,12 @@ func (m *Main) routes() (*gin.Engine, error) {
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", m.readyz)
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
+	metricsHandler := promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+	if m.Config.MetricsAddr == "" {
+		r.GET("/metrics", gin.WrapH(metricsHandler))
+	} else {
+		m.metrics = metricsHandler // served on METRICS_ADDR only; here a 404
+	}
 
 	responder := m.responder()
 	api.Register(r, api.Deps{KB: m.KB, Responder: responder, Clock: m.Clock})
@@ -68,8 +73,12 @@ func (m *Main) routes() (*gin.Engine, error) {
 const ReadyzTimeout = 800 * time.Millisecond
 
 // readyz answers 200 when Redis answers a PING and a knowledge base is
-// loaded, else 503 with the reason.
+// loaded, else 503 with the reason; 503 too once shutdown has begun.
 func (m *Main) readyz(c *gin.Context) {
+	if m.draining.Load() {
+		httpx.WriteError(c, bot.Unavailable("shutting down", nil))
+		return
+	}
 	if m.KB == nil {
 		httpx.WriteError(c, bot.Unavailable("the knowledge base is not loaded", nil))
 		return

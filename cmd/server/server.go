@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/madoguchi/madoguchi/bot"
@@ -57,6 +58,13 @@ type Main struct {
 	server   *http.Server
 	done     chan error
 
+	// With METRICS_ADDR, /metrics is served there alone.
+	metrics       http.Handler
+	metricsLn     net.Listener
+	metricsServer *http.Server
+	// draining is set by Drain: /readyz answers 503 from then on.
+	draining atomic.Bool
+
 	// Background work (the LINE channel's workers) runs under workCtx
 	// and is waited for on Close, after the HTTP server has stopped.
 	workCtx    context.Context
@@ -74,6 +82,35 @@ func NewMain() *Main {
 
 // Addr returns the address the server listens on, once Run has returned.
 func (m *Main) Addr() net.Addr { return m.ln.Addr() }
+
+// MetricsAddr returns the address /metrics is served on with METRICS_ADDR,
+// once Run has returned; nil without METRICS_ADDR.
+func (m *Main) MetricsAddr() net.Addr {
+	if m.metricsLn == nil {
+		return nil
+	}
+	return m.metricsLn.Addr()
+}
+
+// Drain begins a graceful shutdown: /readyz answers 503 at once, so that
+// load balancers stop sending requests, while everything else is served
+// as before for SHUTDOWN_DELAY (or until the server fails). Close then
+// closes the listener.
+func (m *Main) Drain() {
+	m.draining.Store(true)
+	d := m.Config.ShutdownDelay
+	if d <= 0 {
+		return
+	}
+	m.Logger.Info("shutting down: /readyz answers 503; serving on before closing the listener", "delay", d.String())
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case err := <-m.done:
+		m.done <- err // for run to report
+	}
+}
 
 // Done receives an error if the HTTP server stops on its own.
 func (m *Main) Done() <-chan error { return m.done }
@@ -197,7 +234,42 @@ func (m *Main) serve() error {
 			m.done <- err
 		}
 	}()
+	if m.metrics != nil {
+		if err := m.serveMetrics(); err != nil {
+			return err
+		}
+	}
 	m.Logger.Info("listening", "addr", m.ln.Addr().String())
+	return nil
+}
+
+// serveMetrics serves GET /metrics, and nothing else (404), on METRICS_ADDR.
+func (m *Main) serveMetrics() error {
+	ln, err := net.Listen("tcp", m.Config.MetricsAddr)
+	if err != nil {
+		return fmt.Errorf("listen on METRICS_ADDR %s: %w", m.Config.MetricsAddr, err)
+	}
+	m.metricsLn = ln
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.metrics)
+	m.metricsServer = &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Content-Type-Options", "nosniff")
+			w.Header().Set("Cache-Control", "no-store")
+			mux.ServeHTTP(w, r)
+		}),
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := m.metricsServer.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			m.Logger.Error("metrics server failed", "error", err.Error())
+		}
+	}()
+	m.Logger.Info("metrics listening", "addr", ln.Addr().String())
 	return nil
 }
 
@@ -226,6 +298,9 @@ func (m *Main) Close() error {
 			cancel()
 		} else if m.ln != nil {
 			_ = m.ln.Close()
+		}
+		if m.metricsServer != nil {
+			_ = m.metricsServer.Close()
 		}
 		if m.stopWork != nil {
 			m.stopWork()
