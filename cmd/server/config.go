@@ -1,10 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/webhook/guard"
@@ -25,7 +29,27 @@ type Config struct {
 	// WidgetOrigins maps a municipality id to the origins of the pages that
 	// may embed the chat widget: WIDGET_ORIGINS_<ID>, else WIDGET_ORIGINS.
 	WidgetOrigins map[string][]string
+	// TrustedProxies are the CIDRs (or addresses) of the reverse proxies
+	// whose X-Forwarded-For gives the client's address; none when empty.
+	TrustedProxies []string
+	// RateLimitPerIP and RateLimitPerSession are the chat's rate limits
+	// (zero: the guard's defaults).
+	RateLimitPerIP, RateLimitPerSession guard.Limit
+	// WebSessionsMax and WebSessionsPerIP cap the chat's sessions (zero:
+	// the guard's defaults): WEB_SESSIONS_MAX, WEB_SESSIONS_PER_IP.
+	WebSessionsMax   int
+	WebSessionsPerIP guard.Limit
+	// MetricsAddr, if set, is the internal address serving /metrics (and
+	// nothing else); the API port's /metrics then answers 404.
+	MetricsAddr string
+	// ShutdownDelay is how long the server goes on serving after SIGTERM,
+	// with /readyz answering 503, before it closes its listener.
+	ShutdownDelay time.Duration
 }
+
+// DefaultShutdownDelay gives a load balancer or Kubernetes time to see
+// /readyz fail and stop sending requests before the listener closes.
+const DefaultShutdownDelay = 5 * time.Second
 
 // DefaultLINEAPIEndpoint is LINE's own Messaging API.
 const DefaultLINEAPIEndpoint = "https://api.line.me"
@@ -50,13 +74,73 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return Config{}, err
 	}
 	c.WidgetOrigins = origins
+	if c.TrustedProxies, err = trustedProxies(getenv("TRUSTED_PROXIES")); err != nil {
+		return Config{}, err
+	}
+	for _, l := range []struct {
+		name string
+		dst  *guard.Limit
+	}{{"RATE_LIMIT_PER_IP", &c.RateLimitPerIP}, {"RATE_LIMIT_PER_SESSION", &c.RateLimitPerSession},
+		{"WEB_SESSIONS_PER_IP", &c.WebSessionsPerIP}} {
+		if v := getenv(l.name); v != "" {
+			if *l.dst, err = guard.ParseLimit(v); err != nil {
+				return Config{}, fmt.Errorf("%s: %w", l.name, err)
+			}
+		}
+	}
+	switch v := strings.TrimSpace(getenv("WEB_SESSIONS_MAX")); v {
+	case "":
+	case "off":
+		c.WebSessionsMax = -1
+	default:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return Config{}, fmt.Errorf("WEB_SESSIONS_MAX must be a positive number or off (got %q)", v)
+		}
+		c.WebSessionsMax = n
+	}
 	if c.LINEAPIEndpoint == "" {
 		c.LINEAPIEndpoint = DefaultLINEAPIEndpoint
 	}
 	if u, err := url.Parse(c.LINEAPIEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return Config{}, fmt.Errorf("LINE_API_ENDPOINT must be an http:// or https:// URL (got %q)", c.LINEAPIEndpoint)
+		// Never the value: a staging double's URL may carry user:password@
+		// or a token in its query, and this goes to the logs.
+		return Config{}, errors.New("LINE_API_ENDPOINT must be an http:// or https:// URL with a host, such as https://api.line.me " +
+			"(the value is not repeated here, since it may hold credentials)")
+	}
+	if v := getenv("METRICS_ADDR"); v != "" {
+		if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+			return Config{}, fmt.Errorf("METRICS_ADDR must be host:port or :port, such as 127.0.0.1:9090 (got %q)", v)
+		}
+		c.MetricsAddr = v
+	}
+	c.ShutdownDelay = DefaultShutdownDelay
+	if v := getenv("SHUTDOWN_DELAY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if v == "0" {
+			d, err = 0, nil
+		}
+		if err != nil || d < 0 || d > time.Minute {
+			return Config{}, fmt.Errorf("SHUTDOWN_DELAY must be a duration from 0 to 1m, such as 5s (got %q)", v)
+		}
+		c.ShutdownDelay = d
 	}
 	return c, nil
+}
+
+// trustedProxies parses TRUSTED_PROXIES: comma- or space-separated CIDRs
+// (10.0.0.0/8, fd00::/8) or single addresses.
+func trustedProxies(v string) ([]string, error) {
+	var out []string
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' }) {
+		if _, err := netip.ParsePrefix(f); err != nil {
+			if _, err := netip.ParseAddr(f); err != nil {
+				return nil, fmt.Errorf("TRUSTED_PROXIES: %q is neither a CIDR (10.0.0.0/8) nor an IP address", f)
+			}
+		}
+		out = append(out, f)
+	}
+	return out, nil
 }
 
 // widgetOrigins reads, for each municipality, WIDGET_ORIGINS_<ID> (upper

@@ -40,6 +40,12 @@ func run(ctx context.Context, m *Main) int {
 	var failed error
 	select {
 	case <-ctx.Done():
+		m.Drain() // /readyz 503 first, then SHUTDOWN_DELAY of serving on
+		select {
+		case failed = <-m.Done(): // failed while draining
+			m.Logger.Error("server failed", "error", failed.Error())
+		default:
+		}
 		m.Logger.Info("shutting down")
 	case failed = <-m.Done():
 		m.Logger.Error("server failed", "error", failed.Error())

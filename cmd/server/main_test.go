@@ -149,7 +149,7 @@ func checkServing(t *testing.T, base string) {
 func TestRunShutsDownOnSignal(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &testlog.Buffer{}
-	m := &Main{Getenv: env(map[string]string{"PORT": "0"}), Stderr: logs}
+	m := &Main{Getenv: env(map[string]string{"PORT": "0", "SHUTDOWN_DELAY": "0"}), Stderr: logs}
 	exit := make(chan int, 1)
 	go func() { exit <- run(ctx, m) }()
 	deadline := time.Now().Add(10 * time.Second)
@@ -205,6 +205,12 @@ func TestRunRefusesToStart(t *testing.T) {
 		{"bad Redis URL", map[string]string{"REDIS_URL": "redis://user:hunter2@localhost:6379/notadb"}, []string{"REDIS_URL", "invalid database number"}},
 		{"Redis URL of another scheme", map[string]string{"REDIS_URL": "http://localhost:6379"}, []string{"redis:// or rediss://"}},
 		{"bad LINE endpoint", map[string]string{"LINE_API_ENDPOINT": "api.line.me"}, []string{"LINE_API_ENDPOINT"}},
+		{"LINE endpoint with credentials, no scheme", map[string]string{"LINE_API_ENDPOINT": "user:hunter2@api.line.me/?token=hunter2"}, []string{"LINE_API_ENDPOINT"}},
+		{"LINE endpoint with credentials, wrong scheme", map[string]string{"LINE_API_ENDPOINT": "ftp://user:hunter2@api.line.me/?access_token=hunter2"}, []string{"LINE_API_ENDPOINT"}},
+		{"LINE endpoint with credentials, unparsable", map[string]string{"LINE_API_ENDPOINT": "http://user:hunter2@[::1"}, []string{"LINE_API_ENDPOINT"}},
+		{"LINE endpoint with a token, no host", map[string]string{"LINE_API_ENDPOINT": "https:///v2?token=hunter2"}, []string{"LINE_API_ENDPOINT"}},
+		{"bad METRICS_ADDR", map[string]string{"METRICS_ADDR": "localhost"}, []string{"METRICS_ADDR"}},
+		{"bad SHUTDOWN_DELAY", map[string]string{"SHUTDOWN_DELAY": "5"}, []string{"SHUTDOWN_DELAY"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

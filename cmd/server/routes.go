@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/dialog/redisstore"
 	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/webhook/api"
 	"github.com/madoguchi/madoguchi/webhook/guard"
@@ -27,9 +28,22 @@ func (m *Main) routes() (*gin.Engine, error) {
 		return nil, err
 	}
 	r := httpx.NewEngine(m.Logger, metrics)
+	// The client's address (for the per-IP limit) is the peer's, or the
+	// last one in X-Forwarded-For that a trusted proxy did not add.
+	if len(m.Config.TrustedProxies) > 0 {
+		if err := r.SetTrustedProxies(m.Config.TrustedProxies); err != nil {
+			return nil, fmt.Errorf("TRUSTED_PROXIES: %w", err)
+		}
+		r.RemoteIPHeaders = []string{"X-Forwarded-For"}
+	}
 	// The guard comes before any route so that it covers them all, the
 	// chat API's CORS preflights included (they match no route).
-	g, err := guard.New(guard.Config{Origins: m.Config.WidgetOrigins, Redis: m.Redis, Logger: m.Logger})
+	g, err := guard.New(guard.Config{
+		Origins: m.Config.WidgetOrigins, Redis: m.Redis, Logger: m.Logger,
+		PerIP: m.Config.RateLimitPerIP, PerSession: m.Config.RateLimitPerSession,
+		Sessions: guard.Sessions{Max: m.Config.WebSessionsMax, PerIP: m.Config.WebSessionsPerIP, TTL: redisstore.DefaultTTL},
+		Known:    func(id string) bool { return m.KB.Municipality(id) != nil },
+	})
 	if err != nil {
 		return nil, fmt.Errorf("widget origins: %w", err)
 	}
@@ -37,7 +51,12 @@ func (m *Main) routes() (*gin.Engine, error) {
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", m.readyz)
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
+	metricsHandler := promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+	if m.Config.MetricsAddr == "" {
+		r.GET("/metrics", gin.WrapH(metricsHandler))
+	} else {
+		m.metrics = metricsHandler // served on METRICS_ADDR only; here a 404
+	}
 
 	responder := m.responder()
 	api.Register(r, api.Deps{KB: m.KB, Responder: responder, Clock: m.Clock})
@@ -45,17 +64,26 @@ func (m *Main) routes() (*gin.Engine, error) {
 		return nil, err
 	}
 	widget.Register(r, widget.Config{Municipalities: widget.FromKB(m.KB)})
+	httpx.AddHEAD(r) // HEAD answers as GET, without the body; last, once every GET route is in
 	return r, nil
 }
 
+// ReadyzTimeout bounds /readyz's PING, so that the probe has its answer
+// within a second even when Redis hangs.
+const ReadyzTimeout = 800 * time.Millisecond
+
 // readyz answers 200 when Redis answers a PING and a knowledge base is
-// loaded, else 503 with the reason.
+// loaded, else 503 with the reason; 503 too once shutdown has begun.
 func (m *Main) readyz(c *gin.Context) {
+	if m.draining.Load() {
+		httpx.WriteError(c, bot.Unavailable("shutting down", nil))
+		return
+	}
 	if m.KB == nil {
 		httpx.WriteError(c, bot.Unavailable("the knowledge base is not loaded", nil))
 		return
 	}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), time.Second)
+	ctx, cancel := context.WithTimeout(c.Request.Context(), ReadyzTimeout)
 	defer cancel()
 	if err := m.Redis.Ping(ctx).Err(); err != nil {
 		httpx.WriteError(c, bot.Unavailable("Redis does not answer", err))

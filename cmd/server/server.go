@@ -10,9 +10,9 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/dialog"
 	"github.com/madoguchi/madoguchi/dialog/redisstore"
@@ -53,10 +53,17 @@ type Main struct {
 	Redis  redis.UniversalClient
 	Router http.Handler
 
-	embedded *miniredis.Miniredis
+	embedded *embeddedRedis
 	ln       net.Listener
 	server   *http.Server
 	done     chan error
+
+	// With METRICS_ADDR, /metrics is served there alone.
+	metrics       http.Handler
+	metricsLn     net.Listener
+	metricsServer *http.Server
+	// draining is set by Drain: /readyz answers 503 from then on.
+	draining atomic.Bool
 
 	// Background work (the LINE channel's workers) runs under workCtx
 	// and is waited for on Close, after the HTTP server has stopped.
@@ -75,6 +82,35 @@ func NewMain() *Main {
 
 // Addr returns the address the server listens on, once Run has returned.
 func (m *Main) Addr() net.Addr { return m.ln.Addr() }
+
+// MetricsAddr returns the address /metrics is served on with METRICS_ADDR,
+// once Run has returned; nil without METRICS_ADDR.
+func (m *Main) MetricsAddr() net.Addr {
+	if m.metricsLn == nil {
+		return nil
+	}
+	return m.metricsLn.Addr()
+}
+
+// Drain begins a graceful shutdown: /readyz answers 503 at once, so that
+// load balancers stop sending requests, while everything else is served
+// as before for SHUTDOWN_DELAY (or until the server fails). Close then
+// closes the listener.
+func (m *Main) Drain() {
+	m.draining.Store(true)
+	d := m.Config.ShutdownDelay
+	if d <= 0 {
+		return
+	}
+	m.Logger.Info("shutting down: /readyz answers 503; serving on before closing the listener", "delay", d.String())
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case err := <-m.done:
+		m.done <- err // for run to report
+	}
+}
 
 // Done receives an error if the HTTP server stops on its own.
 func (m *Main) Done() <-chan error { return m.done }
@@ -136,13 +172,21 @@ func (m *Main) knowledgeSource() string {
 	return "embedded"
 }
 
+// EmbeddedRedisWarning is the first log line of a server without REDIS_URL:
+// what an operator loses on every restart.
+const EmbeddedRedisWarning = "REDIS_URL is not set: using an embedded in-process Redis, for a demo or development only. " +
+	"Everything it holds is in memory only and is lost on restart: conversation state (residents start over), " +
+	"LINE events accepted but not yet answered (never answered), the marks of LINE events already answered " +
+	"(one LINE redelivers after a restart is answered twice), rate limits and web session counts. " +
+	"Keys expire as on Redis. Set REDIS_URL in production."
+
 // openRedis connects to REDIS_URL or starts the embedded Redis. With the
 // embedded one, the warning that state is lost on restart is the first
 // log line: operators must not miss it.
 func (m *Main) openRedis(ctx context.Context) error {
 	if m.Config.RedisURL == "" {
-		m.Logger.Warn("REDIS_URL is not set: using an embedded in-process Redis; conversation state is in memory only and is lost on restart")
-		mr, client, err := startEmbeddedRedis()
+		m.Logger.Warn(EmbeddedRedisWarning)
+		mr, client, err := startEmbeddedRedis(EmbeddedClockTick)
 		if err != nil {
 			return err
 		}
@@ -190,7 +234,42 @@ func (m *Main) serve() error {
 			m.done <- err
 		}
 	}()
+	if m.metrics != nil {
+		if err := m.serveMetrics(); err != nil {
+			return err
+		}
+	}
 	m.Logger.Info("listening", "addr", m.ln.Addr().String())
+	return nil
+}
+
+// serveMetrics serves GET /metrics, and nothing else (404), on METRICS_ADDR.
+func (m *Main) serveMetrics() error {
+	ln, err := net.Listen("tcp", m.Config.MetricsAddr)
+	if err != nil {
+		return fmt.Errorf("listen on METRICS_ADDR %s: %w", m.Config.MetricsAddr, err)
+	}
+	m.metricsLn = ln
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.metrics)
+	m.metricsServer = &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Content-Type-Options", "nosniff")
+			w.Header().Set("Cache-Control", "no-store")
+			mux.ServeHTTP(w, r)
+		}),
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := m.metricsServer.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			m.Logger.Error("metrics server failed", "error", err.Error())
+		}
+	}()
+	m.Logger.Info("metrics listening", "addr", ln.Addr().String())
 	return nil
 }
 
@@ -219,6 +298,9 @@ func (m *Main) Close() error {
 			cancel()
 		} else if m.ln != nil {
 			_ = m.ln.Close()
+		}
+		if m.metricsServer != nil {
+			_ = m.metricsServer.Close()
 		}
 		if m.stopWork != nil {
 			m.stopWork()

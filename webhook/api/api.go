@@ -21,7 +21,15 @@ type Deps struct {
 	Responder bot.Responder
 	// Clock gives the current time; time.Now when nil.
 	Clock func() time.Time
+	// TurnTimeout bounds a chat turn once its request is decoded: the
+	// dialog's Redis calls end by then and the turn answers 503
+	// unavailable (retryable). Zero means DefaultTurnTimeout; negative, none.
+	TurnTimeout time.Duration
 }
+
+// DefaultTurnTimeout is the time a chat turn may take once its request is
+// read. A turn takes well under 10 ms; only a Redis that hangs reaches it.
+const DefaultTurnTimeout = 800 * time.Millisecond
 
 // Register adds the API routes to r:
 //
@@ -34,6 +42,9 @@ func Register(r gin.IRouter, deps Deps) {
 	}
 	if deps.Clock == nil {
 		deps.Clock = time.Now
+	}
+	if deps.TurnTimeout == 0 {
+		deps.TurnTimeout = DefaultTurnTimeout
 	}
 	h := &handlers{Deps: deps}
 	v1 := r.Group("/api/v1")
@@ -60,7 +71,17 @@ func (h *handlers) municipality(id string) (*knowledge.Municipality, error) {
 	return m, nil
 }
 
-// date parses an optional YYYY-MM-DD field; nil or "" means not given.
+// The dates the API accepts (expiry_date, today): the e-certificates of
+// the My Number Card date from 2016, and a date outside these bounds is a
+// typo (0000-01-01, 2205-07-07) that would only yield a confident wrong
+// answer about the renewal window.
+var (
+	MinDate = bot.Date{Year: 2000, Month: time.January, Day: 1}
+	MaxDate = bot.Date{Year: 2099, Month: time.December, Day: 31}
+)
+
+// date parses an optional YYYY-MM-DD field from MinDate to MaxDate; nil or
+// "" means not given.
 func date(field string, s *string) (*bot.Date, error) {
 	if s == nil || *s == "" {
 		return nil, nil
@@ -68,6 +89,9 @@ func date(field string, s *string) (*bot.Date, error) {
 	d, err := bot.ParseDate(*s)
 	if err != nil {
 		return nil, bot.Invalidf(field, "%s must be an existing date of the form YYYY-MM-DD (got %s)", field, quote(*s))
+	}
+	if d.Before(MinDate) || d.After(MaxDate) {
+		return nil, bot.Invalidf(field, "%s must be a date from %s to %s (got %s)", field, MinDate, MaxDate, quote(*s))
 	}
 	return &d, nil
 }

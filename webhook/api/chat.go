@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"regexp"
@@ -42,7 +43,13 @@ func (h *handlers) chat(c *gin.Context) {
 		httpx.WriteError(c, err)
 		return
 	}
-	reply, err := h.Responder.Respond(c.Request.Context(), msg)
+	ctx := c.Request.Context()
+	if h.TurnTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, h.TurnTimeout)
+		defer cancel()
+	}
+	reply, err := h.Responder.Respond(ctx, msg)
 	if err != nil {
 		var e *bot.Error
 		if errors.As(err, &e) && e.Code == bot.CodeUnavailable {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/webhook/api"
@@ -56,6 +57,10 @@ func TestChatErrors(t *testing.T) {
 		{name: "empty body", path: p, body: ``, status: 400, code: "invalid", inMsg: "empty"},
 		{name: "malformed JSON", path: p, body: `{"text":"更新したい"`, status: 400, code: "invalid", inMsg: "malformed JSON"},
 		{name: "unknown field", path: p, body: `{"municipality":"nerima","session_id":"abcdefgh","message":"x"}`, status: 400, code: "invalid", field: "message", inMsg: "unknown field"},
+		{name: "field name in another case", path: p, body: `{"municipality":"nerima","Session_ID":"abcdefgh","text":"x"}`, status: 400, code: "invalid", field: "Session_ID", inMsg: "case-sensitive"},
+		{name: "duplicate text", path: p, body: `{"municipality":"nerima","session_id":"abcdefgh","text":"x","text":"y"}`, status: 400, code: "invalid", field: "text", inMsg: "duplicate"},
+		{name: "invalid UTF-8 text", path: p, body: "{\"municipality\":\"nerima\",\"session_id\":\"abcdefgh\",\"text\":\"\xe6\x9b\"}", status: 400, code: "invalid", field: "text", inMsg: "UTF-8"},
+		{name: "year 0 today", path: p, body: `{"municipality":"nerima","session_id":"abcdefgh","text":"x","today":"0000-01-01"}`, status: 400, code: "invalid", field: "today", inMsg: "2000-01-01"},
 		{name: "missing municipality", path: p, body: `{"session_id":"abcdefgh","text":"x"}`, status: 400, code: "invalid", field: "municipality"},
 		{name: "unknown municipality", path: p, body: `{"municipality":"osaka","session_id":"abcdefgh","text":"x"}`, status: 404, code: "not_found", field: "municipality"},
 		{name: "missing session_id", path: p, body: `{"municipality":"nerima","text":"x"}`, status: 400, code: "invalid", field: "session_id"},
@@ -166,3 +171,34 @@ func TestChatResponderErrors(t *testing.T) {
 }
 
 func errorsJoin(err error) error { return errors.Join(errors.New("turn"), err) }
+
+// stuck is a Responder whose store hangs: it waits for its context, then
+// fails as the dialog engine does when Redis does not answer.
+type stuck struct{ deadline chan bool }
+
+func (s stuck) Respond(ctx context.Context, _ bot.Message) (bot.Reply, error) {
+	_, has := ctx.Deadline()
+	s.deadline <- has
+	<-ctx.Done()
+	return bot.Reply{}, bot.Unavailable("state store unavailable", ctx.Err())
+}
+
+func (stuck) Forget(context.Context, bot.Channel, string, string) error { return nil }
+
+// TestChatTurnTimeout checks that a turn whose store hangs answers 503
+// unavailable once TurnTimeout has passed, instead of waiting for the
+// store.
+func TestChatTurnTimeout(t *testing.T) {
+	s := stuck{deadline: make(chan bool, 1)}
+	h := newServer(t, api.Deps{KB: kb(t), Responder: s, Clock: fixedClock, TurnTimeout: 50 * time.Millisecond})
+	start := time.Now()
+	w := do(t, h, "POST", "/api/v1/chat", `{"municipality":"nerima","session_id":"abcdefgh","text":"更新したい"}`)
+	took := time.Since(start)
+	if !<-s.deadline {
+		t.Error("the turn's context has no deadline")
+	}
+	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), `"code":"unavailable"`) {
+		t.Errorf("stuck turn = %d %s, want 503 unavailable", w.Code, w.Body)
+	}
+	t.Logf("a turn whose store hangs answered %d after %v (TurnTimeout 50ms)", w.Code, took.Round(time.Millisecond))
+}

@@ -1,6 +1,7 @@
 // Package guard protects the web widget's chat endpoint: CORS limited to the
-// origins configured for each municipality, and rate limits per client IP
-// and per chat session, shared by every replica through Redis.
+// origins configured for each municipality, rate limits per client IP and
+// per chat session, and a cap on live chat sessions, shared by every
+// replica through Redis.
 //
 // # CORS
 //
@@ -16,19 +17,34 @@
 //
 // # Rate limits
 //
-// Two fixed-window counters in Redis (INCR and PEXPIRE in one script): per
-// client IP (gin's ClientIP, so behind a proxy set the engine's trusted
-// proxies) and per municipality and session id. Over a limit the answer is
-// 429 {"error":{"code":"rate_limited",…}} with Retry-After in seconds. A
-// fixed window may let up to twice the limit through around a window's edge;
-// that is accepted for its simplicity and one round trip. When Redis fails
-// the request is let through (and logged): the limiter must not take the
-// service down with it.
+// Two limits, kept in Redis with the generic cell rate algorithm
+// (go-redis/redis_rate): per client address and per municipality and
+// session id. A limit of N per Per lets a burst of up to N requests
+// through at once and then one every Per/N; unlike a fixed window, it
+// never lets twice the limit through around a window's edge. Over a limit
+// the answer is 429 {"error":{"code":"rate_limited",…}} with Retry-After
+// in seconds (when one more request would pass).
+//
+// The client address is gin's ClientIP: the peer's address, or, when the
+// peer is one of the engine's trusted proxies (Engine.SetTrustedProxies),
+// the first address of X-Forwarded-For from the right that is not a
+// trusted proxy. An IPv6 address counts by its /64, as one subscriber's
+// prefix. Keys hold hashes, not addresses or session ids.
+//
+// # Sessions
+//
+// The chat's sessions are capped (Sessions): overall, so that a flood of
+// new sessions cannot fill the Redis the LINE channel needs (503
+// unavailable), and per client address (429 rate_limited). A live
+// session's turns are never refused by the cap.
+//
+// When Redis fails the request is let through (and logged): the limiter
+// must not take the service down with it.
 package guard
 
 import (
 	"bytes"
-	"encoding/json"
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -37,17 +53,28 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/go-json-experiment/json"
 	"github.com/madoguchi/madoguchi/webhook/httpx"
 	"github.com/redis/go-redis/v9"
 )
 
-// Limit allows N requests per Per. A zero Limit is no limit.
+// Limit allows N requests per Per, at most Burst of them at once (N when
+// Burst is zero). A zero Limit takes the default; N < 0 is no limit.
 type Limit struct {
-	N   int
-	Per time.Duration
+	N     int
+	Per   time.Duration
+	Burst int
+}
+
+func (l Limit) burst() int {
+	if l.Burst > 0 {
+		return l.Burst
+	}
+	return l.N
 }
 
 // Default limits: a resident clicking through the whole flow makes about ten
@@ -67,14 +94,31 @@ type Config struct {
 	Paths []string
 	// Redis holds the rate-limit counters; nil disables rate limiting.
 	Redis redis.UniversalClient
-	// KeyPrefix prefixes the counters' keys; default "madoguchi:ratelimit:".
+	// KeyPrefix prefixes the counters' keys; default "madoguchi:ratelimit:"
+	// (redis_rate adds "rate:" before it).
 	KeyPrefix string
 	// PerIP and PerSession are the limits; zero values take the defaults.
 	// Set N < 0 to disable one.
 	PerIP, PerSession Limit
 	// Logger receives Redis failures; slog.Default() when nil.
 	Logger *slog.Logger
+	// Sessions caps the web chat's sessions (see Sessions); its zero value
+	// takes the defaults. Its key defaults to KeyPrefix+"websessions" when
+	// KeyPrefix is set, else "madoguchi:websessions".
+	Sessions Sessions
+	// Known reports whether a municipality id exists; sessions of others
+	// are not counted (the handler refuses them). Nil: all count.
+	Known func(id string) bool
+	// Timeout bounds the rest of a guarded request once its body is read:
+	// the guard's own Redis calls and the handler's share it, through the
+	// request's context. Zero means DefaultTimeout; negative, none.
+	Timeout time.Duration
 }
+
+// DefaultTimeout is the budget of a guarded request's Redis calls: a
+// Redis that hangs gives the widget a 503 within about a second, never a
+// wait of the Redis client's read timeout times its retries.
+const DefaultTimeout = 800 * time.Millisecond
 
 // Guard is the middleware's configuration, checked; safe for concurrent use.
 type Guard struct {
@@ -86,13 +130,22 @@ type Guard struct {
 	perSess Limit
 	log     *slog.Logger
 	maxAge  string
+	timeout time.Duration
+
+	rdb          redis.UniversalClient
+	sessions     Sessions
+	known        func(string) bool
+	lastFullWarn atomic.Int64 // unix ns of the last "sessions full" warning
 }
 
 // New checks cfg and returns a Guard. An origin that is not a bare
 // http(s)://host[:port] is an error.
 func New(cfg Config) (*Guard, error) {
 	g := &Guard{origins: map[string][]string{}, any: map[string]bool{}, paths: map[string]bool{},
-		perIP: cfg.PerIP, perSess: cfg.PerSession, log: cfg.Logger, maxAge: "600"}
+		perIP: cfg.PerIP, perSess: cfg.PerSession, log: cfg.Logger, maxAge: "600", timeout: cfg.Timeout}
+	if g.timeout == 0 {
+		g.timeout = DefaultTimeout
+	}
 	for id, list := range cfg.Origins {
 		for _, o := range list {
 			n, err := NormalizeOrigin(o)
@@ -122,9 +175,14 @@ func New(cfg Config) (*Guard, error) {
 		prefix := cfg.KeyPrefix
 		if prefix == "" {
 			prefix = "madoguchi:ratelimit:"
+		} else if cfg.Sessions.Key == "" {
+			cfg.Sessions.Key = prefix + "websessions"
 		}
-		g.limiter = &limiter{rdb: cfg.Redis, prefix: prefix}
+		g.limiter = newLimiter(cfg.Redis, prefix)
+		g.rdb = cfg.Redis
 	}
+	g.sessions = cfg.Sessions.withDefaults()
+	g.known = cfg.Known
 	return g, nil
 }
 
@@ -180,11 +238,24 @@ func (g *Guard) Middleware() gin.HandlerFunc {
 			return
 		}
 		c.Request.Body = io.NopCloser(bytes.NewReader(body))
+		if g.timeout > 0 {
+			// From here on the client has sent everything: the time left
+			// is Redis's (and the handler's) alone.
+			ctx, cancel := context.WithTimeout(c.Request.Context(), g.timeout)
+			defer cancel()
+			c.Request = c.Request.WithContext(ctx)
+		}
 		var peek struct {
 			Municipality string `json:"municipality"`
 			SessionID    string `json:"session_id"`
 		}
-		_ = json.Unmarshal(body, &peek) // malformed bodies are the handler's to report
+		// Malformed bodies are the handler's to report. The peek decodes
+		// as strictly as the handler does (names match case-sensitively,
+		// no duplicates), so that it never sees a session the handler
+		// would not.
+		if json.Unmarshal(body, &peek) != nil {
+			peek.Municipality, peek.SessionID = "", ""
+		}
 
 		if origin != "" && !g.sameOrigin(c, origin) {
 			if !slices.Contains(g.origins[peek.Municipality], origin) {
@@ -196,11 +267,15 @@ func (g *Guard) Middleware() gin.HandlerFunc {
 			}
 			allowOrigin(c, origin)
 		}
-		if !g.allow(c, "ip:"+c.ClientIP(), g.perIP) {
+		ip := ipKey(c.ClientIP())
+		if !g.allow(c, ip, g.perIP, httpx.MsgRateLimited) {
 			return
 		}
 		if peek.SessionID != "" && len(peek.SessionID) <= 128 &&
-			!g.allow(c, "session:"+peek.Municipality+":"+peek.SessionID, g.perSess) {
+			!g.allow(c, "session:"+peek.Municipality+":"+peek.SessionID, g.perSess, httpx.MsgRateLimited) {
+			return
+		}
+		if !g.admit(c, ip, peek.Municipality, peek.SessionID) {
 			return
 		}
 		c.Next()
@@ -254,9 +329,9 @@ func forbidden(c *gin.Context, municipality string) {
 	c.AbortWithStatusJSON(http.StatusForbidden, httpx.ErrorBody{Error: httpx.ErrorDetail{Code: "forbidden_origin", Message: msg}})
 }
 
-// allow counts one request under key; over the limit it answers 429 and
-// returns false.
-func (g *Guard) allow(c *gin.Context, key string, l Limit) bool {
+// allow counts one request under key; over the limit it answers 429 with
+// msg and returns false.
+func (g *Guard) allow(c *gin.Context, key string, l Limit, msg string) bool {
 	if g.limiter == nil || l.N <= 0 || l.Per <= 0 {
 		return true
 	}
@@ -270,6 +345,56 @@ func (g *Guard) allow(c *gin.Context, key string, l Limit) bool {
 	}
 	secs := int((retry + time.Second - 1) / time.Second)
 	c.Header("Retry-After", strconv.Itoa(max(secs, 1)))
-	c.AbortWithStatusJSON(http.StatusTooManyRequests, httpx.ErrorBody{Error: httpx.ErrorDetail{Code: "rate_limited", Message: httpx.MsgRateLimited}})
+	c.AbortWithStatusJSON(http.StatusTooManyRequests, httpx.ErrorBody{Error: httpx.ErrorDetail{Code: "rate_limited", Message: msg}})
 	return false
+}
+
+// admit applies the session cap (see Sessions) to a turn of session in
+// municipality from the client address key ip. It lets the turn through
+// when Redis fails, like the rate limits.
+func (g *Guard) admit(c *gin.Context, ip, municipality, session string) bool {
+	if g.rdb == nil || (g.sessions.Max < 0 && g.sessions.PerIP.N < 0) || !validSessionID(session) ||
+		(g.known != nil && !g.known(municipality)) {
+		return true
+	}
+	ctx := c.Request.Context()
+	member := sessionMember(municipality, session)
+	st, err := g.touch(ctx, member)
+	if err != nil {
+		g.log.WarnContext(ctx, "web session cap unavailable; request let through", "err", err)
+		return true
+	}
+	switch st {
+	case sessionLive:
+		return true
+	case sessionFull:
+		if now := time.Now().UnixNano(); now-g.lastFullWarn.Load() > int64(sessionsLogInterval) {
+			g.lastFullWarn.Store(now)
+			g.log.WarnContext(ctx, "web sessions at their cap: new ones are refused with 503 until some expire", "max", g.sessions.Max)
+		}
+		c.Header("Retry-After", sessionsFullRetry)
+		c.AbortWithStatusJSON(http.StatusServiceUnavailable, httpx.ErrorBody{Error: httpx.ErrorDetail{Code: "unavailable", Message: MsgSessionsFull}})
+		return false
+	}
+	if !g.allow(c, "newsession:"+ip, g.sessions.PerIP, MsgTooManySessions) {
+		g.forget(ctx, member)
+		return false
+	}
+	return true
+}
+
+// validSessionID is the chat API's rule for session ids (8 to 128 of
+// A-Za-z0-9_-); the handler refuses any other.
+func validSessionID(s string) bool {
+	if len(s) < 8 || len(s) > 128 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_', c == '-':
+		default:
+			return false
+		}
+	}
+	return true
 }

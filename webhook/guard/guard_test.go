@@ -1,6 +1,7 @@
 package guard_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -225,4 +226,193 @@ func errCode(t *testing.T, w *httptest.ResponseRecorder) string {
 		t.Fatalf("error body %q: %v", w.Body, err)
 	}
 	return b.Error.Code
+}
+
+// TestRateLimitNoDoubleBurst shows the GCRA limiter's bound where a fixed
+// window fails it: one request, then the rest of the limit just before the
+// period ends, then as many again just after. A fixed window starting at
+// the first request lets the whole limit through again at its edge (19 of
+// 20 within about 0.2 s); GCRA lets through only what the time elapsed
+// has earned, Per/N a request.
+func TestRateLimitNoDoubleBurst(t *testing.T) {
+	const n, per = 10, 2 * time.Second
+	e, _ := newEngine(t, guard.Config{
+		Redis: redistest.Client(t), KeyPrefix: redistest.Prefix(t),
+		PerIP: guard.Limit{N: n, Per: per}, PerSession: guard.Limit{N: -1},
+	})
+	passed := func(k int) int {
+		ok := 0
+		for range k {
+			if w := do(e, req{method: "POST", body: chatBody("nerima", "session-burst")}); w.Code == 200 {
+				ok++
+			}
+		}
+		return ok
+	}
+	start := time.Now()
+	if got := passed(1); got != 1 {
+		t.Fatalf("first request refused")
+	}
+	time.Sleep(time.Until(start.Add(per - 100*time.Millisecond)))
+	edge := time.Now()
+	got := passed(n - 1)
+	time.Sleep(time.Until(start.Add(per + 100*time.Millisecond)))
+	got += passed(n)
+	span := time.Since(edge)
+	// What GCRA allows in span: a full bucket (n) plus one per Per/n.
+	bound := n + int(span/(per/n)) + 1
+	t.Logf("%d of %d requests passed within %v around the period's edge (GCRA bound %d; a fixed window lets %d through)",
+		got, 2*n-1, span.Round(time.Millisecond), bound, 2*n-1)
+	if got > bound {
+		t.Errorf("%d requests passed within %v, want at most %d", got, span, bound)
+	}
+}
+
+// TestRateLimitClientAddress checks which address the per-IP limit counts:
+// X-Forwarded-For only through a trusted proxy, read from the right so
+// that a client cannot choose its address by prepending one, and an IPv6
+// address by its /64.
+func TestRateLimitClientAddress(t *testing.T) {
+	g, err := guard.New(guard.Config{
+		Redis: redistest.Client(t), KeyPrefix: redistest.Prefix(t),
+		PerIP: guard.Limit{N: 1, Per: time.Minute}, PerSession: guard.Limit{N: -1},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine := func(trusted []string) *gin.Engine {
+		e := gin.New()
+		if err := e.SetTrustedProxies(trusted); err != nil {
+			t.Fatal(err)
+		}
+		e.RemoteIPHeaders = []string{"X-Forwarded-For"}
+		e.Use(g.Middleware())
+		e.POST("/api/v1/chat", func(c *gin.Context) { c.Status(200) })
+		return e
+	}
+	send := func(e *gin.Engine, remote, xff string) int {
+		hr := httptest.NewRequest("POST", "http://bot.example.org/api/v1/chat", strings.NewReader(chatBody("nerima", "session-addr")))
+		hr.RemoteAddr = remote
+		if xff != "" {
+			hr.Header.Set("X-Forwarded-For", xff)
+		}
+		w := httptest.NewRecorder()
+		e.ServeHTTP(w, hr)
+		return w.Code
+	}
+	proxied := engine([]string{"10.0.0.0/8"})
+	direct := engine(nil)
+	for i, tt := range []struct {
+		e           *gin.Engine
+		remote, xff string
+		want        int
+	}{
+		{proxied, "10.1.1.1:1", "203.0.113.1", 200},
+		{proxied, "10.1.1.1:1", "203.0.113.1", 429},              // the same resident
+		{proxied, "10.2.2.2:1", "203.0.113.2", 200},              // another one behind the proxy
+		{proxied, "10.1.1.1:1", "203.0.113.9, 203.0.113.1", 429}, // a prepended address is not believed
+		{proxied, "10.1.1.1:1", "203.0.113.3, 10.9.9.9", 200},    // the proxy's own hop is skipped
+		{proxied, "198.51.100.7:1", "203.0.113.4", 200},          // not a proxy: its header is ignored…
+		{proxied, "198.51.100.7:1", "203.0.113.5", 429},          // …and it is counted itself
+		{direct, "198.51.100.8:1", "203.0.113.6", 200},
+		{direct, "198.51.100.8:1", "203.0.113.7", 429}, // no trusted proxy: X-Forwarded-For never counts
+		{proxied, "10.1.1.1:1", "2001:db8:1:2::1", 200},
+		{proxied, "10.1.1.1:1", "2001:db8:1:2:ffff:ffff:ffff:9", 429}, // the same /64
+		{proxied, "10.1.1.1:1", "2001:db8:1:3::1", 200},               // another /64
+		{direct, "[2001:db8:5:6::1]:1", "", 200},
+		{direct, "[2001:db8:5:6:a::2]:1", "", 429},
+	} {
+		if got := send(tt.e, tt.remote, tt.xff); got != tt.want {
+			t.Errorf("request %d from %s, X-Forwarded-For %q: %d, want %d", i, tt.remote, tt.xff, got, tt.want)
+		}
+	}
+}
+
+func TestParseLimit(t *testing.T) {
+	for in, want := range map[string]guard.Limit{
+		"120/1m": {N: 120, Per: time.Minute},
+		" 3/2s ": {N: 3, Per: 2 * time.Second},
+		"off":    {N: -1},
+	} {
+		if got, err := guard.ParseLimit(in); err != nil || got != want {
+			t.Errorf("ParseLimit(%q) = %+v, %v; want %+v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "120", "0/1m", "-1/1m", "120/", "120/0s", "120/minute", "x/1m"} {
+		if got, err := guard.ParseLimit(bad); err == nil {
+			t.Errorf("ParseLimit(%q) = %+v, want an error", bad, got)
+		}
+	}
+}
+
+// TestSessionCap checks the cap on web sessions: a new session beyond Max
+// gets 503, beyond PerIP from one address 429, each with Retry-After and
+// the JSON error body; live sessions keep working; a refused session
+// holds no place; an expired one frees its place; sessions of unknown
+// municipalities are not counted.
+func TestSessionCap(t *testing.T) {
+	rdb := redistest.Client(t)
+	prefix := redistest.Prefix(t)
+	g, err := guard.New(guard.Config{
+		Redis: rdb, KeyPrefix: prefix,
+		PerIP: guard.Limit{N: -1}, PerSession: guard.Limit{N: -1},
+		Sessions: guard.Sessions{Max: 3, PerIP: guard.Limit{N: 2, Per: time.Minute}, TTL: 1500 * time.Millisecond},
+		Known:    func(id string) bool { return id == "nerima" },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := gin.New()
+	e.Use(g.Middleware())
+	reached := 0
+	e.POST("/api/v1/chat", func(c *gin.Context) { reached++; c.Status(200) })
+	send := func(remote, municipality, session string) *httptest.ResponseRecorder {
+		hr := httptest.NewRequest("POST", "http://bot.example.org/api/v1/chat", strings.NewReader(chatBody(municipality, session)))
+		hr.RemoteAddr = remote
+		w := httptest.NewRecorder()
+		e.ServeHTTP(w, hr)
+		return w
+	}
+	const a, b, c = "192.0.2.1:1", "192.0.2.2:1", "192.0.2.3:1"
+	for i, tt := range []struct {
+		remote, municipality, session string
+		status                        int
+		code                          string
+	}{
+		{a, "nerima", "session-one", 200, ""},
+		{a, "nerima", "session-two", 200, ""},
+		{a, "nerima", "session-three", 429, "rate_limited"}, // a's third new session
+		{a, "nerima", "session-one", 200, ""},               // a's live sessions go on
+		{b, "nerima", "session-four", 200, ""},              // the refused one took no place: 3 live
+		{c, "nerima", "session-five", 503, "unavailable"},   // the cap
+		{c, "osaka", "session-six", 200, ""},                // not counted: the handler refuses it
+		{c, "nerima", "bad id", 200, ""},                    // not counted: the handler refuses it
+		{b, "nerima", "session-four", 200, ""},
+	} {
+		w := send(tt.remote, tt.municipality, tt.session)
+		if w.Code != tt.status {
+			t.Fatalf("request %d (%s %s from %s) = %d %s, want %d", i, tt.municipality, tt.session, tt.remote, w.Code, w.Body, tt.status)
+		}
+		if tt.code != "" {
+			if got := errCode(t, w); got != tt.code {
+				t.Errorf("request %d: code %q, want %q", i, got, tt.code)
+			}
+			if ra := w.Header().Get("Retry-After"); ra == "" || ra == "0" {
+				t.Errorf("request %d: Retry-After = %q", i, ra)
+			}
+			t.Logf("request %d: %d %s", i, w.Code, w.Body)
+		}
+	}
+	if n, err := rdb.ZCard(context.Background(), prefix+"websessions").Result(); err != nil || n != 3 {
+		t.Errorf("live sessions in Redis = %d, %v; want 3", n, err)
+	}
+	// Once the first ones expire (TTL 1.5 s after their last turn), a new
+	// session finds a place.
+	deadline := time.Now().Add(10 * time.Second)
+	for send(c, "nerima", "session-five").Code != 200 {
+		if time.Now().After(deadline) {
+			t.Fatal("no place for a new session 10 s after the others expired")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }

@@ -2,13 +2,16 @@ package httpx
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/madoguchi/madoguchi/bot"
 )
@@ -39,9 +42,11 @@ func tooLarge(limit int64) *bot.Error {
 }
 
 // DecodeJSON reads r's body (at most MaxBodyBytes) and decodes it strictly
-// into v, which must point to a struct: one JSON object, no unknown fields,
-// no trailing data. Every failure is a *bot.Error (CodeTooLarge, or
-// CodeInvalid with a message that says which field or byte offset is wrong).
+// into v, which must point to a struct: one JSON object whose member names
+// match the struct's exactly (case-sensitively), no unknown or duplicate
+// member, valid UTF-8 throughout, no trailing data. Every failure is a
+// *bot.Error (CodeTooLarge, or CodeInvalid with a message that says which
+// field or byte offset is wrong).
 func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	body, err := ReadBody(w, r, MaxBodyBytes)
 	if err != nil {
@@ -50,45 +55,91 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	return Unmarshal(body, v)
 }
 
-// Unmarshal decodes body strictly into v, as DecodeJSON does.
+// Unmarshal decodes body strictly into v, as DecodeJSON does. It decodes
+// with go-json-experiment/json (the proposed encoding/json/v2), whose
+// defaults are the strict ones: encoding/json would match "Session_ID" to
+// session_id, keep the last of duplicate members (what a proxy or a WAF
+// checked may not be what the handler gets) and replace invalid UTF-8.
 func Unmarshal(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return bot.Invalidf("", "the request body is empty; send a JSON object")
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := json.Unmarshal(body, v, json.RejectUnknownMembers(true)); err != nil {
 		return decodeError(err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return bot.Invalidf("", "malformed JSON: unexpected data after the JSON object at byte offset %d", dec.InputOffset())
 	}
 	return nil
 }
 
 func decodeError(err error) *bot.Error {
 	var (
-		syntax  *json.SyntaxError
-		typeErr *json.UnmarshalTypeError
+		syntax   *jsontext.SyntacticError
+		semantic *json.SemanticError
 	)
 	switch {
-	case errors.As(err, &syntax):
-		return bot.Invalidf("", "malformed JSON at byte offset %d: %s", syntax.Offset, strings.TrimPrefix(syntax.Error(), "json: "))
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return bot.Invalidf("", "malformed JSON: the body ends before the JSON object does")
-	case errors.As(err, &typeErr):
-		if typeErr.Field == "" {
-			return bot.Invalidf("", "the request body must be a JSON object (got %s)", typeErr.Value)
+	case errors.As(err, &syntax):
+		field := fieldName(syntax.JSONPointer)
+		switch msg := syntax.Err.Error(); {
+		case errors.Is(syntax.Err, jsontext.ErrDuplicateName):
+			return bot.Invalidf(field, "duplicate field %q", field)
+		case strings.Contains(msg, "invalid UTF-8"):
+			if field != "" {
+				return bot.Invalidf(field, "field %q is not valid UTF-8 (at byte offset %d)", field, syntax.ByteOffset)
+			}
+			return bot.Invalidf("", "malformed JSON: invalid UTF-8 at byte offset %d", syntax.ByteOffset)
+		case strings.Contains(msg, "after top-level value"):
+			return bot.Invalidf("", "malformed JSON: unexpected data after the JSON object at byte offset %d", syntax.ByteOffset)
+		default:
+			return bot.Invalidf("", "malformed JSON at byte offset %d: %s", syntax.ByteOffset, msg)
 		}
-		return bot.Invalidf(typeErr.Field, "field %q must be %s (got %s)", typeErr.Field, jsonType(typeErr.Type), typeErr.Value)
-	}
-	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		field := strings.Trim(name, `"`)
-		return bot.Invalidf(field, "unknown field %q", field)
+	case errors.As(err, &semantic):
+		field := fieldName(semantic.JSONPointer)
+		switch {
+		case errors.Is(semantic.Err, json.ErrUnknownName):
+			return bot.Invalidf(field, "unknown field %q (names are case-sensitive)", field)
+		case field == "" && semantic.GoType != nil && semantic.JSONKind != 0:
+			return bot.Invalidf("", "the request body must be a JSON object (got %s)", kindName(semantic.JSONKind))
+		case semantic.GoType != nil && semantic.JSONKind != 0:
+			got := kindName(semantic.JSONKind)
+			if errors.Is(semantic.Err, strconv.ErrRange) {
+				got = "a number out of range"
+			}
+			return bot.Invalidf(field, "field %q must be %s (got %s)", field, jsonType(semantic.GoType), got)
+		}
 	}
 	// Errors from a field's own UnmarshalJSON carry no field name; request
 	// types avoid them by decoding such fields as strings.
 	return &bot.Error{Code: bot.CodeInvalid, Message: "the request body is not valid for this endpoint", Err: err}
+}
+
+// fieldName turns a JSON pointer (/inner/date) into the field's dotted
+// name (inner.date); "" for the top level.
+func fieldName(p jsontext.Pointer) string {
+	var parts []string
+	for tok := range p.Tokens() {
+		parts = append(parts, tok)
+	}
+	return strings.Join(parts, ".")
+}
+
+// kindName names a JSON kind as the error messages do.
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case 'n':
+		return "null"
+	case 't', 'f':
+		return "boolean"
+	case '"':
+		return "string"
+	case '0':
+		return "number"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	}
+	return "a " + k.String()
 }
 
 // jsonType names, in JSON's terms, what a Go type accepts.

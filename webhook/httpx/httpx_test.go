@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -39,12 +40,20 @@ func TestUnmarshal(t *testing.T) {
 		{name: "ok with whitespace around", body: " \n{\"name\":\"a\"}\n "},
 		{name: "empty", body: "", inMsg: "empty"},
 		{name: "blank", body: "  \n", inMsg: "empty"},
-		{name: "syntax", body: `{"name":"a",}`, inMsg: "byte offset 13"},
+		{name: "syntax", body: `{"name":"a",}`, inMsg: "byte offset 11"},
 		{name: "truncated", body: `{"name":"a"`, inMsg: "ends before"},
 		{name: "not an object", body: `["a"]`, inMsg: "must be a JSON object"},
 		{name: "string body", body: `"a"`, inMsg: "must be a JSON object"},
 		{name: "unknown field", body: `{"name":"a","nmae":"b"}`, field: "nmae", inMsg: `unknown field "nmae"`},
-		{name: "unknown nested field", body: `{"inner":{"day":"b"}}`, field: "day", inMsg: `unknown field "day"`},
+		{name: "unknown nested field", body: `{"inner":{"day":"b"}}`, field: "inner.day", inMsg: `unknown field "inner.day"`},
+		{name: "name in another case", body: `{"Name":"a"}`, field: "Name", inMsg: `unknown field "Name" (names are case-sensitive)`},
+		{name: "nested name in another case", body: `{"inner":{"DATE":"x"}}`, field: "inner.DATE", inMsg: "case-sensitive"},
+		{name: "duplicate field", body: `{"name":"a","name":"b"}`, field: "name", inMsg: `duplicate field "name"`},
+		{name: "duplicate nested field", body: `{"inner":{"date":"a","date":"b"}}`, field: "inner.date", inMsg: "duplicate field"},
+		{name: "invalid UTF-8 in a value", body: "{\"name\":\"a\xff\"}", field: "name", inMsg: "not valid UTF-8"},
+		{name: "invalid UTF-8 in a name", body: "{\"na\xffme\":\"a\"}", inMsg: "invalid UTF-8"},
+		{name: "lone surrogate escape", body: `{"name":"\ud800"}`, inMsg: "invalid surrogate"},
+		{name: "integer out of range", body: `{"count":99999999999999999999}`, field: "count", inMsg: "out of range"},
 		{name: "bool as string", body: `{"flag":"yes"}`, field: "flag", inMsg: "must be a boolean (got string)"},
 		{name: "string as number", body: `{"name":1}`, field: "name", inMsg: "must be a string (got number)"},
 		{name: "fraction for int", body: `{"count":1.5}`, field: "count", inMsg: "must be an integer"},
@@ -264,4 +273,49 @@ func counter(t *testing.T, reg *prometheus.Registry, method, route, status strin
 		}
 	}
 	return 0
+}
+
+// TestSecurityHeadersAndHEAD checks that every answer, errors included,
+// carries nosniff and no-store unless its handler sets its own caching,
+// and that after AddHEAD a HEAD request answers as GET without a body.
+func TestSecurityHeadersAndHEAD(t *testing.T) {
+	var logs bytes.Buffer
+	e := newEngine(t, &logs, prometheus.NewRegistry())
+	e.GET("/data", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"ok": true}) })
+	e.GET("/asset.js", func(c *gin.Context) {
+		c.Header("Cache-Control", "public, max-age=300")
+		c.Data(http.StatusOK, "text/javascript", []byte("1"))
+	})
+	httpx.AddHEAD(e)
+	httpx.AddHEAD(e) // twice is harmless
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	for _, tt := range []struct {
+		method, path string
+		status       int
+		cache        string
+		body         bool
+	}{
+		{"GET", "/data", 200, "no-store", true},
+		{"HEAD", "/data", 200, "no-store", false},
+		{"GET", "/asset.js", 200, "public, max-age=300", true},
+		{"HEAD", "/asset.js", 200, "public, max-age=300", false},
+		{"GET", "/nowhere", 404, "no-store", true},
+		{"HEAD", "/nowhere", 404, "no-store", false},
+		{"HEAD", "/echo/x", 404, "no-store", false}, // a POST route has no HEAD
+		{"GET", "/panic", 500, "no-store", true},
+	} {
+		req, _ := http.NewRequest(tt.method, srv.URL+tt.path, nil)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != tt.status || res.Header.Get("Cache-Control") != tt.cache ||
+			res.Header.Get("X-Content-Type-Options") != "nosniff" || (len(b) > 0) != tt.body {
+			t.Errorf("%s %s = %d, Cache-Control %q, X-Content-Type-Options %q, %d body bytes; want %d, %q, nosniff, body %v",
+				tt.method, tt.path, res.StatusCode, res.Header.Get("Cache-Control"), res.Header.Get("X-Content-Type-Options"), len(b), tt.status, tt.cache, tt.body)
+		}
+	}
 }

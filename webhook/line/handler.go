@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
@@ -86,13 +87,22 @@ func (h *Handler) serveWebhook(c *gin.Context) {
 		httpx.WriteError(c, bot.Invalidf("", "body is not a LINE webhook object"))
 		return
 	}
-	if err := h.q.enqueue(c.Request.Context(), m, raws, evs); err != nil {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), WebhookRedisTimeout)
+	defer cancel()
+	if err := h.q.enqueue(ctx, m, raws, evs); err != nil {
 		h.cfg.Logger.Error("line webhook: enqueue", "municipality", m, "events", len(evs), "err", err)
 		httpx.WriteError(c, bot.Unavailable("events could not be recorded; LINE will redeliver", err))
 		return
 	}
 	c.Data(http.StatusOK, "application/json", []byte("{}"))
 }
+
+// WebhookRedisTimeout bounds the webhook's recording of its events in
+// Redis: a Redis that hangs gets LINE a 503 (it redelivers) within about a
+// second instead of holding the request for the Redis client's read
+// timeout times its retries. An XADD that did reach Redis before the
+// deadline is harmless: the redelivery is deduplicated by webhookEventId.
+const WebhookRedisTimeout = 800 * time.Millisecond
 
 // validSignature checks LINE's base64 HMAC-SHA256 of the raw body in
 // constant time, with the SDK's check; an empty secret or signature never
