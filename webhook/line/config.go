@@ -101,7 +101,8 @@ type Config struct {
 	// handle events.
 	Concurrency int
 	// LeaseTTL is how long a shard lease lasts without renewal (default 9s);
-	// an instance that dies loses its shards after at most this long.
+	// the shards of an instance that dies are taken over by the others
+	// within about this long (the events on them wait as long).
 	LeaseTTL time.Duration
 	// MaxBody caps a webhook body (default 1 MiB); larger bodies get 413.
 	MaxBody int64
@@ -116,8 +117,11 @@ type Config struct {
 	// MaxAttempts is how many times an event that fails for a transient
 	// reason is tried before it is moved to the dead-letter stream (default 5).
 	MaxAttempts int
-	// Consumer names this instance in the consumer groups (default:
-	// hostname, pid and a random suffix). It must be unique per process.
+	// Consumer names this instance in the consumer groups and on its
+	// leases (default: hostname, pid and a random suffix). No two running
+	// processes may share it; a process started under the name of one
+	// that died takes over that one's leases at once, without waiting for
+	// them to lapse.
 	Consumer string
 	// OnEvent, if set, is called after each event is finished with what
 	// happened to it; cmd/server can count outcomes, tests wait on it.

@@ -34,7 +34,14 @@
 // LeaseTTL/3 by a compare-and-renew script. Instances beat in a sorted
 // set and each takes at most its fair share of shards (shards / live
 // instances), so replicas split the work and a newcomer gets shards
-// within a few seconds. Within an instance one goroutine reads (XREADGROUP
+// within a few seconds. Liveness is for that share alone: an instance
+// counts as live for one LeaseTTL after its last beat, as long as the
+// leases it renewed then can last, so a crashed instance's shards are
+// taken over just after its leases lapse (the others look again at that
+// moment rather than at their next tick), and a dead entry never holds
+// the others at a smaller share while its shards lie free. An instance
+// restarted under the same Consumer name takes the leases left under
+// that name at once. Within an instance one goroutine reads (XREADGROUP
 // on every shard it holds) and one worker per shard takes what was read in
 // batches of up to 16 entries: it groups a batch by chat and hands each
 // chat's entries, to be handled one at a time, to one of the instance's

@@ -13,21 +13,45 @@ var (
 	renewScript = redis.NewScript(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`)
 	// Release deletes the lease only if it is still ours.
 	releaseScript = redis.NewScript(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`)
+	// Adopt takes the lease if it is free or held under our own name.
+	adoptScript = redis.NewScript(`local v = redis.call('get', KEYS[1]) if v == false or v == ARGV[1] then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end return 0`)
 )
 
+// takeMargin is how long after a lease is due to lapse (or a heartbeat to
+// age out) the lease loop looks again: enough for Redis to see it gone.
+const takeMargin = 20 * time.Millisecond
+
 // leaseLoop keeps this instance's shard leases: every LeaseTTL/3 it
-// renews the leases it holds, gives up those over its fair share, and
-// takes free ones up to it. The fair share is the number of shards over
-// the number of live instances (those that beat within 3 LeaseTTL), so a
-// second replica soon gets half of the shards. On ctx done it stops every
-// worker, waits for each to finish its entry, and releases the leases.
+// beats, renews the leases it holds, gives up those over its fair share,
+// and takes free ones up to it. On ctx done it stops every worker, waits
+// for each to finish its entry, and releases the leases.
+//
+// The fair share is the number of shards over the number of live
+// instances. Liveness serves only that computation, so an instance counts
+// as live for one LeaseTTL after its last beat: as long as the leases it
+// renewed just after that beat can last, and no longer. A crashed
+// instance stops counting when its leases lapse, and its share goes to
+// the others then; counted longer, it would keep them at a smaller share
+// with its shards free and nobody taking them. So that the takeover
+// follows the lapse closely rather than at the next regular tick, the
+// loop also looks again just after the oldest other instance's beat ages
+// out and, while under its share, just after the soonest of the other
+// leases lapses.
+//
+// On its first tick an instance also takes the leases held under its own
+// Consumer name: the name is unique among running processes, so those
+// were left by an earlier process of this name, killed before it could
+// release them (a restarted replica that keeps its name); waiting for them
+// to lapse would only hold its residents up.
 func (q *queue) leaseLoop(ctx context.Context) {
-	t := time.NewTicker(q.cfg.LeaseTTL / 3)
-	defer t.Stop()
+	adopt := true
 	for {
-		q.tickLeases(ctx)
+		wait := q.tickLeases(ctx, adopt)
+		adopt = false
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			q.releaseAll()
 			return
 		case <-t.C:
@@ -35,18 +59,28 @@ func (q *queue) leaseLoop(ctx context.Context) {
 	}
 }
 
-func (q *queue) tickLeases(ctx context.Context) {
+// tickLeases does one round of leaseLoop (adopt: taking the leases left
+// under this instance's name) and returns how long to wait before the
+// next: LeaseTTL/3, or less when a takeover is due sooner.
+func (q *queue) tickLeases(ctx context.Context, adopt bool) time.Duration {
 	ttl := q.cfg.LeaseTTL
+	next := ttl / 3
+	sooner := func(d time.Duration) { next = max(min(next, d), takeMargin) }
 	now := time.Now() // real time: heartbeats are compared across instances
 	instances := q.key("instances")
 	pipe := q.rdb.Pipeline()
 	pipe.ZAdd(ctx, instances, redis.Z{Score: float64(now.UnixMilli()), Member: q.cfg.Consumer})
-	pipe.ZRemRangeByScore(ctx, instances, "-inf", strconv.FormatInt(now.Add(-3*ttl).UnixMilli(), 10))
+	pipe.ZRemRangeByScore(ctx, instances, "-inf", "("+strconv.FormatInt(now.Add(-ttl).UnixMilli(), 10))
 	live := pipe.ZCard(ctx, instances)
+	oldest := pipe.ZRangeWithScores(ctx, instances, 0, 0)
 	if _, err := pipe.Exec(ctx); err != nil {
 		if ctx.Err() == nil {
 			q.log.Warn("line queue: heartbeat", "err", err)
 		}
+	}
+	if o := oldest.Val(); len(o) == 1 && o[0].Member != q.cfg.Consumer {
+		// When it ages out, the fair share grows.
+		sooner(time.UnixMilli(int64(o[0].Score)).Add(ttl + takeMargin).Sub(now))
 	}
 	n := max(int(live.Val()), 1)
 	fair := (len(q.shards) + n - 1) / n
@@ -86,7 +120,7 @@ func (q *queue) tickLeases(ctx context.Context) {
 	}
 	q.giveUp(over)
 	if ctx.Err() != nil {
-		return
+		return next
 	}
 	// Under it: take free shards, starting at a random one to spread.
 	off := rand.IntN(len(q.shards))
@@ -96,13 +130,52 @@ func (q *queue) tickLeases(ctx context.Context) {
 			continue
 		}
 		start := time.Now()
-		ok, err := q.rdb.SetNX(ctx, s.lease, q.cfg.Consumer, ttl).Result()
+		var ok bool
+		var err error
+		if adopt {
+			ok, err = adoptScript.Run(ctx, q.rdb, []string{s.lease}, q.cfg.Consumer, ttl.Milliseconds()).Bool()
+		} else {
+			ok, err = q.rdb.SetNX(ctx, s.lease, q.cfg.Consumer, ttl).Result()
+		}
 		if err != nil || !ok {
 			continue
 		}
 		q.startShard(s, start.Add(ttl-ttl/10))
 		owned++
 	}
+	if owned < fair {
+		sooner(q.soonestLapse(ctx))
+	}
+	return next
+}
+
+// soonestLapse returns how long until the soonest of the leases this
+// instance does not hold lapses, plus takeMargin (a lease already free:
+// takeMargin; none held with an expiry, or no answer: a whole LeaseTTL).
+func (q *queue) soonestLapse(ctx context.Context) time.Duration {
+	pipe := q.rdb.Pipeline()
+	var ttls []*redis.DurationCmd
+	for _, s := range q.shards {
+		if !q.owns(s) {
+			ttls = append(ttls, pipe.PTTL(ctx, s.lease))
+		}
+	}
+	soonest := q.cfg.LeaseTTL
+	if len(ttls) == 0 {
+		return soonest
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return soonest
+	}
+	for _, c := range ttls {
+		switch d := c.Val(); {
+		case d == -2: // no lease: free (the take above lost a race, or failed)
+			soonest = 0
+		case d >= 0:
+			soonest = min(soonest, d)
+		}
+	}
+	return soonest + takeMargin
 }
 
 func (q *queue) owns(s *shard) bool {
