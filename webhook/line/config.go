@@ -149,7 +149,7 @@ const (
 	OutcomePushed    Outcome = "pushed"    // answered by push (token expired or refused)
 	OutcomeSilent    Outcome = "silent"    // handled, nothing to send (standby, unfollow, unknown types)
 	OutcomeDuplicate Outcome = "duplicate" // already handled (a redelivery)
-	OutcomeFailed    Outcome = "failed"    // given up: undeliverable or dead-lettered
+	OutcomeFailed    Outcome = "failed"    // given up: undeliverable, dead-lettered, or a reply never answered (not pushed: it may have arrived)
 )
 
 // NewHTTPClient returns the client used for the Messaging API by default,

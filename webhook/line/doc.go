@@ -80,7 +80,12 @@
 // idempotent; pushes carry an X-Line-Retry-Key derived from the event id,
 // which makes them idempotent too. When a retry cannot tell whether an
 // interrupted attempt used the token (a repeated turn), it does not push:
-// at most once rather than twice. A reply that had to go by push is saved
+// at most once rather than twice. The same holds within an attempt: a
+// reply sent whole whose answer was lost (a timeout, a dropped
+// connection) may have been delivered, so when its retry finds the token
+// used it counts as delivered, and when no answer comes before the
+// token's deadline nothing is pushed; only a token refused or expired
+// before any such reply falls back to push. A reply that had to go by push is saved
 // first (the outbox), so a retry pushes it again rather than the token.
 //
 // Shutdown: when Run's context ends, the reader stops, each worker
