@@ -29,7 +29,8 @@ func (m *Main) routes() (*gin.Engine, error) {
 	r := httpx.NewEngine(m.Logger, metrics)
 	// The guard comes before any route so that it covers them all, the
 	// chat API's CORS preflights included (they match no route).
-	g, err := guard.New(guard.Config{Origins: m.Config.WidgetOrigins, Redis: m.Redis, Logger: m.Logger})
+	g, err := guard.New(guard.Config{Origins: m.Config.WidgetOrigins, Redis: m.Redis, Logger: m.Logger,
+		KeyPrefix: m.Config.RedisPrefix + "ratelimit:"})
 	if err != nil {
 		return nil, fmt.Errorf("widget origins: %w", err)
 	}
@@ -87,6 +88,7 @@ func (m *Main) registerLINE(r gin.IRouter, responder bot.Responder, reg promethe
 		Known:       func(id string) bool { return m.KB.Municipality(id) != nil },
 		Responder:   responder,
 		Redis:       m.Redis,
+		Prefix:      m.Config.RedisPrefix + "line:",
 		APIEndpoint: m.Config.LINEAPIEndpoint,
 		Clock:       m.Clock,
 		Logger:      m.Logger,
