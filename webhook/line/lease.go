@@ -3,7 +3,6 @@ package line
 import (
 	"context"
 	"math/rand/v2"
-	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -13,6 +12,18 @@ var (
 	renewScript = redis.NewScript(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`)
 	// Release deletes the lease only if it is still ours.
 	releaseScript = redis.NewScript(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`)
+	// Beat records this instance's heartbeat (ARGV[1]) at Redis's time,
+	// drops the instances whose last beat is older than ARGV[2] ms, and
+	// returns how many are left, the oldest of them and its beat's age in
+	// ms. Redis's clock, not each host's, so that clock skew between the
+	// hosts never makes a live instance look dead or a dead one live.
+	beatScript = redis.NewScript(`
+local t = redis.call('time')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('zadd', KEYS[1], now, ARGV[1])
+redis.call('zremrangebyscore', KEYS[1], '-inf', '(' .. (now - tonumber(ARGV[2])))
+local oldest = redis.call('zrange', KEYS[1], 0, 0, 'WITHSCORES')
+return {redis.call('zcard', KEYS[1]), oldest[1], now - tonumber(oldest[2])}`)
 	// Adopt takes the lease if it is free or held under our own name.
 	adoptScript = redis.NewScript(`local v = redis.call('get', KEYS[1]) if v == false or v == ARGV[1] then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end return 0`)
 )
@@ -28,8 +39,9 @@ const takeMargin = 20 * time.Millisecond
 //
 // The fair share is the number of shards over the number of live
 // instances. Liveness serves only that computation, so an instance counts
-// as live for one LeaseTTL after its last beat: as long as the leases it
-// renewed just after that beat can last, and no longer. A crashed
+// as live for one LeaseTTL after its last beat (by Redis's clock, as the
+// leases' expiry is): as long as the leases it renewed just after that
+// beat can last, and no longer. A crashed
 // instance stops counting when its leases lapse, and its share goes to
 // the others then; counted longer, it would keep them at a smaller share
 // with its shards free and nobody taking them. So that the takeover
@@ -66,23 +78,20 @@ func (q *queue) tickLeases(ctx context.Context, adopt bool) time.Duration {
 	ttl := q.cfg.LeaseTTL
 	next := ttl / 3
 	sooner := func(d time.Duration) { next = max(min(next, d), takeMargin) }
-	now := time.Now() // real time: heartbeats are compared across instances
-	instances := q.key("instances")
-	pipe := q.rdb.Pipeline()
-	pipe.ZAdd(ctx, instances, redis.Z{Score: float64(now.UnixMilli()), Member: q.cfg.Consumer})
-	pipe.ZRemRangeByScore(ctx, instances, "-inf", "("+strconv.FormatInt(now.Add(-ttl).UnixMilli(), 10))
-	live := pipe.ZCard(ctx, instances)
-	oldest := pipe.ZRangeWithScores(ctx, instances, 0, 0)
-	if _, err := pipe.Exec(ctx); err != nil {
-		if ctx.Err() == nil {
-			q.log.Warn("line queue: heartbeat", "err", err)
+	n := 1
+	beat, err := beatScript.Run(ctx, q.rdb, []string{q.key("instances")}, q.cfg.Consumer, ttl.Milliseconds()).Slice()
+	if err == nil && len(beat) == 3 {
+		live, _ := beat[0].(int64)
+		oldest, _ := beat[1].(string)
+		age, _ := beat[2].(int64)
+		n = max(int(live), 1)
+		if oldest != q.cfg.Consumer {
+			// When its beat ages out, the fair share grows.
+			sooner(ttl - time.Duration(age)*time.Millisecond + takeMargin)
 		}
+	} else if ctx.Err() == nil {
+		q.log.Warn("line queue: heartbeat", "err", err)
 	}
-	if o := oldest.Val(); len(o) == 1 && o[0].Member != q.cfg.Consumer {
-		// When it ages out, the fair share grows.
-		sooner(time.UnixMilli(int64(o[0].Score)).Add(ttl + takeMargin).Sub(now))
-	}
-	n := max(int(live.Val()), 1)
 	fair := (len(q.shards) + n - 1) / n
 
 	owned := 0
