@@ -32,11 +32,11 @@
 // Each shard stream is read by one instance at a time: the holder of the
 // shard's lease, a Redis key set with SET NX PX LeaseTTL and renewed every
 // LeaseTTL/3 by a compare-and-renew script. Instances beat in a sorted
-// set and each takes at most its fair share of shards (shards / live
-// instances), so replicas split the work and a newcomer gets shards
-// within a few seconds. Liveness is for that share alone: an instance
-// counts as live for one LeaseTTL after its last beat, as long as the
-// leases it renewed then can last, so a crashed instance's shards are
+// set, by Redis's clock, and each takes at most its fair share of shards
+// (shards / live instances), so replicas split the work and a newcomer
+// gets shards within a few seconds. Liveness is for that share alone: an
+// instance counts as live for one LeaseTTL after its last beat, as long
+// as the leases it renewed then can last, so a crashed instance's shards are
 // taken over just after its leases lapse (the others look again at that
 // moment rather than at their next tick), and a dead entry never holds
 // the others at a smaller share while its shards lie free. An instance
@@ -85,8 +85,9 @@
 // connection) may have been delivered, so when its retry finds the token
 // used it counts as delivered, and when no answer comes before the
 // token's deadline nothing is pushed; only a token refused or expired
-// before any such reply falls back to push. A reply that had to go by push is saved
-// first (the outbox), so a retry pushes it again rather than the token.
+// before any such reply falls back to push. A reply that had to go by
+// push is saved first (the outbox), so a retry pushes it again rather
+// than the token.
 //
 // Shutdown: when Run's context ends, the reader stops, each worker
 // finishes the events in hand (not cancelled) and starts no other, the
