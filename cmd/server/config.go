@@ -22,6 +22,10 @@ type Config struct {
 	Port string
 	// RedisURL is the Redis to keep state in; "" starts an embedded one.
 	RedisURL string
+	// RedisPrefix starts every key the server writes (REDIS_PREFIX,
+	// default DefaultRedisPrefix), so that deployments (or test runs) can
+	// share one Redis database without sharing keys.
+	RedisPrefix string
 	// KnowledgeDir is a knowledge folder replacing the embedded one.
 	KnowledgeDir string
 	// LINEAPIEndpoint is the base URL of the LINE Messaging API.
@@ -54,12 +58,16 @@ const DefaultShutdownDelay = 5 * time.Second
 // DefaultLINEAPIEndpoint is LINE's own Messaging API.
 const DefaultLINEAPIEndpoint = "https://api.line.me"
 
+// DefaultRedisPrefix starts every Redis key unless REDIS_PREFIX is set.
+const DefaultRedisPrefix = "madoguchi:"
+
 // LoadConfig reads the configuration through getenv and checks it. Errors
 // name the variable and never repeat a value that may hold a password.
 func LoadConfig(getenv func(string) string) (Config, error) {
 	c := Config{
 		Port:            getenv("PORT"),
 		RedisURL:        getenv("REDIS_URL"),
+		RedisPrefix:     getenv("REDIS_PREFIX"),
 		KnowledgeDir:    getenv("KNOWLEDGE_DIR"),
 		LINEAPIEndpoint: getenv("LINE_API_ENDPOINT"),
 	}
@@ -68,6 +76,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if p, err := strconv.Atoi(c.Port); err != nil || p < 0 || p > 65535 {
 		return Config{}, fmt.Errorf("PORT must be a port number from 0 to 65535 (got %q)", c.Port)
+	}
+	if c.RedisPrefix == "" {
+		c.RedisPrefix = DefaultRedisPrefix
+	}
+	if !validRedisPrefix(c.RedisPrefix) {
+		return Config{}, fmt.Errorf("REDIS_PREFIX must be at most 100 printable ASCII characters without spaces, braces, or glob characters *?[] (got %q)", c.RedisPrefix)
 	}
 	origins, err := widgetOrigins(getenv)
 	if err != nil {
@@ -164,4 +178,19 @@ func widgetOrigins(getenv func(string) string) (map[string][]string, error) {
 		out[id] = list
 	}
 	return out, nil
+}
+
+// validRedisPrefix reports whether p can start Redis keys: printable
+// ASCII, no spaces, no braces (the LINE queue builds Redis Cluster hash
+// tags from it) and no glob characters (tests and operators SCAN by it).
+func validRedisPrefix(p string) bool {
+	if len(p) > 100 {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c <= ' ' || c > '~' || strings.IndexByte("{}*?[]", c) >= 0 {
+			return false
+		}
+	}
+	return true
 }

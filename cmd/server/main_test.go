@@ -211,6 +211,8 @@ func TestRunRefusesToStart(t *testing.T) {
 		{"LINE endpoint with a token, no host", map[string]string{"LINE_API_ENDPOINT": "https:///v2?token=hunter2"}, []string{"LINE_API_ENDPOINT"}},
 		{"bad METRICS_ADDR", map[string]string{"METRICS_ADDR": "localhost"}, []string{"METRICS_ADDR"}},
 		{"bad SHUTDOWN_DELAY", map[string]string{"SHUTDOWN_DELAY": "5"}, []string{"SHUTDOWN_DELAY"}},
+		{"Redis prefix with a hash tag", map[string]string{"REDIS_PREFIX": "app{1}:"}, []string{"REDIS_PREFIX must be"}},
+		{"Redis prefix with a space", map[string]string{"REDIS_PREFIX": "my app:"}, []string{"REDIS_PREFIX must be"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -234,6 +236,43 @@ func TestRunRefusesToStart(t *testing.T) {
 				t.Errorf("server started:\n%s", out)
 			}
 		})
+	}
+}
+
+// TestRedisPrefix checks that REDIS_PREFIX starts every key the server
+// writes: conversation state, the rate limiter's counters and the LINE
+// queue's.
+func TestRedisPrefix(t *testing.T) {
+	m, _, base := startMain(t, map[string]string{"REDIS_PREFIX": "staging-1:"})
+	if code, body := post(t, base+"/api/v1/chat", `{"municipality":"nerima","session_id":"prefix-test-1","text":"更新したい"}`); code != 200 {
+		t.Fatalf("chat = %d %s", code, body)
+	}
+	ctx := context.Background()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		keys, err := m.Redis.Keys(ctx, "*").Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var state, limit, lease bool
+		for _, k := range keys {
+			// go-redis/redis_rate puts its own "rate:" before every key it
+			// is given; the rest is still under the prefix.
+			k = strings.TrimPrefix(k, "rate:")
+			if !strings.HasPrefix(k, "staging-1:") {
+				t.Fatalf("key %q is not under REDIS_PREFIX", k)
+			}
+			state = state || strings.HasPrefix(k, "staging-1:state:web:nerima:")
+			limit = limit || strings.HasPrefix(k, "staging-1:ratelimit:")
+			lease = lease || strings.HasPrefix(k, "staging-1:line:lease:")
+		}
+		if state && limit && lease {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("keys %q: want state, rate limit and LINE lease keys under the prefix", keys)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

@@ -40,9 +40,11 @@ func (m *Main) routes() (*gin.Engine, error) {
 	// chat API's CORS preflights included (they match no route).
 	g, err := guard.New(guard.Config{
 		Origins: m.Config.WidgetOrigins, Redis: m.Redis, Logger: m.Logger,
-		PerIP: m.Config.RateLimitPerIP, PerSession: m.Config.RateLimitPerSession,
-		Sessions: guard.Sessions{Max: m.Config.WebSessionsMax, PerIP: m.Config.WebSessionsPerIP, TTL: redisstore.DefaultTTL},
-		Known:    func(id string) bool { return m.KB.Municipality(id) != nil },
+		KeyPrefix: m.Config.RedisPrefix + "ratelimit:",
+		PerIP:     m.Config.RateLimitPerIP, PerSession: m.Config.RateLimitPerSession,
+		Sessions: guard.Sessions{Max: m.Config.WebSessionsMax, PerIP: m.Config.WebSessionsPerIP, TTL: redisstore.DefaultTTL,
+			Key: m.Config.RedisPrefix + "websessions"},
+		Known: func(id string) bool { return m.KB.Municipality(id) != nil },
 	})
 	if err != nil {
 		return nil, fmt.Errorf("widget origins: %w", err)
@@ -115,6 +117,7 @@ func (m *Main) registerLINE(r gin.IRouter, responder bot.Responder, reg promethe
 		Known:       func(id string) bool { return m.KB.Municipality(id) != nil },
 		Responder:   responder,
 		Redis:       m.Redis,
+		Prefix:      m.Config.RedisPrefix + "line:",
 		APIEndpoint: m.Config.LINEAPIEndpoint,
 		Clock:       m.Clock,
 		Logger:      m.Logger,

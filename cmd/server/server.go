@@ -336,9 +336,11 @@ func newRegistry() *prometheus.Registry {
 const StateCacheSize = 10_000
 
 // responder returns the dialog engine, keeping conversation state in Redis
-// under redisstore's default prefix ("madoguchi:state:…").
+// under REDIS_PREFIX ("madoguchi:state:…" by default).
 func (m *Main) responder() bot.Responder {
-	store := redisstore.New(m.Redis, stateStoreOptions(m.Logger))
+	opts := stateStoreOptions(m.Logger)
+	opts.Prefix = m.Config.RedisPrefix
+	store := redisstore.New(m.Redis, opts)
 	return dialog.New(dialog.Config{KB: m.KB, Store: store, Clock: m.Clock, Logger: m.Logger})
 }
 

@@ -35,9 +35,16 @@
 // Each shard stream is read by one instance at a time: the holder of the
 // shard's lease, a Redis key set with SET NX PX LeaseTTL and renewed every
 // LeaseTTL/3 by a compare-and-renew script. Instances beat in a sorted
-// set and each takes at most its fair share of shards (shards / live
-// instances), so replicas split the work and a newcomer gets shards
-// within a few seconds. Within an instance one goroutine reads (XREADGROUP
+// set, by Redis's clock, and each takes at most its fair share of shards
+// (shards / live instances), so replicas split the work and a newcomer
+// gets shards within a few seconds. Liveness is for that share alone: an
+// instance counts as live for one LeaseTTL after its last beat, as long
+// as the leases it renewed then can last, so a crashed instance's shards are
+// taken over just after its leases lapse (the others look again at that
+// moment rather than at their next tick), and a dead entry never holds
+// the others at a smaller share while its shards lie free. An instance
+// restarted under the same Consumer name takes the leases left under
+// that name at once. Within an instance one goroutine reads (XREADGROUP
 // on every shard it holds) and one worker per shard takes what was read in
 // batches of up to 16 entries: it groups a batch by chat and hands each
 // chat's entries, to be handled one at a time, to one of the instance's
@@ -76,8 +83,14 @@
 // idempotent; pushes carry an X-Line-Retry-Key derived from the event id,
 // which makes them idempotent too. When a retry cannot tell whether an
 // interrupted attempt used the token (a repeated turn), it does not push:
-// at most once rather than twice. A reply that had to go by push is saved
-// first (the outbox), so a retry pushes it again rather than the token.
+// at most once rather than twice. The same holds within an attempt: a
+// reply sent whole whose answer was lost (a timeout, a dropped
+// connection) may have been delivered, so when its retry finds the token
+// used it counts as delivered, and when no answer comes before the
+// token's deadline nothing is pushed; only a token refused or expired
+// before any such reply falls back to push. A reply that had to go by
+// push is saved first (the outbox), so a retry pushes it again rather
+// than the token.
 //
 // Shutdown: when Run's context ends, the reader stops, each worker
 // finishes the events in hand (not cancelled) and starts no other, the

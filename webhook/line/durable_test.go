@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -179,6 +181,102 @@ func TestInvalidTokenFallsBackToPush(t *testing.T) {
 		})
 	}
 }
+
+// TestLostReplyAnswerIsNotPushed has LINE accept a reply and its answer
+// get lost: the connection dropped, or the answer held past the client's
+// timeout. The retry of the reply then meets "Invalid reply token", which
+// after an attempt of unknown outcome means that attempt used the token:
+// the reply was delivered, and pushing it would hand the resident a second
+// copy (and bill the municipality for it). When no attempt ever gets an
+// answer before the token's deadline, nothing is pushed either.
+func TestLostReplyAnswerIsNotPushed(t *testing.T) {
+	const reply = "/v2/bot/message/reply"
+	client := func(c *line.Config) { c.HTTPClient = &http.Client{Timeout: 500 * time.Millisecond} }
+	for _, mode := range []string{"drop", "stall"} {
+		t.Run(mode, func(t *testing.T) {
+			e := newEnv(t)
+			e.api.setLose(func(path string, n int) string {
+				if path == reply && n == 1 {
+					return mode
+				}
+				return ""
+			})
+			in := e.start(client)
+			in.postSigned(t, fixture(t, "text"))
+			if r := e.wait(1)[0]; r.Outcome != line.OutcomeReplied {
+				t.Errorf("outcome %s, want replied", r.Outcome)
+			}
+			e.quiet(300 * time.Millisecond)
+			if n := len(e.api.Calls(reply)); n != 1 {
+				t.Errorf("%d replies accepted, want 1", n)
+			}
+			if n := e.api.count(reply); n != 2 {
+				t.Errorf("%d reply attempts, want 2 (the lost one, then the one refused as used)", n)
+			}
+			if n := e.api.count("/v2/bot/message/push"); n != 0 {
+				t.Errorf("%d pushes after a reply LINE accepted", n)
+			}
+			if got := e.engine.Turns(userID); len(got) != 1 {
+				t.Errorf("turns %q, want one", got)
+			}
+		})
+	}
+	t.Run("no answer until the deadline", func(t *testing.T) {
+		e := newEnv(t)
+		e.api.setLose(func(path string, n int) string {
+			if path == reply {
+				if n == 2 {
+					e.setNow(time.UnixMilli(fixtureTime).Add(2 * time.Minute)) // the token's deadline passes
+				}
+				return "drop"
+			}
+			return ""
+		})
+		in := e.start(client)
+		in.postSigned(t, fixture(t, "text"))
+		if r := e.wait(1)[0]; r.Outcome != line.OutcomeFailed {
+			t.Errorf("outcome %s, want failed", r.Outcome)
+		}
+		e.quiet(300 * time.Millisecond)
+		if n := e.api.count("/v2/bot/message/push"); n != 0 {
+			t.Errorf("%d pushes after reply attempts LINE may have accepted", n)
+		}
+	})
+	// A token refused before any attempt of unknown outcome still falls
+	// back to push (TestInvalidTokenFallsBackToPush), and so does one
+	// expired before any attempt (TestExpiredTokenPushesWithRetryKey); a
+	// connection refused is no attempt either.
+	t.Run("connection refused, then expired", func(t *testing.T) {
+		e := newEnv(t)
+		down := httptest.NewServer(http.NotFoundHandler())
+		down.Close() // nothing listens there any more
+		var tries atomic.Int32
+		in := e.start(func(c *line.Config) {
+			c.APIEndpoint = down.URL
+			c.HTTPClient = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				if r.URL.Path == reply {
+					if tries.Add(1) == 2 {
+						e.setNow(time.UnixMilli(fixtureTime).Add(2 * time.Minute))
+					}
+					return http.DefaultTransport.RoundTrip(r) // refused
+				}
+				r.URL.Host = strings.TrimPrefix(e.api.srv.URL, "http://")
+				return http.DefaultTransport.RoundTrip(r)
+			})}
+		})
+		in.postSigned(t, fixture(t, "text"))
+		if r := e.wait(1)[0]; r.Outcome != line.OutcomePushed {
+			t.Errorf("outcome %s, want pushed", r.Outcome)
+		}
+		if n := len(e.api.Calls("/v2/bot/message/push")); n != 1 {
+			t.Errorf("%d pushes, want 1", n)
+		}
+	})
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestRetryKeyIsStablePerEvent(t *testing.T) {
 	keys := map[string]string{}

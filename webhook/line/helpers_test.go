@@ -45,6 +45,7 @@ type call struct {
 	Path     string
 	RetryKey string
 	Body     map[string]any
+	At       time.Time // when the fake received it
 }
 
 // fakeAPI is a recorder for the Messaging API: it checks the bearer token
@@ -62,8 +63,16 @@ type fakeAPI struct {
 	conns  int             // connections opened to the fake
 	closed int             // connections closed (by either side)
 	delay  time.Duration   // how long each answer takes
+	// lose, if set, says for a call (n counts calls to path, from 1)
+	// whether LINE's answer (acceptance or refusal) is lost after the call
+	// was handled: "drop" closes the connection without an answer, "stall"
+	// holds the answer for loseStall (longer than the client waits).
+	lose   func(path string, n int) string
 	notify chan struct{}
 }
+
+// loseStall is how long a "stall" answer is held.
+const loseStall = 3 * time.Second
 
 func newFakeAPI(tb testing.TB) *fakeAPI {
 	f := &fakeAPI{tb: tb, counts: map[string]int{}, used: map[string]bool{}, notify: make(chan struct{}, 1000)}
@@ -100,7 +109,7 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	if err := json.Unmarshal(b, &body); err != nil {
 		f.tb.Errorf("fake API: %s body is not JSON: %v", r.URL.Path, err)
 	}
-	c := call{Path: r.URL.Path, RetryKey: r.Header.Get("X-Line-Retry-Key"), Body: body}
+	c := call{Path: r.URL.Path, RetryKey: r.Header.Get("X-Line-Retry-Key"), Body: body, At: time.Now()}
 	f.checkShape(c)
 	f.mu.Lock()
 	f.counts[r.URL.Path]++
@@ -120,11 +129,34 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	if status/100 == 2 {
 		f.calls = append(f.calls, c)
 	}
+	lose := ""
+	if f.lose != nil {
+		lose = f.lose(r.URL.Path, n)
+	}
 	f.mu.Unlock()
+	switch lose {
+	case "drop":
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			f.tb.Errorf("fake API: hijack: %v", err)
+			return
+		}
+		conn.Close()
+		return
+	case "stall":
+		select {
+		case <-time.After(loseStall):
+		case <-r.Context().Done(): // the client gave up
+		}
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	io.WriteString(w, resp)
-	f.notify <- struct{}{}
+	select {
+	case f.notify <- struct{}{}:
+	default: // nobody waiting on it: never block an answer
+	}
 }
 
 // checkShape fails the test when a request is not what LINE accepts.
@@ -284,6 +316,12 @@ func (f *fakeAPI) closedConnections() int {
 func (f *fakeAPI) setDelay(d time.Duration) {
 	f.mu.Lock()
 	f.delay = d
+	f.mu.Unlock()
+}
+
+func (f *fakeAPI) setLose(fn func(path string, n int) string) {
+	f.mu.Lock()
+	f.lose = fn
 	f.mu.Unlock()
 }
 

@@ -3,7 +3,6 @@ package line
 import (
 	"context"
 	"math/rand/v2"
-	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -13,21 +12,58 @@ var (
 	renewScript = redis.NewScript(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`)
 	// Release deletes the lease only if it is still ours.
 	releaseScript = redis.NewScript(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`)
+	// Beat records this instance's heartbeat (ARGV[1]) at Redis's time,
+	// drops the instances whose last beat is older than ARGV[2] ms, and
+	// returns how many are left, the oldest of them and its beat's age in
+	// ms. Redis's clock, not each host's, so that clock skew between the
+	// hosts never makes a live instance look dead or a dead one live.
+	beatScript = redis.NewScript(`
+local t = redis.call('time')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('zadd', KEYS[1], now, ARGV[1])
+redis.call('zremrangebyscore', KEYS[1], '-inf', '(' .. (now - tonumber(ARGV[2])))
+local oldest = redis.call('zrange', KEYS[1], 0, 0, 'WITHSCORES')
+return {redis.call('zcard', KEYS[1]), oldest[1], now - tonumber(oldest[2])}`)
+	// Adopt takes the lease if it is free or held under our own name.
+	adoptScript = redis.NewScript(`local v = redis.call('get', KEYS[1]) if v == false or v == ARGV[1] then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end return 0`)
 )
 
+// takeMargin is how long after a lease is due to lapse (or a heartbeat to
+// age out) the lease loop looks again: enough for Redis to see it gone.
+const takeMargin = 20 * time.Millisecond
+
 // leaseLoop keeps this instance's shard leases: every LeaseTTL/3 it
-// renews the leases it holds, gives up those over its fair share, and
-// takes free ones up to it. The fair share is the number of shards over
-// the number of live instances (those that beat within 3 LeaseTTL), so a
-// second replica soon gets half of the shards. On ctx done it stops every
-// worker, waits for each to finish its entry, and releases the leases.
+// beats, renews the leases it holds, gives up those over its fair share,
+// and takes free ones up to it. On ctx done it stops every worker, waits
+// for each to finish its entry, and releases the leases.
+//
+// The fair share is the number of shards over the number of live
+// instances. Liveness serves only that computation, so an instance counts
+// as live for one LeaseTTL after its last beat (by Redis's clock, as the
+// leases' expiry is): as long as the leases it renewed just after that
+// beat can last, and no longer. A crashed
+// instance stops counting when its leases lapse, and its share goes to
+// the others then; counted longer, it would keep them at a smaller share
+// with its shards free and nobody taking them. So that the takeover
+// follows the lapse closely rather than at the next regular tick, the
+// loop also looks again just after the oldest other instance's beat ages
+// out and, while under its share, just after the soonest of the other
+// leases lapses.
+//
+// On its first tick an instance also takes the leases held under its own
+// Consumer name: the name is unique among running processes, so those
+// were left by an earlier process of this name, killed before it could
+// release them (a restarted replica that keeps its name); waiting for them
+// to lapse would only hold its residents up.
 func (q *queue) leaseLoop(ctx context.Context) {
-	t := time.NewTicker(q.cfg.LeaseTTL / 3)
-	defer t.Stop()
+	adopt := true
 	for {
-		q.tickLeases(ctx)
+		wait := q.tickLeases(ctx, adopt)
+		adopt = false
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			q.releaseAll()
 			return
 		case <-t.C:
@@ -35,20 +71,27 @@ func (q *queue) leaseLoop(ctx context.Context) {
 	}
 }
 
-func (q *queue) tickLeases(ctx context.Context) {
+// tickLeases does one round of leaseLoop (adopt: taking the leases left
+// under this instance's name) and returns how long to wait before the
+// next: LeaseTTL/3, or less when a takeover is due sooner.
+func (q *queue) tickLeases(ctx context.Context, adopt bool) time.Duration {
 	ttl := q.cfg.LeaseTTL
-	now := time.Now() // real time: heartbeats are compared across instances
-	instances := q.key("instances")
-	pipe := q.rdb.Pipeline()
-	pipe.ZAdd(ctx, instances, redis.Z{Score: float64(now.UnixMilli()), Member: q.cfg.Consumer})
-	pipe.ZRemRangeByScore(ctx, instances, "-inf", strconv.FormatInt(now.Add(-3*ttl).UnixMilli(), 10))
-	live := pipe.ZCard(ctx, instances)
-	if _, err := pipe.Exec(ctx); err != nil {
-		if ctx.Err() == nil {
-			q.log.Warn("line queue: heartbeat", "err", err)
+	next := ttl / 3
+	sooner := func(d time.Duration) { next = max(min(next, d), takeMargin) }
+	n := 1
+	beat, err := beatScript.Run(ctx, q.rdb, []string{q.key("instances")}, q.cfg.Consumer, ttl.Milliseconds()).Slice()
+	if err == nil && len(beat) == 3 {
+		live, _ := beat[0].(int64)
+		oldest, _ := beat[1].(string)
+		age, _ := beat[2].(int64)
+		n = max(int(live), 1)
+		if oldest != q.cfg.Consumer {
+			// When its beat ages out, the fair share grows.
+			sooner(ttl - time.Duration(age)*time.Millisecond + takeMargin)
 		}
+	} else if ctx.Err() == nil {
+		q.log.Warn("line queue: heartbeat", "err", err)
 	}
-	n := max(int(live.Val()), 1)
 	fair := (len(q.shards) + n - 1) / n
 
 	owned := 0
@@ -86,7 +129,7 @@ func (q *queue) tickLeases(ctx context.Context) {
 	}
 	q.giveUp(over)
 	if ctx.Err() != nil {
-		return
+		return next
 	}
 	// Under it: take free shards, starting at a random one to spread.
 	off := rand.IntN(len(q.shards))
@@ -96,13 +139,52 @@ func (q *queue) tickLeases(ctx context.Context) {
 			continue
 		}
 		start := time.Now()
-		ok, err := q.rdb.SetNX(ctx, s.lease, q.cfg.Consumer, ttl).Result()
+		var ok bool
+		var err error
+		if adopt {
+			ok, err = adoptScript.Run(ctx, q.rdb, []string{s.lease}, q.cfg.Consumer, ttl.Milliseconds()).Bool()
+		} else {
+			ok, err = q.rdb.SetNX(ctx, s.lease, q.cfg.Consumer, ttl).Result()
+		}
 		if err != nil || !ok {
 			continue
 		}
 		q.startShard(s, start.Add(ttl-ttl/10))
 		owned++
 	}
+	if owned < fair {
+		sooner(q.soonestLapse(ctx))
+	}
+	return next
+}
+
+// soonestLapse returns how long until the soonest of the leases this
+// instance does not hold lapses, plus takeMargin (a lease already free:
+// takeMargin; none held with an expiry, or no answer: a whole LeaseTTL).
+func (q *queue) soonestLapse(ctx context.Context) time.Duration {
+	pipe := q.rdb.Pipeline()
+	var ttls []*redis.DurationCmd
+	for _, s := range q.shards {
+		if !q.owns(s) {
+			ttls = append(ttls, pipe.PTTL(ctx, s.lease))
+		}
+	}
+	soonest := q.cfg.LeaseTTL
+	if len(ttls) == 0 {
+		return soonest
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return soonest
+	}
+	for _, c := range ttls {
+		switch d := c.Val(); {
+		case d == -2: // no lease: free (the take above lost a race, or failed)
+			soonest = 0
+		case d >= 0:
+			soonest = min(soonest, d)
+		}
+	}
+	return soonest + takeMargin
 }
 
 func (q *queue) owns(s *shard) bool {

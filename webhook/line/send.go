@@ -6,11 +6,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
@@ -21,15 +24,28 @@ import (
 // maxAnswer bounds how much of a Messaging API answer is read.
 const maxAnswer = 64 << 10
 
+// errNoAnswer marks the failure of a request that was sent whole but got
+// no answer (a timeout, a connection dropped): LINE may have acted on it.
+var errNoAnswer = errors.New("sent, but no answer came")
+
 // post sends body, JSON, to the Messaging API at path, bound to ctx,
 // through api's Do (which adds the channel's token and the SDK's
 // User-Agent, and uses the configured http.Client), with retryKey as
 // X-Line-Retry-Key unless it is empty. It returns the status, 0 when no
 // answer came, and an error unless the status is 2xx; for a non-2xx
 // status the error quotes LINE's answer (what invalidToken looks for).
+// When no answer came to a request that was written whole, the error
+// wraps errNoAnswer (see unanswered); one that was not (a connection
+// refused, a failed dial) cannot have reached LINE.
 // The answer is always read, up to maxAnswer, and closed, so the
 // connection is reused.
 func post(ctx context.Context, api *messaging_api.MessagingApiAPI, path string, body []byte, retryKey string) (int, error) {
+	var wrote atomic.Bool
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) {
+		if i.Err == nil {
+			wrote.Store(true)
+		}
+	}})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, api.Url(path), bytes.NewReader(body))
 	if err != nil {
 		return 0, err
@@ -40,6 +56,9 @@ func post(ctx context.Context, api *messaging_api.MessagingApiAPI, path string, 
 	}
 	res, err := api.Do(req)
 	if err != nil {
+		if wrote.Load() {
+			return 0, fmt.Errorf("messaging API %s: %w: %w", path, errNoAnswer, err)
+		}
 		return 0, err
 	}
 	defer res.Body.Close()
@@ -70,6 +89,17 @@ func (h *Handler) deliverOutbox(ctx context.Context, ch Channel, ev *event, key 
 // token: a refused or expired token then means "already delivered", and
 // nothing is pushed (at most once beats twice for a resident). pushOnly
 // says an earlier attempt already found the token unusable.
+//
+// A reply sent whole whose answer never came (a timeout, a dropped
+// connection) may have been delivered; only LINE knows. Its retry tells:
+// accepted, the first was not delivered; "Invalid reply token", the first
+// used the token, so it was delivered and nothing is pushed. If no answer
+// comes at all before the token's deadline, nothing is pushed either and
+// the event counts as failed: the push would reach a resident who may
+// have the reply already, a second copy that cannot be taken back (and a
+// push the municipality pays for), while a resident who got nothing can
+// ask again. A token refused or expired before any attempt that may have
+// reached LINE still falls back to push.
 func (h *Handler) send(ctx context.Context, ch Channel, ev *event, r bot.Reply, resend bool, outboxKey string, pushOnly bool) (Outcome, error) {
 	msgs := render(r)
 	if len(msgs) == 0 {
@@ -85,15 +115,21 @@ func (h *Handler) send(ctx context.Context, ch Channel, ev *event, r bot.Reply, 
 		deadline := ev.time().Add(h.cfg.ReplyTokenTTL)
 		switch {
 		case h.cfg.Clock().Before(deadline):
-			status, err := h.replyUntil(ctx, api, ev.ReplyToken, msgs, deadline)
+			status, unanswered, err := h.replyUntil(ctx, api, ev.ReplyToken, msgs, deadline)
 			switch {
 			case err == nil:
 				return OutcomeReplied, nil
 			case invalidToken(status, err) && resend:
 				h.cfg.Logger.Warn("line: reply token already used by an earlier attempt; not pushing", "user", user)
 				return OutcomeReplied, nil
+			case invalidToken(status, err) && unanswered:
+				h.cfg.Logger.Warn("line: reply token used by an attempt whose answer was lost; delivered, not pushing", "user", user)
+				return OutcomeReplied, nil
 			case status >= 400 && status < 500 && status != http.StatusTooManyRequests && !invalidToken(status, err):
 				h.cfg.Logger.Error("line: reply refused", "user", user, "status", status)
+				return OutcomeFailed, nil
+			case unanswered:
+				h.cfg.Logger.Warn("line: no answer to a reply before the token's deadline; it may have been delivered, not pushing", "user", user, "status", status)
 				return OutcomeFailed, nil
 			}
 			h.cfg.Logger.Warn("line: reply failed; falling back to push", "user", user, "status", status)
@@ -120,22 +156,25 @@ func (h *Handler) send(ctx context.Context, ch Channel, ev *event, r bot.Reply, 
 }
 
 // replyUntil replies msgs with token; see send. It returns the last
-// status (0: no answer) and, unless LINE accepted the reply, an error.
-func (h *Handler) replyUntil(ctx context.Context, api *messaging_api.MessagingApiAPI, token string, msgs []message, deadline time.Time) (int, error) {
+// status (0: no answer), whether any attempt was sent whole and got no
+// answer (it may have used the token), and, unless LINE accepted the
+// reply, an error.
+func (h *Handler) replyUntil(ctx context.Context, api *messaging_api.MessagingApiAPI, token string, msgs []message, deadline time.Time) (status int, unanswered bool, err error) {
 	ctx, cancel := context.WithDeadline(ctx, time.Now().Add(deadline.Sub(h.cfg.Clock())))
 	defer cancel()
 	body, err := json.Marshal(&replyRequest{ReplyToken: token, Messages: msgs})
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	backoff := 200 * time.Millisecond
 	for {
-		status, err := post(ctx, api, "/v2/bot/message/reply", body, "")
+		status, err = post(ctx, api, "/v2/bot/message/reply", body, "")
+		unanswered = unanswered || errors.Is(err, errNoAnswer)
 		if err == nil || !retryable(status) || h.cfg.Clock().Add(backoff).After(deadline) {
-			return status, err
+			return status, unanswered, err
 		}
 		if !sleep(ctx.Done(), jitter(backoff)) {
-			return status, err
+			return status, unanswered, err
 		}
 		backoff = min(2*backoff, 3*time.Second)
 	}
