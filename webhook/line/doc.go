@@ -81,6 +81,28 @@
 // leases are released, and whatever was read but not started stays
 // pending for the instance that takes the shard next.
 //
+// # Redis Cluster
+//
+// Every key of a shard carries the shard's hash tag ({madoguchi:line:3}):
+// its stream, its lease, and its events' done keys and saved replies
+// (done:{madoguchi:line:3}:<webhookEventId>; a redelivery goes to the same
+// shard, so it finds them). On a Redis Cluster a shard is thus in one
+// slot: a batch's look-ups and acknowledgement go to one node in one
+// round trip, and run there in order, so an entry is never acknowledged
+// before its done key is set. The shards spread over the nodes, so one
+// read cannot span them (CROSSSLOT): on a cluster client, or once a server
+// refuses a read across slots, the reader reads each shard with a command
+// of its own, all in one pipeline (a round trip to each node, side by
+// side), and, since such reads cannot wait for new entries, sleeps up to
+// 25 ms between reads that found nothing.
+//
+// Earlier versions kept done keys and saved replies under
+// done:<webhookEventId> and out:<webhookEventId>, in no shard's slot. The
+// first instance with tagged keys records when it started
+// (<prefix>tagged-since); until DedupTTL after that, when the last of
+// those keys has expired, every instance looks them up too (in the same
+// round trip), so an upgrade answers no event twice.
+//
 // Limits: ordering and exactly-once assume an instance does not stall
 // longer than LeaseTTL between checking its lease and acting; such a stall
 // can swap or repeat one event, never lose one. Every instance must use

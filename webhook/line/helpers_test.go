@@ -45,6 +45,7 @@ type call struct {
 	Path     string
 	RetryKey string
 	Body     map[string]any
+	At       time.Time // when the fake received it
 }
 
 // fakeAPI is a recorder for the Messaging API: it checks the bearer token
@@ -100,7 +101,7 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	if err := json.Unmarshal(b, &body); err != nil {
 		f.tb.Errorf("fake API: %s body is not JSON: %v", r.URL.Path, err)
 	}
-	c := call{Path: r.URL.Path, RetryKey: r.Header.Get("X-Line-Retry-Key"), Body: body}
+	c := call{Path: r.URL.Path, RetryKey: r.Header.Get("X-Line-Retry-Key"), Body: body, At: time.Now()}
 	f.checkShape(c)
 	f.mu.Lock()
 	f.counts[r.URL.Path]++
@@ -124,7 +125,10 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	io.WriteString(w, resp)
-	f.notify <- struct{}{}
+	select { // never block an answer on a reader that is not there
+	case f.notify <- struct{}{}:
+	default:
+	}
 }
 
 // checkShape fails the test when a request is not what LINE accepts.
@@ -467,8 +471,15 @@ var envs int
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvOn(t, redistest.Client(t))
+}
+
+// newEnvOn is newEnv on a Redis of the test's own (a Cluster, a Sentinel
+// set-up, a server it restarts).
+func newEnvOn(t *testing.T, rdb redis.UniversalClient) *env {
+	t.Helper()
 	envs++
-	e := &env{t: t, rdb: redistest.Client(t), prefix: fmt.Sprintf("%se%d:", redistest.Prefix(t), envs), api: newFakeAPI(t),
+	e := &env{t: t, rdb: rdb, prefix: fmt.Sprintf("%se%d:", redistest.Prefix(t), envs), api: newFakeAPI(t),
 		now: time.UnixMilli(fixtureTime).Add(time.Second), results: make(chan line.EventResult, 10000)}
 	e.engine = newEngine(e.rdb, e.prefix)
 	return e

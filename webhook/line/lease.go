@@ -48,6 +48,7 @@ func (q *queue) tickLeases(ctx context.Context) {
 			q.log.Warn("line queue: heartbeat", "err", err)
 		}
 	}
+	q.readMarker(ctx)
 	n := max(int(live.Val()), 1)
 	fair := (len(q.shards) + n - 1) / n
 

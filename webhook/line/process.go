@@ -43,7 +43,12 @@ func (h *Handler) prepare(ctx context.Context, pipe redis.Pipeliner, es []*entry
 		e      *entry
 		exists *redis.IntCmd
 		saved  *redis.StringCmd
+		// The same under the keys of earlier versions (see legacyKey), or nil.
+		legacyExists *redis.IntCmd
+		legacySaved  *redis.StringCmd
+		cmds         []redis.Cmder // all of the above that were queued
 	}
+	legacy := h.q.legacy()
 	var looks []look
 	first := map[string]*entry{}
 	for _, e := range es {
@@ -62,30 +67,47 @@ func (h *Handler) prepare(ctx context.Context, pipe redis.Pipeliner, es []*entry
 			continue
 		}
 		first[ev.WebhookEventID] = e
-		looks = append(looks, look{e,
-			pipe.Exists(ctx, h.q.key("done", ev.WebhookEventID)),
-			pipe.Get(ctx, h.q.key("out", ev.WebhookEventID))})
+		l := look{e: e,
+			exists: pipe.Exists(ctx, h.q.eventKey("done", e.tag, ev.WebhookEventID)),
+			saved:  pipe.Get(ctx, h.q.eventKey("out", e.tag, ev.WebhookEventID))}
+		l.cmds = []redis.Cmder{l.exists, l.saved}
+		if legacy {
+			l.legacyExists = pipe.Exists(ctx, h.q.legacyKey("done", ev.WebhookEventID))
+			l.legacySaved = pipe.Get(ctx, h.q.legacyKey("out", ev.WebhookEventID))
+			l.cmds = append(l.cmds, l.legacyExists, l.legacySaved)
+		}
+		looks = append(looks, l)
 	}
 	return func() error {
 		for _, l := range looks {
-			if err := l.exists.Err(); err != nil {
-				return err
-			}
-			if err := l.saved.Err(); err != nil && !errors.Is(err, redis.Nil) {
-				return err
+			for _, c := range l.cmds {
+				if err := c.Err(); err != nil && !errors.Is(err, redis.Nil) {
+					return err
+				}
 			}
 		}
 		for _, l := range looks {
-			l.e.seen = l.exists.Val() > 0
-			if b, err := l.saved.Bytes(); err == nil {
-				var ob outbox
-				if json.Unmarshal(b, &ob) == nil {
-					l.e.prior = &ob
-				}
+			l.e.seen = l.exists.Val() > 0 || l.legacyExists != nil && l.legacyExists.Val() > 0
+			l.e.prior = savedReply(l.saved)
+			if l.e.prior == nil && l.legacySaved != nil {
+				l.e.prior = savedReply(l.legacySaved)
 			}
 		}
 		return nil
 	}
+}
+
+// savedReply decodes a saved reply read by c, nil if none.
+func savedReply(c *redis.StringCmd) *outbox {
+	b, err := c.Bytes()
+	if err != nil {
+		return nil
+	}
+	var ob outbox
+	if json.Unmarshal(b, &ob) != nil {
+		return nil
+	}
+	return &ob
 }
 
 // process implements processor: it handles one prepared event.
@@ -104,10 +126,10 @@ func (h *Handler) process(ctx context.Context, e *entry) error {
 		if !ok {
 			h.cfg.Logger.Error("line: channel gone for queued event", "municipality", e.municipality)
 			res.Outcome = OutcomeFailed
-		} else if res.Outcome, err = h.handleEvent(ctx, ch, e.municipality, ev, e.prior); err != nil {
+		} else if res.Outcome, err = h.handleEvent(ctx, ch, e.municipality, ev, e.prior, h.q.eventKey("out", e.tag, ev.WebhookEventID)); err != nil {
 			return err
 		}
-		e.doneKey, e.dropKey = h.q.key("done", ev.WebhookEventID), h.q.key("out", ev.WebhookEventID)
+		e.doneKey, e.dropKey = h.q.eventKey("done", e.tag, ev.WebhookEventID), h.q.eventKey("out", e.tag, ev.WebhookEventID)
 	}
 	if !e.received.IsZero() {
 		res.Latency = h.cfg.Clock().Sub(e.received)
@@ -131,9 +153,10 @@ func (h *Handler) process(ctx context.Context, e *entry) error {
 }
 
 // handleEvent translates one event for the engine and sends what comes
-// back; prior is the reply an earlier attempt saved, if any. An error means
-// "try again later"; nothing was sent twice.
-func (h *Handler) handleEvent(ctx context.Context, ch Channel, m string, ev *event, prior *outbox) (Outcome, error) {
+// back; prior is the reply an earlier attempt saved, if any, and out the
+// key a reply is saved under. An error means "try again later"; nothing
+// was sent twice.
+func (h *Handler) handleEvent(ctx context.Context, ch Channel, m string, ev *event, prior *outbox, out string) (Outcome, error) {
 	if ev.Type == "unfollow" {
 		// Also in standby mode: the resident asked to be forgotten.
 		if err := h.cfg.Responder.Forget(ctx, bot.ChannelLINE, m, ev.Source.UserID); err != nil {
@@ -149,7 +172,7 @@ func (h *Handler) handleEvent(ctx context.Context, ch Channel, m string, ev *eve
 	case "join":
 		return h.deliver(ctx, ch, ev, textReply(textGroup), false)
 	case "follow":
-		return h.turn(ctx, ch, m, ev, prior, bot.Message{Text: restartText}, textGreeting)
+		return h.turn(ctx, ch, m, ev, prior, out, bot.Message{Text: restartText}, textGreeting)
 	case "postback":
 		if inGroup {
 			return h.groupNote(ctx, ch, ev)
@@ -157,13 +180,13 @@ func (h *Handler) handleEvent(ctx context.Context, ch Channel, m string, ev *eve
 		if ev.Postback == nil || ev.Postback.Data == "" {
 			return OutcomeSilent, nil
 		}
-		return h.turn(ctx, ch, m, ev, prior, bot.Message{Postback: ev.Postback.Data}, "")
+		return h.turn(ctx, ch, m, ev, prior, out, bot.Message{Postback: ev.Postback.Data}, "")
 	case "message":
 		if inGroup {
 			return h.groupNote(ctx, ch, ev)
 		}
 		if ev.Message != nil && ev.Message.Type == "text" {
-			return h.turn(ctx, ch, m, ev, prior, bot.Message{Text: ev.Message.Text}, "")
+			return h.turn(ctx, ch, m, ev, prior, out, bot.Message{Text: ev.Message.Text}, "")
 		}
 		return h.deliver(ctx, ch, ev, textReply(textGuidance), false)
 	}
@@ -194,9 +217,9 @@ func (h *Handler) groupNote(ctx context.Context, ch Channel, ev *event) (Outcome
 // retried event is not applied twice: the engine answers it again from the
 // state before it (Reply.Repeat), and the reply token it may have used
 // already is then not trusted for a push (see send). A reply that an
-// earlier attempt had to push (prior) is pushed again as it was saved.
-func (h *Handler) turn(ctx context.Context, ch Channel, m string, ev *event, prior *outbox, msg bot.Message, lead string) (Outcome, error) {
-	key := h.q.key("out", ev.WebhookEventID)
+// earlier attempt had to push (prior) is pushed again as it was saved; a
+// reply that has to go by push is saved under key first.
+func (h *Handler) turn(ctx context.Context, ch Channel, m string, ev *event, prior *outbox, key string, msg bot.Message, lead string) (Outcome, error) {
 	if prior != nil {
 		return h.deliverOutbox(ctx, ch, ev, key, *prior, true)
 	}

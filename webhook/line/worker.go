@@ -1,6 +1,7 @@
 package line
 
 import (
+	"cmp"
 	"context"
 	"strings"
 	"sync"
@@ -21,9 +22,15 @@ import (
 // here, where the next holder's takeover does not look. A shard is read
 // only while its lease is sure to outlast the wait, and giveUp waits for
 // the read in flight (readMu) before it releases a lease.
+//
+// Reading shards one by one (perShard: a Redis Cluster), a read cannot
+// wait for new entries, since it would hold up the others; when a read
+// finds nothing, the loop sleeps instead, from 1 ms doubling up to
+// maxPoll while nothing comes.
 func (q *queue) readLoop(ctx context.Context) {
 	block := min(time.Second, q.cfg.LeaseTTL/3)
 	fails := 0
+	var idle time.Duration
 	for ctx.Err() == nil {
 		q.recoverStep(ctx)
 		q.readMu.Lock()
@@ -42,18 +49,32 @@ func (q *queue) readLoop(ctx context.Context) {
 			sleep(ctx.Done(), min(time.Duration(fails)*100*time.Millisecond, 2*time.Second))
 		case n < 0:
 			sleep(ctx.Done(), 20*time.Millisecond) // no shard to read
+		case n == 0 && q.perShard.Load():
+			idle = min(max(2*idle, time.Millisecond), maxPoll)
+			sleep(ctx.Done(), idle)
 		default:
-			fails = 0
+			fails, idle = 0, 0
 		}
 	}
 }
+
+// maxPoll is the longest a queue reading shards one by one (a Redis
+// Cluster) sleeps between reads that found nothing: what it adds at most
+// to the answer of an event reaching an idle instance. Idle, an instance
+// polls 40 times a second, one pipeline per cluster node each time.
+const maxPoll = 25 * time.Millisecond
 
 // readNew reads new entries from every ready shard with room in its
 // buffer, waiting up to block for some, and dispatches them. It returns
 // how many it read, or -1 when there was no shard to read.
 func (q *queue) readNew(ctx context.Context, block time.Duration) (int, error) {
+	perShard := q.perShard.Load()
+	if perShard {
+		block = 0
+	}
 	var keys, ids []string
-	targets := map[string]chan entry{}
+	targets := map[string]*shard{}
+	chans := map[string]chan entry{}
 	// The read may take block; the lease must be ours until after that,
 	// with a margin for the round trip.
 	until := time.Now().Add(block + q.cfg.LeaseTTL/10)
@@ -62,29 +83,71 @@ func (q *queue) readNew(ctx context.Context, block time.Duration) (int, error) {
 		if s.state == shardReady && cap(s.ch)-len(s.ch) >= batch && until.Before(s.validUntil) {
 			keys = append(keys, s.stream)
 			ids = append(ids, ">")
-			targets[s.stream] = s.ch
+			targets[s.stream], chans[s.stream] = s, s.ch
 		}
 	}
 	q.mu.Unlock()
 	if len(keys) == 0 {
 		return -1, nil
 	}
-	res, err := q.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
-		Group: group, Consumer: q.cfg.Consumer, Streams: append(keys, ids...), Count: batch, Block: block,
-	}).Result()
-	if err != nil && err != redis.Nil {
-		return 0, err
+	var (
+		res []redis.XStream
+		err error
+	)
+	if perShard {
+		res, err = q.readEach(ctx, keys)
+	} else {
+		res, err = q.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+			Group: group, Consumer: q.cfg.Consumer, Streams: append(keys, ids...), Count: batch, Block: block,
+		}).Result()
+		if err != nil && strings.Contains(err.Error(), "CROSSSLOT") {
+			// A server that keeps a Cluster's rules behind one address.
+			q.log.Info("line queue: Redis refuses a read across hash slots; reading each shard on its own")
+			q.perShard.Store(true)
+			res, err = q.readEach(ctx, keys)
+		}
+	}
+	if err == redis.Nil {
+		err = nil
 	}
 	n := 0
 	for _, st := range res {
-		ch := targets[st.Stream]
+		s, ch := targets[st.Stream], chans[st.Stream]
 		for _, m := range st.Messages {
-			e, _ := toEntry(m)
+			e, _ := toEntry(s, m)
 			ch <- e // room was reserved above, and only this goroutine sends
 			n++
 		}
 	}
-	return n, nil
+	return n, err
+}
+
+// readEach reads new entries from each of streams with a command of its
+// own, none waiting, in one pipeline (on a Cluster, one round trip to each
+// node, side by side). It returns what the reads that succeeded took, and
+// the first error of those that failed.
+func (q *queue) readEach(ctx context.Context, streams []string) ([]redis.XStream, error) {
+	pipe := q.rdb.Pipeline()
+	cmds := make([]*redis.XStreamSliceCmd, len(streams))
+	for i, st := range streams {
+		cmds[i] = pipe.XReadGroup(ctx, &redis.XReadGroupArgs{
+			Group: group, Consumer: q.cfg.Consumer, Streams: []string{st, ">"}, Count: batch, Block: -1,
+		})
+	}
+	_, _ = pipe.Exec(ctx)
+	var (
+		out   []redis.XStream
+		first error
+	)
+	for _, c := range cmds {
+		res, err := c.Result()
+		if err != nil && err != redis.Nil {
+			first = cmp.Or(first, err)
+			continue
+		}
+		out = append(out, res...)
+	}
+	return out, first
 }
 
 // recoverStep advances every shard being taken over: it first claims the
@@ -128,7 +191,7 @@ func (q *queue) recoverStep(ctx context.Context) {
 		n := 0
 		for _, st := range res {
 			for _, m := range st.Messages {
-				e, _ := toEntry(m)
+				e, _ := toEntry(s, m)
 				ch <- e
 				cursor = m.ID
 				n++
