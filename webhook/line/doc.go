@@ -57,6 +57,10 @@
 // instance giving a shard up (over its fair share, or stopping) lets its
 // read in flight end before it releases the lease. Otherwise an entry
 // taken by that read would stay pending on it, unseen by the next holder.
+// A read of new entries whose answer is lost (a dropped connection, a
+// timeout, a Redis restart) may still have been run, leaving what it took
+// pending here, where no later read of new entries returns it: the shard
+// then re-reads its own pending entries after the last it dispatched.
 // A finished entry is XACKed and XDELed: the stream
 // holds only unfinished events. A transient failure (Redis, the engine's
 // store, the Messaging API) is retried with backoff before the shard moves

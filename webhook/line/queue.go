@@ -84,7 +84,7 @@ type shard struct {
 	// Guarded by queue.mu.
 	state      shardState
 	validUntil time.Time // the lease is surely ours until then
-	cursor     string    // recovering: the last pending id dispatched
+	cursor     string    // the last entry id dispatched to ch ("": none yet, claim first)
 	ch         chan entry
 	stop       chan struct{}
 	done       chan struct{}

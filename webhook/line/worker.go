@@ -91,11 +91,12 @@ func (q *queue) readNew(ctx context.Context, block time.Duration) (int, error) {
 		return -1, nil
 	}
 	var (
-		res []redis.XStream
-		err error
+		res    []redis.XStream
+		failed []string
+		err    error
 	)
 	if perShard {
-		res, err = q.readEach(ctx, keys)
+		res, failed, err = q.readEach(ctx, keys)
 	} else {
 		res, err = q.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
 			Group: group, Consumer: q.cfg.Consumer, Streams: append(keys, ids...), Count: batch, Block: block,
@@ -104,13 +105,16 @@ func (q *queue) readNew(ctx context.Context, block time.Duration) (int, error) {
 			// A server that keeps a Cluster's rules behind one address.
 			q.log.Info("line queue: Redis refuses a read across hash slots; reading each shard on its own")
 			q.perShard.Store(true)
-			res, err = q.readEach(ctx, keys)
+			res, failed, err = q.readEach(ctx, keys)
+		} else if err == redis.Nil {
+			res, err = nil, nil
+		} else if err != nil {
+			res, failed = nil, keys
 		}
 	}
-	if err == redis.Nil {
-		err = nil
-	}
 	n := 0
+	q.mu.Lock()
+	defer q.mu.Unlock()
 	for _, st := range res {
 		s, ch := targets[st.Stream], chans[st.Stream]
 		for _, m := range st.Messages {
@@ -118,15 +122,28 @@ func (q *queue) readNew(ctx context.Context, block time.Duration) (int, error) {
 			ch <- e // room was reserved above, and only this goroutine sends
 			n++
 		}
+		if len(st.Messages) > 0 && s.ch == ch && s.state == shardReady {
+			s.cursor = st.Messages[len(st.Messages)-1].ID
+		}
+	}
+	// A read that failed may have been run by Redis, its answer lost (a
+	// dropped connection, a timeout): the entries it took are pending on
+	// this consumer, and no read of new entries returns them again. The
+	// shard re-reads its own pending entries after the last one it
+	// dispatched (recoverStep), which are exactly those.
+	for _, k := range failed {
+		if s := targets[k]; s.ch == chans[k] && s.state == shardReady {
+			s.state = shardRecovering
+		}
 	}
 	return n, err
 }
 
 // readEach reads new entries from each of streams with a command of its
 // own, none waiting, in one pipeline (on a Cluster, one round trip to each
-// node, side by side). It returns what the reads that succeeded took, and
-// the first error of those that failed.
-func (q *queue) readEach(ctx context.Context, streams []string) ([]redis.XStream, error) {
+// node, side by side). It returns what the reads that succeeded took, the
+// streams whose read failed, and the first error.
+func (q *queue) readEach(ctx context.Context, streams []string) ([]redis.XStream, []string, error) {
 	pipe := q.rdb.Pipeline()
 	cmds := make([]*redis.XStreamSliceCmd, len(streams))
 	for i, st := range streams {
@@ -136,18 +153,20 @@ func (q *queue) readEach(ctx context.Context, streams []string) ([]redis.XStream
 	}
 	_, _ = pipe.Exec(ctx)
 	var (
-		out   []redis.XStream
-		first error
+		out    []redis.XStream
+		failed []string
+		first  error
 	)
-	for _, c := range cmds {
+	for i, c := range cmds {
 		res, err := c.Result()
 		if err != nil && err != redis.Nil {
 			first = cmp.Or(first, err)
+			failed = append(failed, streams[i])
 			continue
 		}
 		out = append(out, res...)
 	}
-	return out, first
+	return out, failed, first
 }
 
 // recoverStep advances every shard being taken over: it first claims the
