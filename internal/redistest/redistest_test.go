@@ -171,7 +171,7 @@ func TestSentinel(t *testing.T) {
 	}
 	// The old primary becomes a replica only after the sentinels' next
 	// look at it, 8 to 18 s later: the fault tests wait for that
-	// (AwaitReplicaInSync), this one need not.
+	// (Server.AwaitInSync), this one need not.
 }
 
 // TestServerRestartKeepsAOF writes to a server of the test's own with the

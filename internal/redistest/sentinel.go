@@ -33,11 +33,8 @@ func StartSentinel(tb testing.TB, conf ...string) *Sentinel {
 	tb.Helper()
 	s := &Sentinel{}
 	primary := StartServer(tb, conf...)
-	replica := StartServer(tb, append([]string{"replicaof " + strings.Replace(primary.Addr, ":", " ", 1)}, conf...)...)
+	replica := StartReplica(tb, primary, conf...)
 	s.Servers = []*Server{primary, replica}
-	waitFor(tb, 30*time.Second, "replica in sync", func(ctx context.Context) error {
-		return inSync(ctx, replica.Addr)
-	})
 	host, port, _ := net.SplitHostPort(primary.Addr)
 	for range 3 {
 		s.Sentinels = append(s.Sentinels, startServer(tb, true, 0, []string{
@@ -62,6 +59,23 @@ func StartSentinel(tb testing.TB, conf ...string) *Sentinel {
 		})
 	}
 	return s
+}
+
+// StartReplica starts a replica of primary with conf added to the
+// defaults of StartServer, and waits until it is in sync.
+func StartReplica(tb testing.TB, primary *Server, conf ...string) *Server {
+	tb.Helper()
+	replica := StartServer(tb, append([]string{"replicaof " + strings.Replace(primary.Addr, ":", " ", 1)}, conf...)...)
+	replica.AwaitInSync(tb)
+	return replica
+}
+
+// AwaitInSync waits until s is a replica in sync with its primary.
+func (s *Server) AwaitInSync(tb testing.TB) {
+	tb.Helper()
+	waitFor(tb, 60*time.Second, s.Addr+" in sync as a replica", func(ctx context.Context) error {
+		return inSync(ctx, s.Addr)
+	})
 }
 
 // inSync reports nil when the server at addr is a replica whose link to
@@ -182,13 +196,4 @@ func (s *Sentinel) awaitNewPrimary(tb testing.TB, old string) string {
 		return nil
 	})
 	return primary
-}
-
-// AwaitReplicaInSync waits until the server at addr is a replica in sync
-// with its primary (after a failover, the demoted primary).
-func (s *Sentinel) AwaitReplicaInSync(tb testing.TB, addr string) {
-	tb.Helper()
-	waitFor(tb, 60*time.Second, addr+" in sync as a replica", func(ctx context.Context) error {
-		return inSync(ctx, addr)
-	})
 }

@@ -85,6 +85,22 @@
 // leases are released, and whatever was read but not started stays
 // pending for the instance that takes the shard next.
 //
+// # Replicas and failover
+//
+// Redis replicates asynchronously: a failover (Sentinel promoting a
+// replica) or a restart that lost its last writes rolls back what was
+// written last. With Config.WaitReplicas the webhook answers 200 only
+// once its events are on that many replicas (XADD and WAIT in one round
+// trip; else 503, and LINE redelivers), and before a reply with the token
+// is sent, an attempt mark for the event is set and replicated the same
+// way. An event handled again after a rollback (its done key, the
+// engine's state and its acknowledgement lost) finds the mark: its token
+// may be used already, so "Invalid reply token" then means delivered and
+// nothing is pushed. The guarantee is whole with one replica, the one a
+// failover promotes; with more, a write may reach only a replica that is
+// not promoted. While fewer than WaitReplicas replicas are up, webhooks
+// are refused and replies wait.
+//
 // # Redis Cluster
 //
 // Every key of a shard carries the shard's hash tag ({madoguchi:line:3}):

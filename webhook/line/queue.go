@@ -3,6 +3,7 @@ package line
 import (
 	"context"
 	"errors"
+	"fmt"
 	"hash/fnv"
 	"log/slog"
 	"math"
@@ -39,26 +40,27 @@ type entry struct {
 	chat  string  // what orders the entry: municipality and chat id
 	seen  bool    // handled already (a redelivery, or a second read)
 	prior *outbox // the reply an unfinished attempt saved, if any
+	tried bool    // an unfinished attempt may have replied (Config.WaitReplicas)
 
 	// Set by processor.process when it finishes the entry: keys written
 	// with its acknowledgement, in the same round trip.
-	doneKey string // set for DedupTTL: the event is handled
-	dropKey string // deleted: the saved reply is no longer needed
+	doneKey  string   // set for DedupTTL: the event is handled
+	dropKeys []string // deleted: the saved reply and attempt mark, no longer needed
 }
 
 // processor handles entries for the queue; Handler is the one in use.
 type processor interface {
 	// prepare decodes each entry of a batch (ev, bad, chat) and queues on
 	// pipe the look-ups that tell whether each was handled already and
-	// whether an unfinished attempt saved its reply. Once pipe has run,
-	// read sets seen and prior from the answers; it fails if the look-ups
+	// whether an unfinished attempt saved its reply (or may have replied).
+	// Once pipe has run, read sets seen, prior and tried from the answers; it fails if the look-ups
 	// did. The queue runs the look-ups of a whole batch, and the
 	// acknowledgement of the batch before it, in one round trip. prepare
 	// is called again for a single entry before that entry is retried.
 	prepare(ctx context.Context, pipe redis.Pipeliner, es []*entry) (read func() error)
 	// process handles one prepared entry. It returns nil when the entry is
 	// finished (handled, or judged unhandleable), setting doneKey and
-	// dropKey for the acknowledgement, and an error when it failed for a
+	// dropKeys for the acknowledgement, and an error when it failed for a
 	// reason that may pass (the entry is then tried again, before any
 	// later entry of its chat).
 	process(ctx context.Context, e *entry) error
@@ -197,7 +199,8 @@ func (q *queue) shardOf(municipality, chat string) *shard {
 }
 
 // enqueue records the events of one webhook request, in order, each in
-// its chat's shard stream. When it returns nil they are in Redis.
+// its chat's shard stream. When it returns nil they are in Redis (and,
+// with Config.WaitReplicas, on that many replicas).
 func (q *queue) enqueue(ctx context.Context, municipality string, raws []jsontext.Value, evs []event) error {
 	if len(raws) == 0 {
 		return nil
@@ -208,9 +211,23 @@ func (q *queue) enqueue(ctx context.Context, municipality string, raws []jsontex
 		s := q.shardOf(municipality, evs[i].Source.chat())
 		pipe.XAdd(ctx, &redis.XAddArgs{Stream: s.stream, Values: []any{"m", municipality, "e", string(raw), "r", now}})
 	}
-	_, err := pipe.Exec(ctx)
-	return err
+	var wait *redis.Cmd
+	if q.cfg.WaitReplicas > 0 {
+		wait = pipe.Do(ctx, "WAIT", q.cfg.WaitReplicas, q.cfg.WaitTimeout.Milliseconds())
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return err
+	}
+	if wait != nil {
+		if n, err := wait.Int64(); err != nil || n < int64(q.cfg.WaitReplicas) {
+			return fmt.Errorf("%w: %d of %d replicas acknowledged within %v", errNotReplicated, n, q.cfg.WaitReplicas, q.cfg.WaitTimeout)
+		}
+	}
+	return nil
 }
+
+// errNotReplicated: the events did not reach Config.WaitReplicas replicas.
+var errNotReplicated = errors.New("events not replicated")
 
 // ensureGroups creates the consumer group of every shard stream, starting
 // at the beginning so that entries recorded before any worker ran count.

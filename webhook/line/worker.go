@@ -422,7 +422,7 @@ func (q *queue) handle(ctx context.Context, s *shard, e *entry, stop <-chan stru
 		if err == nil {
 			return true
 		}
-		e.doneKey, e.dropKey = "", ""
+		e.doneKey, e.dropKeys = "", nil
 		if attempt >= q.cfg.MaxAttempts {
 			q.log.Error("line queue: giving up on event", "shard", s.n, "entry", e.id, "attempts", attempt, "err", err)
 			q.deadLetter(ctx, e, err)
@@ -498,8 +498,8 @@ func (q *queue) ack(ctx context.Context, pipe redis.Pipeliner, s *shard, es []*e
 		if e.doneKey != "" {
 			cmds = append(cmds, pipe.Set(ctx, e.doneKey, "1", q.cfg.DedupTTL))
 		}
-		if e.dropKey != "" {
-			cmds = append(cmds, pipe.Del(ctx, e.dropKey))
+		if len(e.dropKeys) > 0 { // in the entry's slot, like doneKey
+			cmds = append(cmds, pipe.Del(ctx, e.dropKeys...))
 		}
 		ids = append(ids, e.id)
 	}
