@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -18,6 +19,10 @@ type Config struct {
 	Port string
 	// RedisURL is the Redis to keep state in; "" starts an embedded one.
 	RedisURL string
+	// RedisWaitReplicas is how many replicas must hold a LINE webhook's
+	// events before it is answered 200 (REDIS_WAIT_REPLICAS, default 0;
+	// line.Config.WaitReplicas).
+	RedisWaitReplicas int
 	// KnowledgeDir is a knowledge folder replacing the embedded one.
 	KnowledgeDir string
 	// LINEAPIEndpoint is the base URL of the LINE Messaging API.
@@ -44,6 +49,19 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if p, err := strconv.Atoi(c.Port); err != nil || p < 0 || p > 65535 {
 		return Config{}, fmt.Errorf("PORT must be a port number from 0 to 65535 (got %q)", c.Port)
+	}
+	if v := getenv("REDIS_WAIT_REPLICAS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 16 {
+			return Config{}, fmt.Errorf("REDIS_WAIT_REPLICAS must be a number of replicas from 0 to 16 (got %q)", v)
+		}
+		if n > 0 && c.RedisURL == "" {
+			return Config{}, errors.New("REDIS_WAIT_REPLICAS needs a REDIS_URL with replicas (the embedded Redis has none)")
+		}
+		if n > 0 && isClusterURL(c.RedisURL) {
+			return Config{}, errors.New("REDIS_WAIT_REPLICAS is not supported with a Redis Cluster REDIS_URL")
+		}
+		c.RedisWaitReplicas = n
 	}
 	origins, err := widgetOrigins(getenv)
 	if err != nil {

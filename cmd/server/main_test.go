@@ -205,6 +205,9 @@ func TestRunRefusesToStart(t *testing.T) {
 		{"bad Redis URL", map[string]string{"REDIS_URL": "redis://user:hunter2@localhost:6379/notadb"}, []string{"REDIS_URL", "invalid database number"}},
 		{"Redis URL of another scheme", map[string]string{"REDIS_URL": "http://localhost:6379"}, []string{"redis:// or rediss://"}},
 		{"bad LINE endpoint", map[string]string{"LINE_API_ENDPOINT": "api.line.me"}, []string{"LINE_API_ENDPOINT"}},
+		{"bad replica count", map[string]string{"REDIS_URL": "redis://localhost:6379", "REDIS_WAIT_REPLICAS": "one"}, []string{"REDIS_WAIT_REPLICAS must be a number"}},
+		{"replicas of the embedded Redis", map[string]string{"REDIS_WAIT_REPLICAS": "1"}, []string{"REDIS_WAIT_REPLICAS needs a REDIS_URL"}},
+		{"replicas on a cluster", map[string]string{"REDIS_URL": "redis://a:6379?addr=b:6379", "REDIS_WAIT_REPLICAS": "1"}, []string{"not supported with a Redis Cluster"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -37,14 +37,14 @@ func OpenRedis(rawURL string) (redis.UniversalClient, error) {
 		return RedisProtocol
 	}
 	switch {
-	case q.Has("master_name"):
+	case isSentinelURL(rawURL):
 		o, err := redis.ParseFailoverURL(rawURL)
 		if err != nil {
 			return nil, redisURLError(rawURL, u, err)
 		}
 		o.Protocol = protocol(o.Protocol)
 		return redis.NewFailoverClient(o), nil
-	case q.Has("addr"):
+	case isClusterURL(rawURL):
 		o, err := redis.ParseClusterURL(rawURL)
 		if err != nil {
 			return nil, redisURLError(rawURL, u, err)
@@ -89,6 +89,20 @@ func OpenRedis(rawURL string) (redis.UniversalClient, error) {
 
 		TLSConfig: o.TLSConfig,
 	}), nil
+}
+
+// isSentinelURL reports whether a REDIS_URL is of the Sentinel form (it
+// names a master_name).
+func isSentinelURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && u.Query().Has("master_name")
+}
+
+// isClusterURL reports whether a REDIS_URL is of the Cluster form (more
+// seed nodes in addr, no master_name).
+func isClusterURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && !u.Query().Has("master_name") && u.Query().Has("addr")
 }
 
 // RedisProtocol is the Redis protocol version madoguchi speaks unless

@@ -90,6 +90,9 @@ func (m *Main) registerLINE(r gin.IRouter, responder bot.Responder, reg promethe
 		APIEndpoint: m.Config.LINEAPIEndpoint,
 		Clock:       m.Clock,
 		Logger:      m.Logger,
+		// Replicas a webhook's events (and each reply's attempt mark)
+		// must reach; see line.Config.WaitReplicas.
+		WaitReplicas: m.Config.RedisWaitReplicas,
 		OnEvent: func(e line.EventResult) {
 			events.WithLabelValues(e.Municipality, e.Type, string(e.Outcome)).Inc()
 			latency.WithLabelValues(string(e.Outcome)).Observe(e.Latency.Seconds())
