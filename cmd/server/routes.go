@@ -26,6 +26,9 @@ func (m *Main) routes() (*gin.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := m.checkDurability(reg); err != nil {
+		return nil, err
+	}
 	r := httpx.NewEngine(m.Logger, metrics)
 	// The guard comes before any route so that it covers them all, the
 	// chat API's CORS preflights included (they match no route).
@@ -61,7 +64,23 @@ func (m *Main) readyz(c *gin.Context) {
 		httpx.WriteError(c, bot.Unavailable("Redis does not answer", err))
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	c.JSON(http.StatusOK, gin.H{"status": "ok", "redis_durability": m.durability.Last()})
+}
+
+// checkDurability reads Redis's persistence settings once now (logging
+// what puts LINE at risk) and again every DurabilityInterval until Close;
+// /readyz shows the last result and madoguchi_redis_durability_warning
+// counts it.
+func (m *Main) checkDurability(reg prometheus.Registerer) error {
+	lineConfigured := len(line.ChannelsFromEnv(m.Getenv, knowledge.MunicipalityIDs)) > 0
+	d, err := newDurabilityCheck(m.Redis, redisLocation(m.Config.RedisURL), m.embedded != nil, lineConfigured, m.Logger, m.Clock, reg)
+	if err != nil {
+		return err
+	}
+	m.durability = d
+	d.checkOnce(m.workCtx)
+	m.goBackground("redis durability", func(ctx context.Context) error { return d.run(ctx, DurabilityInterval) })
+	return nil
 }
 
 // registerLINE mounts POST /webhook/line/:municipality and runs the LINE

@@ -53,10 +53,11 @@ type Main struct {
 	Redis  redis.UniversalClient
 	Router http.Handler
 
-	embedded *miniredis.Miniredis
-	ln       net.Listener
-	server   *http.Server
-	done     chan error
+	embedded   *miniredis.Miniredis
+	durability *durabilityCheck
+	ln         net.Listener
+	server     *http.Server
+	done       chan error
 
 	// Background work (the LINE channel's workers) runs under workCtx
 	// and is waited for on Close, after the HTTP server has stopped.

@@ -24,23 +24,24 @@ type Cluster struct {
 // (Redis's default, so no cluster-port directive is needed).
 const clusterBus = 10000
 
-// StartCluster starts a cluster of masters nodes (3 when masters < 3) and
+// StartCluster starts a cluster of masters nodes (3 when masters < 3),
+// with conf added to each node's configuration (see StartServer), and
 // waits until every node reports cluster_state:ok. The nodes are joined with
 // CLUSTER MEET and given their slots with CLUSTER ADDSLOTS, as
 // `redis-cli --cluster create` does, so redis-cli is not needed.
-func StartCluster(tb testing.TB, masters int) *Cluster {
+func StartCluster(tb testing.TB, masters int, conf ...string) *Cluster {
 	tb.Helper()
 	masters = max(masters, 3)
 	c := &Cluster{}
 	for range masters {
-		c.Nodes = append(c.Nodes, startServer(tb, false, clusterBus, []string{
+		c.Nodes = append(c.Nodes, startServer(tb, false, clusterBus, append([]string{
 			"cluster-enabled yes",
 			"cluster-config-file nodes.conf",
 			"cluster-node-timeout 5000",
 			// A test's cluster has no replica to fail over to: keep
 			// serving the slots that are up when a node is down.
 			"cluster-require-full-coverage no",
-		}))
+		}, conf...)))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
