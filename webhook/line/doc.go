@@ -123,10 +123,19 @@
 // those keys has expired, every instance looks them up too (in the same
 // round trip), so an upgrade answers no event twice.
 //
-// Limits: ordering and exactly-once assume an instance does not stall
-// longer than LeaseTTL between checking its lease and acting; such a stall
-// can swap or repeat one event, never lose one. Every instance must use
-// the same Shards.
+// What an instance does for a shard ends with the lease's validity: a
+// batch's Redis calls and Messaging API requests run under a context that
+// ends when validUntil passes without a renewal, and a read of new entries
+// must reach Redis early enough that Redis cannot hand it an entry after
+// the lease key may have expired (go-redis retries a command through a
+// Redis restart, and a late read would take entries the next holder,
+// having claimed what was pending, never sees). An instance that stalls
+// (a hung call, a paused process) therefore sends nothing once the next
+// holder may be at work.
+//
+// Limits: a request already on the wire when the lease lapses may still
+// reach LINE; ordering and exactly-once assume that takes less than
+// LeaseTTL/10. Every instance must use the same Shards.
 //
 // # Messaging API requests
 //

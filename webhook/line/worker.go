@@ -28,7 +28,7 @@ import (
 // finds nothing, the loop sleeps instead, from 1 ms doubling up to
 // maxPoll while nothing comes.
 func (q *queue) readLoop(ctx context.Context) {
-	block := min(time.Second, q.cfg.LeaseTTL/3)
+	block := min(time.Second, q.cfg.LeaseTTL/10) // see readNew
 	fails := 0
 	var idle time.Duration
 	for ctx.Err() == nil {
@@ -78,18 +78,32 @@ func (q *queue) readNew(ctx context.Context, block time.Duration) (int, error) {
 	// The read may take block; the lease must be ours until after that,
 	// with a margin for the round trip.
 	until := time.Now().Add(block + q.cfg.LeaseTTL/10)
+	var valid time.Time // the earliest validUntil of the shards read
 	q.mu.Lock()
 	for _, s := range q.shards {
 		if s.state == shardReady && cap(s.ch)-len(s.ch) >= batch && until.Before(s.validUntil) {
 			keys = append(keys, s.stream)
 			ids = append(ids, ">")
 			targets[s.stream], chans[s.stream] = s, s.ch
+			if valid.IsZero() || s.validUntil.Before(valid) {
+				valid = s.validUntil
+			}
 		}
 	}
 	q.mu.Unlock()
 	if len(keys) == 0 {
 		return -1, nil
 	}
+	// The read must also reach Redis in time: go-redis retries a command
+	// that meets a dropped connection, and a read sent late (Redis
+	// restarting) would take entries after the lease passed on, where the
+	// next holder, having claimed what was pending, never looks. Redis
+	// takes entries until block after it gets the read, and the lease
+	// key outlives validUntil by LeaseTTL/10 at least: the read is
+	// abandoned unless it reaches Redis by validUntil+LeaseTTL/20-block.
+	// (The eligibility above leaves it 0.15 LeaseTTL, more than block.)
+	ctx, cancel := context.WithDeadline(ctx, valid.Add(q.cfg.LeaseTTL/20-block))
+	defer cancel()
 	var (
 		res    []redis.XStream
 		failed []string
@@ -183,48 +197,57 @@ func (q *queue) recoverStep(ctx context.Context) {
 	}
 	q.mu.Unlock()
 	for _, s := range todo {
-		q.mu.Lock()
-		cursor, ch := s.cursor, s.ch
-		q.mu.Unlock()
-		if cursor == "" {
-			if err := q.claimAll(ctx, s); err != nil {
-				if ctx.Err() == nil {
-					q.log.Warn("line queue: claim", "shard", s.n, "err", err)
-				}
-				continue
-			}
-			cursor = "0"
-		}
-		res, err := q.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
-			Group: group, Consumer: q.cfg.Consumer, Streams: []string{s.stream, cursor}, Count: batch, Block: -1,
-		}).Result()
-		if err != nil && err != redis.Nil {
-			if strings.Contains(err.Error(), "NOGROUP") {
-				_ = q.ensureGroups(ctx)
-			}
-			if ctx.Err() == nil {
-				q.log.Warn("line queue: read pending", "shard", s.n, "err", err)
-			}
-			continue
-		}
-		n := 0
-		for _, st := range res {
-			for _, m := range st.Messages {
-				e, _ := toEntry(s, m)
-				ch <- e
-				cursor = m.ID
-				n++
-			}
-		}
-		q.mu.Lock()
-		if s.ch == ch && s.state == shardRecovering { // not lost meanwhile
-			s.cursor = cursor
-			if n < batch {
-				s.state = shardReady
-			}
-		}
-		q.mu.Unlock()
+		q.recoverShard(ctx, s)
 	}
+}
+
+// recoverShard is recoverStep for one shard. Its reads end with the
+// shard's lease: late (Redis restarting), a claim would take entries from
+// the next holder.
+func (q *queue) recoverShard(ctx context.Context, s *shard) {
+	ctx, cancel := context.WithDeadline(ctx, q.validUntil(s))
+	defer cancel()
+	q.mu.Lock()
+	cursor, ch := s.cursor, s.ch
+	q.mu.Unlock()
+	if cursor == "" {
+		if err := q.claimAll(ctx, s); err != nil {
+			if ctx.Err() == nil {
+				q.log.Warn("line queue: claim", "shard", s.n, "err", err)
+			}
+			return
+		}
+		cursor = "0"
+	}
+	res, err := q.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+		Group: group, Consumer: q.cfg.Consumer, Streams: []string{s.stream, cursor}, Count: batch, Block: -1,
+	}).Result()
+	if err != nil && err != redis.Nil {
+		if strings.Contains(err.Error(), "NOGROUP") {
+			_ = q.ensureGroups(ctx)
+		}
+		if ctx.Err() == nil {
+			q.log.Warn("line queue: read pending", "shard", s.n, "err", err)
+		}
+		return
+	}
+	n := 0
+	for _, st := range res {
+		for _, m := range st.Messages {
+			e, _ := toEntry(s, m)
+			ch <- e
+			cursor = m.ID
+			n++
+		}
+	}
+	q.mu.Lock()
+	if s.ch == ch && s.state == shardRecovering { // not lost meanwhile
+		s.cursor = cursor
+		if n < batch {
+			s.state = shardReady
+		}
+	}
+	q.mu.Unlock()
 }
 
 // claimAll moves every entry pending in s on any consumer to this one.
@@ -326,8 +349,12 @@ func (q *queue) rewind(s *shard) <-chan entry {
 // itself, so that the shard can re-read its pending entries at once.
 func (q *queue) handleBatch(s *shard, b []*entry, stop <-chan struct{}, prev []*entry) (finished []*entry, complete bool) {
 	// Not tied to Run's context: a shutdown lets the batch in hand finish.
+	// Tied to the lease: once it may be another's, nothing of the batch
+	// must reach Redis or LINE any more.
 	ctx, cancel := context.WithTimeout(context.Background(), q.cfg.ReplyTokenTTL+30*time.Second)
 	defer cancel()
+	ctx, stopLease := q.leaseContext(ctx, s)
+	defer stopLease()
 	looked := q.retry(s, stop, "prepare", func() error {
 		err := q.lookup(ctx, s, prev, b)
 		prev = nil // sent with the first attempt, whatever became of it
@@ -386,6 +413,39 @@ func (q *queue) handleBatch(s *shard, b []*entry, stop <-chan struct{}, prev []*
 		return nil, false
 	}
 	return finished, true
+}
+
+// leaseContext returns a context that parent's end ends, and also the
+// passing of s's validUntil without a renewal: then the lease may be
+// another instance's, which handles the shard's entries from then on.
+// Checking the lease before each attempt is not enough: an attempt that
+// stalls (Redis restarting under go-redis's retries, a hung call, a
+// paused process) would go on to reply after the next holder answered the
+// same event, or a later one.
+func (q *queue) leaseContext(parent context.Context, s *shard) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(parent)
+	var (
+		mu sync.Mutex
+		t  *time.Timer
+	)
+	lapse := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if d := time.Until(q.validUntil(s)); d > 0 {
+			t.Reset(d) // renewed meanwhile
+			return
+		}
+		cancel()
+	}
+	mu.Lock()
+	t = time.AfterFunc(time.Until(q.validUntil(s)), lapse)
+	mu.Unlock()
+	return ctx, func() {
+		mu.Lock()
+		t.Stop()
+		mu.Unlock()
+		cancel()
+	}
 }
 
 // stopped reports whether stop is closed: a stopping shard starts no new
