@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -69,22 +70,57 @@ func loadKB(tb testing.TB) *knowledge.KB {
 // client and key prefix its state lives under.
 func newEngine(tb testing.TB, logs io.Writer) (*dialog.Engine, redis.UniversalClient, string) {
 	tb.Helper()
+	client := redistest.Client(tb)
+	e, prefix := newEngineOn(tb, client, logs, redisstore.Options{})
+	return e, client, prefix
+}
+
+// newEngineOn is newEngine on a client of the test's choosing, with the
+// Store options opts (Prefix and Logger filled in).
+func newEngineOn(tb testing.TB, client redis.UniversalClient, logs io.Writer, opts redisstore.Options) (*dialog.Engine, string) {
+	tb.Helper()
 	if logs == nil {
 		logs = io.Discard
 	}
-	client := redistest.Client(tb)
 	prefix := redistest.Prefix(tb)
 	logger := slog.New(slog.NewTextHandler(logs, nil))
-	store := redisstore.New(client, redisstore.Options{Prefix: prefix, Logger: logger})
-	return dialog.New(dialog.Config{KB: loadKB(tb), Store: store, Logger: logger}), client, prefix
+	opts.Prefix, opts.Logger = prefix, logger
+	store := redisstore.New(client, opts)
+	return dialog.New(dialog.Config{KB: loadKB(tb), Store: store, Logger: logger}), prefix
 }
 
 func TestStories(t *testing.T) {
+	e, _, _ := newEngine(t, nil)
+	runStories(t, e)
+}
+
+// TestStoriesOnCluster runs every story on a real three-master Redis
+// Cluster, through a Store with a state cache (as cmd/server's), so the
+// conversations' keys spread over the nodes.
+func TestStoriesOnCluster(t *testing.T) {
+	c := redistest.StartCluster(t, 3)
+	client := c.Client(t)
+	e, _ := newEngineOn(t, client, nil, redisstore.Options{CacheSize: 100})
+	runStories(t, e)
+	var holding atomic.Int32
+	err := client.ForEachMaster(context.Background(), func(ctx context.Context, m *redis.Client) error {
+		n, err := m.DBSize(ctx).Result()
+		if n > 0 {
+			holding.Add(1)
+		}
+		return err
+	})
+	if err != nil || holding.Load() < 2 {
+		t.Errorf("conversations on %d of 3 nodes (%v): the cluster was not exercised", holding.Load(), err)
+	}
+}
+
+// runStories runs every story of testdata/stories on e.
+func runStories(t *testing.T, e *dialog.Engine) {
 	files, err := filepath.Glob("testdata/stories/*.yaml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no stories: %v", err)
 	}
-	e, _, _ := newEngine(t, nil)
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {

@@ -26,6 +26,10 @@ type Config struct {
 	// default DefaultRedisPrefix), so that deployments (or test runs) can
 	// share one Redis database without sharing keys.
 	RedisPrefix string
+	// RedisWaitReplicas is how many replicas must hold a LINE webhook's
+	// events before it is answered 200 (REDIS_WAIT_REPLICAS, default 0;
+	// line.Config.WaitReplicas).
+	RedisWaitReplicas int
 	// KnowledgeDir is a knowledge folder replacing the embedded one.
 	KnowledgeDir string
 	// LINEAPIEndpoint is the base URL of the LINE Messaging API.
@@ -82,6 +86,19 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if !validRedisPrefix(c.RedisPrefix) {
 		return Config{}, fmt.Errorf("REDIS_PREFIX must be at most 100 printable ASCII characters without spaces, braces, or glob characters *?[] (got %q)", c.RedisPrefix)
+	}
+	if v := getenv("REDIS_WAIT_REPLICAS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 16 {
+			return Config{}, fmt.Errorf("REDIS_WAIT_REPLICAS must be a number of replicas from 0 to 16 (got %q)", v)
+		}
+		if n > 0 && c.RedisURL == "" {
+			return Config{}, errors.New("REDIS_WAIT_REPLICAS needs a REDIS_URL with replicas (the embedded Redis has none)")
+		}
+		if n > 0 && isClusterURL(c.RedisURL) {
+			return Config{}, errors.New("REDIS_WAIT_REPLICAS is not supported with a Redis Cluster REDIS_URL")
+		}
+		c.RedisWaitReplicas = n
 	}
 	origins, err := widgetOrigins(getenv)
 	if err != nil {

@@ -111,7 +111,12 @@ func checkServing(t *testing.T, base string) {
 	if code, body := get(t, base+"/healthz"); code != 200 || strings.TrimSpace(body) != `{"status":"ok"}` {
 		t.Errorf("/healthz = %d %s", code, body)
 	}
-	if code, body := get(t, base+"/readyz"); code != 200 || strings.TrimSpace(body) != `{"status":"ok"}` {
+	code, body := get(t, base+"/readyz")
+	var ready struct {
+		Status     string          `json:"status"`
+		Durability json.RawMessage `json:"redis_durability"`
+	}
+	if err := json.Unmarshal([]byte(body), &ready); code != 200 || err != nil || ready.Status != "ok" || len(ready.Durability) == 0 {
 		t.Errorf("/readyz = %d %s", code, body)
 	}
 	if code, body := get(t, base+"/api/v1/municipalities"); code != 200 || !strings.Contains(body, `"id":"edogawa"`) {
@@ -122,7 +127,7 @@ func checkServing(t *testing.T, base string) {
 	}
 	// One chat turn through the dialog engine and the Redis store.
 	session := "main-test-" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	code, body := post(t, base+"/api/v1/chat", `{"municipality":"nerima","session_id":"`+session+`","text":"更新したい"}`)
+	code, body = post(t, base+"/api/v1/chat", `{"municipality":"nerima","session_id":"`+session+`","text":"更新したい"}`)
 	var turn struct {
 		SessionID string            `json:"session_id"`
 		Messages  []json.RawMessage `json:"messages"`
@@ -213,6 +218,9 @@ func TestRunRefusesToStart(t *testing.T) {
 		{"bad SHUTDOWN_DELAY", map[string]string{"SHUTDOWN_DELAY": "5"}, []string{"SHUTDOWN_DELAY"}},
 		{"Redis prefix with a hash tag", map[string]string{"REDIS_PREFIX": "app{1}:"}, []string{"REDIS_PREFIX must be"}},
 		{"Redis prefix with a space", map[string]string{"REDIS_PREFIX": "my app:"}, []string{"REDIS_PREFIX must be"}},
+		{"bad replica count", map[string]string{"REDIS_URL": "redis://localhost:6379", "REDIS_WAIT_REPLICAS": "one"}, []string{"REDIS_WAIT_REPLICAS must be a number"}},
+		{"replicas of the embedded Redis", map[string]string{"REDIS_WAIT_REPLICAS": "1"}, []string{"REDIS_WAIT_REPLICAS needs a REDIS_URL"}},
+		{"replicas on a cluster", map[string]string{"REDIS_URL": "redis://a:6379?addr=b:6379", "REDIS_WAIT_REPLICAS": "1"}, []string{"not supported with a Redis Cluster"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -43,7 +43,7 @@ func OpenRedis(rawURL string) (redis.UniversalClient, error) {
 		return RedisProtocol
 	}
 	switch {
-	case q.Has("master_name"):
+	case isSentinelURL(rawURL):
 		o, err := redis.ParseFailoverURL(rawURL)
 		if err != nil {
 			return nil, redisURLError(rawURL, u, err)
@@ -51,7 +51,7 @@ func OpenRedis(rawURL string) (redis.UniversalClient, error) {
 		o.Protocol = protocol(o.Protocol)
 		o.ContextTimeoutEnabled = true
 		return redis.NewFailoverClient(o), nil
-	case q.Has("addr"):
+	case isClusterURL(rawURL):
 		o, err := redis.ParseClusterURL(rawURL)
 		if err != nil {
 			return nil, redisURLError(rawURL, u, err)
@@ -99,6 +99,20 @@ func OpenRedis(rawURL string) (redis.UniversalClient, error) {
 
 		ContextTimeoutEnabled: true,
 	}), nil
+}
+
+// isSentinelURL reports whether a REDIS_URL is of the Sentinel form (it
+// names a master_name).
+func isSentinelURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && u.Query().Has("master_name")
+}
+
+// isClusterURL reports whether a REDIS_URL is of the Cluster form (more
+// seed nodes in addr, no master_name).
+func isClusterURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && !u.Query().Has("master_name") && u.Query().Has("addr")
 }
 
 // RedisProtocol is the Redis protocol version madoguchi speaks unless

@@ -27,6 +27,9 @@ func (m *Main) routes() (*gin.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := m.checkDurability(reg); err != nil {
+		return nil, err
+	}
 	r := httpx.NewEngine(m.Logger, metrics)
 	// The client's address (for the per-IP limit) is the peer's, or the
 	// last one in X-Forwarded-For that a trusted proxy did not add.
@@ -91,7 +94,23 @@ func (m *Main) readyz(c *gin.Context) {
 		httpx.WriteError(c, bot.Unavailable("Redis does not answer", err))
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	c.JSON(http.StatusOK, gin.H{"status": "ok", "redis_durability": m.durability.Last()})
+}
+
+// checkDurability reads Redis's persistence settings once now (logging
+// what puts LINE at risk) and again every DurabilityInterval until Close;
+// /readyz shows the last result and madoguchi_redis_durability_warning
+// counts it.
+func (m *Main) checkDurability(reg prometheus.Registerer) error {
+	lineConfigured := len(line.ChannelsFromEnv(m.Getenv, knowledge.MunicipalityIDs)) > 0
+	d, err := newDurabilityCheck(m.Redis, redisLocation(m.Config.RedisURL), m.embedded != nil, lineConfigured, m.Logger, m.Clock, reg)
+	if err != nil {
+		return err
+	}
+	m.durability = d
+	d.checkOnce(m.workCtx)
+	m.goBackground("redis durability", func(ctx context.Context) error { return d.run(ctx, DurabilityInterval) })
+	return nil
 }
 
 // registerLINE mounts POST /webhook/line/:municipality and runs the LINE
@@ -121,6 +140,9 @@ func (m *Main) registerLINE(r gin.IRouter, responder bot.Responder, reg promethe
 		APIEndpoint: m.Config.LINEAPIEndpoint,
 		Clock:       m.Clock,
 		Logger:      m.Logger,
+		// Replicas a webhook's events (and each reply's attempt mark)
+		// must reach; see line.Config.WaitReplicas.
+		WaitReplicas: m.Config.RedisWaitReplicas,
 		OnEvent: func(e line.EventResult) {
 			events.WithLabelValues(e.Municipality, e.Type, string(e.Outcome)).Inc()
 			latency.WithLabelValues(string(e.Outcome)).Observe(e.Latency.Seconds())

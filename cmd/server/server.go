@@ -53,10 +53,11 @@ type Main struct {
 	Redis  redis.UniversalClient
 	Router http.Handler
 
-	embedded *embeddedRedis
-	ln       net.Listener
-	server   *http.Server
-	done     chan error
+	embedded   *embeddedRedis
+	durability *durabilityCheck
+	ln         net.Listener
+	server     *http.Server
+	done       chan error
 
 	// With METRICS_ADDR, /metrics is served there alone.
 	metrics       http.Handler

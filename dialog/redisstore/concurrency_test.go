@@ -12,6 +12,7 @@ import (
 
 	"github.com/madoguchi/madoguchi/dialog"
 	"github.com/madoguchi/madoguchi/dialog/redisstore"
+	"github.com/madoguchi/madoguchi/internal/redistest"
 )
 
 // TestUpdateLosesNoConcurrentTurn races writers on one key: every turn must
@@ -20,15 +21,22 @@ import (
 func TestUpdateLosesNoConcurrentTurn(t *testing.T) {
 	const writers = 50
 	for _, tt := range []struct {
-		name   string
-		opts   redisstore.Options
-		stores int
+		name    string
+		opts    redisstore.Options
+		stores  int
+		cluster bool
 	}{
-		{"one store without cache", redisstore.Options{}, 1},
-		{"two stores with caches", redisstore.Options{CacheSize: 100}, 2},
+		{"one store without cache", redisstore.Options{}, 1, false},
+		{"two stores with caches", redisstore.Options{CacheSize: 100}, 2, false},
+		{"two stores with caches on a cluster", redisstore.Options{CacheSize: 100}, 2, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, tt.opts)
+			var e env
+			if tt.cluster {
+				e = newEnvOn(t, redistest.StartCluster(t, 3).Client(t), tt.opts)
+			} else {
+				e = newEnv(t, tt.opts)
+			}
 			stores := []*redisstore.Store{e.store}
 			for len(stores) < tt.stores {
 				stores = append(stores, e.replica(tt.opts))
@@ -146,4 +154,31 @@ func (noHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 }
 func (noHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return next
+}
+
+// TestStoreOnCluster writes, reads and deletes conversations spread over
+// the nodes of a real three-master Redis Cluster.
+func TestStoreOnCluster(t *testing.T) {
+	e := newEnvOn(t, redistest.StartCluster(t, 3).Client(t), redisstore.Options{})
+	ctx := context.Background()
+	for i := range 30 {
+		k := key("cluster-session-" + strconv.Itoa(i))
+		for range 2 {
+			if _, err := e.store.Update(ctx, k, func(s *dialog.State) error { s.Turns++; return nil }); err != nil {
+				t.Fatalf("Update %v: %v", k, err)
+			}
+		}
+		if got := e.read(t, k); got.Turns != 2 {
+			t.Errorf("%v: turns = %d, want 2", k, got.Turns)
+		}
+		if d := e.pttl(t, k); d <= 0 || d > redisstore.DefaultTTL {
+			t.Errorf("%v: time to live %v", k, d)
+		}
+		if err := e.store.Delete(ctx, k); err != nil {
+			t.Fatalf("Delete %v: %v", k, err)
+		}
+		if _, ok := e.raw(t, k); ok {
+			t.Errorf("%v still stored after Delete", k)
+		}
+	}
 }

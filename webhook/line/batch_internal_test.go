@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"testing"
+	"time"
 
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/internal/redistest"
@@ -17,12 +18,13 @@ func (silentResponder) Respond(context.Context, bot.Message) (bot.Reply, error) 
 }
 func (silentResponder) Forget(context.Context, bot.Channel, string, string) error { return nil }
 
-// batchOf makes n entries from user U<i%5> with event ids <tag><i>.
-func batchOf(tag string, n int) []*entry {
+// batchOf makes n entries of shard s from user U<i%5> with event ids
+// <name><i>.
+func batchOf(s *shard, name string, n int) []*entry {
 	var es []*entry
 	for i := range n {
-		raw := fmt.Sprintf(`{"type":"message","webhookEventId":"%s%d","timestamp":1,"source":{"type":"user","userId":"U%d"},"message":{"type":"text","text":"x"}}`, tag, i, i%5)
-		es = append(es, &entry{id: fmt.Sprintf("%d-%d", len(tag), i+1), municipality: "edogawa", raw: []byte(raw)})
+		raw := fmt.Sprintf(`{"type":"message","webhookEventId":"%s%d","timestamp":1,"source":{"type":"user","userId":"U%d"},"message":{"type":"text","text":"x"}}`, name, i, i%5)
+		es = append(es, &entry{id: fmt.Sprintf("%d-%d", len(name), i+1), tag: s.tag, municipality: "edogawa", raw: []byte(raw)})
 	}
 	return es
 }
@@ -43,11 +45,11 @@ func TestBatchRoundTrips(t *testing.T) {
 	}
 	ctx := context.Background()
 	s := h.q.shards[0]
-	es := batchOf("ev", batch)
+	es := batchOf(s, "ev", batch)
 	// ev3 was handled before; ev4's reply was saved by an unfinished attempt;
 	// ev0 comes twice in the batch.
-	rdb.Set(ctx, h.q.key("done", "ev3"), "1", 0)
-	rdb.Set(ctx, h.q.key("out", "ev4"), `{"reply":{"messages":[{"type":"text","text":"saved"}]}}`, 0)
+	rdb.Set(ctx, h.q.eventKey("done", s.tag, "ev3"), "1", 0)
+	rdb.Set(ctx, h.q.eventKey("out", s.tag, "ev4"), `{"reply":{"messages":[{"type":"text","text":"saved"}]}}`, 0)
 	es[batch-1].raw = es[0].raw
 
 	if err := h.q.lookup(ctx, s, nil, es); err != nil { // warm the connection pool
@@ -83,7 +85,7 @@ func TestBatchRoundTrips(t *testing.T) {
 
 	// The next batch's look-ups finish this one in the same round trip,
 	// and see its done marks: ev1 redelivered is a duplicate.
-	next := batchOf("nx", 4)
+	next := batchOf(s, "nx", 4)
 	next[2].raw = es[1].raw
 	rt.Reset()
 	if err := h.q.lookup(ctx, s, es, next); err != nil {
@@ -93,11 +95,11 @@ func TestBatchRoundTrips(t *testing.T) {
 		t.Errorf("finishing %d events with the look-ups of %d took %d round trips, want 1", len(es), len(next), n)
 	}
 	for i := range batch - 1 {
-		if n, _ := rdb.Exists(ctx, h.q.key("done", fmt.Sprintf("ev%d", i))).Result(); n != 1 {
+		if n, _ := rdb.Exists(ctx, h.q.eventKey("done", s.tag, fmt.Sprintf("ev%d", i))).Result(); n != 1 {
 			t.Errorf("ev%d not marked done", i)
 		}
 	}
-	if n, _ := rdb.Exists(ctx, h.q.key("out", "ev4")).Result(); n != 0 {
+	if n, _ := rdb.Exists(ctx, h.q.eventKey("out", s.tag, "ev4")).Result(); n != 0 {
 		t.Error("ev4's saved reply kept after it was finished")
 	}
 	for i, e := range next {
@@ -117,7 +119,67 @@ func TestBatchRoundTrips(t *testing.T) {
 	if n := rt.Count(); n != 1 {
 		t.Errorf("finishing the last %d events took %d round trips, want 1", len(next), n)
 	}
-	if n, _ := rdb.Exists(ctx, h.q.key("done", "nx3")).Result(); n != 1 {
+	if n, _ := rdb.Exists(ctx, h.q.eventKey("done", s.tag, "nx3")).Result(); n != 1 {
 		t.Error("nx3 not marked done")
+	}
+}
+
+// TestLegacyEventKeys checks the upgrade from the untagged keys of earlier
+// versions (<prefix>done:<id>, <prefix>out:<id>): while a deployment may
+// still hold them (DedupTTL after the first start with tagged keys), a
+// batch's look-ups read them too, in the same round trip; after that, or
+// on a cluster, they are not read.
+func TestLegacyEventKeys(t *testing.T) {
+	rdb := redistest.Client(t)
+	rt := &redistest.RoundTrips{}
+	rdb.AddHook(rt)
+	now := time.Now()
+	clock := func() time.Time { return now }
+	h, err := New(Config{Responder: silentResponder{}, Redis: rdb, Prefix: redistest.Prefix(t), NoPushFallback: true, Logger: slog.New(slog.DiscardHandler),
+		Channels: Channels{"edogawa": {Secret: "s", AccessToken: "t"}}, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s := h.q.shards[0]
+	// Written by an earlier version: ev1 handled, ev2's reply saved.
+	rdb.Set(ctx, h.q.legacyKey("done", "ev1"), "1", 0)
+	rdb.Set(ctx, h.q.legacyKey("out", "ev2"), `{"reply":{"messages":[{"type":"text","text":"saved"}]}}`, 0)
+
+	h.q.readMarker(ctx) // the first instance with tagged keys starts now
+	if !h.q.legacy() {
+		t.Fatal("legacy look-ups off right after the first start")
+	}
+	since, err := rdb.Get(ctx, h.q.key("tagged-since")).Int64()
+	if err != nil || since != now.UnixMilli() {
+		t.Fatalf("tagged-since = %d, %v; want %d", since, err, now.UnixMilli())
+	}
+	es := batchOf(s, "ev", 3)
+	rt.Reset()
+	if err := h.q.lookup(ctx, s, nil, es); err != nil {
+		t.Fatal(err)
+	}
+	if n := rt.Count(); n != 1 {
+		t.Errorf("look-ups with the legacy keys took %d round trips, want 1", n)
+	}
+	if es[0].seen || !es[1].seen || es[2].prior == nil || es[2].prior.Reply.Messages[0].Text != "saved" {
+		t.Errorf("legacy keys not honoured: seen %v %v %v, prior of ev2 %+v", es[0].seen, es[1].seen, es[2].seen, es[2].prior)
+	}
+
+	// A later instance reads the same marker; once DedupTTL has passed the
+	// legacy keys are gone and no longer looked up.
+	now = now.Add(h.cfg.DedupTTL + time.Second)
+	h2, _ := New(Config{Responder: silentResponder{}, Redis: rdb, Prefix: redistest.Prefix(t), Logger: slog.New(slog.DiscardHandler),
+		Channels: Channels{"edogawa": {Secret: "s", AccessToken: "t"}}, Clock: clock})
+	h2.q.readMarker(ctx)
+	if h2.q.legacy() || h.q.legacy() {
+		t.Fatalf("legacy look-ups still on %v after DedupTTL", h.cfg.DedupTTL)
+	}
+	es = batchOf(h2.q.shards[0], "ev", 3)
+	if err := h2.q.lookup(ctx, h2.q.shards[0], nil, es); err != nil {
+		t.Fatal(err)
+	}
+	if es[1].seen || es[2].prior != nil {
+		t.Error("legacy keys read after DedupTTL")
 	}
 }

@@ -121,6 +121,19 @@ type Config struct {
 	LoadingAfter time.Duration
 	// DedupTTL is how long a handled webhookEventId is remembered (default 48h).
 	DedupTTL time.Duration
+	// WaitReplicas, when above 0, is how many replicas must hold a
+	// webhook's events before it is answered 200: the events and a Redis
+	// WAIT go in one round trip. Replication is asynchronous, so without it
+	// a failover (Sentinel promoting the replica) drops the events the old
+	// primary acknowledged last, after LINE was told they were recorded.
+	// When they do not reach WaitReplicas replicas within WaitTimeout, the
+	// webhook answers 503 and LINE redelivers (the events may then be
+	// recorded twice: the done keys answer them once). So while fewer
+	// replicas are up, webhooks are refused. Not supported on a Redis
+	// Cluster client (New fails), where WAIT would reach a random node.
+	WaitReplicas int
+	// WaitTimeout bounds that wait (default 1s).
+	WaitTimeout time.Duration
 	// MaxAttempts is how many times an event that fails for a transient
 	// reason is tried before it is moved to the dead-letter stream (default 5).
 	MaxAttempts int
@@ -228,6 +241,14 @@ func (c *Config) withDefaults() error {
 	}
 	if c.DedupTTL <= 0 {
 		c.DedupTTL = 48 * time.Hour
+	}
+	if c.WaitReplicas > 0 {
+		if _, ok := c.Redis.(*redis.ClusterClient); ok {
+			return errors.New("line: Config.WaitReplicas is not supported on a Redis Cluster client")
+		}
+	}
+	if c.WaitTimeout <= 0 {
+		c.WaitTimeout = time.Second
 	}
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = 5

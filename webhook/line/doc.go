@@ -67,6 +67,10 @@
 // instance giving a shard up (over its fair share, or stopping) lets its
 // read in flight end before it releases the lease. Otherwise an entry
 // taken by that read would stay pending on it, unseen by the next holder.
+// A read of new entries whose answer is lost (a dropped connection, a
+// timeout, a Redis restart) may still have been run, leaving what it took
+// pending here, where no later read of new entries returns it: the shard
+// then re-reads its own pending entries after the last it dispatched.
 // A finished entry is XACKed and XDELed: the stream
 // holds only unfinished events. A transient failure (Redis, the engine's
 // store, the Messaging API) is retried with backoff before the shard moves
@@ -97,10 +101,57 @@
 // leases are released, and whatever was read but not started stays
 // pending for the instance that takes the shard next.
 //
-// Limits: ordering and exactly-once assume an instance does not stall
-// longer than LeaseTTL between checking its lease and acting; such a stall
-// can swap or repeat one event, never lose one. Every instance must use
-// the same Shards.
+// # Replicas and failover
+//
+// Redis replicates asynchronously: a failover (Sentinel promoting a
+// replica) or a restart that lost its last writes rolls back what was
+// written last. With Config.WaitReplicas the webhook answers 200 only
+// once its events are on that many replicas (XADD and WAIT in one round
+// trip; else 503, and LINE redelivers), and before a reply with the token
+// is sent, an attempt mark for the event is set and replicated the same
+// way. An event handled again after a rollback (its done key, the
+// engine's state and its acknowledgement lost) finds the mark: its token
+// may be used already, so "Invalid reply token" then means delivered and
+// nothing is pushed. The guarantee is whole with one replica, the one a
+// failover promotes; with more, a write may reach only a replica that is
+// not promoted. While fewer than WaitReplicas replicas are up, webhooks
+// are refused and replies wait.
+//
+// # Redis Cluster
+//
+// Every key of a shard carries the shard's hash tag ({madoguchi:line:3}):
+// its stream, its lease, and its events' done keys and saved replies
+// (done:{madoguchi:line:3}:<webhookEventId>; a redelivery goes to the same
+// shard, so it finds them). On a Redis Cluster a shard is thus in one
+// slot: a batch's look-ups and acknowledgement go to one node in one
+// round trip, and run there in order, so an entry is never acknowledged
+// before its done key is set. The shards spread over the nodes, so one
+// read cannot span them (CROSSSLOT): on a cluster client, or once a server
+// refuses a read across slots, the reader reads each shard with a command
+// of its own, all in one pipeline (a round trip to each node, side by
+// side), and, since such reads cannot wait for new entries, sleeps up to
+// 25 ms between reads that found nothing.
+//
+// Earlier versions kept done keys and saved replies under
+// done:<webhookEventId> and out:<webhookEventId>, in no shard's slot. The
+// first instance with tagged keys records when it started
+// (<prefix>tagged-since); until DedupTTL after that, when the last of
+// those keys has expired, every instance looks them up too (in the same
+// round trip), so an upgrade answers no event twice.
+//
+// What an instance does for a shard ends with the lease's validity: a
+// batch's Redis calls and Messaging API requests run under a context that
+// ends when validUntil passes without a renewal, and a read of new entries
+// must reach Redis early enough that Redis cannot hand it an entry after
+// the lease key may have expired (go-redis retries a command through a
+// Redis restart, and a late read would take entries the next holder,
+// having claimed what was pending, never sees). An instance that stalls
+// (a hung call, a paused process) therefore sends nothing once the next
+// holder may be at work.
+//
+// Limits: a request already on the wire when the lease lapses may still
+// reach LINE; ordering and exactly-once assume that takes less than
+// LeaseTTL/10. Every instance must use the same Shards.
 //
 // # Messaging API requests
 //

@@ -505,8 +505,15 @@ var envs int
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvOn(t, redistest.Client(t))
+}
+
+// newEnvOn is newEnv on a Redis of the test's own (a Cluster, a Sentinel
+// set-up, a server it restarts).
+func newEnvOn(t *testing.T, rdb redis.UniversalClient) *env {
+	t.Helper()
 	envs++
-	e := &env{t: t, rdb: redistest.Client(t), prefix: fmt.Sprintf("%se%d:", redistest.Prefix(t), envs), api: newFakeAPI(t),
+	e := &env{t: t, rdb: rdb, prefix: fmt.Sprintf("%se%d:", redistest.Prefix(t), envs), api: newFakeAPI(t),
 		now: time.UnixMilli(fixtureTime).Add(time.Second), results: make(chan line.EventResult, 10000)}
 	e.engine = newEngine(e.rdb, e.prefix)
 	return e

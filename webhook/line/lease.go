@@ -92,6 +92,7 @@ func (q *queue) tickLeases(ctx context.Context, adopt bool) time.Duration {
 	} else if ctx.Err() == nil {
 		q.log.Warn("line queue: heartbeat", "err", err)
 	}
+	q.readMarker(ctx)
 	fair := (len(q.shards) + n - 1) / n
 
 	owned := 0

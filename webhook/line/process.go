@@ -43,11 +43,17 @@ func (h *Handler) prepare(ctx context.Context, pipe redis.Pipeliner, es []*entry
 		e      *entry
 		exists *redis.IntCmd
 		saved  *redis.StringCmd
+		// The same under the keys of earlier versions (see legacyKey), or nil.
+		legacyExists *redis.IntCmd
+		legacySaved  *redis.StringCmd
+		tried        *redis.IntCmd // the attempt mark (WaitReplicas), or nil
+		cmds         []redis.Cmder // all of the above that were queued
 	}
+	legacy := h.q.legacy()
 	var looks []look
 	first := map[string]*entry{}
 	for _, e := range es {
-		e.seen, e.prior = false, nil
+		e.seen, e.prior, e.tried = false, nil, false
 		if e.raw == nil {
 			continue
 		}
@@ -62,30 +68,52 @@ func (h *Handler) prepare(ctx context.Context, pipe redis.Pipeliner, es []*entry
 			continue
 		}
 		first[ev.WebhookEventID] = e
-		looks = append(looks, look{e,
-			pipe.Exists(ctx, h.q.key("done", ev.WebhookEventID)),
-			pipe.Get(ctx, h.q.key("out", ev.WebhookEventID))})
+		l := look{e: e,
+			exists: pipe.Exists(ctx, h.q.eventKey("done", e.tag, ev.WebhookEventID)),
+			saved:  pipe.Get(ctx, h.q.eventKey("out", e.tag, ev.WebhookEventID))}
+		l.cmds = []redis.Cmder{l.exists, l.saved}
+		if h.cfg.WaitReplicas > 0 {
+			l.tried = pipe.Exists(ctx, h.q.eventKey("try", e.tag, ev.WebhookEventID))
+			l.cmds = append(l.cmds, l.tried)
+		}
+		if legacy {
+			l.legacyExists = pipe.Exists(ctx, h.q.legacyKey("done", ev.WebhookEventID))
+			l.legacySaved = pipe.Get(ctx, h.q.legacyKey("out", ev.WebhookEventID))
+			l.cmds = append(l.cmds, l.legacyExists, l.legacySaved)
+		}
+		looks = append(looks, l)
 	}
 	return func() error {
 		for _, l := range looks {
-			if err := l.exists.Err(); err != nil {
-				return err
-			}
-			if err := l.saved.Err(); err != nil && !errors.Is(err, redis.Nil) {
-				return err
+			for _, c := range l.cmds {
+				if err := c.Err(); err != nil && !errors.Is(err, redis.Nil) {
+					return err
+				}
 			}
 		}
 		for _, l := range looks {
-			l.e.seen = l.exists.Val() > 0
-			if b, err := l.saved.Bytes(); err == nil {
-				var ob outbox
-				if json.Unmarshal(b, &ob) == nil {
-					l.e.prior = &ob
-				}
+			l.e.seen = l.exists.Val() > 0 || l.legacyExists != nil && l.legacyExists.Val() > 0
+			l.e.tried = l.tried != nil && l.tried.Val() > 0
+			l.e.prior = savedReply(l.saved)
+			if l.e.prior == nil && l.legacySaved != nil {
+				l.e.prior = savedReply(l.legacySaved)
 			}
 		}
 		return nil
 	}
+}
+
+// savedReply decodes a saved reply read by c, nil if none.
+func savedReply(c *redis.StringCmd) *outbox {
+	b, err := c.Bytes()
+	if err != nil {
+		return nil
+	}
+	var ob outbox
+	if json.Unmarshal(b, &ob) != nil {
+		return nil
+	}
+	return &ob
 }
 
 // process implements processor: it handles one prepared event.
@@ -104,10 +132,14 @@ func (h *Handler) process(ctx context.Context, e *entry) error {
 		if !ok {
 			h.cfg.Logger.Error("line: channel gone for queued event", "municipality", e.municipality)
 			res.Outcome = OutcomeFailed
-		} else if res.Outcome, err = h.handleEvent(ctx, ch, e.municipality, ev, e.prior); err != nil {
+		} else if res.Outcome, err = h.handleEvent(ctx, ch, e.municipality, ev, h.attemptOf(e)); err != nil {
 			return err
 		}
-		e.doneKey, e.dropKey = h.q.key("done", ev.WebhookEventID), h.q.key("out", ev.WebhookEventID)
+		e.doneKey = h.q.eventKey("done", e.tag, ev.WebhookEventID)
+		e.dropKeys = []string{h.q.eventKey("out", e.tag, ev.WebhookEventID)}
+		if h.cfg.WaitReplicas > 0 {
+			e.dropKeys = append(e.dropKeys, h.q.eventKey("try", e.tag, ev.WebhookEventID))
+		}
 	}
 	if !e.received.IsZero() {
 		res.Latency = h.cfg.Clock().Sub(e.received)
@@ -130,10 +162,31 @@ func (h *Handler) process(ctx context.Context, e *entry) error {
 	return nil
 }
 
+// attempt is what the handling of an event knows of earlier attempts,
+// and the keys it writes.
+type attempt struct {
+	prior *outbox // the reply an earlier attempt saved, if any
+	// tried says an earlier attempt may have sent a reply with the token
+	// (known only with Config.WaitReplicas, from the attempt mark).
+	tried bool
+	out   string // where a reply that must go by push is saved
+	// mark, when set (Config.WaitReplicas), is set and replicated before a
+	// reply with the token is sent; see markAttempt.
+	mark string
+}
+
+// attemptOf returns the attempt of a prepared entry.
+func (h *Handler) attemptOf(e *entry) attempt {
+	a := attempt{prior: e.prior, tried: e.tried, out: h.q.eventKey("out", e.tag, e.ev.WebhookEventID)}
+	if h.cfg.WaitReplicas > 0 {
+		a.mark = h.q.eventKey("try", e.tag, e.ev.WebhookEventID)
+	}
+	return a
+}
+
 // handleEvent translates one event for the engine and sends what comes
-// back; prior is the reply an earlier attempt saved, if any. An error means
-// "try again later"; nothing was sent twice.
-func (h *Handler) handleEvent(ctx context.Context, ch Channel, m string, ev *event, prior *outbox) (Outcome, error) {
+// back. An error means "try again later"; nothing was sent twice.
+func (h *Handler) handleEvent(ctx context.Context, ch Channel, m string, ev *event, at attempt) (Outcome, error) {
 	if ev.Type == "unfollow" {
 		// Also in standby mode: the resident asked to be forgotten.
 		if err := h.cfg.Responder.Forget(ctx, bot.ChannelLINE, m, ev.Source.UserID); err != nil {
@@ -147,25 +200,25 @@ func (h *Handler) handleEvent(ctx context.Context, ch Channel, m string, ev *eve
 	inGroup := ev.Source.Type == "group" || ev.Source.Type == "room"
 	switch ev.Type {
 	case "join":
-		return h.deliver(ctx, ch, ev, textReply(textGroup), false)
+		return h.deliver(ctx, ch, ev, textReply(textGroup), at)
 	case "follow":
-		return h.turn(ctx, ch, m, ev, prior, bot.Message{Text: restartText}, textGreeting)
+		return h.turn(ctx, ch, m, ev, at, bot.Message{Text: restartText}, textGreeting)
 	case "postback":
 		if inGroup {
-			return h.groupNote(ctx, ch, ev)
+			return h.groupNote(ctx, ch, ev, at)
 		}
 		if ev.Postback == nil || ev.Postback.Data == "" {
 			return OutcomeSilent, nil
 		}
-		return h.turn(ctx, ch, m, ev, prior, bot.Message{Postback: ev.Postback.Data}, "")
+		return h.turn(ctx, ch, m, ev, at, bot.Message{Postback: ev.Postback.Data}, "")
 	case "message":
 		if inGroup {
-			return h.groupNote(ctx, ch, ev)
+			return h.groupNote(ctx, ch, ev, at)
 		}
 		if ev.Message != nil && ev.Message.Type == "text" {
-			return h.turn(ctx, ch, m, ev, prior, bot.Message{Text: ev.Message.Text}, "")
+			return h.turn(ctx, ch, m, ev, at, bot.Message{Text: ev.Message.Text}, "")
 		}
-		return h.deliver(ctx, ch, ev, textReply(textGuidance), false)
+		return h.deliver(ctx, ch, ev, textReply(textGuidance), at)
 	}
 	// leave, memberJoined, memberLeft, beacon, accountLink, unsend,
 	// videoPlayComplete and types yet to come: nothing to say.
@@ -178,7 +231,7 @@ func textReply(s string) bot.Reply {
 
 // groupNote tells a group or room, at most once a day, that the bot
 // works in one-to-one chats: answering every message would be noise.
-func (h *Handler) groupNote(ctx context.Context, ch Channel, ev *event) (Outcome, error) {
+func (h *Handler) groupNote(ctx context.Context, ch Channel, ev *event, at attempt) (Outcome, error) {
 	ok, err := h.cfg.Redis.SetNX(ctx, h.q.key("groupnote", bot.HashUser(ev.Source.chat())), "1", 24*time.Hour).Result()
 	if err != nil {
 		return "", err
@@ -186,7 +239,7 @@ func (h *Handler) groupNote(ctx context.Context, ch Channel, ev *event) (Outcome
 	if !ok {
 		return OutcomeSilent, nil
 	}
-	return h.deliver(ctx, ch, ev, textReply(textGroup), false)
+	return h.deliver(ctx, ch, ev, textReply(textGroup), at)
 }
 
 // turn runs one dialog turn for a user event and sends the reply, with
@@ -194,11 +247,11 @@ func (h *Handler) groupNote(ctx context.Context, ch Channel, ev *event) (Outcome
 // retried event is not applied twice: the engine answers it again from the
 // state before it (Reply.Repeat), and the reply token it may have used
 // already is then not trusted for a push (see send). A reply that an
-// earlier attempt had to push (prior) is pushed again as it was saved.
-func (h *Handler) turn(ctx context.Context, ch Channel, m string, ev *event, prior *outbox, msg bot.Message, lead string) (Outcome, error) {
-	key := h.q.key("out", ev.WebhookEventID)
-	if prior != nil {
-		return h.deliverOutbox(ctx, ch, ev, key, *prior, true)
+// earlier attempt had to push (at.prior) is pushed again as it was saved;
+// a reply that has to go by push is saved first (at.out).
+func (h *Handler) turn(ctx context.Context, ch Channel, m string, ev *event, at attempt, msg bot.Message, lead string) (Outcome, error) {
+	if at.prior != nil {
+		return h.deliverOutbox(ctx, ch, ev, at, *at.prior, true)
 	}
 	msg.Channel, msg.Municipality, msg.User, msg.Time, msg.ID = bot.ChannelLINE, m, ev.Source.UserID, ev.time(), ev.WebhookEventID
 	stopLoading := h.startLoading(ch, ev)
@@ -216,5 +269,5 @@ func (h *Handler) turn(ctx context.Context, ch Channel, m string, ev *event, pri
 	if lead != "" {
 		reply.Messages = append([]bot.OutMessage{{Type: bot.OutText, Text: lead}}, reply.Messages...)
 	}
-	return h.deliverOutbox(ctx, ch, ev, key, outbox{Reply: reply}, reply.Repeat)
+	return h.deliverOutbox(ctx, ch, ev, at, outbox{Reply: reply}, reply.Repeat)
 }

@@ -70,13 +70,13 @@ func post(ctx context.Context, api *messaging_api.MessagingApiAPI, path string, 
 }
 
 // deliver sends a reply that needs no outbox (it is the same every time).
-func (h *Handler) deliver(ctx context.Context, ch Channel, ev *event, r bot.Reply, resend bool) (Outcome, error) {
-	return h.send(ctx, ch, ev, r, resend, "", false)
+func (h *Handler) deliver(ctx context.Context, ch Channel, ev *event, r bot.Reply, at attempt) (Outcome, error) {
+	return h.send(ctx, ch, ev, r, at.tried, "", false, at.mark)
 }
 
 // deliverOutbox sends a saved turn reply; see send.
-func (h *Handler) deliverOutbox(ctx context.Context, ch Channel, ev *event, key string, ob outbox, resend bool) (Outcome, error) {
-	return h.send(ctx, ch, ev, ob.Reply, resend, key, ob.Push)
+func (h *Handler) deliverOutbox(ctx context.Context, ch Channel, ev *event, at attempt, ob outbox, resend bool) (Outcome, error) {
+	return h.send(ctx, ch, ev, ob.Reply, resend || at.tried, at.out, ob.Push, at.mark)
 }
 
 // send answers ev with r. While the reply token is fresh it replies,
@@ -100,7 +100,10 @@ func (h *Handler) deliverOutbox(ctx context.Context, ch Channel, ev *event, key 
 // push the municipality pays for), while a resident who got nothing can
 // ask again. A token refused or expired before any attempt that may have
 // reached LINE still falls back to push.
-func (h *Handler) send(ctx context.Context, ch Channel, ev *event, r bot.Reply, resend bool, outboxKey string, pushOnly bool) (Outcome, error) {
+//
+// mark, when set, is the attempt mark to set before replying (see
+// markAttempt).
+func (h *Handler) send(ctx context.Context, ch Channel, ev *event, r bot.Reply, resend bool, outboxKey string, pushOnly bool, mark string) (Outcome, error) {
 	msgs := render(r)
 	if len(msgs) == 0 {
 		return OutcomeSilent, nil
@@ -115,6 +118,11 @@ func (h *Handler) send(ctx context.Context, ch Channel, ev *event, r bot.Reply, 
 		deadline := ev.time().Add(h.cfg.ReplyTokenTTL)
 		switch {
 		case h.cfg.Clock().Before(deadline):
+			if mark != "" && !resend {
+				if err := h.markAttempt(ctx, mark); err != nil {
+					return "", err // nothing sent: try again
+				}
+			}
 			status, unanswered, err := h.replyUntil(ctx, api, ev.ReplyToken, msgs, deadline)
 			switch {
 			case err == nil:
@@ -153,6 +161,28 @@ func (h *Handler) send(ctx context.Context, ch Channel, ev *event, r bot.Reply, 
 		return OutcomeFailed, nil
 	}
 	return h.push(ctx, api, to, msgs, retryKey(ev.WebhookEventID))
+}
+
+// markAttempt records, before a reply with the token is sent, that it may
+// have been: with Config.WaitReplicas the mark and a Redis WAIT go in one
+// round trip, so the mark is on the replicas before the reply leaves. A
+// failover or a restart can roll back what an attempt wrote to Redis
+// afterwards (the engine's state, the done key) and have the event
+// handled again; the mark survives, and tells the retry that the token
+// may be used already, so that "Invalid reply token" then means
+// delivered, not "push it". It fails, and nothing is sent, when the mark
+// did not reach the replicas.
+func (h *Handler) markAttempt(ctx context.Context, key string) error {
+	pipe := h.cfg.Redis.Pipeline()
+	pipe.Set(ctx, key, "1", h.cfg.ReplyTokenTTL+time.Hour)
+	wait := pipe.Do(ctx, "WAIT", h.cfg.WaitReplicas, h.cfg.WaitTimeout.Milliseconds())
+	if _, err := pipe.Exec(ctx); err != nil {
+		return err
+	}
+	if n, err := wait.Int64(); err != nil || n < int64(h.cfg.WaitReplicas) {
+		return fmt.Errorf("attempt mark: %w: %d of %d replicas acknowledged within %v", errNotReplicated, n, h.cfg.WaitReplicas, h.cfg.WaitTimeout)
+	}
+	return nil
 }
 
 // replyUntil replies msgs with token; see send. It returns the last

@@ -1,6 +1,7 @@
 package line
 
 import (
+	"cmp"
 	"context"
 	"strings"
 	"sync"
@@ -21,9 +22,15 @@ import (
 // here, where the next holder's takeover does not look. A shard is read
 // only while its lease is sure to outlast the wait, and giveUp waits for
 // the read in flight (readMu) before it releases a lease.
+//
+// Reading shards one by one (perShard: a Redis Cluster), a read cannot
+// wait for new entries, since it would hold up the others; when a read
+// finds nothing, the loop sleeps instead, from 1 ms doubling up to
+// maxPoll while nothing comes.
 func (q *queue) readLoop(ctx context.Context) {
-	block := min(time.Second, q.cfg.LeaseTTL/3)
+	block := min(time.Second, q.cfg.LeaseTTL/10) // see readNew
 	fails := 0
+	var idle time.Duration
 	for ctx.Err() == nil {
 		q.recoverStep(ctx)
 		q.readMu.Lock()
@@ -42,49 +49,138 @@ func (q *queue) readLoop(ctx context.Context) {
 			sleep(ctx.Done(), min(time.Duration(fails)*100*time.Millisecond, 2*time.Second))
 		case n < 0:
 			sleep(ctx.Done(), 20*time.Millisecond) // no shard to read
+		case n == 0 && q.perShard.Load():
+			idle = min(max(2*idle, time.Millisecond), maxPoll)
+			sleep(ctx.Done(), idle)
 		default:
-			fails = 0
+			fails, idle = 0, 0
 		}
 	}
 }
+
+// maxPoll is the longest a queue reading shards one by one (a Redis
+// Cluster) sleeps between reads that found nothing: what it adds at most
+// to the answer of an event reaching an idle instance. Idle, an instance
+// polls 40 times a second, one pipeline per cluster node each time.
+const maxPoll = 25 * time.Millisecond
 
 // readNew reads new entries from every ready shard with room in its
 // buffer, waiting up to block for some, and dispatches them. It returns
 // how many it read, or -1 when there was no shard to read.
 func (q *queue) readNew(ctx context.Context, block time.Duration) (int, error) {
+	perShard := q.perShard.Load()
+	if perShard {
+		block = 0
+	}
 	var keys, ids []string
-	targets := map[string]chan entry{}
+	targets := map[string]*shard{}
+	chans := map[string]chan entry{}
 	// The read may take block; the lease must be ours until after that,
 	// with a margin for the round trip.
 	until := time.Now().Add(block + q.cfg.LeaseTTL/10)
+	var valid time.Time // the earliest validUntil of the shards read
 	q.mu.Lock()
 	for _, s := range q.shards {
 		if s.state == shardReady && cap(s.ch)-len(s.ch) >= batch && until.Before(s.validUntil) {
 			keys = append(keys, s.stream)
 			ids = append(ids, ">")
-			targets[s.stream] = s.ch
+			targets[s.stream], chans[s.stream] = s, s.ch
+			if valid.IsZero() || s.validUntil.Before(valid) {
+				valid = s.validUntil
+			}
 		}
 	}
 	q.mu.Unlock()
 	if len(keys) == 0 {
 		return -1, nil
 	}
-	res, err := q.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
-		Group: group, Consumer: q.cfg.Consumer, Streams: append(keys, ids...), Count: batch, Block: block,
-	}).Result()
-	if err != nil && err != redis.Nil {
-		return 0, err
+	// The read must also reach Redis in time: go-redis retries a command
+	// that meets a dropped connection, and a read sent late (Redis
+	// restarting) would take entries after the lease passed on, where the
+	// next holder, having claimed what was pending, never looks. Redis
+	// takes entries until block after it gets the read, and the lease
+	// key outlives validUntil by LeaseTTL/10 at least: the read is
+	// abandoned unless it reaches Redis by validUntil+LeaseTTL/20-block.
+	// (The eligibility above leaves it 0.15 LeaseTTL, more than block.)
+	ctx, cancel := context.WithDeadline(ctx, valid.Add(q.cfg.LeaseTTL/20-block))
+	defer cancel()
+	var (
+		res    []redis.XStream
+		failed []string
+		err    error
+	)
+	if perShard {
+		res, failed, err = q.readEach(ctx, keys)
+	} else {
+		res, err = q.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+			Group: group, Consumer: q.cfg.Consumer, Streams: append(keys, ids...), Count: batch, Block: block,
+		}).Result()
+		if err != nil && strings.Contains(err.Error(), "CROSSSLOT") {
+			// A server that keeps a Cluster's rules behind one address.
+			q.log.Info("line queue: Redis refuses a read across hash slots; reading each shard on its own")
+			q.perShard.Store(true)
+			res, failed, err = q.readEach(ctx, keys)
+		} else if err == redis.Nil {
+			res, err = nil, nil
+		} else if err != nil {
+			res, failed = nil, keys
+		}
 	}
 	n := 0
+	q.mu.Lock()
+	defer q.mu.Unlock()
 	for _, st := range res {
-		ch := targets[st.Stream]
+		s, ch := targets[st.Stream], chans[st.Stream]
 		for _, m := range st.Messages {
-			e, _ := toEntry(m)
+			e, _ := toEntry(s, m)
 			ch <- e // room was reserved above, and only this goroutine sends
 			n++
 		}
+		if len(st.Messages) > 0 && s.ch == ch && s.state == shardReady {
+			s.cursor = st.Messages[len(st.Messages)-1].ID
+		}
 	}
-	return n, nil
+	// A read that failed may have been run by Redis, its answer lost (a
+	// dropped connection, a timeout): the entries it took are pending on
+	// this consumer, and no read of new entries returns them again. The
+	// shard re-reads its own pending entries after the last one it
+	// dispatched (recoverStep), which are exactly those.
+	for _, k := range failed {
+		if s := targets[k]; s.ch == chans[k] && s.state == shardReady {
+			s.state = shardRecovering
+		}
+	}
+	return n, err
+}
+
+// readEach reads new entries from each of streams with a command of its
+// own, none waiting, in one pipeline (on a Cluster, one round trip to each
+// node, side by side). It returns what the reads that succeeded took, the
+// streams whose read failed, and the first error.
+func (q *queue) readEach(ctx context.Context, streams []string) ([]redis.XStream, []string, error) {
+	pipe := q.rdb.Pipeline()
+	cmds := make([]*redis.XStreamSliceCmd, len(streams))
+	for i, st := range streams {
+		cmds[i] = pipe.XReadGroup(ctx, &redis.XReadGroupArgs{
+			Group: group, Consumer: q.cfg.Consumer, Streams: []string{st, ">"}, Count: batch, Block: -1,
+		})
+	}
+	_, _ = pipe.Exec(ctx)
+	var (
+		out    []redis.XStream
+		failed []string
+		first  error
+	)
+	for i, c := range cmds {
+		res, err := c.Result()
+		if err != nil && err != redis.Nil {
+			first = cmp.Or(first, err)
+			failed = append(failed, streams[i])
+			continue
+		}
+		out = append(out, res...)
+	}
+	return out, failed, first
 }
 
 // recoverStep advances every shard being taken over: it first claims the
@@ -101,48 +197,57 @@ func (q *queue) recoverStep(ctx context.Context) {
 	}
 	q.mu.Unlock()
 	for _, s := range todo {
-		q.mu.Lock()
-		cursor, ch := s.cursor, s.ch
-		q.mu.Unlock()
-		if cursor == "" {
-			if err := q.claimAll(ctx, s); err != nil {
-				if ctx.Err() == nil {
-					q.log.Warn("line queue: claim", "shard", s.n, "err", err)
-				}
-				continue
-			}
-			cursor = "0"
-		}
-		res, err := q.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
-			Group: group, Consumer: q.cfg.Consumer, Streams: []string{s.stream, cursor}, Count: batch, Block: -1,
-		}).Result()
-		if err != nil && err != redis.Nil {
-			if strings.Contains(err.Error(), "NOGROUP") {
-				_ = q.ensureGroups(ctx)
-			}
-			if ctx.Err() == nil {
-				q.log.Warn("line queue: read pending", "shard", s.n, "err", err)
-			}
-			continue
-		}
-		n := 0
-		for _, st := range res {
-			for _, m := range st.Messages {
-				e, _ := toEntry(m)
-				ch <- e
-				cursor = m.ID
-				n++
-			}
-		}
-		q.mu.Lock()
-		if s.ch == ch && s.state == shardRecovering { // not lost meanwhile
-			s.cursor = cursor
-			if n < batch {
-				s.state = shardReady
-			}
-		}
-		q.mu.Unlock()
+		q.recoverShard(ctx, s)
 	}
+}
+
+// recoverShard is recoverStep for one shard. Its reads end with the
+// shard's lease: late (Redis restarting), a claim would take entries from
+// the next holder.
+func (q *queue) recoverShard(ctx context.Context, s *shard) {
+	ctx, cancel := context.WithDeadline(ctx, q.validUntil(s))
+	defer cancel()
+	q.mu.Lock()
+	cursor, ch := s.cursor, s.ch
+	q.mu.Unlock()
+	if cursor == "" {
+		if err := q.claimAll(ctx, s); err != nil {
+			if ctx.Err() == nil {
+				q.log.Warn("line queue: claim", "shard", s.n, "err", err)
+			}
+			return
+		}
+		cursor = "0"
+	}
+	res, err := q.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+		Group: group, Consumer: q.cfg.Consumer, Streams: []string{s.stream, cursor}, Count: batch, Block: -1,
+	}).Result()
+	if err != nil && err != redis.Nil {
+		if strings.Contains(err.Error(), "NOGROUP") {
+			_ = q.ensureGroups(ctx)
+		}
+		if ctx.Err() == nil {
+			q.log.Warn("line queue: read pending", "shard", s.n, "err", err)
+		}
+		return
+	}
+	n := 0
+	for _, st := range res {
+		for _, m := range st.Messages {
+			e, _ := toEntry(s, m)
+			ch <- e
+			cursor = m.ID
+			n++
+		}
+	}
+	q.mu.Lock()
+	if s.ch == ch && s.state == shardRecovering { // not lost meanwhile
+		s.cursor = cursor
+		if n < batch {
+			s.state = shardReady
+		}
+	}
+	q.mu.Unlock()
 }
 
 // claimAll moves every entry pending in s on any consumer to this one.
@@ -244,8 +349,12 @@ func (q *queue) rewind(s *shard) <-chan entry {
 // itself, so that the shard can re-read its pending entries at once.
 func (q *queue) handleBatch(s *shard, b []*entry, stop <-chan struct{}, prev []*entry) (finished []*entry, complete bool) {
 	// Not tied to Run's context: a shutdown lets the batch in hand finish.
+	// Tied to the lease: once it may be another's, nothing of the batch
+	// must reach Redis or LINE any more.
 	ctx, cancel := context.WithTimeout(context.Background(), q.cfg.ReplyTokenTTL+30*time.Second)
 	defer cancel()
+	ctx, stopLease := q.leaseContext(ctx, s)
+	defer stopLease()
 	looked := q.retry(s, stop, "prepare", func() error {
 		err := q.lookup(ctx, s, prev, b)
 		prev = nil // sent with the first attempt, whatever became of it
@@ -306,6 +415,39 @@ func (q *queue) handleBatch(s *shard, b []*entry, stop <-chan struct{}, prev []*
 	return finished, true
 }
 
+// leaseContext returns a context that parent's end ends, and also the
+// passing of s's validUntil without a renewal: then the lease may be
+// another instance's, which handles the shard's entries from then on.
+// Checking the lease before each attempt is not enough: an attempt that
+// stalls (Redis restarting under go-redis's retries, a hung call, a
+// paused process) would go on to reply after the next holder answered the
+// same event, or a later one.
+func (q *queue) leaseContext(parent context.Context, s *shard) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(parent)
+	var (
+		mu sync.Mutex
+		t  *time.Timer
+	)
+	lapse := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if d := time.Until(q.validUntil(s)); d > 0 {
+			t.Reset(d) // renewed meanwhile
+			return
+		}
+		cancel()
+	}
+	mu.Lock()
+	t = time.AfterFunc(time.Until(q.validUntil(s)), lapse)
+	mu.Unlock()
+	return ctx, func() {
+		mu.Lock()
+		t.Stop()
+		mu.Unlock()
+		cancel()
+	}
+}
+
 // stopped reports whether stop is closed: a stopping shard starts no new
 // event, and the rest of its batch stays pending for the next holder.
 func stopped(stop <-chan struct{}) bool {
@@ -340,7 +482,7 @@ func (q *queue) handle(ctx context.Context, s *shard, e *entry, stop <-chan stru
 		if err == nil {
 			return true
 		}
-		e.doneKey, e.dropKey = "", ""
+		e.doneKey, e.dropKeys = "", nil
 		if attempt >= q.cfg.MaxAttempts {
 			q.log.Error("line queue: giving up on event", "shard", s.n, "entry", e.id, "attempts", attempt, "err", err)
 			q.deadLetter(ctx, e, err)
@@ -416,8 +558,8 @@ func (q *queue) ack(ctx context.Context, pipe redis.Pipeliner, s *shard, es []*e
 		if e.doneKey != "" {
 			cmds = append(cmds, pipe.Set(ctx, e.doneKey, "1", q.cfg.DedupTTL))
 		}
-		if e.dropKey != "" {
-			cmds = append(cmds, pipe.Del(ctx, e.dropKey))
+		if len(e.dropKeys) > 0 { // in the entry's slot, like doneKey
+			cmds = append(cmds, pipe.Del(ctx, e.dropKeys...))
 		}
 		ids = append(ids, e.id)
 	}
