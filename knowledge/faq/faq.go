@@ -77,8 +77,8 @@ type Index struct {
 	kb        *knowledge.KB
 	cfg       config
 	topics    []knowledge.Topic
-	questions *bm25 // one document per phrasing (and per title)
-	wholes    *bm25 // one document per topic: title and every phrasing
+	questions *bm25      // one document per phrasing (and per title)
+	wholes    *bm25      // one document per topic: title and every phrasing
 	keywords  [][]string // each topic's keywords, normalised
 }
 
