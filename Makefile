@@ -15,7 +15,7 @@ test:
 # The slow fault tests (Sentinel failover and Redis restarts under LINE
 # load), which `make test` skips. They print their figures (-v).
 fault:
-	MADOGUCHI_FAULT=1 $(GO) test -race -count=1 -v -run '^TestFault' ./...
+	MADOGUCHI_FAULT=1 $(GO) test -race -count=1 -v -run '^TestFault' ./webhook/line/
 
 run:
 	$(GO) run ./cmd/server
