@@ -164,3 +164,54 @@ const (
 	SlotExpiryDate    = "expiry_date"
 	SlotWard          = "ward"
 )
+
+// Take sets the named slot (a Slot* constant) to its value in from,
+// clearing it when from does not have it; an unknown name changes nothing.
+func (s *Slots) Take(slot string, from Slots) {
+	switch slot {
+	case SlotAgeGroup:
+		s.AgeGroup = from.AgeGroup
+	case SlotVisitor:
+		s.Visitor = from.Visitor
+	case SlotHasNotice:
+		s.HasNotice = from.HasNotice
+	case SlotAddressChange:
+		s.AddressChange = from.AddressChange
+	case SlotMoveAtVisit:
+		s.MoveAtVisit = from.MoveAtVisit
+	case SlotExpiryDate:
+		s.ExpiryDate = from.ExpiryDate
+	case SlotWard:
+		s.Ward = from.Ward
+	}
+}
+
+// Get renders the named slot in the contract's form ("adult", "true",
+// "2026-03-24"), "" when it is unknown or the name is not a slot's.
+func (s Slots) Get(slot string) string {
+	b := func(p *bool) string {
+		if p == nil {
+			return ""
+		}
+		return fmt.Sprint(*p)
+	}
+	switch slot {
+	case SlotAgeGroup:
+		return string(s.AgeGroup)
+	case SlotVisitor:
+		return string(s.Visitor)
+	case SlotHasNotice:
+		return b(s.HasNotice)
+	case SlotAddressChange:
+		return b(s.AddressChange)
+	case SlotMoveAtVisit:
+		return b(s.MoveAtVisit)
+	case SlotExpiryDate:
+		if s.ExpiryDate != nil {
+			return s.ExpiryDate.String()
+		}
+	case SlotWard:
+		return s.Ward
+	}
+	return ""
+}

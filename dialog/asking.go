@@ -53,29 +53,8 @@ func (t *turn) back() bot.Reply {
 }
 
 func (t *turn) clear(slot string) {
-	copySlot(&t.st.Slots, bot.Slots{}, slot)
+	t.st.Slots.Take(slot, bot.Slots{})
 	t.st.Skipped = slices.DeleteFunc(t.st.Skipped, func(x string) bool { return x == slot })
-}
-
-// copySlot sets the named slot of dst to its value in src (clearing it when
-// src is empty).
-func copySlot(dst *bot.Slots, src bot.Slots, slot string) {
-	switch slot {
-	case bot.SlotAgeGroup:
-		dst.AgeGroup = src.AgeGroup
-	case bot.SlotVisitor:
-		dst.Visitor = src.Visitor
-	case bot.SlotHasNotice:
-		dst.HasNotice = src.HasNotice
-	case bot.SlotAddressChange:
-		dst.AddressChange = src.AddressChange
-	case bot.SlotMoveAtVisit:
-		dst.MoveAtVisit = src.MoveAtVisit
-	case bot.SlotExpiryDate:
-		dst.ExpiryDate = src.ExpiryDate
-	case bot.SlotWard:
-		dst.Ward = src.Ward
-	}
 }
 
 func (t *turn) skip(slot string) {

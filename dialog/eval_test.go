@@ -181,7 +181,7 @@ func TestResidentsSlotAnswers(t *testing.T) {
 			}
 			want := known
 			for k := range row.Expect {
-				copyNamedSlot(&want, stated, k)
+				want.Take(k, stated)
 			}
 			e.preset(row.Municipality, row.ID, known, row.Asking)
 			r := e.send(t, row.Municipality, row.ID, bot.Message{Text: row.Text})
@@ -204,24 +204,6 @@ func TestResidentsSlotAnswers(t *testing.T) {
 			t.Errorf("slot answers: %.1f %% right, under the floor of %.1f %%", 100*share, 100*minSlotAccuracy)
 		}
 	})
-}
-
-// copyNamedSlot sets the named slot of dst to its value in src.
-func copyNamedSlot(dst *bot.Slots, src bot.Slots, slot string) {
-	switch slot {
-	case bot.SlotAgeGroup:
-		dst.AgeGroup = src.AgeGroup
-	case bot.SlotVisitor:
-		dst.Visitor = src.Visitor
-	case bot.SlotHasNotice:
-		dst.HasNotice = src.HasNotice
-	case bot.SlotAddressChange:
-		dst.AddressChange = src.AddressChange
-	case bot.SlotExpiryDate:
-		dst.ExpiryDate = src.ExpiryDate
-	case bot.SlotWard:
-		dst.Ward = src.Ward
-	}
 }
 
 // TestResidentsQuestions: a free question asked in the middle of a

@@ -265,40 +265,17 @@ func checklistOf(r bot.Reply) *bot.Checklist {
 	return nil
 }
 
+// slotValue renders one slot of s as stories write it: "-" for unknown,
+// and "?name" for a name that is no slot's, which no expectation matches.
 func slotValue(s bot.Slots, name string) string {
-	b := func(p *bool) string {
-		if p == nil {
-			return "-"
-		}
-		if *p {
-			return "true"
-		}
-		return "false"
+	switch name {
+	case bot.SlotAgeGroup, bot.SlotVisitor, bot.SlotHasNotice, bot.SlotAddressChange, bot.SlotMoveAtVisit,
+		bot.SlotExpiryDate, bot.SlotWard:
+	default:
+		return "?" + name
 	}
-	or := func(v string) string {
-		if v == "" {
-			return "-"
-		}
+	if v := s.Get(name); v != "" {
 		return v
 	}
-	switch name {
-	case "age_group":
-		return or(string(s.AgeGroup))
-	case "visitor":
-		return or(string(s.Visitor))
-	case "has_notice":
-		return b(s.HasNotice)
-	case "address_change":
-		return b(s.AddressChange)
-	case "move_at_visit":
-		return b(s.MoveAtVisit)
-	case "expiry_date":
-		if s.ExpiryDate == nil {
-			return "-"
-		}
-		return s.ExpiryDate.String()
-	case "ward":
-		return or(s.Ward)
-	}
-	return "?" + name
+	return "-"
 }

@@ -202,10 +202,10 @@ func suggestionButtons(sugg []faq.Result) []bot.QuickReply {
 // question or gives the checklist.
 func (t *turn) apply(s bot.Slots, found []string) bot.Reply {
 	for _, slot := range found {
-		if old := slotString(t.st.Slots, slot); old != "" && old != slotString(s, slot) {
+		if old := t.st.Slots.Get(slot); old != "" && old != s.Get(slot) {
 			t.acknowledge(slot, s)
 		}
-		copySlot(&t.st.Slots, s, slot)
+		t.st.Slots.Take(slot, s)
 		t.st.Skipped = slices.DeleteFunc(t.st.Skipped, func(x string) bool { return x == slot })
 		t.remember(slot)
 	}
@@ -324,29 +324,4 @@ func (t *turn) acknowledge(slot string, s bot.Slots) {
 	if what != "" {
 		t.say("承知しました。%sのですね。", what)
 	}
-}
-
-// slotString renders one slot of s, "" when unknown.
-func slotString(s bot.Slots, slot string) string {
-	switch slot {
-	case bot.SlotAgeGroup:
-		return string(s.AgeGroup)
-	case bot.SlotVisitor:
-		return string(s.Visitor)
-	case bot.SlotHasNotice:
-		if s.HasNotice != nil {
-			return fmt.Sprint(*s.HasNotice)
-		}
-	case bot.SlotAddressChange:
-		if s.AddressChange != nil {
-			return fmt.Sprint(*s.AddressChange)
-		}
-	case bot.SlotExpiryDate:
-		if s.ExpiryDate != nil {
-			return s.ExpiryDate.String()
-		}
-	case bot.SlotWard:
-		return s.Ward
-	}
-	return ""
 }
