@@ -82,7 +82,7 @@ func TestSlotsValidate(t *testing.T) {
 	for field, s := range map[string]bot.Slots{
 		"age_group": {AgeGroup: "child"},
 		"visitor":   {Visitor: "friend"},
-		"ward":      {Ward: "shibuya"},
+		"ward":      {Ward: "Shibuya-ku"}, // which wards exist is the knowledge's: rules.Checklist
 	} {
 		var e *bot.Error
 		if err := s.Validate(); !errors.As(err, &e) || e.Code != bot.CodeInvalid || e.Field != field {

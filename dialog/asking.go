@@ -89,7 +89,7 @@ func (t *turn) buttons(slot string) []bot.QuickReply {
 // question returns how m asks for slot. The validator guarantees a
 // national question for every slot the dialog asks.
 func (t *turn) question(slot string) knowledge.Question {
-	q, _ := t.e.kb.Question(t.m.ID, slot)
+	q, _ := t.k.kb.Question(t.m.ID, slot)
 	return q
 }
 

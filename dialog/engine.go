@@ -15,9 +15,12 @@ import (
 
 // Config holds what an Engine needs; only cmd/ builds one.
 type Config struct {
+	// Knowledge hands out the current knowledge; each turn takes it once,
+	// when it begins, and uses that version to its end.
+	Knowledge *knowledge.Provider
+	// KB, when Knowledge is nil, is a fixed knowledge base (tests, tools).
 	KB     *knowledge.KB
 	Store  Store
-	FAQ    *faq.Index
 	Clock  func() time.Time // defaults to time.Now
 	Logger *slog.Logger     // defaults to slog.Default()
 }
@@ -25,9 +28,8 @@ type Config struct {
 // Engine is the conversation engine; it implements bot.Responder and is
 // safe for concurrent use.
 type Engine struct {
-	kb    *knowledge.KB
+	kb    *knowledge.Provider
 	store Store
-	faq   *faq.Index
 	clock func() time.Time
 	log   *slog.Logger
 }
@@ -36,15 +38,18 @@ var _ bot.Responder = (*Engine)(nil)
 
 // New returns an Engine over cfg.
 func New(cfg Config) *Engine {
-	e := &Engine{kb: cfg.KB, store: cfg.Store, faq: cfg.FAQ, clock: cfg.Clock, log: cfg.Logger}
+	e := &Engine{kb: cfg.Knowledge, store: cfg.Store, clock: cfg.Clock, log: cfg.Logger}
+	if e.kb == nil {
+		e.kb = knowledge.NewProvider(cfg.KB)
+	}
+	// Each version's FAQ index is built once, before Set makes the
+	// version current (and for the current one now), never per turn.
+	e.kb.Prepare(func(kb *knowledge.KB) { faq.For(kb) })
 	if e.clock == nil {
 		e.clock = time.Now
 	}
 	if e.log == nil {
 		e.log = slog.Default()
-	}
-	if e.faq == nil {
-		e.faq = faq.New(cfg.KB)
 	}
 	return e
 }
@@ -59,7 +64,10 @@ func New(cfg Config) *Engine {
 // municipality, CodeInvalid for an empty or oversized message or an unknown
 // postback, CodeUnavailable when the state store is down (nothing applied).
 func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error) {
-	m := e.kb.Municipality(msg.Municipality)
+	// One version of the knowledge for the whole turn, retries of the
+	// store's update included.
+	k := versionOf(e.kb.Current())
+	m := k.kb.Municipality(msg.Municipality)
 	if m == nil {
 		return bot.Reply{}, bot.NotFoundf("unknown municipality %q", msg.Municipality)
 	}
@@ -81,7 +89,7 @@ func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error
 			// answered before the newer ones began, so nothing is said.
 			reply = bot.Reply{Repeat: true}
 			if i == len(st.Recent)-1 && st.Before != nil {
-				t := &turn{e: e, m: m, st: st.Before.snapshot(), today: today}
+				t := &turn{e: e, k: k, m: m, st: st.Before.snapshot(), today: today}
 				reply = t.run(in)
 				reply.Repeat = true
 				pin = t.pin
@@ -89,7 +97,7 @@ func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error
 			return errRepeat
 		}
 		prev := st.snapshot()
-		t := &turn{e: e, m: m, st: st, today: today}
+		t := &turn{e: e, k: k, m: m, st: st, today: today}
 		reply = t.run(in)
 		pin = t.pin
 		st.Turns++
@@ -122,6 +130,14 @@ func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error
 		"channel", msg.Channel, "asking", reply.Asking, "done", reply.Done, "pin_warning", pin)
 	return reply, nil
 }
+
+// version is the knowledge one turn uses: a KB and its FAQ index.
+type version struct {
+	kb  *knowledge.KB
+	faq *faq.Index
+}
+
+func versionOf(kb *knowledge.KB) version { return version{kb: kb, faq: faq.For(kb)} }
 
 // errRepeat stops a Store update that would repeat the turn last applied.
 var errRepeat = errors.New("dialog: message already applied")

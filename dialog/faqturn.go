@@ -16,7 +16,7 @@ func (t *turn) faqMenu() bot.Reply {
 	t.say("知りたいことをお選びください。文章でご質問いただくこともできます。")
 	var buttons []bot.QuickReply
 	for _, id := range faqMenuTopics {
-		if tp := t.e.kb.Topic(id); tp != nil {
+		if tp := t.k.kb.Topic(id); tp != nil {
 			buttons = append(buttons, bot.QuickReply{Label: tp.Title, Postback: "faq=" + id})
 		}
 	}
@@ -25,7 +25,7 @@ func (t *turn) faqMenu() bot.Reply {
 
 // answerTopic answers an FAQ topic chosen by button, then resumes the flow.
 func (t *turn) answerTopic(topic string) bot.Reply {
-	a, ok := t.e.kb.Answer(t.m.ID, topic)
+	a, ok := t.k.kb.Answer(t.m.ID, topic)
 	if !ok {
 		t.say("すみません、そのご質問にはお答えできません。%s", t.contact())
 	} else {
@@ -64,7 +64,7 @@ func (t *turn) attributed(topic string, a knowledge.Answer) string {
 	case !own:
 		return fmt.Sprintf("%sのページには記載がありません。全国共通の制度では、%s", t.m.Name, a.Text)
 	case a.Source != nil && a.Source.Seed != "" && a.Source.Seed != t.m.Page.Seed:
-		if other := t.e.kb.MunicipalityBySeed(a.Source.Seed); other != nil {
+		if other := t.k.kb.MunicipalityBySeed(a.Source.Seed); other != nil {
 			return fmt.Sprintf("%s(%sのページによる情報です)", a.Text, other.Name)
 		}
 	}

@@ -20,6 +20,7 @@ const missesBeforeContact = 2
 // pure (Store.Update may run it more than once).
 type turn struct {
 	e     *Engine
+	k     version // the knowledge of this turn, taken once when it began
 	m     *knowledge.Municipality
 	st    *State
 	today bot.Date
@@ -77,7 +78,7 @@ func (t *turn) text(text string) bot.Reply {
 	// skips its cost.
 	var res faq.Result
 	if question {
-		res = t.e.faq.Ask(t.m.ID, text)
+		res = t.k.faq.Ask(t.m.ID, text)
 	}
 	switch {
 	case r.PIN:
@@ -116,7 +117,7 @@ func (t *turn) text(text string) bot.Reply {
 		return t.resume(true)
 	}
 	if !question {
-		res = t.e.faq.Ask(t.m.ID, text)
+		res = t.k.faq.Ask(t.m.ID, text)
 	}
 	if res.Confident {
 		t.answer(res.Topic, res.Answer)
@@ -129,7 +130,7 @@ func (t *turn) text(text string) bot.Reply {
 	if t.st.Asking == "" || question {
 		return t.unsure(text)
 	}
-	return t.miss(t.e.faq.Suggest(t.m.ID, text, maxSuggestions))
+	return t.miss(t.k.faq.Suggest(t.m.ID, text, maxSuggestions))
 }
 
 // answerQuestion answers a text written as a question when the FAQ finds its
@@ -166,7 +167,7 @@ func (t *turn) answerQuestion(text string, r understand.Result, res faq.Result) 
 // as buttons (「もしかして」) when there are any, else the contact; the miss
 // is logged (the topics only, never the text) for staff.
 func (t *turn) unsure(text string) bot.Reply {
-	sugg := t.e.faq.Suggest(t.m.ID, text, maxSuggestions)
+	sugg := t.k.faq.Suggest(t.m.ID, text, maxSuggestions)
 	topics := make([]string, len(sugg))
 	for i, s := range sugg {
 		topics[i] = s.Topic
@@ -258,7 +259,7 @@ func (t *turn) reset() {
 func (t *turn) wards() []understand.Ward {
 	out := make([]understand.Ward, len(t.m.Wards))
 	for i, w := range t.m.Wards {
-		out[i] = understand.Ward{ID: w.ID, Name: w.Name}
+		out[i] = understand.Ward{ID: w.ID, Name: w.Name, Readings: w.Readings}
 	}
 	return out
 }

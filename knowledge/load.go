@@ -151,11 +151,44 @@ func (l *loader) yamlProblems(file string, err error) {
 	}
 }
 
+// validID is what a municipality id may be: it names the file, the API's
+// and the webhook's path segment and, upper-cased, environment variables
+// (LINE_CHANNEL_SECRET_<ID>).
+var validID = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
+
+// MunicipalityFiles lists the municipality files of fsys: every <id>.yaml
+// at the top level but national.yaml, sorted by name. The knowledge's
+// municipalities are exactly these: a folder with one more file serves one
+// more municipality.
+func MunicipalityFiles(fsys fs.FS) ([]string, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if name := e.Name(); !e.IsDir() && strings.HasSuffix(name, ".yaml") && name != "national.yaml" {
+			out = append(out, name)
+		}
+	}
+	return out, nil
+}
+
 func (l *loader) load() *KB {
 	kb := &KB{byID: map[string]*Municipality{}}
 	l.decode("national.yaml", &kb.National)
-	for _, id := range MunicipalityIDs {
-		file := id + ".yaml"
+	files, err := MunicipalityFiles(l.fsys)
+	if err != nil {
+		l.problem(".", 0, "", "cannot list the folder: %v", err)
+	}
+	if err == nil && len(files) == 0 {
+		l.problem(".", 0, "", "no municipality: the folder holds no <id>.yaml beside national.yaml")
+	}
+	for _, file := range files {
+		if id := strings.TrimSuffix(file, ".yaml"); !validID.MatchString(id) {
+			l.problem(file, 0, "", "%q is not a municipality id: lower-case letters, digits and _, starting with a letter, at most 40 (it names the URL and the LINE_*_<ID> variables)", id)
+			continue
+		}
 		m := &Municipality{file: file}
 		if !l.decode(file, m) {
 			continue
@@ -163,6 +196,17 @@ func (l *loader) load() *KB {
 		kb.Municipalities = append(kb.Municipalities, m)
 		kb.byID[m.ID] = m
 	}
+	// Display order: by order:, then by id; those without order: last.
+	sort.SliceStable(kb.Municipalities, func(i, j int) bool {
+		a, b := kb.Municipalities[i], kb.Municipalities[j]
+		if (a.Order == 0) != (b.Order == 0) {
+			return a.Order != 0
+		}
+		if a.Order != b.Order {
+			return a.Order < b.Order
+		}
+		return a.ID < b.ID
+	})
 	entries, _ := fs.ReadDir(l.fsys, "seeds")
 	for _, e := range entries {
 		name, ok := strings.CutSuffix(e.Name(), ".txt")

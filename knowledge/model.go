@@ -12,19 +12,30 @@
 // validation is never returned.
 package knowledge
 
-import "github.com/madoguchi/madoguchi/bot"
+import (
+	"sync"
+
+	"github.com/madoguchi/madoguchi/bot"
+)
 
 // KB is a loaded, validated knowledge base.
 type KB struct {
 	National National
-	// Municipalities in a stable order (the order of MunicipalityIDs).
+	// Municipalities in display order: by Order, then by id (see
+	// MunicipalityFiles: one for each <id>.yaml of the folder).
 	Municipalities []*Municipality
 	byID           map[string]*Municipality
+	derived        sync.Map // key → *derivedValue, see Derived
 }
 
-// MunicipalityIDs lists the municipality ids a knowledge base must define, in
-// display order.
-var MunicipalityIDs = []string{"edogawa", "akishima", "nerima", "akitakata", "yokohama"}
+// IDs returns the ids of the municipalities, in display order.
+func (kb *KB) IDs() []string {
+	ids := make([]string, len(kb.Municipalities))
+	for i, m := range kb.Municipalities {
+		ids[i] = m.ID
+	}
+	return ids
+}
 
 // Municipality returns the municipality with id, or nil.
 func (kb *KB) Municipality(id string) *Municipality { return kb.byID[id] }
@@ -87,6 +98,9 @@ type Answer struct {
 type Municipality struct {
 	ID   string `yaml:"id"`
 	Name string `yaml:"name"`
+	// Order places the municipality in lists (the API, the demo page's
+	// tabs): ascending, ties by id; 0 (unset) comes after every ordered one.
+	Order int  `yaml:"order,omitempty"`
 	Page Page   `yaml:"page"`
 	// Contact is whom to ask where the page is silent.
 	Contact Contact `yaml:"contact"`
@@ -157,10 +171,17 @@ type Counter struct {
 	Also []Source `yaml:"also,omitempty"`
 }
 
-// Ward is one of Yokohama's wards: its counter and its reservation rule.
+// Ward is one ward of a municipality with wards (Yokohama's 18): its
+// counter and its reservation rule. The ward slot takes the ids of the
+// municipality's wards, and the dialog understands a ward by its name, the
+// name without 区, its readings and its id.
 type Ward struct {
-	ID                  string  `yaml:"id"` // romanised, one of bot.Wards
-	Name                string  `yaml:"name"`
+	ID   string `yaml:"id"` // romanised (aoba), lower-case ASCII letters
+	Name string `yaml:"name"`
+	// Readings are how the name is read, in hiragana (あおば), beside the
+	// one the dialog derives from the romanised id; needed only where the
+	// id does not spell the reading.
+	Readings            []string `yaml:"readings,omitempty"`
 	Counter             string  `yaml:"counter"`
 	Reservation         string  `yaml:"reservation"`
 	ReservationRequired bool    `yaml:"reservation_required"`

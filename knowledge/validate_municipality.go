@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -104,20 +105,29 @@ func (c *checker) checkCounters(m *Municipality) {
 	}
 }
 
-// checkWards checks Yokohama's wards: ids of bot.Wards, each ward once, all
-// of them once any is given, each with a name and a counter.
+// checkWards checks a municipality's wards (Yokohama's): romanised ids
+// (lower-case letters, the values of the ward slot) and names, each once,
+// readings in hiragana, each ward with a counter.
 func (c *checker) checkWards(m *Municipality) {
 	if len(m.Wards) == 0 {
 		return
 	}
 	f := m.file
 	c.uniqueIDs(f, "wards", "id", idsOf(m.Wards, func(x Ward) string { return x.ID }), true)
-	seen := map[string]bool{}
+	names := map[string]int{}
 	for i, w := range m.Wards {
 		p := fmt.Sprintf("wards[%d]", i)
-		seen[w.ID] = true
-		if w.ID != "" && !slices.Contains(bot.Wards, w.ID) {
-			c.at(f, p+".id", "unknown ward %q (want one of %s)", w.ID, strings.Join(bot.Wards, ", "))
+		if w.ID != "" && !wardID.MatchString(w.ID) {
+			c.at(f, p+".id", "%q is not a romanised ward id (lower-case letters a-z, such as aoba)", w.ID)
+		}
+		if j, dup := names[w.Name]; dup && w.Name != "" {
+			c.at(f, p+".name", "duplicate name %q (first at wards[%d])", w.Name, j)
+		}
+		names[w.Name] = i
+		for k, r := range w.Readings {
+			if !hiragana.MatchString(r) {
+				c.at(f, fmt.Sprintf("%s.readings[%d]", p, k), "%q is not a reading in hiragana", r)
+			}
 		}
 		c.required(f, p+".name", w.Name)
 		c.required(f, p+".counter", w.Counter)
@@ -125,16 +135,12 @@ func (c *checker) checkWards(m *Municipality) {
 		c.also(f, p, w.Also, m.Page.Seed)
 		c.attributed(m, p+".reservation", w.Reservation, append([]Source{deref(w.Source)}, w.Also...)...)
 	}
-	var missing []string
-	for _, w := range bot.Wards {
-		if !seen[w] {
-			missing = append(missing, w)
-		}
-	}
-	if len(missing) > 0 {
-		c.at(f, "wards", "missing wards: %s", strings.Join(missing, ", "))
-	}
 }
+
+var (
+	wardID   = regexp.MustCompile(`^[a-z]{1,40}$`)
+	hiragana = regexp.MustCompile(`^[\p{Hiragana}ー]{1,40}$`)
+)
 
 // checkItems checks item definitions and the rules' references to them:
 // every reference names a defined item, every defined item is referenced

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/webhook/guard"
 )
 
@@ -35,7 +34,9 @@ type Config struct {
 	// LINEAPIEndpoint is the base URL of the LINE Messaging API.
 	LINEAPIEndpoint string
 	// WidgetOrigins maps a municipality id to the origins of the pages that
-	// may embed the chat widget: WIDGET_ORIGINS_<ID>, else WIDGET_ORIGINS.
+	// may embed the chat widget: WIDGET_ORIGINS_<ID>, else WIDGET_ORIGINS,
+	// for each id of the loaded knowledge. Set by Main.Run once the
+	// knowledge is loaded (LoadConfig leaves it nil).
 	WidgetOrigins map[string][]string
 	// TrustedProxies are the CIDRs (or addresses) of the reverse proxies
 	// whose X-Forwarded-For gives the client's address; none when empty.
@@ -100,11 +101,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.RedisWaitReplicas = n
 	}
-	origins, err := widgetOrigins(getenv)
-	if err != nil {
-		return Config{}, err
-	}
-	c.WidgetOrigins = origins
+	var err error
 	if c.TrustedProxies, err = trustedProxies(getenv("TRUSTED_PROXIES")); err != nil {
 		return Config{}, err
 	}
@@ -174,12 +171,13 @@ func trustedProxies(v string) ([]string, error) {
 	return out, nil
 }
 
-// widgetOrigins reads, for each municipality, WIDGET_ORIGINS_<ID> (upper
-// case) or else the shared WIDGET_ORIGINS: comma- or space-separated origins
-// such as https://www.city.nerima.tokyo.jp.
-func widgetOrigins(getenv func(string) string) (map[string][]string, error) {
+// widgetOrigins reads, for each municipality of ids (those of the loaded
+// knowledge), WIDGET_ORIGINS_<ID> (upper case) or else the shared
+// WIDGET_ORIGINS: comma- or space-separated origins such as
+// https://www.city.nerima.tokyo.jp.
+func widgetOrigins(getenv func(string) string, ids []string) (map[string][]string, error) {
 	out := map[string][]string{}
-	for _, id := range knowledge.MunicipalityIDs {
+	for _, id := range ids {
 		name := "WIDGET_ORIGINS_" + strings.ToUpper(id)
 		v := getenv(name)
 		if v == "" {

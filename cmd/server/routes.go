@@ -8,8 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/dialog"
 	"github.com/madoguchi/madoguchi/dialog/redisstore"
-	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/webhook/api"
 	"github.com/madoguchi/madoguchi/webhook/guard"
 	"github.com/madoguchi/madoguchi/webhook/httpx"
@@ -47,7 +47,7 @@ func (m *Main) routes() (*gin.Engine, error) {
 		PerIP:     m.Config.RateLimitPerIP, PerSession: m.Config.RateLimitPerSession,
 		Sessions: guard.Sessions{Max: m.Config.WebSessionsMax, PerIP: m.Config.WebSessionsPerIP, TTL: redisstore.DefaultTTL,
 			Key: m.Config.RedisPrefix + "websessions"},
-		Known: func(id string) bool { return m.KB.Municipality(id) != nil },
+		Known: func(id string) bool { return m.Knowledge.Current().Municipality(id) != nil },
 	})
 	if err != nil {
 		return nil, fmt.Errorf("widget origins: %w", err)
@@ -64,11 +64,12 @@ func (m *Main) routes() (*gin.Engine, error) {
 	}
 
 	responder := m.responder()
-	api.Register(r, api.Deps{KB: m.KB, Responder: responder, Clock: m.Clock})
+	catalog := dialog.NewCatalog(m.Knowledge)
+	api.Register(r, api.Deps{Catalog: catalog, Responder: responder, Clock: m.Clock})
 	if err := m.registerLINE(r, responder, reg); err != nil {
 		return nil, err
 	}
-	widget.Register(r, widget.Config{Municipalities: widget.FromKB(m.KB)})
+	widget.Register(r, widget.Config{Catalog: catalog})
 	httpx.AddHEAD(r) // HEAD answers as GET, without the body; last, once every GET route is in
 	return r, nil
 }
@@ -84,7 +85,7 @@ func (m *Main) readyz(c *gin.Context) {
 		httpx.WriteError(c, bot.Unavailable("shutting down", nil))
 		return
 	}
-	if m.KB == nil {
+	if m.Knowledge == nil {
 		httpx.WriteError(c, bot.Unavailable("the knowledge base is not loaded", nil))
 		return
 	}
@@ -102,7 +103,7 @@ func (m *Main) readyz(c *gin.Context) {
 // /readyz shows the last result and madoguchi_redis_durability_warning
 // counts it.
 func (m *Main) checkDurability(reg prometheus.Registerer) error {
-	lineConfigured := len(line.ChannelsFromEnv(m.Getenv, knowledge.MunicipalityIDs)) > 0
+	lineConfigured := len(line.ChannelsFromEnv(m.Getenv, m.Knowledge.Current().IDs())) > 0
 	d, err := newDurabilityCheck(m.Redis, redisLocation(m.Config.RedisURL), m.embedded != nil, lineConfigured, m.Logger, m.Clock, reg)
 	if err != nil {
 		return err
@@ -132,8 +133,9 @@ func (m *Main) registerLINE(r gin.IRouter, responder bot.Responder, reg promethe
 		}
 	}
 	h, err := line.New(line.Config{
-		Channels:    line.ChannelsFromEnv(m.Getenv, knowledge.MunicipalityIDs),
-		Known:       func(id string) bool { return m.KB.Municipality(id) != nil },
+		// LINE_CHANNEL_*_<ID> for each municipality the knowledge holds.
+		Channels:    line.ChannelsFromEnv(m.Getenv, m.Knowledge.Current().IDs()),
+		Known:       func(id string) bool { return m.Knowledge.Current().Municipality(id) != nil },
 		Responder:   responder,
 		Redis:       m.Redis,
 		Prefix:      m.Config.RedisPrefix + "line:",

@@ -49,7 +49,9 @@ type Main struct {
 
 	// Set by Run.
 	Config Config
-	KB     *knowledge.KB
+	// Knowledge hands out the current knowledge to every consumer; a
+	// publish swaps it (Knowledge.Set) without a restart.
+	Knowledge *knowledge.Provider
 	Redis  redis.UniversalClient
 	Router http.Handler
 
@@ -140,7 +142,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.openRedis(ctx); err != nil {
 		return err
 	}
-	m.Logger.Info("knowledge loaded", "source", m.knowledgeSource(), "municipalities", len(m.KB.Municipalities))
+	m.Logger.Info("knowledge loaded", "source", m.knowledgeSource(), "municipalities", len(m.Knowledge.Current().Municipalities))
 
 	router, err := m.routes()
 	if err != nil {
@@ -150,20 +152,26 @@ func (m *Main) Run(ctx context.Context) error {
 	return m.serve()
 }
 
+// loadKnowledge loads KNOWLEDGE_DIR or the embedded knowledge into
+// m.Knowledge, then reads the variables named after its municipalities
+// (WIDGET_ORIGINS_<ID>; LINE_*_<ID> are read where the channel is wired).
 func (m *Main) loadKnowledge() error {
+	var kb *knowledge.KB
 	var err error
 	if dir := m.Config.KnowledgeDir; dir != "" {
 		if fi, statErr := os.Stat(dir); statErr != nil || !fi.IsDir() {
 			return fmt.Errorf("KNOWLEDGE_DIR %q is not a readable folder", dir)
 		}
-		m.KB, err = knowledge.LoadDir(dir)
+		kb, err = knowledge.LoadDir(dir)
 	} else {
-		m.KB, err = knowledge.LoadEmbedded()
+		kb, err = knowledge.LoadEmbedded()
 	}
 	if err != nil {
 		return fmt.Errorf("load knowledge from %s: %w", m.knowledgeSource(), err)
 	}
-	return nil
+	m.Knowledge = knowledge.NewProvider(kb)
+	m.Config.WidgetOrigins, err = widgetOrigins(m.Getenv, kb.IDs())
+	return err
 }
 
 func (m *Main) knowledgeSource() string {
@@ -342,7 +350,7 @@ func (m *Main) responder() bot.Responder {
 	opts := stateStoreOptions(m.Logger)
 	opts.Prefix = m.Config.RedisPrefix
 	store := redisstore.New(m.Redis, opts)
-	return dialog.New(dialog.Config{KB: m.KB, Store: store, Clock: m.Clock, Logger: m.Logger})
+	return dialog.New(dialog.Config{Knowledge: m.Knowledge, Store: store, Clock: m.Clock, Logger: m.Logger})
 }
 
 // stateStoreOptions caches the state of LINE conversations only: a shard's

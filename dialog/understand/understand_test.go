@@ -14,11 +14,11 @@ import (
 )
 
 // yokohama is the ward list the knowledge base gives for Yokohama.
-var yokohama = []understand.Ward{{"aoba", "青葉区"}, {"asahi", "旭区"}, {"hodogaya", "保土ケ谷区"},
-	{"isogo", "磯子区"}, {"izumi", "泉区"}, {"kanagawa", "神奈川区"}, {"kanazawa", "金沢区"},
-	{"kohoku", "港北区"}, {"konan", "港南区"}, {"midori", "緑区"}, {"minami", "南区"},
-	{"naka", "中区"}, {"nishi", "西区"}, {"sakae", "栄区"}, {"seya", "瀬谷区"},
-	{"totsuka", "戸塚区"}, {"tsurumi", "鶴見区"}, {"tsuzuki", "都筑区"}}
+var yokohama = []understand.Ward{{ID: "aoba", Name: "青葉区"}, {ID: "asahi", Name: "旭区"}, {ID: "hodogaya", Name: "保土ケ谷区"},
+	{ID: "isogo", Name: "磯子区"}, {ID: "izumi", Name: "泉区"}, {ID: "kanagawa", Name: "神奈川区"}, {ID: "kanazawa", Name: "金沢区"},
+	{ID: "kohoku", Name: "港北区"}, {ID: "konan", Name: "港南区"}, {ID: "midori", Name: "緑区"}, {ID: "minami", Name: "南区"},
+	{ID: "naka", Name: "中区"}, {ID: "nishi", Name: "西区"}, {ID: "sakae", Name: "栄区"}, {ID: "seya", Name: "瀬谷区"},
+	{ID: "totsuka", Name: "戸塚区"}, {ID: "tsurumi", Name: "鶴見区"}, {ID: "tsuzuki", Name: "都筑区"}}
 
 // testCase is one line of testdata/*.cases: what was asked, what the
 // resident wrote, and everything Understand must report, no more.

@@ -1,6 +1,7 @@
 package understand
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -8,14 +9,22 @@ import (
 )
 
 // Ward is a ward the resident may name, as the knowledge base lists it:
-// ID is the slot value (romanised, "aoba"), Name the Japanese name ("青葉区").
-type Ward struct{ ID, Name string }
+// ID is the slot value (romanised, "aoba"), Name the Japanese name ("青葉区"),
+// Readings further readings in hiragana the knowledge gives.
+type Ward struct {
+	ID, Name string
+	Readings []string
+}
+
+// key identifies a ward's spellings in wardForms.
+func (w Ward) key() string { return w.ID + "\x00" + w.Name + "\x00" + strings.Join(w.Readings, "\x00") }
 
 // wardForms caches each ward's spellings (see forms), read by every call.
 // Wards come from the knowledge base, so it stays small; it stops growing
-// at wardFormsMax in case a caller passes something else.
+// at wardFormsMax in case a caller passes something else (or the
+// knowledge is republished very often with changed wards).
 var (
-	wardForms    sync.Map // Ward → []string
+	wardForms    sync.Map // Ward.key() → []string
 	wardFormsLen atomic.Int64
 )
 
@@ -30,10 +39,12 @@ var (
 
 // forms lists how residents write w, normalised: the name (青葉区), the name
 // without 区 (青葉), its reading in hiragana from the romanised id, with or
-// without the long う that romanisation drops (こほく, こうほく for kohoku).
-// The id itself is matched separately, as an ASCII word.
+// without the long う that romanisation drops (こほく, こうほく for kohoku),
+// and the readings the knowledge gives. The id itself is matched
+// separately, as an ASCII word.
 func forms(w Ward) []string {
-	if f, ok := wardForms.Load(w); ok {
+	key := w.key()
+	if f, ok := wardForms.Load(key); ok {
 		return f.([]string)
 	}
 	name := Normalize(w.Name)
@@ -42,8 +53,13 @@ func forms(w Ward) []string {
 		f = append(f, base)
 	}
 	f = append(f, readings(strings.ToLower(w.ID))...)
+	for _, r := range w.Readings {
+		if r = voicedFold.Replace(Normalize(r)); r != "" && !slices.Contains(f, r) {
+			f = append(f, r)
+		}
+	}
 	if wardFormsLen.Add(1) <= wardFormsMax {
-		wardForms.Store(w, f)
+		wardForms.Store(key, f)
 	}
 	return f
 }

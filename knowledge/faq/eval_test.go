@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/knowledge/faq"
 )
 
@@ -77,7 +76,7 @@ func TestEvalIsHeldOut(t *testing.T) {
 		if known[faq.Normalize(r.question)] {
 			t.Errorf("eval.tsv:%d: %q is a phrasing of national.yaml", r.line, r.question)
 		}
-		if !slices.Contains(knowledge.MunicipalityIDs, r.municipality) {
+		if !slices.Contains([]string{"edogawa", "akishima", "nerima", "akitakata", "yokohama"}, r.municipality) {
 			t.Errorf("eval.tsv:%d: unknown municipality %q", r.line, r.municipality)
 		}
 		if r.topic != "-" && kb.Topic(r.topic) == nil {

@@ -85,6 +85,16 @@ type Index struct {
 // New builds an Index over every topic of kb.
 func New(kb *knowledge.KB) *Index { return newIndex(kb, defaultConfig) }
 
+// indexKey keys the Index that For keeps with its KB.
+type indexKey struct{}
+
+// For returns kb's Index, built on the first call for that KB and kept
+// with it (knowledge.KB.Derived): one index per knowledge version, never
+// rebuilt per turn, dropped with its version.
+func For(kb *knowledge.KB) *Index {
+	return kb.Derived(indexKey{}, func() any { return New(kb) }).(*Index)
+}
+
 func newIndex(kb *knowledge.KB, cfg config) *Index {
 	ix := &Index{
 		kb:        kb,

@@ -12,7 +12,7 @@ import (
 func TestAskAnswersFromTheKnowledgeBase(t *testing.T) {
 	kb := testKB(t)
 	ix := faq.New(kb)
-	for _, m := range knowledge.MunicipalityIDs {
+	for _, m := range []string{"edogawa", "akishima", "nerima", "akitakata", "yokohama"} {
 		r := ix.Ask(m, "暗証番号って何桁だっけ")
 		if r.Topic != "pin_types" || !r.Confident {
 			t.Fatalf("%s: got %s (%.2f, confident %v), want a confident pin_types", m, r.Topic, r.Score, r.Confident)

@@ -203,6 +203,7 @@ func TestChecklistInvalidSlots(t *testing.T) {
 		{"unknown visitor", town(), bot.Slots{AgeGroup: bot.AgeAdult, Visitor: "friend"}, "visitor"},
 		{"unknown ward", town(), bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, Ward: "shibuya"}, "ward"},
 		{"ward outside yokohama", noWards, bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, Ward: "aoba"}, "ward"},
+		{"ward the municipality does not have", town(), bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, Ward: "shibuya"}, "ward"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

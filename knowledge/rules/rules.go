@@ -90,6 +90,9 @@ func situation(m *knowledge.Municipality, s bot.Slots, today bot.Date) (knowledg
 	if s.Ward != "" && len(m.Wards) == 0 {
 		return knowledge.Situation{}, nil, bot.Invalidf("ward", "ward applies only to a municipality with wards (yokohama), not %s", m.ID)
 	}
+	if s.Ward != "" && m.Ward(s.Ward) == nil {
+		return knowledge.Situation{}, nil, bot.Invalidf("ward", "ward must be one of %s's wards: %s (got %q)", m.ID, wardIDs(m), s.Ward)
+	}
 	sit := knowledge.Situation{
 		AgeGroup:      s.AgeGroup,
 		Visitor:       s.Visitor,
@@ -213,4 +216,13 @@ func silentNotes(m *knowledge.Municipality) []string {
 		}
 	}
 	return out
+}
+
+// wardIDs lists m's ward ids for an error message.
+func wardIDs(m *knowledge.Municipality) string {
+	ids := make([]string, len(m.Wards))
+	for i, w := range m.Wards {
+		ids[i] = w.ID
+	}
+	return strings.Join(ids, ", ")
 }

@@ -132,8 +132,8 @@ func TestYokohamaWardCounters(t *testing.T) {
 		{"nishi", "西区", true}, {"sakae", "栄区", false}, {"seya", "瀬谷区", false},
 		{"totsuka", "戸塚区", false}, {"tsurumi", "鶴見区", false}, {"tsuzuki", "都筑区", false},
 	}
-	if len(wards) != len(bot.Wards) {
-		t.Fatalf("table has %d wards, bot.Wards %d", len(wards), len(bot.Wards))
+	if len(wards) != len(m.Wards) {
+		t.Fatalf("table has %d wards, yokohama.yaml %d", len(wards), len(m.Wards))
 	}
 	for _, w := range wards {
 		t.Run(w.id, func(t *testing.T) {

@@ -9,13 +9,13 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/madoguchi/madoguchi/bot"
-	"github.com/madoguchi/madoguchi/knowledge"
 )
 
 // Deps is what the API handlers need.
 type Deps struct {
-	// KB is the loaded knowledge base; required.
-	KB *knowledge.KB
+	// Catalog gives the municipalities and the checklist of the current
+	// knowledge (dialog.NewCatalog); required. Each request asks it anew.
+	Catalog bot.Catalog
 	// Responder is the dialog engine. When nil, POST /api/v1/chat is not
 	// registered (and so answers 404).
 	Responder bot.Responder
@@ -37,8 +37,8 @@ const DefaultTurnTimeout = 800 * time.Millisecond
 //	POST /api/v1/checklist
 //	POST /api/v1/chat          (only when deps.Responder is set)
 func Register(r gin.IRouter, deps Deps) {
-	if deps.KB == nil {
-		panic("api.Register: Deps.KB is nil")
+	if deps.Catalog == nil {
+		panic("api.Register: Deps.Catalog is nil")
 	}
 	if deps.Clock == nil {
 		deps.Clock = time.Now
@@ -59,14 +59,14 @@ type handlers struct{ Deps }
 
 // municipality returns the municipality with id, or a *bot.Error: invalid
 // when id is empty, not_found when no such municipality exists.
-func (h *handlers) municipality(id string) (*knowledge.Municipality, error) {
+func (h *handlers) municipality(id string) (bot.MunicipalityInfo, error) {
 	if id == "" {
-		return nil, bot.Invalidf("municipality", "municipality is required (one of %s)", knownIDs(h.KB))
+		return bot.MunicipalityInfo{}, bot.Invalidf("municipality", "municipality is required (one of %s)", knownIDs(h.Catalog))
 	}
-	m := h.KB.Municipality(id)
-	if m == nil {
-		return nil, &bot.Error{Code: bot.CodeNotFound, Field: "municipality",
-			Message: "unknown municipality " + quote(id) + " (known: " + knownIDs(h.KB) + ")"}
+	m, ok := h.Catalog.Municipality(id)
+	if !ok {
+		return bot.MunicipalityInfo{}, &bot.Error{Code: bot.CodeNotFound, Field: "municipality",
+			Message: "unknown municipality " + quote(id) + " (known: " + knownIDs(h.Catalog) + ")"}
 	}
 	return m, nil
 }

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/dialog"
 	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/webhook/api"
 	"github.com/madoguchi/madoguchi/webhook/httpx"
@@ -98,7 +100,7 @@ func checkErrors(t *testing.T, h http.Handler, cases []errorCase) {
 
 func TestMunicipalities(t *testing.T) {
 	k := kb(t)
-	h := newServer(t, api.Deps{KB: k})
+	h := newServer(t, api.Deps{Catalog: catalogOf(k)})
 	w := do(t, h, http.MethodGet, "/api/v1/municipalities", "")
 	if w.Code != http.StatusOK {
 		t.Fatalf("status = %d %s", w.Code, w.Body)
@@ -109,11 +111,11 @@ func TestMunicipalities(t *testing.T) {
 	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Municipalities) != len(knowledge.MunicipalityIDs) {
-		t.Fatalf("got %d municipalities, want %d: %s", len(got.Municipalities), len(knowledge.MunicipalityIDs), w.Body)
+	if len(got.Municipalities) != len(k.Municipalities) {
+		t.Fatalf("got %d municipalities, want %d: %s", len(got.Municipalities), len(k.Municipalities), w.Body)
 	}
 	for i, m := range got.Municipalities {
-		want := k.Municipality(knowledge.MunicipalityIDs[i])
+		want := k.Municipalities[i]
 		if m.ID != want.ID || m.Name != want.Name || m.Updated != want.Page.Updated || m.Title != want.Page.Title {
 			t.Errorf("municipalities[%d] = %+v, want %s %s %s", i, m, want.ID, want.Name, want.Page.Updated)
 		}
@@ -124,7 +126,7 @@ func TestMunicipalities(t *testing.T) {
 }
 
 func TestRoutesNotFound(t *testing.T) {
-	h := newServer(t, api.Deps{KB: kb(t)}) // no Responder: no chat
+	h := newServer(t, api.Deps{Catalog: catalogOf(kb(t))}) // no Responder: no chat
 	checkErrors(t, h, []errorCase{
 		{name: "unknown path", method: "GET", path: "/api/v1/nothing", status: 404, code: "not_found", inMsg: "/api/v1/nothing"},
 		{name: "GET checklist", method: "GET", path: "/api/v1/checklist", status: 404, code: "not_found"},
@@ -133,3 +135,6 @@ func TestRoutesNotFound(t *testing.T) {
 		{name: "chat without a responder", path: "/api/v1/chat", body: `{"municipality":"nerima","session_id":"abcdefgh","text":"更新"}`, status: 404, code: "not_found"},
 	})
 }
+
+// catalogOf is the channels' view of k, as cmd/server builds it.
+func catalogOf(k *knowledge.KB) bot.Catalog { return dialog.NewCatalog(knowledge.NewProvider(k)) }

@@ -50,7 +50,7 @@ type chatResponse struct {
 
 func TestChatErrors(t *testing.T) {
 	rec := &recorder{}
-	h := newServer(t, api.Deps{KB: kb(t), Responder: rec, Clock: fixedClock})
+	h := newServer(t, api.Deps{Catalog: catalogOf(kb(t)), Responder: rec, Clock: fixedClock})
 	const p = "/api/v1/chat"
 	long := strings.Repeat("あ", 1001)
 	checkErrors(t, h, []errorCase{
@@ -93,7 +93,7 @@ func TestChatTurn(t *testing.T) {
 		Asking:       "visitor",
 		Slots:        bot.Slots{AgeGroup: bot.AgeAdult},
 	}}
-	h := newServer(t, api.Deps{KB: kb(t), Responder: rec, Clock: fixedClock})
+	h := newServer(t, api.Deps{Catalog: catalogOf(kb(t)), Responder: rec, Clock: fixedClock})
 
 	w := do(t, h, http.MethodPost, "/api/v1/chat", `{"municipality":"nerima","session_id":"abc123_-XYZ","text":"更新したい"}`)
 	if w.Code != http.StatusOK {
@@ -129,7 +129,7 @@ func TestChatTurn(t *testing.T) {
 
 func TestChatListsNeverNull(t *testing.T) {
 	rec := &recorder{reply: bot.Reply{Done: true}}
-	h := newServer(t, api.Deps{KB: kb(t), Responder: rec})
+	h := newServer(t, api.Deps{Catalog: catalogOf(kb(t)), Responder: rec})
 	w := do(t, h, http.MethodPost, "/api/v1/chat", `{"municipality":"akishima","session_id":"abcdefgh","text":"最初から"}`)
 	body := w.Body.String()
 	if w.Code != 200 || !strings.Contains(body, `"messages":[]`) || !strings.Contains(body, `"quick_replies":[]`) ||
@@ -156,7 +156,7 @@ func TestChatResponderErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newServer(t, api.Deps{KB: kb(t), Responder: &recorder{err: tt.err}})
+			h := newServer(t, api.Deps{Catalog: catalogOf(kb(t)), Responder: &recorder{err: tt.err}})
 			w := do(t, h, http.MethodPost, "/api/v1/chat", `{"municipality":"edogawa","session_id":"abcdefgh","text":"はい"}`)
 			var b httpx.ErrorBody
 			decodeStrict(t, w, &b)
@@ -190,7 +190,7 @@ func (stuck) Forget(context.Context, bot.Channel, string, string) error { return
 // store.
 func TestChatTurnTimeout(t *testing.T) {
 	s := stuck{deadline: make(chan bool, 1)}
-	h := newServer(t, api.Deps{KB: kb(t), Responder: s, Clock: fixedClock, TurnTimeout: 50 * time.Millisecond})
+	h := newServer(t, api.Deps{Catalog: catalogOf(kb(t)), Responder: s, Clock: fixedClock, TurnTimeout: 50 * time.Millisecond})
 	start := time.Now()
 	w := do(t, h, "POST", "/api/v1/chat", `{"municipality":"nerima","session_id":"abcdefgh","text":"更新したい"}`)
 	took := time.Since(start)

@@ -5,7 +5,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/madoguchi/madoguchi/bot"
-	"github.com/madoguchi/madoguchi/knowledge/rules"
 	"github.com/madoguchi/madoguchi/webhook/httpx"
 )
 
@@ -40,7 +39,7 @@ func (h *handlers) checklist(c *gin.Context) {
 		httpx.WriteError(c, err)
 		return
 	}
-	list, err := rules.Checklist(m, slots, today)
+	list, err := h.Catalog.Checklist(m.ID, slots, today)
 	if err != nil {
 		httpx.WriteError(c, err)
 		return
@@ -51,9 +50,9 @@ func (h *handlers) checklist(c *gin.Context) {
 // checklistSlots turns a request into slots and the day to judge the
 // renewal window on; a bad date is an error naming its field. The slots
 // themselves (required, allowed values, a ward where there are wards) are
-// checked by rules.Checklist, for every caller.
+// checked by the catalog's checklist (the rules engine), for every caller.
 func (h *handlers) checklistSlots(req checklistRequest) (bot.Slots, bot.Date, error) {
-	// address_change stays nil when absent: rules.Checklist reads nil as
+	// address_change stays nil when absent: the rules engine reads nil as
 	// false, and a move filed at the visit (move_at_visit) as a change.
 	s := bot.Slots{
 		AgeGroup:      bot.AgeGroup(req.AgeGroup),

@@ -13,7 +13,7 @@ import (
 )
 
 func TestChecklistErrors(t *testing.T) {
-	h := newServer(t, api.Deps{KB: kb(t), Clock: fixedClock})
+	h := newServer(t, api.Deps{Catalog: catalogOf(kb(t)), Clock: fixedClock})
 	const p = "/api/v1/checklist"
 	ok := `"municipality":"edogawa","age_group":"adult","visitor":"self"`
 	checkErrors(t, h, []errorCase{
@@ -70,7 +70,7 @@ func checklistFor(t *testing.T, h http.Handler, body string) bot.Checklist {
 
 func TestChecklistIsTheRulesEngines(t *testing.T) {
 	k := kb(t)
-	h := newServer(t, api.Deps{KB: k, Clock: fixedClock})
+	h := newServer(t, api.Deps{Catalog: catalogOf(k), Clock: fixedClock})
 	tests := []struct {
 		body  string
 		slots bot.Slots
@@ -119,7 +119,7 @@ func TestChecklistIsTheRulesEngines(t *testing.T) {
 }
 
 func TestChecklistContract(t *testing.T) {
-	h := newServer(t, api.Deps{KB: kb(t), Clock: fixedClock})
+	h := newServer(t, api.Deps{Catalog: catalogOf(kb(t)), Clock: fixedClock})
 
 	// The contract's own example: Edogawa, a proxy without the form.
 	c := checklistFor(t, h, `{"municipality":"edogawa","age_group":"adult","visitor":"proxy","has_notice":false,"address_change":false,"expiry_date":"2025-07-07","today":"2025-05-01","ward":""}`)
@@ -132,11 +132,11 @@ func TestChecklistContract(t *testing.T) {
 	}
 
 	// today defaults to the date in Japan: 2025-04-07 23:59 JST is still too early.
-	h2 := newServer(t, api.Deps{KB: kb(t), Clock: func() time.Time { return time.Date(2025, 4, 7, 14, 59, 0, 0, time.UTC) }})
+	h2 := newServer(t, api.Deps{Catalog: catalogOf(kb(t)), Clock: func() time.Time { return time.Date(2025, 4, 7, 14, 59, 0, 0, time.UTC) }})
 	if c := checklistFor(t, h2, `{"municipality":"edogawa","age_group":"adult","visitor":"self","expiry_date":"2025-07-07"}`); c.Status != bot.StatusTooEarly {
 		t.Errorf("2025-04-07 23:59 JST: status = %q, want too_early", c.Status)
 	}
-	h3 := newServer(t, api.Deps{KB: kb(t), Clock: func() time.Time { return time.Date(2025, 4, 7, 15, 0, 0, 0, time.UTC) }})
+	h3 := newServer(t, api.Deps{Catalog: catalogOf(kb(t)), Clock: func() time.Time { return time.Date(2025, 4, 7, 15, 0, 0, 0, time.UTC) }})
 	if c := checklistFor(t, h3, `{"municipality":"edogawa","age_group":"adult","visitor":"self","expiry_date":"2025-07-07"}`); c.Status != bot.StatusInWindow {
 		t.Errorf("2025-04-08 00:00 JST: status = %q, want in_window", c.Status)
 	}
@@ -192,7 +192,7 @@ func TestChecklistContract(t *testing.T) {
 // (where the page is silent, a checklist that says so), never a 500.
 func TestChecklistNeverFails(t *testing.T) {
 	k := kb(t)
-	h := newServer(t, api.Deps{KB: k, Clock: fixedClock})
+	h := newServer(t, api.Deps{Catalog: catalogOf(k), Clock: fixedClock})
 	expiries := []string{"", "2025-07-07", "2025-05-01", "2025-04-30", "2030-01-31", "2024-02-29"}
 	for _, m := range k.Municipalities {
 		for _, age := range bot.AgeGroups {
@@ -202,7 +202,7 @@ func TestChecklistNeverFails(t *testing.T) {
 						for i, exp := range expiries {
 							ward := "" // the rules engine refuses a ward elsewhere, as a 400
 							if m.ID == "yokohama" {
-								ward = bot.Wards[i%len(bot.Wards)]
+								ward = m.Wards[i%len(m.Wards)].ID
 							}
 							for _, move := range []any{nil, false, addr} {
 								body, _ := json.Marshal(map[string]any{"municipality": m.ID, "age_group": age, "visitor": visitor,

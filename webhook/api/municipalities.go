@@ -18,9 +18,10 @@ type municipalityInfo struct {
 
 // municipalities answers GET /api/v1/municipalities, in knowledge order.
 func (h *handlers) municipalities(c *gin.Context) {
-	list := make([]municipalityInfo, 0, len(h.KB.Municipalities))
-	for _, m := range h.KB.Municipalities {
-		list = append(list, municipalityInfo{ID: m.ID, Name: m.Name, Updated: m.Page.Updated, Title: m.Page.Title, PageID: m.Page.PageID})
+	ms := h.Catalog.Municipalities()
+	list := make([]municipalityInfo, 0, len(ms))
+	for _, m := range ms {
+		list = append(list, municipalityInfo{ID: m.ID, Name: m.Name, Updated: m.Updated, Title: m.Title, PageID: m.PageID})
 	}
 	c.JSON(http.StatusOK, gin.H{"municipalities": list})
 }

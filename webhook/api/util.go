@@ -5,12 +5,13 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/madoguchi/madoguchi/knowledge"
+	"github.com/madoguchi/madoguchi/bot"
 )
 
-func knownIDs(kb *knowledge.KB) string {
-	ids := make([]string, len(kb.Municipalities))
-	for i, m := range kb.Municipalities {
+func knownIDs(c bot.Catalog) string {
+	ms := c.Municipalities()
+	ids := make([]string, len(ms))
+	for i, m := range ms {
 		ids[i] = m.ID
 	}
 	return strings.Join(ids, ", ")

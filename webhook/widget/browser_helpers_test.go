@@ -109,8 +109,8 @@ func newServer(t *testing.T, gcfg guard.Config) *server {
 	}
 	e.Use(g.Middleware())
 	store := redisstore.New(rdb, redisstore.Options{Prefix: redistest.Prefix(t) + "dialog:"})
-	api.Register(e, api.Deps{KB: kb, Responder: dialog.New(dialog.Config{KB: kb, Store: store, Logger: quiet})})
-	widget.Register(e, widget.Config{Municipalities: widget.FromKB(kb)})
+	api.Register(e, api.Deps{Catalog: dialog.NewCatalog(knowledge.NewProvider(kb)), Responder: dialog.New(dialog.Config{KB: kb, Store: store, Logger: quiet})})
+	widget.Register(e, widget.Config{Catalog: dialog.NewCatalog(knowledge.NewProvider(kb))})
 	s.Server = httptest.NewServer(e)
 	t.Cleanup(s.Close)
 	return s

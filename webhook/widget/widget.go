@@ -18,7 +18,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/madoguchi/madoguchi/bot"
-	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/webhook/httpx"
 )
 
@@ -40,15 +39,20 @@ type Municipality struct {
 
 // Config configures Register.
 type Config struct {
-	// Municipalities are the demo page's tabs, in order; the first is shown
-	// at "/". Empty: the demo page is not registered.
+	// Catalog, when set, gives the demo page's tabs on every request, in
+	// its order (the current knowledge version: a municipality added is a
+	// new tab at once); the first is shown at "/".
+	Catalog bot.Catalog
+	// Municipalities are fixed tabs, used when Catalog is nil. With neither,
+	// the demo page is not registered.
 	Municipalities []Municipality
 }
 
-// FromKB lists the municipalities of a knowledge base for Config.
-func FromKB(kb *knowledge.KB) []Municipality {
-	ms := make([]Municipality, 0, len(kb.Municipalities))
-	for _, m := range kb.Municipalities {
+// FromCatalog lists the municipalities of c as tabs.
+func FromCatalog(c bot.Catalog) []Municipality {
+	all := c.Municipalities()
+	ms := make([]Municipality, 0, len(all))
+	for _, m := range all {
 		ms = append(ms, Municipality{ID: m.ID, Name: m.Name})
 	}
 	return ms
@@ -82,8 +86,11 @@ func Register(r gin.IRouter, cfg Config) {
 	// every municipal page within minutes.
 	r.GET("/widget.js", serveAsset(js, "public, max-age=300", true))
 	r.GET("/demo.css", serveAsset(css, "public, max-age=300", false))
-	if len(cfg.Municipalities) > 0 {
-		r.GET("/", demo(cfg.Municipalities))
+	switch {
+	case cfg.Catalog != nil:
+		r.GET("/", demo(func() []Municipality { return FromCatalog(cfg.Catalog) }))
+	case len(cfg.Municipalities) > 0:
+		r.GET("/", demo(func() []Municipality { return cfg.Municipalities }))
 	}
 }
 
@@ -104,10 +111,11 @@ func serveAsset(a asset, cacheControl string, crossOrigin bool) gin.HandlerFunc 
 	}
 }
 
-func demo(ms []Municipality) gin.HandlerFunc {
+func demo(tabs func() []Municipality) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		ms := tabs()
 		id := c.Query("m")
-		if id == "" {
+		if id == "" && len(ms) > 0 {
 			id = ms[0].ID
 		}
 		page, ok := demoPage(ms, id)

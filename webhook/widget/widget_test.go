@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gin-gonic/gin"
+	"github.com/madoguchi/madoguchi/dialog"
 	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/webhook/httpx"
 	"github.com/madoguchi/madoguchi/webhook/widget"
@@ -22,7 +23,7 @@ func staticEngine(t *testing.T) *gin.Engine {
 	}
 	e := gin.New()
 	e.NoRoute(httpx.NoRoute)
-	widget.Register(e, widget.Config{Municipalities: widget.FromKB(kb)})
+	widget.Register(e, widget.Config{Catalog: dialog.NewCatalog(knowledge.NewProvider(kb))})
 	return e
 }
 
