@@ -101,7 +101,7 @@ type Municipality struct {
 	// Order places the municipality in lists (the API, the demo page's
 	// tabs): ascending, ties by id; 0 (unset) comes after every ordered one.
 	Order int  `yaml:"order,omitempty"`
-	Page Page   `yaml:"page"`
+	Page  Page `yaml:"page"`
 	// Contact is whom to ask where the page is silent.
 	Contact Contact `yaml:"contact"`
 	// Silent holds, for counter fields the page does not give ("hours",
@@ -182,10 +182,10 @@ type Ward struct {
 	// one the dialog derives from the romanised id; needed only where the
 	// id does not spell the reading.
 	Readings            []string `yaml:"readings,omitempty"`
-	Counter             string  `yaml:"counter"`
-	Reservation         string  `yaml:"reservation"`
-	ReservationRequired bool    `yaml:"reservation_required"`
-	Source              *Source `yaml:"source"`
+	Counter             string   `yaml:"counter"`
+	Reservation         string   `yaml:"reservation"`
+	ReservationRequired bool     `yaml:"reservation_required"`
+	Source              *Source  `yaml:"source"`
 	// Also quotes further sentences the reservation text rests on.
 	Also []Source `yaml:"also,omitempty"`
 }

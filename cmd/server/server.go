@@ -52,8 +52,8 @@ type Main struct {
 	// Knowledge hands out the current knowledge to every consumer; a
 	// publish swaps it (Knowledge.Set) without a restart.
 	Knowledge *knowledge.Provider
-	Redis  redis.UniversalClient
-	Router http.Handler
+	Redis     redis.UniversalClient
+	Router    http.Handler
 
 	embedded   *embeddedRedis
 	durability *durabilityCheck
