@@ -130,3 +130,25 @@ func BenchmarkNew(b *testing.B) {
 		faq.New(kb)
 	}
 }
+
+// TestForKeepsOneIndexPerVersion: the index is built once per knowledge
+// version and handed out again, never rebuilt per turn.
+func TestForKeepsOneIndexPerVersion(t *testing.T) {
+	a, err := knowledge.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := knowledge.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if faq.For(a) != faq.For(a) {
+		t.Error("For(a) built a second index")
+	}
+	if faq.For(a) == faq.For(b) {
+		t.Error("two versions share an index")
+	}
+	if r := faq.For(b).Ask("nerima", "暗証番号って何桁だっけ"); r.Topic != "pin_types" {
+		t.Errorf("For(b) answers %q, want pin_types", r.Topic)
+	}
+}
