@@ -70,3 +70,10 @@ func TestDerivedIsBuiltOncePerKB(t *testing.T) {
 		t.Fatalf("built %d times for two KBs, want 2", n)
 	}
 }
+
+func TestEmbeddedHasNoUnusedFile(t *testing.T) {
+	unused, err := knowledge.Unused(knowledge.Embedded())
+	if err != nil || len(unused) > 0 {
+		t.Fatalf("Unused(embedded) = %v, %v; want none", unused, err)
+	}
+}

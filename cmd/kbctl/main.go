@@ -3,14 +3,17 @@
 //	kbctl lint [DIR]
 //
 // lint loads DIR (default: the knowledge embedded in the binary) and prints
-// each problem as file:line: field: message, exiting 1 when there is any,
-// or a one-line summary and 0 when the folder is valid. Usage errors exit 2.
+// each problem as file:line: field: message, and each file of the folder
+// that loading does not read (knowledge.Unused: nerima.yml, a seed no file
+// names), exiting 1 when there is any, or a one-line summary and 0 when
+// the folder is valid. Usage errors exit 2.
 package main
 
 import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/madoguchi/madoguchi/knowledge"
@@ -26,30 +29,41 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, usage)
 		return 2
 	}
-	load := knowledge.LoadEmbedded
+	fsys := knowledge.Embedded()
 	if len(args) == 2 {
 		dir := args[1]
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 			fmt.Fprintf(stderr, "kbctl: %s is not a folder\n%s\n", dir, usage)
 			return 2
 		}
-		load = func() (*knowledge.KB, error) { return knowledge.LoadDir(dir) }
+		fsys = os.DirFS(dir)
 	}
-	return lint(load, stdout, stderr)
+	return lint(fsys, stdout, stderr)
 }
 
-// lint prints what load reports: each problem on its own line, or a summary.
-func lint(load func() (*knowledge.KB, error), stdout, stderr io.Writer) int {
-	kb, err := load()
+// lint prints what loading fsys reports: each problem and each unused file
+// on its own line, or a summary.
+func lint(fsys fs.FS, stdout, stderr io.Writer) int {
+	unused, err := knowledge.Unused(fsys)
+	if err != nil {
+		fmt.Fprintf(stderr, "kbctl: %v\n", err)
+		return 1
+	}
+	kb, err := knowledge.Load(fsys)
 	var ve *knowledge.ValidationError
 	switch {
 	case errors.As(err, &ve):
 		for _, p := range ve.Problems {
 			fmt.Fprintln(stdout, p)
 		}
-		return 1
 	case err != nil:
 		fmt.Fprintf(stderr, "kbctl: %v\n", err)
+		return 1
+	}
+	for _, u := range unused {
+		fmt.Fprintln(stdout, "unused: "+u)
+	}
+	if err != nil || len(unused) > 0 {
 		return 1
 	}
 	rules, items := 0, 0

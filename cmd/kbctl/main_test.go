@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"testing/fstest"
 
+	"github.com/madoguchi/madoguchi/internal/kbtest"
 	"github.com/madoguchi/madoguchi/knowledge"
 )
 
@@ -68,5 +70,31 @@ func TestRunEmbedded(t *testing.T) {
 	}
 	if code != wantCode || stdout.String() != want {
 		t.Errorf("lint = %d, stdout:\n%s\nwant %d, stdout:\n%s", code, &stdout, wantCode, want)
+	}
+}
+
+// TestLintReportsUnusedFiles: a file the knowledge does not read is
+// reported, and a seventh municipality's file is read, not ignored.
+func TestLintReportsUnusedFiles(t *testing.T) {
+	f := kbtest.Copy(t)
+	kbtest.AddCopy(t, f, "akishima", "sample", "サンプル市", 6)
+	f["nerima.yml"] = &fstest.MapFile{Data: []byte("id: nerima\n")}
+	f["seeds/old.txt"] = &fstest.MapFile{Data: []byte("古いページ")}
+	f["notes/todo.md"] = &fstest.MapFile{Data: []byte("todo")}
+	f[".git/HEAD"] = &fstest.MapFile{Data: []byte("ref: refs/heads/main")}
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"lint", kbtest.WriteDir(t, f)}, &stdout, &stderr)
+	want := "unused: nerima.yml: not a knowledge file (national.yaml, <id>.yaml, seeds/<seed>.txt)\n" +
+		"unused: notes/todo.md: not a knowledge file (only seeds/<seed>.txt goes in a folder)\n" +
+		"unused: seeds/old.txt: no file names this seed (page.seed, or a quote's {seed: …})\n"
+	if code != 1 || stdout.String() != want {
+		t.Errorf("lint = %d\n%s%s\nwant 1 and\n%s", code, &stdout, &stderr, want)
+	}
+	delete(f, "nerima.yml")
+	delete(f, "seeds/old.txt")
+	delete(f, "notes/todo.md")
+	stdout.Reset()
+	if code := run([]string{"lint", kbtest.WriteDir(t, f)}, &stdout, &stderr); code != 0 || !strings.HasPrefix(stdout.String(), "ok: 6 municipalities") {
+		t.Errorf("lint with a sixth municipality = %d %s%s, want 0 and ok: 6 municipalities", code, &stdout, &stderr)
 	}
 }

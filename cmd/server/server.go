@@ -169,6 +169,12 @@ func (m *Main) loadKnowledge() error {
 	if err != nil {
 		return fmt.Errorf("load knowledge from %s: %w", m.knowledgeSource(), err)
 	}
+	if dir := m.Config.KnowledgeDir; dir != "" {
+		unused, _ := knowledge.Unused(os.DirFS(dir))
+		for _, u := range unused {
+			m.Logger.Warn("knowledge file not used: "+u, "dir", dir)
+		}
+	}
 	m.Knowledge = knowledge.NewProvider(kb)
 	m.Config.WidgetOrigins, err = widgetOrigins(m.Getenv, kb.IDs())
 	return err
