@@ -87,9 +87,12 @@ type Topic struct {
 // Answer answers one Topic. A Silent answer says that the page does not
 // cover the topic and whom to ask; it needs no Source.
 type Answer struct {
-	Topic  string  `yaml:"topic"`
-	Text   string  `yaml:"text"`
-	Phone  string  `yaml:"phone,omitempty"`
+	Topic string `yaml:"topic"`
+	Text  string `yaml:"text"`
+	// Contact names the contact (of the file's contacts, or national.yaml's)
+	// whose number Phone takes on load; a number lives once.
+	Contact string `yaml:"contact,omitempty"`
+	Phone   string `yaml:"phone,omitempty"`
 	Silent bool    `yaml:"silent,omitempty"`
 	Source *Source `yaml:"source,omitempty"`
 }
@@ -102,7 +105,15 @@ type Municipality struct {
 	// tabs): ascending, ties by id; 0 (unset) comes after every ordered one.
 	Order int  `yaml:"order,omitempty"`
 	Page  Page `yaml:"page"`
-	// Contact is whom to ask where the page is silent.
+	// Contacts are the municipality's phone numbers (with name, fax,
+	// e-mail and the quote they come from), each number once: the contact,
+	// counters, follow-ups and answers refer to one by its id, so that a
+	// changed number is one field. Prose that quotes the page keeps its
+	// quote.
+	Contacts []Contact `yaml:"contacts,omitempty"`
+	// Contact is whom to ask where the page is silent. In YAML it is the
+	// id of one of Contacts (or of national.yaml's contacts), or the
+	// contact itself; on load it holds the contact, Ref the id.
 	Contact Contact `yaml:"contact"`
 	// Silent holds, for counter fields the page does not give ("hours",
 	// "reservation", "phone"), the note that says so. Required when any
@@ -147,6 +158,9 @@ type Page struct {
 // Contact is a name, a phone number, a fax number and an e-mail address
 // (each empty when the page gives none).
 type Contact struct {
+	// Ref is the id this contact was referred to by (contact: shimin),
+	// "" when it was written out.
+	Ref    string  `yaml:"-"`
 	ID     string  `yaml:"id,omitempty"`
 	Name   string  `yaml:"name"`
 	Phone  string  `yaml:"phone,omitempty"`
@@ -160,8 +174,10 @@ type Contact struct {
 // A PerWard counter (Yokohama) is replaced, when the ward is known, by the
 // ward's own counter name and reservation rule.
 type Counter struct {
-	ID          string  `yaml:"id"`
-	Name        string  `yaml:"name"`
+	ID   string `yaml:"id"`
+	Name string `yaml:"name"`
+	// Contact names the contact whose number Phone takes on load.
+	Contact     string  `yaml:"contact,omitempty"`
 	Phone       string  `yaml:"phone,omitempty"`
 	Hours       string  `yaml:"hours,omitempty"`
 	Reservation string  `yaml:"reservation,omitempty"`
@@ -264,9 +280,11 @@ type Note struct {
 // Followup is a step to take after the procedure, added when When matches.
 type Followup struct {
 	ID     string    `yaml:"id"`
-	Title  string    `yaml:"title"`
-	Text   string    `yaml:"text"`
-	Phone  string    `yaml:"phone,omitempty"`
+	Title string `yaml:"title"`
+	Text  string `yaml:"text"`
+	// Contact names the contact whose number Phone takes on load.
+	Contact string    `yaml:"contact,omitempty"`
+	Phone   string    `yaml:"phone,omitempty"`
 	When   Condition `yaml:"when,omitempty"`
 	Source *Source   `yaml:"source"`
 	// Also quotes further sentences the text joins to Source's.

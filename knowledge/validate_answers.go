@@ -10,6 +10,7 @@ import (
 func (c *checker) checkNational() {
 	const f = "national.yaml"
 	n := &c.kb.National
+	c.resolveNationalContacts()
 	c.uniqueIDs(f, "topics", "id", idsOf(n.Topics, func(x Topic) string { return x.ID }), true)
 	for i, t := range n.Topics {
 		p := fmt.Sprintf("topics[%d]", i)
@@ -45,7 +46,9 @@ func (c *checker) checkAnswers(file string, answers []Answer, defaultSeed string
 		case strings.TrimSpace(a.Text) == "":
 			c.at(file, p+".text", "required")
 		}
-		c.phone(file, p+".phone", a.Phone)
+		if a.Contact == "" { // else checked at the contact
+			c.phone(file, p+".phone", a.Phone)
+		}
 		c.source(file, p, a.Source, defaultSeed, !a.Silent)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 // checkMunicipality records the problems of one municipality file.
 func (c *checker) checkMunicipality(m *Municipality) {
+	c.resolveContacts(m) // first: the checks below see the phones
 	c.checkHeader(m)
 	c.checkCounters(m)
 	c.checkWards(m)
@@ -50,11 +51,13 @@ func (c *checker) checkHeader(m *Municipality) {
 	} else if _, ok := c.seeds[m.Page.Seed]; !ok {
 		c.at(f, "page.seed", "seeds/%s.txt not found", m.Page.Seed)
 	}
-	c.required(f, "contact.name", m.Contact.Name)
-	c.phone(f, "contact.phone", m.Contact.Phone)
-	c.phone(f, "contact.fax", m.Contact.Fax)
-	c.email(f, "contact.email", m.Contact.Email)
-	c.source(f, "contact", m.Contact.Source, m.Page.Seed, false)
+	if m.Contact.Ref == "" { // else checked among contacts
+		c.required(f, "contact.name", m.Contact.Name)
+		c.phone(f, "contact.phone", m.Contact.Phone)
+		c.phone(f, "contact.fax", m.Contact.Fax)
+		c.email(f, "contact.email", m.Contact.Email)
+		c.source(f, "contact", m.Contact.Source, m.Page.Seed, false)
+	}
 	for i, p := range m.ProcedureNames {
 		path := fmt.Sprintf("procedure_names[%d]", i)
 		c.required(f, path+".name", p.Name)
@@ -90,7 +93,9 @@ func (c *checker) checkCounters(m *Municipality) {
 	for i, k := range m.Counters {
 		p := fmt.Sprintf("counters[%d]", i)
 		c.required(f, p+".name", k.Name)
-		c.phone(f, p+".phone", k.Phone)
+		if k.Contact == "" { // else checked at the contact
+			c.phone(f, p+".phone", k.Phone)
+		}
 		for j, v := range []string{k.Phone, k.Hours, k.Reservation} {
 			if field := silentFields[j]; v == "" && m.Silent[field] == "" {
 				c.at(f, p+"."+field, "empty, and silent.%s does not say that the page is silent about it", field)

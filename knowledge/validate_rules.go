@@ -63,7 +63,9 @@ func (c *checker) checkNotes(m *Municipality) {
 		p := fmt.Sprintf("followups[%d]", i)
 		c.required(f, p+".title", u.Title)
 		c.required(f, p+".text", u.Text)
-		c.phone(f, p+".phone", u.Phone)
+		if u.Contact == "" { // else checked at the contact
+			c.phone(f, p+".phone", u.Phone)
+		}
 		c.condition(f, p+".when", u.When)
 		c.source(f, p, u.Source, m.Page.Seed, true)
 		c.also(f, p, u.Also, m.Page.Seed)

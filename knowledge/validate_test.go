@@ -115,49 +115,49 @@ func TestValidateReportsProblems(t *testing.T) {
 		want  []string
 	}{
 		{"unknown slot value", []edit{{edo, "visitor: [proxy]", "visitor: [proxie]"}}, []string{
-			`edogawa.yaml:28: rules[0].when.visitor[0]: unknown visitor "proxie" (want self, legal_rep, proxy)`,
+			`edogawa.yaml:29: rules[0].when.visitor[0]: unknown visitor "proxie" (want self, legal_rep, proxy)`,
 		}},
 		{"unknown age group in a note", []edit{{edo, "  - id: fee\n", "  - id: fee\n    when: {age_group: [adult, child]}\n"}}, []string{
-			`edogawa.yaml:40: notes[0].when.age_group[1]: unknown age_group "child" (want adult, under15, adult_ward)`,
+			`edogawa.yaml:41: notes[0].when.age_group[1]: unknown age_group "child" (want adult, under15, adult_ward)`,
 		}},
 		{"unknown status", []edit{{edo, "      has_notice: [false]\n", "      has_notice: [false]\n      status: [later]\n"}}, []string{
-			`edogawa.yaml:30: rules[0].when.status[0]: unknown status "later" (want too_early, in_window, expired, unknown)`,
+			`edogawa.yaml:31: rules[0].when.status[0]: unknown status "later" (want too_early, in_window, expired, unknown)`,
 		}},
 		{"unknown procedure in a followup", []edit{{edo, "procedure: [issuance]", "procedure: [reissue]"}}, []string{
-			`edogawa.yaml:47: followups[0].when.procedure[0]: unknown procedure "reissue" (want renewal, issuance)`,
+			`edogawa.yaml:48: followups[0].when.procedure[0]: unknown procedure "reissue" (want renewal, issuance)`,
 		}},
 		{"unknown certificate", []edit{{edo, "  - id: everyone\n", "  - id: everyone\n    certificates: [user, sign]\n"}}, []string{
-			`edogawa.yaml:35: rules[1].certificates[1]: unknown certificate "sign" (want signing, user)`,
+			`edogawa.yaml:36: rules[1].certificates[1]: unknown certificate "sign" (want signing, user)`,
 		}},
 		{"counter without a name", []edit{{edo, "    name: マイナンバーカード専用窓口（本庁舎）\n", ""}}, []string{
-			`edogawa.yaml:14: counters[0].name: required`,
+			`edogawa.yaml:15: counters[0].name: required`,
 		}},
-		{"malformed counter phone", []edit{{edo, "    phone: 03-5662-9200\n    source", "    phone: 03-5662-920\n    source"}}, []string{
-			`edogawa.yaml:16: counters[0].phone: "03-5662-920" is not a phone number like 03-5662-9200 (0 first, ASCII digits in hyphenated groups of 2–5, 1–4 and 3–4, 10 or 11 digits)`,
+		{"malformed counter phone", []edit{{edo, "    contact: senyo\n    source", "    phone: 03-5662-920\n    source"}}, []string{
+			`edogawa.yaml:17: counters[0].phone: "03-5662-920" is not a phone number like 03-5662-9200 (0 first, ASCII digits in hyphenated groups of 2–5, 1–4 and 3–4, 10 or 11 digits)`,
 		}},
 		{"malformed followup phone", []edit{{edo, "phone: 0570-01-5901", "phone: 0570-015901"}}, []string{
-			`edogawa.yaml:46: followups[0].phone: "0570-015901" is not a phone number like 03-5662-9200 (0 first, ASCII digits in hyphenated groups of 2–5, 1–4 and 3–4, 10 or 11 digits)`,
+			`edogawa.yaml:47: followups[0].phone: "0570-015901" is not a phone number like 03-5662-9200 (0 first, ASCII digits in hyphenated groups of 2–5, 1–4 and 3–4, 10 or 11 digits)`,
 		}},
 		{"malformed national contact phone", []edit{{nat, "phone: 0120-95-0178", "phone: 0120-95-01780"}}, []string{
 			`national.yaml:4: contacts[0].phone: "0120-95-01780" is not a phone number like 03-5662-9200 (0 first, ASCII digits in hyphenated groups of 2–5, 1–4 and 3–4, 10 or 11 digits)`,
 		}},
 		{"item referenced but not defined", []edit{{edo, "      - items: [card]\n", "      - items: [cards]\n"}}, []string{
-			`edogawa.yaml:31: rules[0].visits[0].items[0]: item "cards" is not defined in items`,
+			`edogawa.yaml:32: rules[0].visits[0].items[0]: item "cards" is not defined in items`,
 		}},
 		{"item defined but never used", []edit{{ner, "items:\n", "items:\n  - {id: photo, text: 写真, source: マイナンバーカード}\n"}}, []string{
 			`nerima.yaml:18: items[0].id: item "photo" is never used by a rule`,
 		}},
 		{"item typo on both sides", []edit{{aki, "  - id: card\n", "  - id: crad\n"}}, []string{
-			`akishima.yaml:18: items[0].id: item "crad" is never used by a rule`,
-			`akishima.yaml:24: rules[0].visits[0].items[0]: item "card" is not defined in items`,
+			`akishima.yaml:19: items[0].id: item "crad" is never used by a rule`,
+			`akishima.yaml:25: rules[0].visits[0].items[0]: item "card" is not defined in items`,
 		}},
 		{"duplicate rule id", []edit{{edo, "  - id: everyone", "  - id: proxy_without_notice"}}, []string{
-			`edogawa.yaml:34: rules[1].id: duplicate id "proxy_without_notice" (first at rules[0])`,
+			`edogawa.yaml:35: rules[1].id: duplicate id "proxy_without_notice" (first at rules[0])`,
 		}},
 		{"duplicate national topic", []edit{{nat, "  - id: hours", "  - id: fee"}}, []string{
-			`akishima.yaml:27: answers[0].topic: unknown topic "hours" (not in national.yaml topics)`,
-			`akitakata.yaml:28: answers[0].topic: unknown topic "hours" (not in national.yaml topics)`,
-			`edogawa.yaml:50: answers[0].topic: unknown topic "hours" (not in national.yaml topics)`,
+			`akishima.yaml:28: answers[0].topic: unknown topic "hours" (not in national.yaml topics)`,
+			`akitakata.yaml:29: answers[0].topic: unknown topic "hours" (not in national.yaml topics)`,
+			`edogawa.yaml:51: answers[0].topic: unknown topic "hours" (not in national.yaml topics)`,
 			`national.yaml:10: topics[1].id: duplicate id "fee" (first at topics[0])`,
 			`nerima.yaml:30: answers[0].topic: unknown topic "hours" (not in national.yaml topics)`,
 			`yokohama.yaml:48: answers[0].topic: unknown topic "hours" (not in national.yaml topics)`,
@@ -176,16 +176,16 @@ func TestValidateReportsProblems(t *testing.T) {
 			`edogawa.yaml:5: questions[0].buttons: buttons are national (national.yaml); a municipality overrides text and hint only`,
 		}},
 		{"missing source", []edit{{edo, "    source: 手数料は無料\n", ""}}, []string{
-			`edogawa.yaml:39: notes[0].source: required (quote the page text this comes from)`,
+			`edogawa.yaml:40: notes[0].source: required (quote the page text this comes from)`,
 		}},
 		{"missing source on an answer", []edit{{aki, "    source: 午前8時30分から午後5時15分\n", ""}}, []string{
-			`akishima.yaml:27: answers[0].source: required (quote the page text this comes from)`,
+			`akishima.yaml:28: answers[0].source: required (quote the page text this comes from)`,
 		}},
 		{"quote not in seed", []edit{{edo, "source: 更新手続には本人のマイナンバーカードが必要です。", "source: 更新手続には本人のマイナンバーカードと通知書が必要です。"}}, []string{
-			`edogawa.yaml:37: rules[1].source: quote "更新手続には本人のマイナンバーカードと通知書が必要です。" not found in seeds/edogawa.txt`,
+			`edogawa.yaml:38: rules[1].source: quote "更新手続には本人のマイナンバーカードと通知書が必要です。" not found in seeds/edogawa.txt`,
 		}},
 		{"long quote not in seed is abbreviated", []edit{{aki, "source: マイナンバーカードをお持ちください", "source: マイナンバーカードをお持ちください。代理人の方は委任状と代理人の本人確認書類もお持ちください。"}}, []string{
-			`akishima.yaml:25: rules[0].source: quote "マイナンバーカードをお持ちください。代理人の方は委任状と代理…" not found in seeds/akishima.txt`,
+			`akishima.yaml:26: rules[0].source: quote "マイナンバーカードをお持ちください。代理人の方は委任状と代理…" not found in seeds/akishima.txt`,
 		}},
 		{"quote from another seed", []edit{{nat, "{seed: akitakata, quote: 手数料は無料}", "{seed: yokohama, quote: 手数料は無料}"}}, []string{
 			`national.yaml:16: answers[0].source: quote "手数料は無料" not found in seeds/yokohama.txt`,
@@ -197,21 +197,21 @@ func TestValidateReportsProblems(t *testing.T) {
 			`national.yaml:16: answers[0].source: no seed: name one with {seed: …, quote: …}`,
 		}},
 		{"uncovered combination", []edit{{edo, "  - id: everyone\n", "  - id: everyone\n    when: {visitor: [self, legal_rep]}\n"}}, []string{
-			`edogawa.yaml:25: rules: no rule matches: visitor=proxy has_notice=true (add rules, or a not_covered rule for what the page does not cover)`,
+			`edogawa.yaml:26: rules: no rule matches: visitor=proxy has_notice=true (add rules, or a not_covered rule for what the page does not cover)`,
 		}},
 		{"uncovered status", []edit{{ner, "  - id: others\n", "  - id: others\n    when: {status: [too_early, in_window, unknown]}\n"}}, []string{
 			`nerima.yaml:21: rules: no rule matches: age_group=under15|adult_ward status=expired (add rules, or a not_covered rule for what the page does not cover)`,
 		}},
 		{"renewal after expiry needs no rule", []edit{{ner, "  - id: others\n", "  - id: renewal\n    when: {procedure: [renewal], status: [too_early, in_window, unknown]}\n    not_covered: ページはこの場合を説明していません。\n  - id: others\n    when: {procedure: [issuance]}\n"}}, nil},
 		{"empty hours without silent.hours", []edit{{edo, "  hours: ページに受付時間の記載はありません。\n", ""}}, []string{
-			`edogawa.yaml:13: counters[0].hours: empty, and silent.hours does not say that the page is silent about it`,
+			`edogawa.yaml:14: counters[0].hours: empty, and silent.hours does not say that the page is silent about it`,
 		}},
 		{"unknown silent key", []edit{{edo, "  reservation: ページに予約", "  reservations: ページに予約"}}, []string{
-			`edogawa.yaml:12: silent.reservations: unknown key (allowed: phone, hours, reservation)`,
-			`edogawa.yaml:14: counters[0].reservation: empty, and silent.reservation does not say that the page is silent about it`,
+			`edogawa.yaml:13: silent.reservations: unknown key (allowed: phone, hours, reservation)`,
+			`edogawa.yaml:15: counters[0].reservation: empty, and silent.reservation does not say that the page is silent about it`,
 		}},
-		{"per_ward counter without wards", []edit{{taka, "    phone: 0826-42-5616\n    source", "    phone: 0826-42-5616\n    per_ward: true\n    source"}}, []string{
-			`akitakata.yaml:17: counters[0].per_ward: per_ward counter, but the file defines no wards`,
+		{"per_ward counter without wards", []edit{{taka, "    contact: shimin\n    source", "    contact: shimin\n    per_ward: true\n    source"}}, []string{
+			`akitakata.yaml:18: counters[0].per_ward: per_ward counter, but the file defines no wards`,
 		}},
 		{"ward id not romanised", []edit{{yoko, "{id: aoba,", "{id: Aoba-ku,"}}, []string{
 			`yokohama.yaml:20: wards[0].id: "Aoba-ku" is not a romanised ward id (lower-case letters a-z, such as aoba)`,
@@ -226,8 +226,8 @@ func TestValidateReportsProblems(t *testing.T) {
 			`nerima.yaml:27: rules[1]: needs visits, or not_covered where the page does not cover the situation`,
 		}},
 		{"visit without items", []edit{{aki, "      - items: [card]", "      - items: []"}}, []string{
-			`akishima.yaml:18: items[0].id: item "card" is never used by a rule`,
-			`akishima.yaml:24: rules[0].visits[0].items: a visit needs at least one item`,
+			`akishima.yaml:19: items[0].id: item "card" is never used by a rule`,
+			`akishima.yaml:25: rules[0].visits[0].items: a visit needs at least one item`,
 		}},
 		{"id not the file name", []edit{{aki, "id: akishima", "id: akishma"}}, []string{
 			`akishima.yaml:1: id: "akishma" does not match the file name (want "akishima")`,
@@ -242,38 +242,38 @@ func TestValidateReportsProblems(t *testing.T) {
 			`nerima.yaml:6: page.seed: seeds/nerma.txt not found`,
 		}},
 		{"answer to an unknown topic", []edit{{aki, "  - topic: hours", "  - topic: hour"}}, []string{
-			`akishima.yaml:26: answers: no answer for topics hours (answer them here, as silent answers, or in national.yaml)`,
-			`akishima.yaml:27: answers[0].topic: unknown topic "hour" (not in national.yaml topics)`,
+			`akishima.yaml:27: answers: no answer for topics hours (answer them here, as silent answers, or in national.yaml)`,
+			`akishima.yaml:28: answers[0].topic: unknown topic "hour" (not in national.yaml topics)`,
 		}},
 		{"silent answer without text", []edit{{taka, "    text: ページに受付時間の記載はありません。\n", ""}}, []string{
-			`akitakata.yaml:28: answers[0].text: required: a silent answer says that the page does not cover this, and whom to ask`,
+			`akitakata.yaml:29: answers[0].text: required: a silent answer says that the page does not cover this, and whom to ask`,
 		}},
 		{"topic answered nowhere", []edit{{nat, "answers:\n", "  - {id: pin, title: 暗証番号, questions: [暗証番号を忘れた, パスワード, PINを再設定]}\nanswers:\n"}}, []string{
-			`akishima.yaml:26: answers: no answer for topics pin (answer them here, as silent answers, or in national.yaml)`,
-			`akitakata.yaml:27: answers: no answer for topics pin (answer them here, as silent answers, or in national.yaml)`,
-			`edogawa.yaml:49: answers: no answer for topics pin (answer them here, as silent answers, or in national.yaml)`,
+			`akishima.yaml:27: answers: no answer for topics pin (answer them here, as silent answers, or in national.yaml)`,
+			`akitakata.yaml:28: answers: no answer for topics pin (answer them here, as silent answers, or in national.yaml)`,
+			`edogawa.yaml:50: answers: no answer for topics pin (answer them here, as silent answers, or in national.yaml)`,
 			`nerima.yaml:29: answers: no answer for topics pin (answer them here, as silent answers, or in national.yaml)`,
 			`yokohama.yaml:47: answers: no answer for topics pin (answer them here, as silent answers, or in national.yaml)`,
 		}},
 		{"note quoting another page without saying whose", []edit{{aki, "answers:\n", "notes:\n  - id: x\n    text: 区民事務所で更新できます。\n    source: {seed: nerima, quote: 区民事務所で更新できます。}\nanswers:\n"}}, []string{
-			`akishima.yaml:28: notes[0].text: quotes seeds/nerima.txt, not 昭島市's own page: say where it comes from (「全国共通の制度では…」 or 「練馬区のページでは…」)`,
+			`akishima.yaml:29: notes[0].text: quotes seeds/nerima.txt, not 昭島市's own page: say where it comes from (「全国共通の制度では…」 or 「練馬区のページでは…」)`,
 		}},
 		{"note saying whose page it quotes", []edit{{aki, "answers:\n", "notes:\n  - id: x\n    text: 練馬区のページでは、区民事務所で更新できるとされています。\n    source: マイナンバーカードをお持ちください\n    also: [{seed: nerima, quote: 区民事務所で更新できます。}]\nanswers:\n"}}, nil},
 		{"further quote not in seed", []edit{{aki, "answers:\n", "notes:\n  - id: x\n    text: 窓口は市民課です。\n    source: マイナンバーカードをお持ちください\n    also: [市民課の窓口へどうぞ]\nanswers:\n"}}, []string{
-			`akishima.yaml:30: notes[0].also[0].source: quote "市民課の窓口へどうぞ" not found in seeds/akishima.txt`,
+			`akishima.yaml:31: notes[0].also[0].source: quote "市民課の窓口へどうぞ" not found in seeds/akishima.txt`,
 		}},
 		{"window placeholder without a window", []edit{{aki, "answers:\n", "notes:\n  - id: x\n    text: '{window_start}から更新できます。{expiry}'\n    source: マイナンバーカードをお持ちください\nanswers:\n"}}, []string{
-			`akishima.yaml:28: notes[0].text: {window_start} needs a window: give when.status without unknown (too_early, in_window, expired)`,
-			`akishima.yaml:28: notes[0].text: unknown placeholder {expiry} (want {window_start} or {window_end})`,
+			`akishima.yaml:29: notes[0].text: {window_start} needs a window: give when.status without unknown (too_early, in_window, expired)`,
+			`akishima.yaml:29: notes[0].text: unknown placeholder {expiry} (want {window_start} or {window_end})`,
 		}},
 		{"window placeholder with a window", []edit{{aki, "answers:\n", "notes:\n  - id: x\n    text: '{window_start}から{window_end}まで更新できます。'\n    when: {status: [too_early]}\n    source: マイナンバーカードをお持ちください\nanswers:\n"}}, nil},
 		{"malformed fax and e-mail", []edit{{aki, "  phone: 042-544-4120\ncounters", "  phone: 042-544-4120\n  fax: 042-5445115\n  email: shimin at city\ncounters"}}, []string{
-			`akishima.yaml:10: contact.fax: "042-5445115" is not a phone number like 03-5662-9200 (0 first, ASCII digits in hyphenated groups of 2–5, 1–4 and 3–4, 10 or 11 digits)`,
-			`akishima.yaml:11: contact.email: "shimin at city" is not an e-mail address like sh-madoguchi@city.yokohama.jp`,
+			`akishima.yaml:11: contact.fax: "042-5445115" is not a phone number like 03-5662-9200 (0 first, ASCII digits in hyphenated groups of 2–5, 1–4 and 3–4, 10 or 11 digits)`,
+			`akishima.yaml:12: contact.email: "shimin at city" is not an e-mail address like sh-madoguchi@city.yokohama.jp`,
 		}},
 		{"procedure name without a name or a source", []edit{{aki, "counters:\n", "procedure_names:\n  - when: {status: [expired]}\ncounters:\n"}}, []string{
-			`akishima.yaml:11: procedure_names[0].name: required`,
-			`akishima.yaml:11: procedure_names[0].source: required (quote the page text this comes from)`,
+			`akishima.yaml:12: procedure_names[0].name: required`,
+			`akishima.yaml:12: procedure_names[0].source: required (quote the page text this comes from)`,
 		}},
 		{"topic with too few questions", []edit{{nat, "questions: [何時まで？, 受付時間は, 土日もやってる？]", "questions: [何時まで？]"}}, []string{
 			`national.yaml:12: topics[1].questions: needs at least 3 ways residents ask (has 1)`,
@@ -299,7 +299,7 @@ func TestPhoneFormats(t *testing.T) {
 			got := problems(t, withEdits(t, edit{"akishima.yaml", "  phone: 042-544-4120\ncounters", "  phone: \"" + phone + "\"\ncounters"}))
 			var want []string
 			if slices.Contains(invalid, phone) {
-				want = []string{`akishima.yaml:9: contact.phone: "` + phone + `" is not a phone number like 03-5662-9200 (0 first, ASCII digits in hyphenated groups of 2–5, 1–4 and 3–4, 10 or 11 digits)`}
+				want = []string{`akishima.yaml:10: contact.phone: "` + phone + `" is not a phone number like 03-5662-9200 (0 first, ASCII digits in hyphenated groups of 2–5, 1–4 and 3–4, 10 or 11 digits)`}
 			}
 			assertProblems(t, got, want)
 		})
