@@ -91,10 +91,10 @@ type Answer struct {
 	Text  string `yaml:"text"`
 	// Contact names the contact (of the file's contacts, or national.yaml's)
 	// whose number Phone takes on load; a number lives once.
-	Contact string `yaml:"contact,omitempty"`
-	Phone   string `yaml:"phone,omitempty"`
-	Silent bool    `yaml:"silent,omitempty"`
-	Source *Source `yaml:"source,omitempty"`
+	Contact string  `yaml:"contact,omitempty"`
+	Phone   string  `yaml:"phone,omitempty"`
+	Silent  bool    `yaml:"silent,omitempty"`
+	Source  *Source `yaml:"source,omitempty"`
 }
 
 // Municipality is one <id>.yaml.
@@ -279,14 +279,14 @@ type Note struct {
 
 // Followup is a step to take after the procedure, added when When matches.
 type Followup struct {
-	ID     string    `yaml:"id"`
+	ID    string `yaml:"id"`
 	Title string `yaml:"title"`
 	Text  string `yaml:"text"`
 	// Contact names the contact whose number Phone takes on load.
 	Contact string    `yaml:"contact,omitempty"`
 	Phone   string    `yaml:"phone,omitempty"`
-	When   Condition `yaml:"when,omitempty"`
-	Source *Source   `yaml:"source"`
+	When    Condition `yaml:"when,omitempty"`
+	Source  *Source   `yaml:"source"`
 	// Also quotes further sentences the text joins to Source's.
 	Also []Source `yaml:"also,omitempty"`
 }
