@@ -98,3 +98,23 @@ func loadCases(tb testing.TB) []testCase {
 	}
 	return cases
 }
+
+// TestWardReadingsFromTheKnowledge: a ward's readings given in the
+// knowledge are understood beside those derived from its id.
+func TestWardReadingsFromTheKnowledge(t *testing.T) {
+	chuo := understand.Ward{ID: "chuo", Name: "中央区"}
+	withReading := chuo
+	withReading.Readings = []string{"ちゅうおう"}
+	ctx := func(w understand.Ward) understand.Context {
+		return understand.Context{Asking: bot.SlotWard, Wards: []understand.Ward{w, {ID: "kita", Name: "北区"}}}
+	}
+	if got := understand.Read("ちゅうおうに住んでます", ctx(withReading)).Slots.Ward; got != "chuo" {
+		t.Errorf("with the reading: ward %q, want chuo", got)
+	}
+	if got := understand.Read("ちゅうおうに住んでます", ctx(chuo)).Slots.Ward; got != "" {
+		t.Errorf("without it: ward %q, want none (the id does not spell the reading)", got)
+	}
+	if got := understand.Read("中央区です", ctx(withReading)).Slots.Ward; got != "chuo" {
+		t.Errorf("by name: ward %q, want chuo", got)
+	}
+}
