@@ -36,7 +36,10 @@ func NewProvider(kb *KB) *Provider {
 // returns nil.
 func (p *Provider) Current() *KB { return p.cur.Load() }
 
-// Set makes kb the current knowledge. The functions registered with
+// Set makes kb the current knowledge. kb must come from Load (or LoadDir,
+// LoadEmbedded), which validates it: the provider hands out only
+// validated knowledge, and a version that fails validation never
+// replaces the one being served. The functions registered with
 // Prepare run on kb first (building its FAQ index, for instance), so the
 // first turn on the new version does not pay for them; readers go on
 // with the old version meanwhile. kb must not be nil.
