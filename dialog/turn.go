@@ -65,10 +65,21 @@ func (t *turn) run(in input) bot.Reply {
 // "わからない", an FAQ question, or nothing readable.
 func (t *turn) text(text string) bot.Reply {
 	r := understand.Read(text, understand.Context{Asking: t.st.Asking, Today: t.today, Wards: t.wards(), Age: t.st.Slots.AgeGroup, AfterChecklist: t.st.Done})
-	if t.st.Asking == bot.SlotMoveAtVisit && !r.PIN && !r.DontKnow {
-		if v := readMoveAtVisit(text); v != nil {
+	if !r.PIN && !r.DontKnow {
+		var v *bool
+		switch {
+		case t.st.Asking == bot.SlotMoveAtVisit:
+			v = readMoveAtVisit(text)
+		case matters(t.m, t.st, bot.SlotMoveAtVisit):
+			v = statedMoveAtVisit(text) // only where the page has a same-day route
+		}
+		if v != nil {
 			r.Slots.MoveAtVisit = v
 			r.Found = append(r.Found, bot.SlotMoveAtVisit)
+			if *v && r.Slots.AddressChange == nil && t.st.Slots.AddressChange == nil {
+				r.Slots.AddressChange = bot.Bool(true) // a move filed at the visit is a change
+				r.Found = append(r.Found, bot.SlotAddressChange)
+			}
 		}
 	}
 	question := !r.PIN && understand.IsQuestion(text)
@@ -89,6 +100,11 @@ func (t *turn) text(text string) bot.Reply {
 	case r.Command == understand.Back:
 		return t.back()
 	case question && r.Command != understand.Start:
+		if r.DontKnow && len(r.Found) == 0 && optional(t.st.Asking) {
+			// 「カードのどこを見ればいいの？わかんない」: the optional answer is
+			// unknown; the question is answered on the way.
+			t.skip(t.st.Asking)
+		}
 		if reply, ok := t.answerQuestion(text, r, res); ok {
 			return reply
 		}
@@ -111,7 +127,7 @@ func (t *turn) text(text string) bot.Reply {
 	if len(r.Found) > 0 {
 		return t.apply(adultsHaveNoLegalRep(t.st.Slots, r.Slots), r.Found)
 	}
-	if r.DontKnow && (t.st.Asking == bot.SlotExpiryDate || t.st.Asking == bot.SlotWard || t.st.Asking == bot.SlotMoveAtVisit) {
+	if r.DontKnow && optional(t.st.Asking) {
 		t.skip(t.st.Asking)
 		return t.resume(true)
 	}
@@ -160,6 +176,12 @@ func (t *turn) answerQuestion(text string, r understand.Result, res faq.Result) 
 	}
 	t.answer(res.Topic, res.Answer)
 	return t.resume(false), true
+}
+
+// optional reports whether "I don't know" is an answer to slot: the expiry
+// date, the ward and whether a move is filed at the visit may stay unknown.
+func optional(slot string) bool {
+	return slot == bot.SlotExpiryDate || slot == bot.SlotWard || slot == bot.SlotMoveAtVisit
 }
 
 // unsure answers a question the FAQ could not place: the likeliest topics

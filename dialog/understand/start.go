@@ -74,5 +74,5 @@ var questionEnds = []string{"か", "かな", "かね", "かい", "のか", "ん�
 // 照会書がない場合, 引っ越したら): a question built on them says nothing of
 // the resident's own situation.
 func Supposes(text string) bool {
-	return containsAny(Normalize(text), "なら", "たら", "場合", "ばあい", "れば", "としたら", "とすると", "だと", "でも", "if ", "what if")
+	return containsAny(notHedges.Replace(Normalize(text)), "なら", "たら", "場合", "ばあい", "れば", "としたら", "とすると", "だと", "でも", "if ", "what if")
 }
