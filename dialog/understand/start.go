@@ -52,9 +52,13 @@ func IsQuestion(text string) bool {
 	if strings.Contains(n, "?") || containsAny(n, questionWords...) {
 		return true
 	}
-	for _, end := range questionEnds {
-		if strings.HasSuffix(n, end) {
-			return true
+	// Any sentence may be the question: 「昼休みでもできますか。12時台に行きたいのですが。」
+	for _, sentence := range strings.FieldsFunc(n, func(r rune) bool { return r == '.' || r == '!' }) {
+		sentence = strings.TrimRight(sentence, " ~ー")
+		for _, end := range questionEnds {
+			if strings.HasSuffix(sentence, end) {
+				return true
+			}
 		}
 	}
 	return false
