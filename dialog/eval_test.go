@@ -34,10 +34,10 @@ var evalToday = bot.NewDate(2026, time.December, 2)
 // The floors of the development half: the figures reached, less a margin
 // for a change that trades one row for another.
 const (
-	minSlotAccuracy         = 0.92
-	minQuestionScore        = 0.83
-	maxWrongChecklistShare  = 0.15
-	maxReaskedConversations = 0.05
+	minSlotAccuracy         = 0.97
+	minQuestionScore        = 0.90
+	maxWrongChecklistShare  = 0.02
+	maxReaskedConversations = 0.02
 )
 
 // memStore is a Store in memory, for evaluations that preset a state.
