@@ -237,7 +237,8 @@ func (e envVar) defaultText(markdown bool) string {
 // Usage writes `server -h`: every variable of Env with its default and
 // meaning. Each variable starts a line with two spaces and its name.
 func Usage(w io.Writer) {
-	fmt.Fprint(w, "Usage: server [-h]\n\n"+
+	fmt.Fprint(w, "Usage: server [-h | -healthcheck]\n\n"+
+		"-healthcheck asks the server running here (on PORT) for /readyz: exit 0 when ready, 1 if not (a container's HEALTHCHECK).\n\n"+
 		"madoguchi's server, configured by environment variables only (an invalid one stops it, exit 1):\n\n")
 	for _, e := range Env {
 		if e.Default != "" {

@@ -217,3 +217,32 @@ func TestPprof(t *testing.T) {
 		}
 	}
 }
+
+// TestHealthcheck checks -healthcheck against a running server: 0 while
+// ready, 1 once /readyz answers 503 (draining) or nothing listens.
+func TestHealthcheck(t *testing.T) {
+	m, _, _ := startMain(t, map[string]string{"SHUTDOWN_DELAY": "0"})
+	_, port, _ := strings.Cut(m.Addr().String(), "127.0.0.1:")
+	if port == "" {
+		_, port, _ = strings.Cut(m.Addr().String(), "]:")
+	}
+	var errOut bytes.Buffer
+	if code := healthcheck(env(map[string]string{"PORT": port}), &errOut); code != 0 {
+		t.Errorf("healthcheck of a ready server = %d: %s", code, errOut.String())
+	}
+	m.Drain()
+	errOut.Reset()
+	if code := healthcheck(env(map[string]string{"PORT": port}), &errOut); code != 1 || !strings.Contains(errOut.String(), "503") {
+		t.Errorf("healthcheck of a draining server = %d: %s", code, errOut.String())
+	}
+	m.Close()
+	if code := healthcheck(env(map[string]string{"PORT": port}), io.Discard); code != 1 {
+		t.Errorf("healthcheck with nothing listening = %d", code)
+	}
+	called := false
+	runHealthcheck = func() int { called = true; return 0 }
+	defer func() { runHealthcheck = osHealthcheck }()
+	if code, done := parseArgs([]string{"-healthcheck"}, io.Discard, io.Discard); code != 0 || !done || !called {
+		t.Errorf("-healthcheck: code %d done %v called %v", code, done, called)
+	}
+}

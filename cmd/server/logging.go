@@ -11,8 +11,10 @@ import (
 )
 
 // parseArgs handles the command line: -h, -help or --help print Usage to
-// stdout (exit 0); anything else is refused with the usage on stderr
-// (exit 2). done is false when there are no arguments: the server runs.
+// stdout (exit 0); -healthcheck asks the running server's /readyz (exit 0
+// when ready, see healthcheck); anything else is refused with the usage on
+// stderr (exit 2). done is false when there are no arguments: the server
+// runs.
 func parseArgs(args []string, stdout, stderr io.Writer) (code int, done bool) {
 	if len(args) == 0 {
 		return 0, false
@@ -23,11 +25,18 @@ func parseArgs(args []string, stdout, stderr io.Writer) (code int, done bool) {
 			Usage(stdout)
 			return 0, true
 		}
+	case "-healthcheck":
+		if len(args) == 1 {
+			return runHealthcheck(), true
+		}
 	}
-	fmt.Fprintf(stderr, "server: takes no arguments but -h (got %q); it is configured by environment variables:\n\n", args)
+	fmt.Fprintf(stderr, "server: takes no arguments but -h or -healthcheck (got %q); it is configured by environment variables:\n\n", args)
 	Usage(stderr)
 	return 2, true
 }
+
+// runHealthcheck is what -healthcheck runs (a test replaces it).
+var runHealthcheck = osHealthcheck
 
 // newLogger returns the server's logger: JSON lines on w at level (set from
 // LOG_LEVEL once the configuration is read), each line written with a
