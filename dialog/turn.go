@@ -1,6 +1,7 @@
 package dialog
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -19,6 +20,8 @@ const missesBeforeContact = 2
 // turn applies one input to one state and builds the reply. It must be
 // pure (Store.Update may run it more than once).
 type turn struct {
+	// ctx is the turn's request context, for its log lines (the request id).
+	ctx   context.Context
 	e     *Engine
 	m     *knowledge.Municipality
 	st    *State
@@ -193,7 +196,7 @@ func (t *turn) unsure(text string) bot.Reply {
 	for i, s := range sugg {
 		topics[i] = s.Topic
 	}
-	t.e.log.Info("faq unanswered", "municipality", t.m.ID, "asking", t.st.Asking, "suggested", topics)
+	t.e.log.InfoContext(t.ctx, "faq unanswered", "municipality", t.m.ID, "asking", t.st.Asking, "suggested", topics)
 	if len(sugg) == 0 {
 		t.say("すみません、ご質問にはっきりお答えできませんでした。%s", t.contact())
 		return t.resume(false)
@@ -261,7 +264,7 @@ func (t *turn) checklist() bot.Reply {
 	if err != nil {
 		// The slots were validated on the way in, so this is a knowledge
 		// defect; say so honestly rather than fail the turn.
-		t.e.log.Error("checklist failed", "municipality", t.m.ID, "err", err)
+		t.e.log.ErrorContext(t.ctx, "checklist failed", "municipality", t.m.ID, "err", err)
 		t.say("申し訳ありません、持ち物をご案内できませんでした。%s", t.contact())
 		return t.reply(afterButtons)
 	}
