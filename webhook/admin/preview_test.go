@@ -57,9 +57,15 @@ func TestPreviewOneWard(t *testing.T) {
 func TestPreviewRuleChange(t *testing.T) {
 	draft := loadKB(t)
 	m := draft.Municipality("nerima")
-	r := &m.Rules[0]
-	if len(r.Visits) == 0 || len(r.Visits[0].Items) < 2 {
-		t.Skip("nerima's first rule has no two items")
+	var r *knowledge.Rule
+	for i := range m.Rules {
+		if len(m.Rules[i].Visits) > 0 && len(m.Rules[i].Visits[0].Items) >= 2 {
+			r = &m.Rules[i]
+			break
+		}
+	}
+	if r == nil {
+		t.Fatal("no nerima rule with two items on a visit")
 	}
 	r.Visits[0].Items = r.Visits[0].Items[1:]
 	p := preview(loadKB(t), draft, "nerima", previewToday)
