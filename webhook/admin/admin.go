@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -139,7 +140,11 @@ func (a *Admin) Accounts() *auth.Service { return a.auth }
 // Served returns the version of each unit the target serves.
 func (a *Admin) Served() map[string]int { return a.watcher.Served() }
 
-// Register adds the admin API routes to r (see api.go).
+// Register adds the admin routes to r: the JSON API under /admin/api/v1
+// (api.go) and the HTML console under /admin (console.go), every
+// state-changing request behind http.CrossOriginProtection.
 func (a *Admin) Register(r gin.IRouter) {
-	a.registerAPI(r)
+	g := r.Group("", a.crossOrigin(http.NewCrossOriginProtection()))
+	a.registerAPI(g)
+	a.registerConsole(g)
 }

@@ -360,46 +360,55 @@ func (a *Admin) putDraft(c *gin.Context) {
 		httpx.WriteError(c, err)
 		return
 	}
-	if req.BaseVersion < 1 {
-		httpx.WriteError(c, bot.Invalidf("base_version", "base_version is required: the version the draft was made from"))
-		return
-	}
-	if strings.TrimSpace(req.YAML) == "" {
-		httpx.WriteError(c, bot.Invalidf("yaml", "yaml is required"))
-		return
-	}
-	if id != versions.National && strings.TrimSpace(req.Page) == "" {
-		httpx.WriteError(c, bot.Invalidf("page", "page is required: the text of the municipality's page"))
-		return
-	}
 	ctx, cancel := a.ctx(c)
 	defer cancel()
-	head, err := a.store.Head(ctx, id)
+	out, err := a.saveDraft(ctx, c, id, req)
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
+	c.JSON(http.StatusOK, out)
+}
+
+// saveDraft validates req as unit id's next version and stores it as the
+// open draft: a *bot.Error for a missing field, a *versions.ConflictError
+// for a stale base, a *knowledge.ValidationError for a draft that does not
+// validate; else the draft and the situations it changes.
+func (a *Admin) saveDraft(ctx context.Context, c *gin.Context, id string, req draftRequest) (draftResponse, error) {
+	if req.BaseVersion < 1 {
+		return draftResponse{}, bot.Invalidf("base_version", "base_version is required: the version the draft was made from")
+	}
+	if strings.TrimSpace(req.YAML) == "" {
+		return draftResponse{}, bot.Invalidf("yaml", "yaml is required")
+	}
+	if id != versions.National && strings.TrimSpace(req.Page) == "" {
+		return draftResponse{}, bot.Invalidf("page", "page is required: the text of the municipality's page")
+	}
+	head, err := a.store.Head(ctx, id)
+	if err != nil {
+		return draftResponse{}, err
+	}
 	if head != req.BaseVersion {
-		a.failErr(c, &versions.ConflictError{Unit: id, Base: req.BaseVersion, Current: head})
-		return
+		return draftResponse{}, &versions.ConflictError{Unit: id, Base: req.BaseVersion, Current: head}
 	}
 	content := versions.Content{YAML: req.YAML, Page: req.Page}
 	kb, cur, err := a.store.Validate(ctx, id, content)
 	if err != nil {
-		a.failErr(c, err)
-		return
+		return draftResponse{}, err
 	}
 	d := versions.Draft{Content: content, Base: req.BaseVersion, Author: account(c).Name, Time: a.cfg.Clock().UTC().Truncate(time.Second)}
 	if err := a.store.SaveDraft(ctx, id, d); err != nil {
-		a.failErr(c, err)
-		return
+		return draftResponse{}, err
 	}
 	a.record(ctx, c, audit.Entry{Action: audit.SaveDraft, Unit: id, Detail: fmt.Sprintf("base version %d, hash %s", d.Base, d.Hash()[:12])})
-	c.JSON(http.StatusOK, draftResponse{
+	return draftResponse{
 		Draft:      draftInfo{BaseVersion: d.Base, Author: d.Author, Time: d.Time, Hash: d.Hash()},
 		Situations: preview(cur.KB, kb, id, bot.DateOf(a.cfg.Clock())),
-	})
+	}, nil
 }
+
+// errNoDraft is a publish with no open draft.
+var errNoDraft = &bot.Error{Code: bot.CodeNotFound, Message: "no open draft to publish: save one with PUT …/draft"}
 
 type publishRequest struct {
 	BaseVersion int    `json:"base_version"`
@@ -418,41 +427,45 @@ func (a *Admin) publish(c *gin.Context) {
 	}
 	ctx, cancel := a.ctx(c)
 	defer cancel()
-	// The base version first, whether or not a draft is open.
-	head, err := a.store.Head(ctx, id)
+	v, err := a.publishDraft(ctx, c, id, req)
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
+	c.JSON(http.StatusOK, gin.H{"version": v.Number})
+}
+
+// publishDraft publishes unit id's open draft when req.BaseVersion is the
+// current version: that is checked first (*versions.ConflictError), then
+// that a draft is open (errNoDraft) and made from that version (a conflict
+// too).
+func (a *Admin) publishDraft(ctx context.Context, c *gin.Context, id string, req publishRequest) (versions.Version, error) {
+	head, err := a.store.Head(ctx, id)
+	if err != nil {
+		return versions.Version{}, err
+	}
 	if head != req.BaseVersion {
-		a.failErr(c, &versions.ConflictError{Unit: id, Base: req.BaseVersion, Current: head})
-		return
+		return versions.Version{}, &versions.ConflictError{Unit: id, Base: req.BaseVersion, Current: head}
 	}
 	d, err := a.store.GetDraft(ctx, id)
 	if errors.Is(err, versions.ErrNotFound) {
-		fail(c, http.StatusNotFound, string(bot.CodeNotFound), "no open draft to publish: save one with PUT …/draft")
-		return
+		return versions.Version{}, errNoDraft
 	}
 	if err != nil {
-		a.failErr(c, err)
-		return
+		return versions.Version{}, err
 	}
 	if d.Base != head {
-		c.AbortWithStatusJSON(http.StatusConflict, apiError{apiErrorDetail{Code: CodeConflict,
-			Message:        fmt.Sprintf("the open draft was made from version %d, but version %d is current; save the draft again on version %d", d.Base, head, head),
-			CurrentVersion: head}})
-		return
+		return versions.Version{}, &versions.ConflictError{Unit: id, Base: d.Base, Current: head}
 	}
 	v, err := a.store.Publish(ctx, id, req.BaseVersion, d.Content, account(c).Name, req.Comment)
 	if err != nil {
-		a.failErr(c, err)
-		return
+		return versions.Version{}, err
 	}
 	if err := a.store.DeleteDraft(ctx, id); err != nil {
 		a.log.Warn("admin: published draft not deleted", "unit", id, "err", err)
 	}
 	a.record(ctx, c, audit.Entry{Action: audit.Publish, Unit: id, Detail: fmt.Sprintf("version %d (hash %s): %s", v.Number, v.Hash[:12], clip(req.Comment))})
-	c.JSON(http.StatusOK, gin.H{"version": v.Number})
+	return v, nil
 }
 
 type rollbackRequest struct {
@@ -472,17 +485,26 @@ func (a *Admin) rollback(c *gin.Context) {
 	}
 	ctx, cancel := a.ctx(c)
 	defer cancel()
-	v, err := a.store.Rollback(ctx, id, req.ToVersion, account(c).Name, req.Comment)
-	if errors.Is(err, versions.ErrNotFound) {
-		fail(c, http.StatusNotFound, string(bot.CodeNotFound), fmt.Sprintf("%s has no version %d", id, req.ToVersion))
-		return
-	}
+	v, err := a.doRollback(ctx, c, id, req)
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
-	a.record(ctx, c, audit.Entry{Action: audit.Rollback, Unit: id, Detail: fmt.Sprintf("version %d = content of version %d: %s", v.Number, req.ToVersion, clip(req.Comment))})
 	c.JSON(http.StatusOK, gin.H{"version": v.Number})
+}
+
+// doRollback publishes version req.ToVersion's content as the newest
+// version of id; a missing version is a CodeNotFound *bot.Error.
+func (a *Admin) doRollback(ctx context.Context, c *gin.Context, id string, req rollbackRequest) (versions.Version, error) {
+	v, err := a.store.Rollback(ctx, id, req.ToVersion, account(c).Name, req.Comment)
+	if errors.Is(err, versions.ErrNotFound) {
+		return versions.Version{}, &bot.Error{Code: bot.CodeNotFound, Message: fmt.Sprintf("%s has no version %d", id, req.ToVersion)}
+	}
+	if err != nil {
+		return versions.Version{}, err
+	}
+	a.record(ctx, c, audit.Entry{Action: audit.Rollback, Unit: id, Detail: fmt.Sprintf("version %d = content of version %d: %s", v.Number, req.ToVersion, clip(req.Comment))})
+	return v, nil
 }
 
 func (a *Admin) listVersions(c *gin.Context) {

@@ -81,7 +81,7 @@ type Account struct {
 
 // Can reports whether a may act with role need on unit (a municipality id
 // or NationalUnit).
-func (a *Account) Can(unit string, need Role) bool {
+func (a Account) Can(unit string, need Role) bool {
 	if a.Admin {
 		return true
 	}
