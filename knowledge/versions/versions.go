@@ -393,6 +393,12 @@ func (s *Store) snapshot(ctx context.Context, heads map[string]int) (*Snapshot, 
 // when the published knowledge itself no longer validates), or a
 // *knowledge.ValidationError.
 func (s *Store) Validate(ctx context.Context, unit string, c Content) (*knowledge.KB, *Snapshot, error) {
+	return s.validate(ctx, unit, c, true)
+}
+
+// validate is Validate; withCurrent false skips loading the current
+// knowledge (the snapshot's KB is then nil), which a publish does not need.
+func (s *Store) validate(ctx context.Context, unit string, c Content, withCurrent bool) (*knowledge.KB, *Snapshot, error) {
 	if !s.Known(unit) {
 		return nil, nil, ErrUnknownUnit
 	}
@@ -405,7 +411,9 @@ func (s *Store) Validate(ctx context.Context, unit string, c Content) (*knowledg
 		return nil, nil, err
 	}
 	cur := &Snapshot{Versions: heads, Contents: contents}
-	cur.KB, _ = knowledge.Load(s.Folder(contents))
+	if withCurrent {
+		cur.KB, _ = knowledge.Load(s.Folder(contents))
+	}
 	next := make(map[string]Content, len(contents))
 	for u, cc := range contents {
 		next[u] = cc
@@ -451,7 +459,7 @@ func (s *Store) publish(ctx context.Context, unit string, base int, c Content, a
 	if head != base {
 		return Version{}, &ConflictError{Unit: unit, Base: base, Current: head}
 	}
-	if _, _, err := s.Validate(ctx, unit, c); err != nil {
+	if _, _, err := s.validate(ctx, unit, c, false); err != nil {
 		return Version{}, err
 	}
 	v := Version{Unit: unit, Number: base + 1, Author: author, Time: s.clock().UTC().Truncate(time.Millisecond),

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"slices"
 	"strings"
@@ -14,8 +15,10 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/internal/redistest"
 	"github.com/madoguchi/madoguchi/knowledge"
+	"github.com/madoguchi/madoguchi/knowledge/rules"
 	"github.com/madoguchi/madoguchi/knowledge/versions"
 	"github.com/redis/go-redis/v9"
 )
@@ -54,7 +57,7 @@ func newProvider(tb testing.TB) *provider {
 
 func newStore(tb testing.TB, rdb redis.UniversalClient, prefix string) *versions.Store {
 	tb.Helper()
-	s, err := versions.New(versions.Config{Redis: rdb, Prefix: prefix})
+	s, err := versions.New(versions.Config{Redis: rdb, Prefix: prefix, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -345,4 +348,75 @@ func BenchmarkPublishToServed(b *testing.B) {
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
 	b.ReportMetric(float64(lat[(len(lat)*99)/100].Microseconds())/1000, "p99_ms")
+}
+
+// TestReadersSeeOneVersion: checklists computed while 50 publishes land
+// each come from one version: the contact, every counter and the silent
+// notes carry one and the same phone number, one of those published.
+func TestReadersSeeOneVersion(t *testing.T) {
+	ra, rb := twoClients(t)
+	prefix := keyPrefix(t, ra)
+	a := newStore(t, ra, prefix)
+	pb := newProvider(t)
+	runWatcher(t, newStore(t, rb, prefix), pb, 0)
+	published := map[string]bool{oldPhone: true}
+	var mu sync.Mutex
+	stop := make(chan struct{})
+	var readers sync.WaitGroup
+	var checked atomic.Int64
+	for range 2 {
+		readers.Go(func() {
+			s := bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf}
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				c, err := rules.Checklist(pb.Current().Municipality("edogawa"), s, bot.NewDate(2026, 4, 1))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				phone := c.Contact.Phone
+				for _, k := range c.Counters[:3] {
+					if k.Phone != phone {
+						t.Errorf("a checklist mixes %s and %s", phone, k.Phone)
+						return
+					}
+				}
+				for _, n := range c.Notes {
+					if strings.Contains(n, "03-5662-") && !strings.Contains(n, phone) {
+						t.Errorf("a note does not carry %s: %s", phone, n)
+						return
+					}
+				}
+				mu.Lock()
+				ok := published[phone]
+				mu.Unlock()
+				if !ok {
+					t.Errorf("%s was never published", phone)
+					return
+				}
+				checked.Add(1)
+				time.Sleep(time.Millisecond) // leave the CPUs to the publishes
+			}
+		})
+	}
+	ctx := context.Background()
+	for i := range 50 {
+		phone := fmt.Sprintf("03-5662-%04d", 1000+i)
+		mu.Lock()
+		published[phone] = true
+		mu.Unlock()
+		if _, err := a.Publish(ctx, "edogawa", i+1, withPhone(t, a, phone), "t", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, 10*time.Second, "the last version served", func() bool { return edogawaPhone(pb.Current()) == "03-5662-1049" })
+	close(stop)
+	readers.Wait()
+	if checked.Load() == 0 {
+		t.Fatal("no checklist checked")
+	}
 }

@@ -122,6 +122,7 @@ func New(ctx context.Context, cfg Config) (*Admin, error) {
 		cfg.Logger.Warn("admin: no account yet; open this one-time link within an hour to create the first admin",
 			"path", "/admin/setup?secret="+secret)
 	}
+	a.warnPersistence(sctx)
 	if err := a.watcher.Sync(sctx); err != nil {
 		cfg.Logger.Warn("admin: cannot read the published versions; serving the base knowledge", "err", err)
 	}
@@ -147,4 +148,18 @@ func (a *Admin) Register(r gin.IRouter) {
 	g := r.Group("", a.crossOrigin(http.NewCrossOriginProtection()))
 	a.registerAPI(g)
 	a.registerConsole(g)
+}
+
+// warnPersistence logs an error when the Redis it reaches says appendonly
+// is off: a restart would then lose every published version (and account).
+// A Redis that refuses CONFIG (managed services) is not reported here; the
+// server's durability check reads INFO too.
+func (a *Admin) warnPersistence(ctx context.Context) {
+	vals, err := a.cfg.Redis.ConfigGet(ctx, "appendonly").Result()
+	if err != nil {
+		return
+	}
+	if v, ok := vals["appendonly"]; ok && v != "yes" {
+		a.log.Error("admin: Redis persistence is off (appendonly " + v + "): a Redis restart loses every published knowledge version, account and audit entry; set appendonly yes")
+	}
 }

@@ -492,3 +492,66 @@ func TestTokensAndAccounts(t *testing.T) {
 		}
 	}
 }
+
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func TestSessionExpires(t *testing.T) {
+	clk := &fakeClock{t: time.Now()}
+	e := newEnv(t, func(c *admin.Config) { c.Clock = clk.Now })
+	tok := e.login("root")
+	clk.Add(29 * time.Minute)
+	if res := e.do("GET", "/admin/api/v1/me", tok, nil); res.Code != 200 {
+		t.Fatalf("after 29 idle minutes: %d", res.Code)
+	}
+	clk.Add(30 * time.Minute)
+	wantError(t, e.do("GET", "/admin/api/v1/me", tok, nil), 401, "unauthorized")
+	// However busy, a session ends 12 hours after login.
+	tok = e.login("root")
+	for range 25 {
+		clk.Add(29 * time.Minute)
+		e.do("GET", "/admin/api/v1/me", tok, nil)
+	}
+	wantError(t, e.do("GET", "/admin/api/v1/me", tok, nil), 401, "unauthorized")
+}
+
+func TestPersistenceWarning(t *testing.T) {
+	rdb := redistest.Client(t)
+	vals, err := rdb.ConfigGet(context.Background(), "appendonly").Result()
+	if err != nil || vals["appendonly"] == "" {
+		t.Skip("this Redis does not answer CONFIG GET appendonly")
+	}
+	var buf bytes.Buffer
+	var mu sync.Mutex
+	log := slog.New(slog.NewTextHandler(&lockedWriter{w: &buf, mu: &mu}, nil))
+	if _, err := admin.New(context.Background(), admin.Config{Redis: rdb, Prefix: keyPrefix(t, rdb), Target: newProvider(t),
+		AdminUser: "root", AdminPassword: pw, Logger: log}); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	warned := strings.Contains(buf.String(), "persistence is off")
+	mu.Unlock()
+	if want := vals["appendonly"] != "yes"; warned != want {
+		t.Fatalf("appendonly %s: warned %v", vals["appendonly"], warned)
+	}
+}
+
+type lockedWriter struct {
+	w  io.Writer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
