@@ -307,7 +307,22 @@ func (a *Admin) knowledge(c *gin.Context) {
 		a.failErr(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, v)
+	c.JSON(http.StatusOK, knowledgeResponse{Unit: v.Unit, Version: v.Number, Author: v.Author, Time: v.Time,
+		Comment: v.Comment, Hash: v.Hash, RollbackOf: v.RollbackOf, YAML: v.YAML, Page: v.Page})
+}
+
+// knowledgeResponse is a published unit: yaml and page are always present
+// (page is "" for national).
+type knowledgeResponse struct {
+	Unit       string    `json:"unit"`
+	Version    int       `json:"version"`
+	Author     string    `json:"author"`
+	Time       time.Time `json:"time"`
+	Comment    string    `json:"comment"`
+	Hash       string    `json:"hash"`
+	RollbackOf int       `json:"rollback_of,omitempty"`
+	YAML       string    `json:"yaml"`
+	Page       string    `json:"page"`
 }
 
 type draftRequest struct {

@@ -3,7 +3,8 @@ package admin
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
+	"errors"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -142,50 +143,76 @@ func preview(published, draft *knowledge.KB, id string, today bot.Date) Preview 
 	sits := situations(today, wardIDs(pm, dm))
 	out.Total = len(sits)
 	for _, s := range sits {
-		before, after := checklistFields(pm, s.Slots, today), checklistFields(dm, s.Slots, today)
-		var changes []Change
-		for _, f := range fieldOrder {
-			b, a := before[f], after[f]
-			if !bytes.Equal(b, a) {
-				changes = append(changes, Change{Field: f, Before: orNull(b), After: orNull(a)})
-			}
-		}
-		if len(changes) > 0 {
+		if changes := compare(pm, dm, s.Slots, today); len(changes) > 0 {
 			out.Changed = append(out.Changed, ChangedSituation{Situation: s, Changes: changes})
 		}
 	}
 	return out
 }
 
-// fieldOrder lists a checklist's JSON fields in the order changes are shown,
-// with "error" for a situation the engine refuses.
-var fieldOrder = []string{"error", "procedure", "procedure_name", "certificates", "window", "status", "visits", "same_day",
-	"items", "counters", "followups", "notes", "source", "covered", "contact", "rule"}
+// compare returns the fields of the checklist of s that differ between
+// municipality versions pm and dm (either may be nil: absent), in
+// the checklist's field order. Fields are compared as Go values and only differing ones
+// encoded, which keeps the preview of all of Yokohama's situations fast.
+func compare(pm, dm *knowledge.Municipality, s bot.Slots, today bot.Date) []Change {
+	pc, perr := checklist(pm, s, today)
+	dc, derr := checklist(dm, s, today)
+	if perr != nil || derr != nil {
+		if perr != nil && derr != nil && perr.Error() == derr.Error() {
+			return nil
+		}
+		return []Change{{Field: "error", Before: errJSON(perr), After: errJSON(derr)}}
+	}
+	pv, dv := reflect.ValueOf(pc), reflect.ValueOf(dc)
+	var changes []Change
+	for _, f := range checklistFields {
+		if f.name == "municipality" {
+			continue
+		}
+		a, b := pv.Field(f.index).Interface(), dv.Field(f.index).Interface()
+		if reflect.DeepEqual(a, b) {
+			continue
+		}
+		ja, _ := json.Marshal(a)
+		jb, _ := json.Marshal(b)
+		if bytes.Equal(ja, jb) { // nil and empty lists, for instance
+			continue
+		}
+		changes = append(changes, Change{Field: f.name, Before: ja, After: jb})
+	}
+	return changes
+}
 
-func orNull(b json.RawMessage) json.RawMessage {
-	if b == nil {
+func checklist(m *knowledge.Municipality, s bot.Slots, today bot.Date) (bot.Checklist, error) {
+	if m == nil {
+		return bot.Checklist{}, errors.New("municipality absent")
+	}
+	return rules.Checklist(m, s, today)
+}
+
+func errJSON(err error) json.RawMessage {
+	if err == nil {
 		return json.RawMessage("null")
 	}
+	b, _ := json.Marshal(err.Error())
 	return b
 }
 
-// checklistFields returns the checklist of s in m as its JSON fields.
-func checklistFields(m *knowledge.Municipality, s bot.Slots, today bot.Date) map[string]json.RawMessage {
-	if m == nil {
-		return map[string]json.RawMessage{"error": json.RawMessage(`"municipality absent"`)}
-	}
-	c, err := rules.Checklist(m, s, today)
-	if err != nil {
-		msg, _ := json.Marshal(err.Error())
-		return map[string]json.RawMessage{"error": msg}
-	}
-	b, err := json.Marshal(c)
-	if err != nil {
-		msg, _ := json.Marshal(fmt.Sprintf("checklist does not encode: %v", err))
-		return map[string]json.RawMessage{"error": msg}
-	}
-	var fields map[string]json.RawMessage
-	_ = json.Unmarshal(b, &fields)
-	delete(fields, "municipality")
-	return fields
+type checklistField struct {
+	name  string
+	index int
 }
+
+// checklistFields are bot.Checklist's fields by JSON name, in their order.
+var checklistFields = func() []checklistField {
+	t := reflect.TypeFor[bot.Checklist]()
+	var out []checklistField
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		out = append(out, checklistField{name: name, index: i})
+	}
+	return out
+}()
