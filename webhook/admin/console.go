@@ -19,6 +19,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/internal/textdiff"
 	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/knowledge/versions"
 	"github.com/madoguchi/madoguchi/webhook/admin/audit"
@@ -329,7 +330,7 @@ type unitView struct {
 	Preview     *Preview
 	PreviewMore int
 	// The open draft's text diff against the published version.
-	YAMLDiff, PageDiff []diffLine
+	YAMLDiff, PageDiff []textdiff.Line
 }
 
 // unitView loads the page of id: edits start from the open draft, if any.
@@ -343,7 +344,7 @@ func (a *Admin) unitView(ctx context.Context, acct auth.Account, id string) (*un
 	if d, err := a.store.GetDraft(ctx, id); err == nil {
 		uv.Draft = &d
 		uv.Base, uv.YAML, uv.Page = d.Base, d.YAML, d.Page
-		uv.YAMLDiff, uv.PageDiff = lineDiff(v.YAML, d.YAML), lineDiff(v.Page, d.Page)
+		uv.YAMLDiff, uv.PageDiff = textdiff.Lines(v.YAML, d.YAML), textdiff.Lines(v.Page, d.Page)
 	} else if !errors.Is(err, versions.ErrNotFound) {
 		return nil, err
 	}
@@ -444,7 +445,7 @@ func (a *Admin) draftForm(c *gin.Context) {
 		d, _ := a.store.GetDraft(ctx, id)
 		uv.Draft = &d
 		uv.Base = d.Base
-		uv.YAMLDiff, uv.PageDiff = lineDiff(uv.Published.YAML, d.YAML), lineDiff(uv.Published.Page, d.Page)
+		uv.YAMLDiff, uv.PageDiff = textdiff.Lines(uv.Published.YAML, d.YAML), textdiff.Lines(uv.Published.Page, d.Page)
 		p := res.Situations
 		if len(p.Changed) > previewShown {
 			uv.PreviewMore = len(p.Changed) - previewShown
@@ -541,8 +542,8 @@ func (a *Admin) versionsPage(c *gin.Context) {
 type versionView struct {
 	ID, Name  string
 	V         versions.Version
-	YAMLDiff  []diffLine
-	PageDiff  []diffLine
+	YAMLDiff  []textdiff.Line
+	PageDiff  []textdiff.Line
 	Published int
 }
 
@@ -566,7 +567,7 @@ func (a *Admin) versionPage(c *gin.Context) {
 	vv := versionView{ID: id, Name: a.unitName(id), V: v}
 	if n > 1 {
 		if prev, err := a.store.Get(ctx, id, n-1); err == nil {
-			vv.YAMLDiff, vv.PageDiff = lineDiff(prev.YAML, v.YAML), lineDiff(prev.Page, v.Page)
+			vv.YAMLDiff, vv.PageDiff = textdiff.Lines(prev.YAML, v.YAML), textdiff.Lines(prev.Page, v.Page)
 		}
 	}
 	a.render(c, http.StatusOK, "version.html", page{Title: fmt.Sprintf("%s バージョン %d", vv.Name, n), Data: vv})

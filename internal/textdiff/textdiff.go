@@ -1,27 +1,37 @@
-package admin
+// Package textdiff is a line diff of two texts, for the staff console and
+// kbctl.
+package textdiff
 
 import "strings"
 
-// diffLine is one line of a text diff: Op is "+" (added), "-" (removed),
+// Line is one line of a text diff: Op is "+" (added), "-" (removed),
 // " " (context) or "…" (lines skipped).
-type diffLine struct {
+type Line struct {
 	Op   string
 	Text string
 }
 
-// maxDiffLines bounds the texts lineDiff compares line by line (its table
-// is n×m); beyond it the diff says only that the texts differ.
-const maxDiffLines = 5000
+// String renders l as in a unified diff ("+text", "-text", " text", "…").
+func (l Line) String() string {
+	if l.Op == "…" {
+		return "…" + l.Text
+	}
+	return l.Op + l.Text
+}
 
-// lineDiff returns the changed lines of b against a with two lines of
+// MaxLines bounds the texts Lines compares line by line (its table
+// is n×m); beyond it the diff says only that the texts differ.
+const MaxLines = 5000
+
+// Lines returns the changed lines of b against a with two lines of
 // context around each change; nil when the texts are equal.
-func lineDiff(a, b string) []diffLine {
+func Lines(a, b string) []Line {
 	if a == b {
 		return nil
 	}
 	x, y := strings.Split(a, "\n"), strings.Split(b, "\n")
-	if len(x) > maxDiffLines || len(y) > maxDiffLines {
-		return []diffLine{{Op: "…", Text: "(長すぎるため差分を省略します)"}}
+	if len(x) > MaxLines || len(y) > MaxLines {
+		return []Line{{Op: "…", Text: "(長すぎるため差分を省略します)"}}
 	}
 	// lcs[i][j]: length of the longest common subsequence of x[i:], y[j:].
 	lcs := make([][]int32, len(x)+1)
@@ -37,19 +47,19 @@ func lineDiff(a, b string) []diffLine {
 			}
 		}
 	}
-	var all []diffLine
+	var all []Line
 	i, j := 0, 0
 	for i < len(x) || j < len(y) {
 		switch {
 		case i < len(x) && j < len(y) && x[i] == y[j]:
-			all = append(all, diffLine{" ", x[i]})
+			all = append(all, Line{" ", x[i]})
 			i, j = i+1, j+1
-		case j < len(y) && (i == len(x) || lcs[i][j+1] >= lcs[i+1][j]):
-			all = append(all, diffLine{"+", y[j]})
-			j++
-		default:
-			all = append(all, diffLine{"-", x[i]})
+		case i < len(x) && (j == len(y) || lcs[i+1][j] >= lcs[i][j+1]):
+			all = append(all, Line{"-", x[i]})
 			i++
+		default:
+			all = append(all, Line{"+", y[j]})
+			j++
 		}
 	}
 	keep := make([]bool, len(all))
@@ -60,7 +70,7 @@ func lineDiff(a, b string) []diffLine {
 			}
 		}
 	}
-	var out []diffLine
+	var out []Line
 	skipped := false
 	for k, l := range all {
 		if !keep[k] {
@@ -68,7 +78,7 @@ func lineDiff(a, b string) []diffLine {
 			continue
 		}
 		if skipped && len(out) > 0 {
-			out = append(out, diffLine{"…", ""})
+			out = append(out, Line{"…", ""})
 		}
 		skipped = false
 		out = append(out, l)
