@@ -206,12 +206,12 @@ func (a *Admin) login(c *gin.Context) {
 	var te *auth.ThrottledError
 	switch {
 	case errors.As(err, &te):
-		a.record(ctx, c, audit.Entry{Actor: req.User, Action: audit.LoginThrottle})
+		a.record(ctx, c, audit.Entry{Actor: loginName(req.User), Action: audit.LoginThrottle})
 		c.Header("Retry-After", strconv.Itoa(int(te.RetryAfter/time.Second)))
 		fail(c, http.StatusTooManyRequests, string(bot.CodeRateLimited),
 			fmt.Sprintf("too many wrong passwords; try again in %d seconds", int(te.RetryAfter/time.Second)))
 	case errors.Is(err, auth.ErrBadCredentials):
-		a.record(ctx, c, audit.Entry{Actor: req.User, Action: audit.LoginFailed})
+		a.record(ctx, c, audit.Entry{Actor: loginName(req.User), Action: audit.LoginFailed})
 		fail(c, http.StatusUnauthorized, CodeUnauthorized, "wrong user name or password")
 	case err != nil:
 		a.failErr(c, err)
@@ -790,4 +790,14 @@ func clip(s string) string {
 		return string(r[:200]) + "…"
 	}
 	return s
+}
+
+// loginName is the name a failed login is recorded under: the name typed
+// when it can be an account name, else a placeholder, so that a password
+// typed into the name field never reaches the audit log.
+func loginName(name string) string {
+	if auth.ValidName(name) {
+		return name
+	}
+	return "(not an account name)"
 }

@@ -555,3 +555,17 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+func TestFailedLoginNeverLogsAPasswordTypedAsName(t *testing.T) {
+	e := newEnv(t, nil)
+	wantError(t, e.do("POST", "/admin/api/v1/login", "", map[string]string{"user": "my secret pass!", "password": "x"}), 401, "unauthorized")
+	wantError(t, e.do("POST", "/admin/api/v1/login", "", map[string]string{"user": "root", "password": "wrong password"}), 401, "unauthorized")
+	res := e.do("GET", "/admin/api/v1/audit?action=login_failed", e.login("root"), nil)
+	body := res.Body.String()
+	if strings.Contains(body, "my secret pass") || !strings.Contains(body, "(not an account name)") || !strings.Contains(body, `"actor":"root"`) {
+		t.Fatalf("audit: %s", body)
+	}
+	if strings.Contains(body, "wrong password") {
+		t.Fatal("a password in the audit log")
+	}
+}

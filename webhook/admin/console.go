@@ -208,13 +208,13 @@ func (a *Admin) loginForm(c *gin.Context) {
 	var te *auth.ThrottledError
 	switch {
 	case errors.As(err, &te):
-		a.record(ctx, c, audit.Entry{Actor: user, Action: audit.LoginThrottle})
+		a.record(ctx, c, audit.Entry{Actor: loginName(user), Action: audit.LoginThrottle})
 		secs := int(te.RetryAfter / time.Second)
 		c.Header("Retry-After", strconv.Itoa(secs))
 		a.render(c, http.StatusTooManyRequests, "login.html", page{Title: "ログイン",
 			Error: fmt.Sprintf("パスワードの誤りが続いたため、ログインを一時的に止めています。%d 秒後にもう一度お試しください。", secs)})
 	case errors.Is(err, auth.ErrBadCredentials):
-		a.record(ctx, c, audit.Entry{Actor: user, Action: audit.LoginFailed})
+		a.record(ctx, c, audit.Entry{Actor: loginName(user), Action: audit.LoginFailed})
 		a.render(c, http.StatusUnauthorized, "login.html", page{Title: "ログイン", Error: "ユーザー名またはパスワードが違います。"})
 	case err != nil:
 		a.render(c, http.StatusServiceUnavailable, "login.html", page{Title: "ログイン", Error: redisDownJA})

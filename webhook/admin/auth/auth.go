@@ -390,6 +390,9 @@ func hashSecret(secret string) string {
 // account or from addr is a *ThrottledError, checked before the password;
 // a wrong user or password is ErrBadCredentials.
 func (s *Service) Login(ctx context.Context, user, password, addr string) (string, Credential, error) {
+	if !validName.MatchString(user) {
+		user = "~invalid" // no such account; its attempts count together (and per address)
+	}
 	acctKey, addrKey := s.key("throttle", "acct", user), s.key("throttle", "addr", addr)
 	for _, l := range []struct {
 		key   string
@@ -602,3 +605,8 @@ func (s *Service) revokeAll(ctx context.Context, user string) error {
 	}
 	return nil
 }
+
+// ValidName reports whether name is a possible account name (1 to 64
+// letters, digits or . _ @ -). The audit log records a failed login's name
+// only when it is one, never what may be a password typed in the wrong field.
+func ValidName(name string) bool { return validName.MatchString(name) }
