@@ -398,7 +398,9 @@ func (a *Admin) draftForm(c *gin.Context) {
 		return
 	}
 	base, _ := strconv.Atoi(c.PostForm("base_version"))
-	req := draftRequest{BaseVersion: base, YAML: c.PostForm("yaml"), Page: c.PostForm("page")}
+	// A browser sends a textarea's lines ending in CRLF; the files end theirs in LF.
+	lf := strings.NewReplacer("\r\n", "\n")
+	req := draftRequest{BaseVersion: base, YAML: lf.Replace(c.PostForm("yaml")), Page: lf.Replace(c.PostForm("page"))}
 	if c.PostForm("mode") == "form" {
 		// The counters' fields apply to the YAML the form was made from.
 		edits := map[int]map[string]string{}

@@ -2,9 +2,12 @@ package admin
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"sort"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -78,13 +81,25 @@ func countersNode(src string, root *yaml.Node) (*yaml.Node, error) {
 // setCounters returns src with the counters' form fields set to edits
 // (counter index → field → value); a field that changes no value is left
 // as written. An empty value removes the field (the page is silent on it).
-// Comments and anchors survive; the layout is re-indented by two spaces.
+// Each change is made on its own line of the text, so that the rest of the
+// file (comments, anchors, layout) stays byte for byte and the diff shows
+// only the edit; a value written over several lines (a block scalar) makes
+// it re-encode the whole document instead.
 func setCounters(src string, edits map[int]map[string]string) (string, error) {
 	var root yaml.Node
 	seq, err := countersNode(src, &root)
 	if err != nil {
 		return "", err
 	}
+	lines := strings.SplitAfter(src, "\n")
+	type lineEdit struct {
+		line   int    // 0-based
+		col    int    // 0-based start of the value; -1 removes the line
+		insert string // a whole new line to insert after line
+		value  string
+	}
+	var les []lineEdit
+	structural := false // an edit the line edits cannot make
 	changed := false
 	for i, fields := range edits {
 		if i < 0 || i >= len(seq.Content) || seq.Content[i].Kind != yaml.MappingNode {
@@ -98,19 +113,25 @@ func setCounters(src string, edits map[int]map[string]string) (string, error) {
 			}
 			found := false
 			for j := 0; j+1 < len(item.Content); j += 2 {
-				if item.Content[j].Value != f {
+				k := item.Content[j]
+				if k.Value != f {
 					continue
 				}
 				found = true
-				v := resolve(item.Content[j+1])
-				if v.Value == val {
+				raw := item.Content[j+1]
+				if resolve(raw).Value == val {
 					break
 				}
 				changed = true
+				if !oneLine(lines, raw) || k.Line != raw.Line {
+					structural = true
+				}
 				if val == "" {
 					item.Content = append(item.Content[:j], item.Content[j+2:]...)
+					les = append(les, lineEdit{line: k.Line - 1, col: -1})
 				} else {
 					item.Content[j+1] = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: val}
+					les = append(les, lineEdit{line: raw.Line - 1, col: raw.Column - 1, value: quoteYAML(val)})
 				}
 				break
 			}
@@ -119,20 +140,97 @@ func setCounters(src string, edits map[int]map[string]string) (string, error) {
 				item.Content = append(item.Content,
 					&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: f},
 					&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: val})
+				// After the first key's line, at its indentation.
+				first := item.Content[0]
+				if !oneLine(lines, item.Content[1]) || first.Line != item.Content[1].Line {
+					structural = true
+				} else {
+					les = append(les, lineEdit{line: first.Line - 1,
+						insert: strings.Repeat(" ", first.Column-1) + f + ": " + quoteYAML(val) + "\n"})
+				}
 			}
 		}
 	}
 	if !changed {
 		return src, nil
 	}
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(&root); err != nil {
-		return "", err
+	if structural {
+		var buf bytes.Buffer
+		enc := yaml.NewEncoder(&buf)
+		enc.SetIndent(2)
+		if err := enc.Encode(&root); err != nil {
+			return "", err
+		}
+		_ = enc.Close()
+		return buf.String(), nil
 	}
-	_ = enc.Close()
-	return buf.String(), nil
+	// Apply from the bottom so that earlier line numbers stay right.
+	sort.SliceStable(les, func(a, b int) bool { return les[a].line > les[b].line })
+	for _, le := range les {
+		switch {
+		case le.insert != "":
+			lines = append(lines[:le.line+1], append([]string{le.insert}, lines[le.line+1:]...)...)
+		case le.col < 0:
+			lines = append(lines[:le.line], lines[le.line+1:]...)
+		default:
+			l := lines[le.line]
+			nl := ""
+			if strings.HasSuffix(l, "\n") {
+				nl = "\n"
+			}
+			lines[le.line] = l[:byteCol(l, le.col)] + le.value + nl
+		}
+	}
+	return strings.Join(lines, ""), nil
+}
+
+// oneLine reports whether the value node n is written whole on its line:
+// an alias, or a flow scalar whose text runs to the line's end (a comment
+// aside).
+func oneLine(lines []string, n *yaml.Node) bool {
+	if n.Line < 1 || n.Line > len(lines) {
+		return false
+	}
+	l := strings.TrimRight(lines[n.Line-1], "\r\n")
+	rest := strings.TrimSpace(l[byteCol(l, n.Column-1):])
+	if i := strings.Index(rest, " #"); i >= 0 {
+		rest = strings.TrimSpace(rest[:i])
+	}
+	switch {
+	case n.Kind == yaml.AliasNode:
+		return rest == "*"+n.Value
+	case n.Kind != yaml.ScalarNode || n.Anchor != "" || n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+		// An anchored value is shared: replacing it would change the others.
+		return false
+	case n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0:
+		var w struct {
+			V string `yaml:"v"`
+		}
+		return yaml.Unmarshal([]byte("v: "+rest), &w) == nil && w.V == n.Value
+	}
+	return rest == n.Value
+}
+
+// byteCol returns the byte offset of yaml.v3's column col (0-based, counted
+// in runes) in line l.
+func byteCol(l string, col int) int {
+	i := 0
+	for off := range l {
+		if i == col {
+			return off
+		}
+		i++
+	}
+	return len(l)
+}
+
+// quoteYAML writes s as a double-quoted YAML scalar (a JSON string is one).
+func quoteYAML(s string) string {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	return strings.TrimSuffix(buf.String(), "\n")
 }
 
 func fsRead(fsys fs.FS, name string) (string, error) {

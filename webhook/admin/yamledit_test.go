@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/madoguchi/madoguchi/internal/textdiff"
 	"github.com/madoguchi/madoguchi/knowledge"
 	"testing/fstest"
 )
@@ -31,8 +32,29 @@ func TestSetCountersKeepsTheRest(t *testing.T) {
 	if got[1].Values["hours"] != "平日 8時30分から17時" || got[0].Values["phone"] != cs[0].Values["phone"] {
 		t.Fatalf("after the edit: %+v", got[:2])
 	}
-	if !strings.Contains(out, "# ") {
-		t.Fatal("comments lost")
+	// Only the edit changes: one line added, the rest byte for byte.
+	diff := textdiff.Lines(src, out)
+	var changed []string
+	for _, l := range diff {
+		if l.Op == "+" || l.Op == "-" {
+			changed = append(changed, l.String())
+		}
+	}
+	if len(changed) != 1 || changed[0] != `+    hours: "平日 8時30分から17時"` {
+		t.Fatalf("changed lines %q", changed)
+	}
+	// A value changed in place, and one removed.
+	out2, err := setCounters(out, map[int]map[string]string{0: {"name": "専用窓口(本庁舎)", "phone": ""}, 1: {"hours": "平日"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got2, _ := readCounters(out2)
+	if got2[0].Values["name"] != "専用窓口(本庁舎)" || got2[0].Values["phone"] != "" || got2[1].Values["hours"] != "平日" ||
+		got2[2].Values["phone"] != cs[2].Values["phone"] {
+		t.Fatalf("after the second edit: %+v", got2[:3])
+	}
+	if n := len(strings.Split(out2, "\n")) - len(strings.Split(out, "\n")); n != -1 {
+		t.Fatalf("the second edit changed the line count by %d", n)
 	}
 	// The edited YAML still loads (the rest is intact), with the new hours.
 	fsys := fstest.MapFS{}
