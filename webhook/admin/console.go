@@ -37,6 +37,7 @@ import (
 //	GET  /admin/m/:id/versions, GET /admin/m/:id/versions/:n
 //	GET  /admin/audit, GET /admin/audit.csv          (admins)
 //	GET  /admin/tokens, POST /admin/tokens, POST /admin/tokens/:tid/revoke
+//	GET  /admin/accounts, POST /admin/accounts[/:name], POST /admin/accounts/:name/delete  (admins)
 //
 // The session lives in Redis; the cookie holds only its secret (HttpOnly,
 // SameSite=Strict, Secure unless the request is plain HTTP to localhost).
@@ -194,6 +195,10 @@ func (a *Admin) registerConsole(r gin.IRouter) {
 	s.GET("/tokens", a.tokensPage)
 	s.POST("/tokens", a.tokenForm)
 	s.POST("/tokens/:tid/revoke", a.revokeForm)
+	s.GET("/accounts", a.accountsPage)
+	s.POST("/accounts", a.accountForm)
+	s.POST("/accounts/:name", a.accountForm)
+	s.POST("/accounts/:name/delete", a.accountDeleteForm)
 }
 
 func (a *Admin) loginPage(c *gin.Context) {
@@ -703,3 +708,109 @@ func problemJA(msg string) string {
 }
 
 func urlQuery(s string) string { return template.URLQueryEscaper(s) }
+
+type accountsView struct {
+	Accounts []auth.Account
+	Units    []unitOption
+	Roles    []auth.Role
+}
+
+type unitOption struct{ ID, Name string }
+
+func (a *Admin) showAccounts(c *gin.Context, status int, flash, errMsg string) {
+	ctx, cancel := a.ctx(c)
+	defer cancel()
+	as, err := a.auth.Accounts(ctx)
+	if err != nil {
+		a.render(c, http.StatusServiceUnavailable, "error.html", page{Title: "エラー", Error: redisDownJA})
+		return
+	}
+	v := accountsView{Accounts: as, Roles: []auth.Role{auth.Viewer, auth.Editor, auth.Publisher}}
+	for _, u := range a.store.Units() {
+		if u != versions.National {
+			v.Units = append(v.Units, unitOption{ID: u, Name: a.unitName(u)})
+		}
+	}
+	a.render(c, status, "accounts.html", page{Title: "アカウント", Data: v, Flash: flash, Error: errMsg})
+}
+
+func (a *Admin) accountsPage(c *gin.Context) {
+	if !account(c).Admin {
+		a.render(c, http.StatusForbidden, "error.html", page{Title: "エラー", Error: "アカウントの管理は管理者のみができます。"})
+		return
+	}
+	a.showAccounts(c, http.StatusOK, "", "")
+}
+
+// accountForm creates an account (POST /admin/accounts) or updates one
+// (POST /admin/accounts/:name): admin flag, a role per municipality
+// ("role_<id>", empty for none), and the password (empty keeps it, on update).
+func (a *Admin) accountForm(c *gin.Context) {
+	if !account(c).Admin {
+		a.render(c, http.StatusForbidden, "error.html", page{Title: "エラー", Error: "アカウントの管理は管理者のみができます。"})
+		return
+	}
+	roles := map[string]auth.Role{}
+	for _, u := range a.store.Units() {
+		if r := auth.Role(c.PostForm("role_" + u)); r != "" && u != versions.National {
+			if !r.Valid() {
+				a.showAccounts(c, http.StatusBadRequest, "", "権限の値が正しくありません。")
+				return
+			}
+			roles[u] = r
+		}
+	}
+	isAdmin := c.PostForm("admin") == "on"
+	ctx, cancel := a.ctx(c)
+	defer cancel()
+	name, update := c.Param("name"), c.Param("name") != ""
+	var acct auth.Account
+	var err error
+	if update {
+		acct, err = a.auth.UpdateAccount(ctx, name, isAdmin, roles, c.PostForm("password"))
+	} else {
+		acct, err = a.auth.CreateAccount(ctx, auth.Account{Name: c.PostForm("name"), Admin: isAdmin, Roles: roles}, c.PostForm("password"))
+	}
+	switch {
+	case errors.Is(err, auth.ErrWeakPassword):
+		a.showAccounts(c, http.StatusBadRequest, "", fmt.Sprintf("パスワードは %d 文字以上にしてください。", auth.MinPasswordLength))
+	case errors.Is(err, auth.ErrBadName):
+		a.showAccounts(c, http.StatusBadRequest, "", "ユーザー名は半角英数字と . _ @ - で 64 文字までです。")
+	case errors.Is(err, auth.ErrExists):
+		a.showAccounts(c, http.StatusBadRequest, "", "そのユーザー名はすでにあります。")
+	case errors.Is(err, auth.ErrNoAccount):
+		a.showAccounts(c, http.StatusNotFound, "", "そのアカウントはありません。")
+	case err != nil:
+		a.showAccounts(c, http.StatusServiceUnavailable, "", redisDownJA)
+	default:
+		action, detail := audit.AccountCreate, rolesText(acct)
+		if update {
+			action = audit.AccountUpdate
+			if c.PostForm("password") != "" {
+				detail += "; password changed"
+			}
+		}
+		a.record(ctx, c, audit.Entry{Action: action, Target: acct.Name, Detail: detail})
+		a.showAccounts(c, http.StatusOK, "アカウント "+acct.Name+" を保存しました。", "")
+	}
+}
+
+func (a *Admin) accountDeleteForm(c *gin.Context) {
+	if !account(c).Admin {
+		a.render(c, http.StatusForbidden, "error.html", page{Title: "エラー", Error: "アカウントの管理は管理者のみができます。"})
+		return
+	}
+	name := c.Param("name")
+	if name == account(c).Name {
+		a.showAccounts(c, http.StatusBadRequest, "", "自分のアカウントは削除できません。")
+		return
+	}
+	ctx, cancel := a.ctx(c)
+	defer cancel()
+	if err := a.auth.DeleteAccount(ctx, name); err != nil {
+		a.showAccounts(c, http.StatusNotFound, "", "そのアカウントはありません。")
+		return
+	}
+	a.record(ctx, c, audit.Entry{Action: audit.AccountDelete, Target: name})
+	a.showAccounts(c, http.StatusOK, "アカウント "+name+" を削除しました。", "")
+}

@@ -248,3 +248,47 @@ func firstError(body string) string {
 	}
 	return ""
 }
+
+func TestConsoleAccounts(t *testing.T) {
+	e := newEnv(t, nil)
+	b := e.browserLogin("localhost", "root")
+	if res := b.get("/admin/accounts"); res.Code != 200 {
+		t.Fatalf("accounts page: %d", res.Code)
+	}
+	res := b.post("/admin/accounts", url.Values{"name": {"<b>x</b>"}, "password": {pw}})
+	if res.Code != http.StatusBadRequest || strings.Contains(res.Body.String(), "<b>x</b>") {
+		t.Fatalf("a bad name: %d", res.Code)
+	}
+	res = b.post("/admin/accounts", url.Values{"name": {"taro"}, "password": {pw}, "role_nerima": {"editor"}})
+	if res.Code != 200 || !strings.Contains(res.Body.String(), "taro を保存しました") {
+		t.Fatalf("create: %d %s", res.Code, firstError(res.Body.String()))
+	}
+	acct, err := e.admin.Accounts().Account(t.Context(), "taro")
+	if err != nil || acct.Roles["nerima"] != auth.Editor || acct.Admin {
+		t.Fatalf("taro = %+v, %v", acct, err)
+	}
+	taro := e.browserLogin("localhost", "taro")
+	if res := taro.get("/admin/accounts"); res.Code != http.StatusForbidden {
+		t.Fatalf("accounts page as an editor: %d", res.Code)
+	}
+	// Promoted to publisher of Nerima, with a new password: taro's session ends.
+	res = b.post("/admin/accounts/taro", url.Values{"role_nerima": {"publisher"}, "password": {"another long password"}})
+	if res.Code != 200 {
+		t.Fatalf("update: %d", res.Code)
+	}
+	if acct, _ := e.admin.Accounts().Account(t.Context(), "taro"); acct.Roles["nerima"] != auth.Publisher {
+		t.Fatalf("taro = %+v", acct)
+	}
+	if res := taro.get("/admin"); res.Code != http.StatusSeeOther {
+		t.Fatalf("taro's session after the password change: %d", res.Code)
+	}
+	if res := b.post("/admin/accounts/taro/delete", nil); res.Code != 200 {
+		t.Fatalf("delete: %d", res.Code)
+	}
+	if _, err := e.admin.Accounts().Account(t.Context(), "taro"); err == nil {
+		t.Fatal("taro still there")
+	}
+	if res := b.post("/admin/accounts/root/delete", nil); res.Code != http.StatusBadRequest {
+		t.Fatalf("deleting oneself: %d", res.Code)
+	}
+}
