@@ -101,13 +101,14 @@ func (tb *tab) evalString(expr string) string {
 	return v
 }
 
-// waitFor polls a JavaScript condition until it holds.
+// waitFor polls a JavaScript condition until it holds on a page loaded
+// whole (a long page's top is there before its end).
 func (tb *tab) waitFor(what, cond string) {
 	tb.t.Helper()
 	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
 	defer cancel()
 	for {
-		_, err := chromedp.Run(ctx, chromedp.Poll[bool]("!!("+cond+")", chromedp.WithPollingInterval(50*time.Millisecond)))
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool]("document.readyState === 'complete' && !!("+cond+")", chromedp.WithPollingInterval(50*time.Millisecond)))
 		if err == nil {
 			return
 		}
