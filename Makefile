@@ -3,6 +3,9 @@
 # when that is set in the environment, else an in-process one, and start
 # Redis Cluster, Sentinel and restartable servers of their own from the
 # redis-server binary (skipped when it is missing, failed under CI).
+# `make test` also runs deploy/check, the deploy files' offline tests, a
+# module of its own (kustomize's, the Kubernetes API's and compose-go's
+# dependencies stay out of the server's go.mod).
 
 GO ?= go
 
@@ -11,6 +14,7 @@ GO ?= go
 test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	cd deploy/check && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 # The slow fault tests (Sentinel failover and Redis restarts under LINE
 # load), which `make test` skips. They print their figures (-v).

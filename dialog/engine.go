@@ -89,7 +89,7 @@ func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error
 			// answered before the newer ones began, so nothing is said.
 			reply = bot.Reply{Repeat: true}
 			if i == len(st.Recent)-1 && st.Before != nil {
-				t := &turn{e: e, k: k, m: m, st: st.Before.snapshot(), today: today}
+				t := &turn{ctx: ctx, e: e, k: k, m: m, st: st.Before.snapshot(), today: today}
 				reply = t.run(in)
 				reply.Repeat = true
 				pin = t.pin
@@ -97,7 +97,7 @@ func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error
 			return errRepeat
 		}
 		prev := st.snapshot()
-		t := &turn{e: e, k: k, m: m, st: st, today: today}
+		t := &turn{ctx: ctx, e: e, k: k, m: m, st: st, today: today}
 		reply = t.run(in)
 		pin = t.pin
 		st.Turns++
@@ -114,7 +114,7 @@ func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error
 		err = nil
 	}
 	if err != nil {
-		e.log.Warn("dialog turn failed", "user", bot.HashUser(msg.User), "municipality", m.ID, "err", err)
+		e.log.WarnContext(ctx, "dialog turn failed", "user", bot.HashUser(msg.User), "municipality", m.ID, "err", err)
 		if errors.Is(err, ErrUnavailable) {
 			return bot.Reply{}, bot.Unavailable("会話の状態を保存できませんでした。しばらくしてからもう一度お送りください。(state store unavailable; please retry)", err)
 		}

@@ -34,10 +34,10 @@ var evalToday = bot.NewDate(2026, time.December, 2)
 // The floors of the development half: the figures reached, less a margin
 // for a change that trades one row for another.
 const (
-	minSlotAccuracy         = 0.92
-	minQuestionScore        = 0.83
-	maxWrongChecklistShare  = 0.15
-	maxReaskedConversations = 0.05
+	minSlotAccuracy         = 0.97
+	minQuestionScore        = 0.90
+	maxWrongChecklistShare  = 0.02
+	maxReaskedConversations = 0.02
 )
 
 // memStore is a Store in memory, for evaluations that preset a state.
@@ -98,7 +98,7 @@ func (e evalEngine) send(tb testing.TB, municipality, user string, msg bot.Messa
 // asking the given one.
 func (e evalEngine) preset(municipality, user string, known bot.Slots, asking string) {
 	st := dialog.State{Version: dialog.SchemaVersion, Slots: known, Asking: asking}
-	for _, slot := range []string{bot.SlotAgeGroup, bot.SlotVisitor, bot.SlotHasNotice, bot.SlotAddressChange, bot.SlotExpiryDate, bot.SlotWard} {
+	for _, slot := range []string{bot.SlotAgeGroup, bot.SlotVisitor, bot.SlotHasNotice, bot.SlotAddressChange, bot.SlotMoveAtVisit, bot.SlotExpiryDate, bot.SlotWard} {
 		if slotValue(known, slot) != "-" {
 			st.History = append(st.History, slot)
 		}
@@ -186,7 +186,7 @@ func TestResidentsSlotAnswers(t *testing.T) {
 			e.preset(row.Municipality, row.ID, known, row.Asking)
 			r := e.send(t, row.Municipality, row.ID, bot.Message{Text: row.Text})
 			var wrong []string
-			for _, slot := range []string{bot.SlotAgeGroup, bot.SlotVisitor, bot.SlotHasNotice, bot.SlotAddressChange, bot.SlotExpiryDate, bot.SlotWard} {
+			for _, slot := range []string{bot.SlotAgeGroup, bot.SlotVisitor, bot.SlotHasNotice, bot.SlotAddressChange, bot.SlotMoveAtVisit, bot.SlotExpiryDate, bot.SlotWard} {
 				if g, w := slotValue(r.Slots, slot), slotValue(want, slot); g != w {
 					wrong = append(wrong, fmt.Sprintf("%s=%q want %q", slot, g, w))
 				}
@@ -405,6 +405,9 @@ func truthPostback(slot string, truth bot.Slots) string {
 func checklistDiff(got *bot.Checklist, want bot.Checklist) string {
 	if got == nil {
 		return "no checklist"
+	}
+	if !got.Covered && !want.Covered && got.Rule == want.Rule {
+		return "" // the page does not cover the case, whatever the procedure: the resident is told so and whom to call
 	}
 	var d []string
 	if got.Covered != want.Covered {

@@ -23,6 +23,27 @@ func readMoveAtVisit(text string) *bool {
 	return nil
 }
 
+// statedMoveAtVisit reads move_at_visit from a message that was not asked
+// it but names the filing itself with its day (「転入届も同じ日に出します」,
+// 「転居届はもう出しました」); nil when the text names no filing or no day.
+func statedMoveAtVisit(text string) *bool {
+	n := understand.Normalize(text)
+	if !containsAny(n, moveFilings...) {
+		return nil
+	}
+	no, yes := false, true
+	switch {
+	case containsAny(n, "もう出", "もうだ", "既に出", "すでに出", "出しました", "だしました", "届出済", "提出済", "済ませ", "すませ", "先に出"):
+		return &no
+	case containsAny(n, "同じ日", "おなじ日", "同日", "同時", "一緒に出", "いっしょに出", "あわせて", "併せて", "合わせて", "same day", "same time"):
+		return &yes
+	}
+	return nil
+}
+
+// moveFilings name the filing of a move.
+var moveFilings = []string{"転入届", "転居届", "転入の届", "転居の届", "引っ越しの届", "引越しの届", "住所変更の届", "moving-in", "moving in notification"}
+
 // The words of readMoveAtVisit, in Normalize's form (katakana folded to
 // hiragana).
 var (
@@ -33,7 +54,7 @@ var (
 	moveNo = []string{"いいえ", "いや", "いえ", "ちがう", "違う", "しない", "しません", "出さない", "ださない", "出しません",
 		"だしません", "じゃない", "ではない", "ではありません"}
 	moveYes = []string{"はい", "うん", "ええ", "そう", "同じ日", "おなじ日", "同日", "同時", "どうじ", "一緒", "いっしょ",
-		"あわせて", "併せて", "合わせて", "今日", "きょう", "これから", "出します", "だします", "出す", "だす", "届け出る", "する", "します"}
+		"あわせて", "併せて", "合わせて", "今日", "きょう", "これから", "same day", "same time", "at the same", "yes", "together", "出します", "だします", "出す", "だす", "届け出る", "する", "します"}
 )
 
 func containsAny(s string, words ...string) bool {

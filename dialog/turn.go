@@ -1,6 +1,7 @@
 package dialog
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -19,6 +20,8 @@ const missesBeforeContact = 2
 // turn applies one input to one state and builds the reply. It must be
 // pure (Store.Update may run it more than once).
 type turn struct {
+	// ctx is the turn's request context, for its log lines (the request id).
+	ctx   context.Context
 	e     *Engine
 	k     version // the knowledge of this turn, taken once when it began
 	m     *knowledge.Municipality
@@ -66,10 +69,21 @@ func (t *turn) run(in input) bot.Reply {
 // "わからない", an FAQ question, or nothing readable.
 func (t *turn) text(text string) bot.Reply {
 	r := understand.Read(text, understand.Context{Asking: t.st.Asking, Today: t.today, Wards: t.wards(), Age: t.st.Slots.AgeGroup, AfterChecklist: t.st.Done})
-	if t.st.Asking == bot.SlotMoveAtVisit && !r.PIN && !r.DontKnow {
-		if v := readMoveAtVisit(text); v != nil {
+	if !r.PIN && !r.DontKnow {
+		var v *bool
+		switch {
+		case t.st.Asking == bot.SlotMoveAtVisit:
+			v = readMoveAtVisit(text)
+		case matters(t.m, t.st, bot.SlotMoveAtVisit):
+			v = statedMoveAtVisit(text) // only where the page has a same-day route
+		}
+		if v != nil {
 			r.Slots.MoveAtVisit = v
 			r.Found = append(r.Found, bot.SlotMoveAtVisit)
+			if *v && r.Slots.AddressChange == nil && t.st.Slots.AddressChange == nil {
+				r.Slots.AddressChange = bot.Bool(true) // a move filed at the visit is a change
+				r.Found = append(r.Found, bot.SlotAddressChange)
+			}
 		}
 	}
 	question := !r.PIN && understand.IsQuestion(text)
@@ -90,6 +104,11 @@ func (t *turn) text(text string) bot.Reply {
 	case r.Command == understand.Back:
 		return t.back()
 	case question && r.Command != understand.Start:
+		if r.DontKnow && len(r.Found) == 0 && optional(t.st.Asking) {
+			// 「カードのどこを見ればいいの？わかんない」: the optional answer is
+			// unknown; the question is answered on the way.
+			t.skip(t.st.Asking)
+		}
 		if reply, ok := t.answerQuestion(text, r, res); ok {
 			return reply
 		}
@@ -112,7 +131,7 @@ func (t *turn) text(text string) bot.Reply {
 	if len(r.Found) > 0 {
 		return t.apply(adultsHaveNoLegalRep(t.st.Slots, r.Slots), r.Found)
 	}
-	if r.DontKnow && (t.st.Asking == bot.SlotExpiryDate || t.st.Asking == bot.SlotWard || t.st.Asking == bot.SlotMoveAtVisit) {
+	if r.DontKnow && optional(t.st.Asking) {
 		t.skip(t.st.Asking)
 		return t.resume(true)
 	}
@@ -163,6 +182,12 @@ func (t *turn) answerQuestion(text string, r understand.Result, res faq.Result) 
 	return t.resume(false), true
 }
 
+// optional reports whether "I don't know" is an answer to slot: the expiry
+// date, the ward and whether a move is filed at the visit may stay unknown.
+func optional(slot string) bool {
+	return slot == bot.SlotExpiryDate || slot == bot.SlotWard || slot == bot.SlotMoveAtVisit
+}
+
 // unsure answers a question the FAQ could not place: the likeliest topics
 // as buttons (「もしかして」) when there are any, else the contact; the miss
 // is logged (the topics only, never the text) for staff.
@@ -172,7 +197,7 @@ func (t *turn) unsure(text string) bot.Reply {
 	for i, s := range sugg {
 		topics[i] = s.Topic
 	}
-	t.e.log.Info("faq unanswered", "municipality", t.m.ID, "asking", t.st.Asking, "suggested", topics)
+	t.e.log.InfoContext(t.ctx, "faq unanswered", "municipality", t.m.ID, "asking", t.st.Asking, "suggested", topics)
 	if len(sugg) == 0 {
 		t.say("すみません、ご質問にはっきりお答えできませんでした。%s", t.contact())
 		return t.resume(false)
@@ -240,7 +265,7 @@ func (t *turn) checklist() bot.Reply {
 	if err != nil {
 		// The slots were validated on the way in, so this is a knowledge
 		// defect; say so honestly rather than fail the turn.
-		t.e.log.Error("checklist failed", "municipality", t.m.ID, "err", err)
+		t.e.log.ErrorContext(t.ctx, "checklist failed", "municipality", t.m.ID, "err", err)
 		t.say("申し訳ありません、持ち物をご案内できませんでした。%s", t.contact())
 		return t.reply(afterButtons)
 	}

@@ -82,6 +82,11 @@ type Topic struct {
 	// (予約 for reservation, 郵便局 for post_office): the matcher weighs a
 	// question holding one towards the topic, whatever else it says.
 	Keywords []string `yaml:"keywords,omitempty"`
+	// Asks are words that say what the resident wants to know (いくら: the
+	// fee; 何時: the hours; 何回: the visits), whatever the question is
+	// about: 「カードを再発行するといくら？」 asks the fee, not the lost card.
+	// They weigh more than Keywords.
+	Asks []string `yaml:"asks,omitempty"`
 }
 
 // Answer answers one Topic. A Silent answer says that the page does not

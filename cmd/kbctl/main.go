@@ -1,4 +1,6 @@
-// Command kbctl checks knowledge folders before they ship.
+// Command kbctl checks knowledge folders before they ship, and talks to a
+// server's staff API (remote.go: versions, pull, diff, push, publish,
+// rollback, export).
 //
 //	kbctl lint [DIR]
 //
@@ -25,6 +27,9 @@ const usage = "usage: kbctl lint [DIR]"
 
 // run executes the command line args and returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && remoteCommands[args[0]] {
+		return remote(args, stdout, stderr, os.Getenv)
+	}
 	if len(args) == 0 || args[0] != "lint" || len(args) > 2 {
 		fmt.Fprintln(stderr, usage)
 		return 2

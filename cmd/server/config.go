@@ -3,10 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
-	"net"
+	"log/slog"
 	"net/netip"
-	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -49,11 +47,15 @@ type Config struct {
 	WebSessionsMax   int
 	WebSessionsPerIP guard.Limit
 	// MetricsAddr, if set, is the internal address serving /metrics (and
-	// nothing else); the API port's /metrics then answers 404.
+	// pprof with Pprof, nothing else); the API port's /metrics then answers 404.
 	MetricsAddr string
 	// ShutdownDelay is how long the server goes on serving after SIGTERM,
 	// with /readyz answering 503, before it closes its listener.
 	ShutdownDelay time.Duration
+	// LogLevel is the least severe level logged (LOG_LEVEL).
+	LogLevel slog.Level
+	// Pprof serves net/http/pprof on MetricsAddr (PPROF=on).
+	Pprof bool
 }
 
 // DefaultShutdownDelay gives a load balancer or Kubernetes time to see
@@ -66,92 +68,32 @@ const DefaultLINEAPIEndpoint = "https://api.line.me"
 // DefaultRedisPrefix starts every Redis key unless REDIS_PREFIX is set.
 const DefaultRedisPrefix = "madoguchi:"
 
-// LoadConfig reads the configuration through getenv and checks it. Errors
-// name the variable and never repeat a value that may hold a password.
+// LoadConfig reads the configuration through getenv and checks it: every
+// variable of Env through its parser (its Default when unset or empty),
+// then the rules between variables. Errors name the variable and never
+// repeat a value that may hold a password.
 func LoadConfig(getenv func(string) string) (Config, error) {
-	c := Config{
-		Port:            getenv("PORT"),
-		RedisURL:        getenv("REDIS_URL"),
-		RedisPrefix:     getenv("REDIS_PREFIX"),
-		KnowledgeDir:    getenv("KNOWLEDGE_DIR"),
-		LINEAPIEndpoint: getenv("LINE_API_ENDPOINT"),
-	}
-	if c.Port == "" {
-		c.Port = "8080"
-	}
-	if p, err := strconv.Atoi(c.Port); err != nil || p < 0 || p > 65535 {
-		return Config{}, fmt.Errorf("PORT must be a port number from 0 to 65535 (got %q)", c.Port)
-	}
-	if c.RedisPrefix == "" {
-		c.RedisPrefix = DefaultRedisPrefix
-	}
-	if !validRedisPrefix(c.RedisPrefix) {
-		return Config{}, fmt.Errorf("REDIS_PREFIX must be at most 100 printable ASCII characters without spaces, braces, or glob characters *?[] (got %q)", c.RedisPrefix)
-	}
-	if v := getenv("REDIS_WAIT_REPLICAS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 16 {
-			return Config{}, fmt.Errorf("REDIS_WAIT_REPLICAS must be a number of replicas from 0 to 16 (got %q)", v)
+	var c Config
+	for _, e := range Env {
+		if e.Parse == nil {
+			continue
 		}
-		if n > 0 && c.RedisURL == "" {
-			return Config{}, errors.New("REDIS_WAIT_REPLICAS needs a REDIS_URL with replicas (the embedded Redis has none)")
+		v := getenv(e.Name)
+		if v == "" {
+			v = e.Default
 		}
-		if n > 0 && isClusterURL(c.RedisURL) {
-			return Config{}, errors.New("REDIS_WAIT_REPLICAS is not supported with a Redis Cluster REDIS_URL")
-		}
-		c.RedisWaitReplicas = n
-	}
-	var err error
-	if c.TrustedProxies, err = trustedProxies(getenv("TRUSTED_PROXIES")); err != nil {
-		return Config{}, err
-	}
-	for _, l := range []struct {
-		name string
-		dst  *guard.Limit
-	}{{"RATE_LIMIT_PER_IP", &c.RateLimitPerIP}, {"RATE_LIMIT_PER_SESSION", &c.RateLimitPerSession},
-		{"WEB_SESSIONS_PER_IP", &c.WebSessionsPerIP}} {
-		if v := getenv(l.name); v != "" {
-			if *l.dst, err = guard.ParseLimit(v); err != nil {
-				return Config{}, fmt.Errorf("%s: %w", l.name, err)
-			}
+		if err := e.Parse(&c, v, getenv); err != nil {
+			return Config{}, err
 		}
 	}
-	switch v := strings.TrimSpace(getenv("WEB_SESSIONS_MAX")); v {
-	case "":
-	case "off":
-		c.WebSessionsMax = -1
-	default:
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return Config{}, fmt.Errorf("WEB_SESSIONS_MAX must be a positive number or off (got %q)", v)
-		}
-		c.WebSessionsMax = n
+	if c.RedisWaitReplicas > 0 && c.RedisURL == "" {
+		return Config{}, errors.New("REDIS_WAIT_REPLICAS needs a REDIS_URL with replicas (the embedded Redis has none)")
 	}
-	if c.LINEAPIEndpoint == "" {
-		c.LINEAPIEndpoint = DefaultLINEAPIEndpoint
+	if c.RedisWaitReplicas > 0 && isClusterURL(c.RedisURL) {
+		return Config{}, errors.New("REDIS_WAIT_REPLICAS is not supported with a Redis Cluster REDIS_URL")
 	}
-	if u, err := url.Parse(c.LINEAPIEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		// Never the value: a staging double's URL may carry user:password@
-		// or a token in its query, and this goes to the logs.
-		return Config{}, errors.New("LINE_API_ENDPOINT must be an http:// or https:// URL with a host, such as https://api.line.me " +
-			"(the value is not repeated here, since it may hold credentials)")
-	}
-	if v := getenv("METRICS_ADDR"); v != "" {
-		if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
-			return Config{}, fmt.Errorf("METRICS_ADDR must be host:port or :port, such as 127.0.0.1:9090 (got %q)", v)
-		}
-		c.MetricsAddr = v
-	}
-	c.ShutdownDelay = DefaultShutdownDelay
-	if v := getenv("SHUTDOWN_DELAY"); v != "" {
-		d, err := time.ParseDuration(v)
-		if v == "0" {
-			d, err = 0, nil
-		}
-		if err != nil || d < 0 || d > time.Minute {
-			return Config{}, fmt.Errorf("SHUTDOWN_DELAY must be a duration from 0 to 1m, such as 5s (got %q)", v)
-		}
-		c.ShutdownDelay = d
+	if c.Pprof && c.MetricsAddr == "" {
+		return Config{}, errors.New("PPROF=on needs METRICS_ADDR: the profiler is served on the internal metrics address only, never on the API port")
 	}
 	return c, nil
 }

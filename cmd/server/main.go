@@ -20,6 +20,9 @@ import (
 )
 
 func main() {
+	if code, done := parseArgs(os.Args[1:], os.Stdout, os.Stderr); done {
+		os.Exit(code) // -h: the environment variables, with defaults and meanings
+	}
 	gin.SetMode(gin.ReleaseMode)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	m := NewMain()

@@ -30,6 +30,9 @@ func (m *Main) routes() (*gin.Engine, error) {
 	if err := m.checkDurability(reg); err != nil {
 		return nil, err
 	}
+	if err := m.registerServerMetrics(reg); err != nil {
+		return nil, err
+	}
 	r := httpx.NewEngine(m.Logger, metrics)
 	// The client's address (for the per-IP limit) is the peer's, or the
 	// last one in X-Forwarded-For that a trusted proxy did not add.
@@ -81,21 +84,28 @@ const ReadyzTimeout = 800 * time.Millisecond
 // readyz answers 200 when Redis answers a PING and a knowledge base is
 // loaded, else 503 with the reason; 503 too once shutdown has begun.
 func (m *Main) readyz(c *gin.Context) {
-	if m.draining.Load() {
-		httpx.WriteError(c, bot.Unavailable("shutting down", nil))
-		return
-	}
-	if m.Knowledge == nil {
-		httpx.WriteError(c, bot.Unavailable("the knowledge base is not loaded", nil))
-		return
-	}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), ReadyzTimeout)
-	defer cancel()
-	if err := m.Redis.Ping(ctx).Err(); err != nil {
-		httpx.WriteError(c, bot.Unavailable("Redis does not answer", err))
+	if err := m.readiness(c.Request.Context()); err != nil {
+		httpx.WriteError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ok", "redis_durability": m.durability.Last()})
+}
+
+// readiness returns nil when the server is ready (/readyz's 200 and
+// madoguchi_ready's 1), else why not, as a bot.Error.
+func (m *Main) readiness(ctx context.Context) error {
+	if m.draining.Load() {
+		return bot.Unavailable("shutting down", nil)
+	}
+	if m.Knowledge == nil {
+		return bot.Unavailable("the knowledge base is not loaded", nil)
+	}
+	ctx, cancel := context.WithTimeout(ctx, ReadyzTimeout)
+	defer cancel()
+	if err := m.Redis.Ping(ctx).Err(); err != nil {
+		return bot.Unavailable("Redis does not answer", err)
+	}
+	return nil
 }
 
 // checkDurability reads Redis's persistence settings once now (logging
@@ -152,6 +162,9 @@ func (m *Main) registerLINE(r gin.IRouter, responder bot.Responder, reg promethe
 	})
 	if err != nil {
 		return fmt.Errorf("LINE channel: %w", err)
+	}
+	if err := reg.Register(newQueueCollector(h, m.Clock)); err != nil {
+		return fmt.Errorf("register LINE queue metrics: %w", err)
 	}
 	h.Register(r)
 	m.goBackground("line", h.Run) // stopped and waited for by Close

@@ -44,8 +44,11 @@ type Main struct {
 	// Clock is the time source handed to the engines; time.Now if nil.
 	Clock func() time.Time
 
-	// Logger receives the logs; a JSON logger on Stderr if nil.
+	// Logger receives the logs; a JSON logger on Stderr if nil, at
+	// LOG_LEVEL. Run makes it add request ids (httpx.RequestIDHandler).
 	Logger *slog.Logger
+	// level is the level of the logger NewMain or Run makes (LOG_LEVEL).
+	level slog.LevelVar
 
 	// Set by Run.
 	Config Config
@@ -80,7 +83,9 @@ type Main struct {
 // NewMain returns a Main configured from the process environment, logging
 // JSON to stderr.
 func NewMain() *Main {
-	return &Main{Getenv: os.Getenv, Stderr: os.Stderr, Logger: slog.New(slog.NewJSONHandler(os.Stderr, nil))}
+	m := &Main{Getenv: os.Getenv, Stderr: os.Stderr}
+	m.Logger = newLogger(os.Stderr, &m.level)
+	return m
 }
 
 // Addr returns the address the server listens on, once Run has returned.
@@ -127,7 +132,7 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Clock = time.Now
 	}
 	if m.Logger == nil {
-		m.Logger = slog.New(slog.NewJSONHandler(m.Stderr, nil))
+		m.Logger = newLogger(m.Stderr, &m.level)
 	}
 	m.workCtx, m.stopWork = context.WithCancel(context.WithoutCancel(ctx))
 
@@ -136,6 +141,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.Config = cfg
+	m.setupLogger()
 	if err := m.loadKnowledge(); err != nil {
 		return err
 	}
@@ -258,7 +264,8 @@ func (m *Main) serve() error {
 	return nil
 }
 
-// serveMetrics serves GET /metrics, and nothing else (404), on METRICS_ADDR.
+// serveMetrics serves GET /metrics (and with PPROF=on /debug/pprof/), and
+// nothing else (404), on METRICS_ADDR.
 func (m *Main) serveMetrics() error {
 	ln, err := net.Listen("tcp", m.Config.MetricsAddr)
 	if err != nil {
@@ -267,6 +274,9 @@ func (m *Main) serveMetrics() error {
 	m.metricsLn = ln
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.metrics)
+	if m.Config.Pprof {
+		addPprof(mux) // PPROF=on: here only, never on the API port
+	}
 	m.metricsServer = &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("X-Content-Type-Options", "nosniff")

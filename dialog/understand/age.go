@@ -26,7 +26,13 @@ var (
 	number = regexp.MustCompile(`\d+`)
 	// personAge is a person stated with a bare number: わしは72, 私は45です,
 	// 母も80.
-	personAge = regexp.MustCompile(`^(?:さん|様|さま|ちゃん|くん)?\s?(?:は|も|が|\(|ゃ)?\s?(?:今年で|もう|いま|今)?\s?(\d{1,3})`)
+	personAge = regexp.MustCompile(`^(?:さん|様|さま|ちゃん|くん)?\s?(?:は|も|が|\(|ゃ|,)?\s?(?:今年で|もう|いま|今|まだ)?\s?(\d{1,3})`)
+	// ageBeforePerson is an age said before a person with の: 88の母.
+	ageBeforePerson = regexp.MustCompile(`(?:^|[^\d/.\-:])(\d{1,3})\s?の\s?$`)
+	// stillAge is an age said with まだ or もう: まだ12や, もう90じゃ.
+	stillAge = regexp.MustCompile(`(?:まだ|もう|今年で)\s?(\d{1,3})\s?(?:や|だ|です|じゃ|よ|になる|になり|なん|$|[ ,.!])`)
+	// eraBirth is a birth in a past era, said loosely: 昭和ひとけた生まれ, 大正生まれ.
+	eraBirth = regexp.MustCompile(`(昭和|しょうわ|大正|たいしょう|明治|めいじ)\S{0,8}?(?:生まれ|うまれ|生)`)
 )
 
 // notAgeAfter are what, right after a number, make it no age: units and
@@ -103,6 +109,22 @@ func age(p string, toks []token, asking string, today bot.Date) bot.AgeGroup {
 			note(yearsGroup(atoi(p[t.end+m[2]:t.end+m[3]]), ""), t.end+m[2])
 		}
 	}
+	for _, t := range toks {
+		if !isPerson(t) || t.kind == kAge {
+			continue
+		}
+		if m := ageBeforePerson.FindStringSubmatchIndex(p[:t.start]); m != nil && !gradeBefore(p[:m[2]]) {
+			note(yearsGroup(atoi(p[m[2]:m[3]]), ""), m[2]) // 88の母
+		}
+	}
+	for _, m := range stillAge.FindAllStringSubmatchIndex(p, -1) {
+		if m[2] == 0 || !isDigit(p[m[2]-1]) {
+			note(yearsGroup(atoi(p[m[2]:m[3]]), ""), m[2])
+		}
+	}
+	for _, m := range eraBirth.FindAllStringIndex(p, -1) {
+		note(bot.AgeAdult, m[0])
+	}
 	if asking == bot.SlotAgeGroup {
 		if m := bareNumber.FindStringSubmatch(strings.TrimSpace(p)); m != nil {
 			note(yearsGroup(atoi(m[1]), ""), 0)
@@ -122,7 +144,9 @@ func age(p string, toks []token, asking string, today bot.Date) bot.AgeGroup {
 			}
 		}
 	}
-	if containsAny(p, "の成年後見人", "の後見人", "の保佐人", "の補助人", "の成年後見") && !strings.Contains(p, "未成年後見") {
+	if containsAny(p, "の成年後見人", "の後見人", "の保佐人", "の補助人", "の成年後見", "成年後見人をし", "成年後見人にな",
+		"後見人をしてい", "後見人になって", "成年後見をし", "成年後見をやっ", "後見をしてい", "後見人をやって", "後見人を務め", "後見人をつとめ", "が成年後見人", "が後見人です",
+		"が後見人で", "は後見人です") && !strings.Contains(p, "未成年後見") {
 		return bot.AgeAdultWard // 息子(30歳)の成年後見人をしています: the holder is the ward
 	}
 	for _, t := range toks {
@@ -133,6 +157,17 @@ func age(p string, toks []token, asking string, today bot.Date) bot.AgeGroup {
 		}
 	}
 	return group
+}
+
+// gradeBefore reports whether a number follows a school or year word (高1の,
+// 中学2年の), and so is no age.
+func gradeBefore(before string) bool {
+	for _, w := range []string{"高", "中", "小", "学", "年", "校", "第", "no"} {
+		if strings.HasSuffix(strings.TrimRight(before, " "), w) {
+			return true
+		}
+	}
+	return false
 }
 
 // westernYear reads a year of birth, with its era when written.

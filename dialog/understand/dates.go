@@ -1,6 +1,7 @@
 package understand
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -35,6 +36,7 @@ type dates struct {
 // in rest, so that its digits are not read again as an age. A span that
 // names no real day (2月30日, 13月) is not found.
 func findDate(p string, today bot.Date) dates {
+	p = relativeMonths(p, today)
 	var r dates
 	b := []byte(p)
 	expiryAt, birthAt := -1, -1 // the three passes below do not run in text order
@@ -85,6 +87,27 @@ func findDate(p string, today bot.Date) dates {
 	}
 	r.rest = string(b)
 	return r
+}
+
+// relativeMonth is a day of this or next month (今月の21日, 来月末).
+var relativeMonth = regexp.MustCompile(`(再来月|来月|今月|先月)\s?の?\s?(?:(\d{1,2})\s?日|(末|おわり|終わり))`)
+
+// relativeMonths rewrites 今月の21日 and 来月末 as full dates (2026年12月21日),
+// counted from today, before the patterns read them.
+func relativeMonths(p string, today bot.Date) string {
+	if !strings.Contains(p, "月") {
+		return p
+	}
+	return relativeMonth.ReplaceAllStringFunc(p, func(m string) string {
+		g := relativeMonth.FindStringSubmatch(m)
+		off := map[string]int{"先月": -1, "今月": 0, "来月": 1, "再来月": 2}[g[1]]
+		first := time.Date(today.Year, today.Month, 1, 0, 0, 0, 0, time.UTC).AddDate(0, off, 0)
+		day := atoi(g[2])
+		if g[3] != "" {
+			day = first.AddDate(0, 1, -1).Day()
+		}
+		return fmt.Sprintf("%d年%d月%d日", first.Year(), int(first.Month()), day)
+	})
 }
 
 // eraYear reads the year of a full date. An era (令和, R, 平成, H) counts
@@ -144,7 +167,9 @@ func yearless(p string, at int, m time.Month, d int, today bot.Date) bot.Date {
 // and 切れます are still to come.
 var expiredWords = []string{"切れた", "きれた", "切れてい", "きれてい", "切れてる", "きれてる", "切れてま",
 	"切れちゃった", "きれちゃった", "切れてしまった", "きれてしまった", "切れとる", "きれとる", "切れてもう",
-	"切れまし", "きれまし", "過ぎまし", "すぎまし", "過ぎた", "すぎた", "過ぎてい", "過ぎてる", "すぎてる", "過ぎちゃ", "失効し", "失効して", "期限切れ",
+	"切れまし", "きれまし", "切れてしまいまし", "きれてしまいまし", "過ぎてしまった", "すぎてしまった", "過ぎてしまいまし", "すぎてしまいまし", "切れてた", "きれてた",
+	"までだった", "まで だった", "まででした", "まで でした", "終わりました", "おわりました", "終わってしまいまし", "おわってしまいまし", "終わってしまった", "おわってしまった",
+	"過ぎまし", "すぎまし", "過ぎた", "すぎた", "過ぎてい", "過ぎてる", "すぎてる", "過ぎちゃ", "失効し", "失効して", "期限切れ",
 	"expired"}
 
 // dateWords rewrites dates spelled in kana (らいねんの2がつ28にち) or in
@@ -155,6 +180,9 @@ func dateWords(p string) string {
 	p = kanaDateUnits.ReplaceAllStringFunc(p, func(m string) string {
 		if strings.HasSuffix(m, "がつ") {
 			return strings.TrimSpace(strings.TrimSuffix(m, "がつ")) + "月"
+		}
+		if strings.HasSuffix(m, "ねん") {
+			return strings.TrimSpace(strings.TrimSuffix(m, "ねん")) + "年"
 		}
 		return strings.TrimSpace(strings.TrimSuffix(m, "にち")) + "日"
 	})
@@ -180,8 +208,8 @@ func dateWords(p string) string {
 var (
 	kanaDateWords = strings.NewReplacer("さらいねん", "再来年", "らいねん", "来年", "ことし", "今年",
 		"きょねん", "去年", "さくねん", "昨年", "こんげつ", "今月", "らいげつ", "来月", "せんげつ", "先月")
-	kanaDateUnits   = regexp.MustCompile(`\d+\s?(?:がつ|にち)`)
-	englishDate     = regexp.MustCompile(`\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s?(\d{1,2})(?:st|nd|rd|th)?(?:,?\s?(\d{4}))?`)
+	kanaDateUnits   = regexp.MustCompile(`\d+\s?(?:がつ|にち|ねん)`)
+	englishDate     = regexp.MustCompile(`\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s?(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s?(\d{4}))?`)
 	englishDayFirst = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s?(?:of\s)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:,?\s?(\d{4}))?`)
 	englishMonths   = map[string]int{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
 		"sep": 9, "oct": 10, "nov": 11, "dec": 12}

@@ -1,8 +1,10 @@
 package understand
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // kanjiDigits are the kanji that write a digit; 十, 百 and 千 are multipliers.
@@ -20,6 +22,7 @@ var numberSuffixes = []string{"年", "月", "日", "歳", "才", "さい", "代"
 // unit as ASCII digits (二十四日 → 24日), and the era's first year 元年 as
 // 1年 (令和元年 → 令和1年). s must already be normalised.
 func arabicNumerals(s string) string {
+	s = kanaNumerals(s)
 	if !strings.ContainsAny(s, "〇零一二三四五六七八九十百千元") {
 		return s // the common case costs one scan
 	}
@@ -39,7 +42,7 @@ func arabicNumerals(s string) string {
 			i++
 			continue
 		}
-		if n, ok := kanjiNumber(rs[i:j]); ok && hasNumberSuffix(rs[j:]) {
+		if n, ok := kanjiNumber(rs[i:j]); ok && (hasNumberSuffix(rs[j:]) || spokenNumber(rs[i:j], rs[j:])) {
 			b.WriteString(strconv.Itoa(n))
 		} else {
 			b.WriteString(string(rs[i:j]))
@@ -47,6 +50,85 @@ func arabicNumerals(s string) string {
 		i = j
 	}
 	return b.String()
+}
+
+// spokenNumber reports whether a kanji numeral without a unit after it is
+// still a number: one written with a multiplier (七十, 九十, 八十八) and
+// followed by the end of a clause or a copula (です, じゃ, や, だ), as an age
+// is said (わしゃもう九十じゃ). A lone kanji (一緒, 十分) stays a word.
+func spokenNumber(num, rest []rune) bool {
+	if len(num) < 2 || !strings.ContainsAny(string(num), "十百") {
+		return false
+	}
+	r := string(rest)
+	if r == "" || strings.ContainsAny(r[:1], " ,.!?") {
+		return true
+	}
+	for _, c := range []string{"です", "じゃ", "や", "だ", "になり", "になっ", "なん", "ね", "よ", "で", "の"} {
+		if strings.HasPrefix(r, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// kanaNumber is a number spelled in hiragana with a ten in it
+// (はちじゅうはち, ななじゅう, じゅうよん), as some residents type an age.
+var kanaNumber = regexp.MustCompile(`(いち|に|さん|よん|ご|ろく|なな|しち|はち|きゅう)?じゅう(いち|に|さん|よん|し|ご|ろく|なな|しち|はち|きゅう|く)?`)
+
+var kanaDigit = map[string]int{"": 0, "いち": 1, "に": 2, "さん": 3, "よん": 4, "し": 4, "ご": 5, "ろく": 6,
+	"なな": 7, "しち": 7, "はち": 8, "きゅう": 9, "く": 9}
+
+// kanaNumerals rewrites kana numbers as digits where a number can end: at
+// the end of the text or a clause, or before an age unit or a copula; じゅうしょ
+// (住所) and other words that merely start with じゅう stay as they are.
+func kanaNumerals(s string) string {
+	if !strings.Contains(s, "じゅう") {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range kanaNumber.FindAllStringSubmatchIndex(s, -1) {
+		rest := s[m[1]:]
+		if !numberEnds(rest) || (m[0] > 0 && isKanaBefore(s[:m[0]])) && m[2] < 0 {
+			continue
+		}
+		tens := 1
+		if m[2] >= 0 {
+			tens = kanaDigit[s[m[2]:m[3]]]
+		}
+		ones := 0
+		if m[4] >= 0 {
+			ones = kanaDigit[s[m[4]:m[5]]]
+		}
+		b.WriteString(s[last:m[0]])
+		b.WriteString(strconv.Itoa(10*tens + ones))
+		last = m[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// numberEnds reports whether rest, the text after a spelled number, lets it
+// be a number: the end, a clause break, an age unit or a copula.
+func numberEnds(rest string) bool {
+	if rest == "" || strings.ContainsAny(rest[:1], " ,.!?") {
+		return true
+	}
+	for _, c := range []string{"さい", "歳", "才", "です", "じゃ", "や", "だ", "になり", "になっ", "よ", "ね"} {
+		if strings.HasPrefix(rest, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// isKanaBefore reports whether before ends in hiragana, which makes a bare
+// じゅう the tail of a word (ごじゅう is a number, but so might be a word
+// ending in ご), unless a tens digit was spelled.
+func isKanaBefore(before string) bool {
+	r, _ := utf8.DecodeLastRuneInString(before)
+	return r >= 'ぁ' && r <= 'ゖ'
 }
 
 func isKanjiNumeral(r rune) bool {

@@ -52,9 +52,13 @@ func IsQuestion(text string) bool {
 	if strings.Contains(n, "?") || containsAny(n, questionWords...) {
 		return true
 	}
-	for _, end := range questionEnds {
-		if strings.HasSuffix(n, end) {
-			return true
+	// Any sentence may be the question: 「昼休みでもできますか。12時台に行きたいのですが。」
+	for _, sentence := range strings.FieldsFunc(n, func(r rune) bool { return r == '.' || r == '!' }) {
+		sentence = strings.TrimRight(sentence, " ~ー")
+		for _, end := range questionEnds {
+			if strings.HasSuffix(sentence, end) {
+				return true
+			}
 		}
 	}
 	return false
@@ -74,5 +78,5 @@ var questionEnds = []string{"か", "かな", "かね", "かい", "のか", "ん�
 // 照会書がない場合, 引っ越したら): a question built on them says nothing of
 // the resident's own situation.
 func Supposes(text string) bool {
-	return containsAny(Normalize(text), "なら", "たら", "場合", "ばあい", "れば", "としたら", "とすると", "だと", "でも", "if ", "what if")
+	return containsAny(notHedges.Replace(Normalize(text)), "なら", "たら", "場合", "ばあい", "れば", "としたら", "とすると", "だと", "でも", "if ", "what if")
 }

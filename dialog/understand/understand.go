@@ -98,7 +98,7 @@ func Read(text string, c Context) Result {
 	if looksLikePIN(n) {
 		return Result{PIN: true}
 	}
-	d := findDate(dateWords(arabicNumerals(n)), today)
+	d := findDate(dateWords(arabicNumerals(english(n))), today)
 	p := d.rest
 	toks := lex(p)
 	var r Result
@@ -120,7 +120,7 @@ func Read(text string, c Context) Result {
 	}
 	s := &r.Slots
 	s.AgeGroup = age(p, toks, asking, today)
-	if d.hasExpiry && asking == bot.SlotAgeGroup {
+	if d.hasExpiry && asking == bot.SlotAgeGroup && !containsAny(p, expiryWords...) {
 		// A date given for the age is a birth date (「2012年3月1日」), of use
 		// only with its year, and never the expiry.
 		if d.expiryYear && !d.expiry.After(today) {
@@ -162,6 +162,10 @@ func Read(text string, c Context) Result {
 	r.Found = found(r.Slots)
 	return r
 }
+
+// expiryWords name the expiry, which makes a date given with the age the
+// expiry date rather than a birth date: 期限は今月の28日まで.
+var expiryWords = []string{"期限", "きげん", "まで", "切れ", "きれ", "満了", "更新", "expire", "valid"}
 
 // found lists the slots set in s, in the contract's order.
 func found(s bot.Slots) []string {

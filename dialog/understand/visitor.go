@@ -1,6 +1,7 @@
 package understand
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/madoguchi/madoguchi/bot"
@@ -21,26 +22,41 @@ var notComing = []string{"ではな", "じゃな", "でなく", "以外", "行�
 // incapacity, after a person, says that person cannot come, and so is the
 // holder another goes for: 母は入院中なので私が行きます.
 var incapacity = []string{"入院", "にゅういん", "施設に入", "施設にい", "施設で", "しせつに", "ホームに入", "ほーむに",
-	"寝たきり", "ねたきり", "足が悪", "あしがわる", "腰が悪", "体調", "動けな", "うごけな", "外出でき",
+	"学校", "がっこう", "授業", "部活", "塾", "幼稚園", "ようちえん", "保育園", "ほいくえん", "school",
+	"hospital", "sick", "busy", "can't", "cannot", "can not", "unable", "won't", "bedridden", "nursing",
+	"でいさーびす", "しょーとすてい", "通院", "国に帰", "くにに帰", "くににかえ", "帰国", "きこく",
+	"里帰り", "出張", "しゅっちょう", "寝たきり", "ねたきり", "足が悪", "あしがわる", "腰が悪", "体調", "動けな", "うごけな", "外出でき",
 	"病気", "びょうき", "具合が悪", "認知症", "にんちしょう", "介護", "かいご", "療養", "単身赴任",
 	"仕事で", "しごとで", "忙し", "いそがし", "歩けな", "あるけな", "寝込", "外出が難し", "外出がむずかし", "遠方", "海外", "入所", "行けな", "行かれな", "来られな",
 	"いけな", "いけません", "行けません", "行けへん", "いけへん", "行けん", "いけん", "行かれへん"}
 
 // insteadWords say that whoever is named goes in someone else's place: the
 // writer who goes 代わりに is not the holder.
-var insteadWords = []string{"代わり", "かわり", "代理", "だいり", "代行", "代って", "かわって", "instead", "for me",
+var insteadWords = []string{"代わり", "かわり", "代理", "だいり", "代行", "代って", "かわって", "instead of me", "instead of my",
+	"instead of him", "instead of her", "instead of them", "go instead", "going instead", "come instead", "for me",
 	"on my behalf", "on behalf"}
 
 // aloneWords say that the one who goes does so without the holder.
 var aloneWords = []string{"一人で", "ひとりで", "1人で", "単独", "だけで", "のみで", "抜きで", "ぬきで",
+	"私だけ", "わたしだけ", "自分だけ", "僕だけ", "ぼくだけ", "俺だけ", "おれだけ", "うちだけ", "わしだけ", "親だけ",
+	"母だけ", "父だけ", "ままだけ", "ぱぱだけ", "夫だけ", "妻だけ", "主人だけ", "私ひとり", "私一人", "わたしひとり",
+	"ひとり 行", "ひとり行", "一人 行", "一人行", "私 ひとり", "わたし ひとり",
+	"only me", "just me", "by myself", "alone", "on my own", "without him", "without her", "without my", "without the child",
+	"without them", "without our",
 	"本人なし", "本人は行かず", "連れていかず", "連れて行かず", "連れずに", "つれずに", "つれていかず"}
 
 // notTogether deny that the holder comes along: 連れて行けません.
-var notTogether = []string{"連れて行けな", "連れていけな", "連れて行かな", "連れていかな", "連れて行きません",
+var notTogether = []string{"連れて行けん", "連れていけん", "つれていけん", "連れて行かれん", "連れていかれん",
+	"つれていかへん", "連れていかへん", "連れて行かへん", "連れてかへん", "つれてかへん", "連れていかん", "つれていかん",
+	"連れて行かん", "連れてかない", "つれてかない", "連れてかん", "連れて行けへん", "連れていけへん", "つれていけへん", "連れて行けな", "連れていけな", "連れて行かな", "連れていかな", "連れて行きません",
 	"連れていきません", "連れて行けません", "連れていけません", "連れていかず", "連れて行かず", "つれていかず",
 	"つれていけな", "つれていかな", "つれていきません", "つれていけません", "連れずに", "つれずに", "抜きで",
 	"ぬきで", "同伴しな", "同伴せず", "一緒には行けな", "一緒に行けな", "いっしょに行けな", "いっしょにいけな",
 	"一緒には行かな", "一緒に行かな", "連れてこな", "連れて来な", "連れて来られな", "連れてこれな"}
+
+// undecided say who goes is not settled yet.
+var undecided = []string{"相談して", "相談してから", "決めます", "決める", "決めたい", "未定", "まだ決", "検討中", "考え中", "かんがえちゅう",
+	"not sure who", "haven't decided", "not decided"}
 
 var honorifics = []string{"さん", "さま", "様", "ちゃん", "くん", "君", "氏"}
 
@@ -71,6 +87,9 @@ var honorifics = []string{"さん", "さま", "様", "ちゃん", "くん", "君
 // parent) going alone is the legal_rep; for anyone else a person other
 // than the holder is a proxy.
 func visitor(p string, toks []token, asking string, age bot.AgeGroup) bot.Visitor {
+	if containsAny(p, undecided...) {
+		return "" // 家族と相談して決めます: nobody is chosen yet
+	}
 	v := readVisitor(p, toks, asking)
 	alone := containsAny(p, aloneWords...)
 	needsRep := age == bot.AgeUnder15 || age == bot.AgeAdultWard
@@ -138,10 +157,14 @@ func readVisitorKind(p string, toks []token, asking string, r *visitorReading) b
 		case hasAnyPrefix(rest, holderMarks):
 			holder = holderKind(t)
 		case t.kind == kAge:
-		case strings.HasPrefix(rest, "の") && !hasAnyPrefix(rest, []string{"の人", "の方", "のかた"}):
+		case strings.HasPrefix(rest, "の") && !hasAnyPrefix(rest, []string{"の人", "の方", "のかた", "のみ", "のほう"}):
+		case nextIsWardMark(toks[i+1:], p, t.end):
+			holder = holderKind(t) // 母は後見人がついとる: the ward holds the card
+		case !coming && !strong && describesAge(p[t.end:next]):
+			holder = holderKind(t) // 子どもは小5です, 娘 6さい: that person holds the card
 		case containsAny(p[t.end:next], notTogether...):
 			holder = holderKind(t) // 息子は連れて行きません: the holder stays home
-		case containsAny(p[t.end:next], incapacity...):
+		case containsAny(strings.ReplaceAll(p[t.end:next], " ", ""), incapacity...):
 			if holder == 0 || holder == kSelf {
 				holder = holderKind(t) // 母は入院中なので: the one who cannot come holds the card
 			}
@@ -154,7 +177,7 @@ func readVisitorKind(p string, toks []token, asking string, r *visitorReading) b
 			who, strong = t.kind, coming
 		}
 	}
-	if who == 0 && holder == kSelf && asking == bot.SlotVisitor {
+	if who == 0 && holder == kSelf && asking == bot.SlotVisitor && !together {
 		// 本人は行けないです: someone else goes, who is not said.
 		r.byFamily = true
 		return bot.VisitorProxy
@@ -193,6 +216,46 @@ func readVisitorKind(p string, toks []token, asking string, r *visitorReading) b
 	}
 	return ""
 }
+
+// nextIsWardMark reports whether the next person word after a person
+// (ending at end) is guardianship said of them: 母は後見人がついている.
+func nextIsWardMark(rest []token, p string, end int) bool {
+	for _, u := range rest {
+		if !isPerson(u) {
+			continue
+		}
+		between := strings.Trim(p[end:u.start], " ")
+		return u.kind == kAge && (between == "は" || between == "が" || between == "も" || between == "には" || between == "")
+	}
+	return false
+}
+
+// describesAge reports whether the words after a person give that
+// person's age or guardianship (は14歳, 小5です, は後見人がついとる), which
+// makes them the holder being described rather than the one who comes.
+func describesAge(after string) bool {
+	after = strings.TrimLeft(after, " ")
+	for _, h := range honorifics {
+		after = strings.TrimPrefix(after, h)
+	}
+	after = strings.TrimLeft(after, " はがもって(")
+	if after == "" {
+		return false
+	}
+	if ageYears.MatchString(after) && ageYears.FindStringIndex(after)[0] <= 6 {
+		return true
+	}
+	if m := schoolGrade.FindStringIndex(after); m != nil && m[0] == 0 {
+		return true
+	}
+	if m := bareAge.FindStringSubmatch(after); m != nil {
+		return true
+	}
+	return containsAny(after[:min(len(after), 40)], "後見人がつ", "後見人が付", "後見がつ", "後見が付", "後見を受け", "被後見人")
+}
+
+// bareAge is an age said as a number right after a person: 娘は8です.
+var bareAge = regexp.MustCompile(`^(?:今年で|もう|まだ|いま|今)?\s?\d{1,3}\s?(?:です|だ|や|じゃ|よ|になる|になり)?(?:[ ,.!]|$)`)
 
 // isPerson reports whether t names a person: one who may come, or, for an
 // adult ward (被後見人の代わりに), one who may only be the holder.

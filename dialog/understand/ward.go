@@ -76,29 +76,60 @@ func findWard(p string, wards []Ward) string {
 	kana := voicedFold.Replace(p)
 	whole := strings.TrimSuffix(strings.TrimSuffix(strings.Trim(kana, " .!,"), "です"), "区")
 	whole = strings.TrimPrefix(strings.TrimSpace(whole), "横浜市")
+	wholeKu := strings.TrimSuffix(whole, "く") // せやく, なかく: 区 typed in kana
 	words := asciiWords(p)
-	best, bestAt, bestLen := "", -1, 0
+	type match struct {
+		id         string
+		at, length int
+	}
+	var found []match
 	for _, w := range wards {
 		for _, f := range forms(w) {
 			if short(f) {
-				if whole == f && len(f) > bestLen {
-					best, bestAt, bestLen = w.ID, 0, len(f)
+				if whole == f || wholeKu == f {
+					found = append(found, match{w.ID, 0, len(f)})
 				}
 				continue
 			}
-			at := lastFree(kana, f)
-			if at > bestAt || (at == bestAt && at >= 0 && len(f) > bestLen) {
-				best, bestAt, bestLen = w.ID, at, len(f)
+			for end := len(kana); ; {
+				at := lastFreeBefore(kana, f, end)
+				if at < 0 {
+					break
+				}
+				found = append(found, match{w.ID, at, len(f)})
+				end = at
 			}
 		}
 		id := strings.ToLower(w.ID)
 		for _, word := range words {
-			if id != "" && romajiFold(word.text) == romajiFold(id) && word.at > bestAt {
-				best, bestAt, bestLen = w.ID, word.at, len(id)
+			if id != "" && romajiFold(word.text) == romajiFold(id) {
+				found = append(found, match{w.ID, word.at, len(id)})
 			}
 		}
 	}
-	return best
+	best := match{at: -1}
+	for _, m := range found {
+		inside := false // 南区 inside 港南区 names no ward of its own
+		for _, o := range found {
+			if o.length > m.length && o.at <= m.at && m.at+m.length <= o.at+o.length {
+				inside = true
+				break
+			}
+		}
+		if !inside && (m.at > best.at || (m.at == best.at && m.length > best.length)) {
+			best = m
+		}
+	}
+	return best.id
+}
+
+// lastFreeBefore is lastFree over s[:end].
+func lastFreeBefore(s, f string, end int) int {
+	at := lastFree(s[:end], f)
+	if at >= 0 && at+len(f) <= end {
+		return at
+	}
+	return -1
 }
 
 // lastFree returns where f last occurs in s not followed by 県, 市, 町 or

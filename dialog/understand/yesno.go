@@ -19,7 +19,8 @@ var hedges = []string{"たら", "なら", "れば", "場合", "かも", "かど�
 
 var notHedges = strings.NewReplacer("たらな", "_", "たらず", "_", "たらん", "_", "たらへん", "_", "ならな", "_",
 	"ならず", "_", "見たら", "_", "みたら", "_", "探したら", "_", "さがしたら", "_", "確認したら", "_",
-	"かくにんしたら", "_", "開けたら", "_", "あけたら", "_", "ないかな", "ない", "ないかなー", "ない")
+	"かくにんしたら", "_", "開けたら", "_", "あけたら", "_",
+	"それなら", "_", "聞いたら", "_", "きいたら", "_", "訊いたら", "_", "尋ねたら", "_", "調べたら", "_", "しらべたら", "_", "それだったら", "_", "だったら", "_", "でしたら", "_", "とかも", "_", "なんかも", "_", "はずっと", "_", "はずーっと", "_", "ないかな", "ない", "ないかなー", "ない")
 
 // yesNo reads has_notice and address_change from the tokens of p.
 //
@@ -45,9 +46,15 @@ func yesNo(p string, toks []token, asking string) (notice, addr polarity, bare b
 	var inter polarity
 	start := 0
 	cur, dk := asking, false
+	other := false // the clause's topic is another thing (電話番号, カード)
 	clause := map[string]polarity{}
 	var clauseInter polarity
-	flush := func(end int, q bool) {
+	flush := func(end int, q, soft bool) {
+		if soft && len(clause) == 0 && clauseInter == 0 && !dk && cur != asking {
+			// 「照会書、ありました」「ふうとう あります」: a topic alone before a
+			// comma or a space carries into what follows.
+			return
+		}
 		if !dk && !q && !hedged(p[start:end]) {
 			for topic, v := range clause {
 				content[topic] = v
@@ -56,7 +63,7 @@ func yesNo(p string, toks []token, asking string) (notice, addr polarity, bare b
 				inter = clauseInter
 			}
 		}
-		cur, dk, clauseInter, start = asking, false, 0, end
+		cur, dk, clauseInter, start, other = asking, false, 0, end, false
 		clear(clause)
 	}
 	set := func(topic string, v polarity) {
@@ -67,37 +74,81 @@ func yesNo(p string, toks []token, asking string) (notice, addr polarity, bare b
 	for _, t := range toks {
 		switch t.kind {
 		case kBoundary, kQuestion:
-			flush(t.end, t.kind == kQuestion)
+			flush(t.end, t.kind == kQuestion, t.kind == kBoundary)
 		case kDontKnow:
 			dk = true
 		case kNoticeTopic:
-			cur = bot.SlotHasNotice
+			cur, other = bot.SlotHasNotice, false
 		case kAddrTopic:
-			cur = bot.SlotAddressChange
+			cur, other = bot.SlotAddressChange, false
 		case kOtherTopic:
-			cur = ""
+			cur, other = "", true
 		case kAddrEvent:
-			cur = bot.SlotAddressChange
-			set(cur, yes)
+			cur, other = bot.SlotAddressChange, false
+			after := p[t.end:min(len(p), t.end+60)]
+			switch {
+			case containsAny(after, beforeTheCard...):
+				set(cur, no) // 引っ越したのはカードを作る前: nothing changed since
+			case (strings.HasPrefix(after, "の") || strings.HasPrefix(after, "しの")) && containsAny(after[:min(len(after), 30)], movingMess...):
+				// 引っ越しのゴタゴタで: the move explains a lost paper; whether the
+				// address changed since the card is not said
+			default:
+				set(cur, yes)
+			}
 		case kYes, kNo:
 			set(cur, pick(t.kind == kYes))
 		case kNoticeYes, kNoticeNo:
+			if noticeOnly(p[t.start:t.end]) && (cur == bot.SlotAddressChange || (cur == asking && asking == bot.SlotAddressChange)) {
+				// 引っ越しで届いてない, or 届いてました typed while the address
+				// change is asked: 届い speaks of the notice only.
+				cur = bot.SlotHasNotice
+			}
 			cur = own(cur, asking, bot.SlotHasNotice)
 			set(cur, pick(t.kind == kNoticeYes))
 		case kAddrYes, kAddrNo:
+			if t.val == "topic" {
+				cur = bot.SlotAddressChange // 住所は一緒, ずっと同じ: the word says its topic
+			}
+			if other && t.kind == kAddrYes && asking == bot.SlotAddressChange && containsAny(p[t.end:min(len(p), t.end+24)], "だけ", "のみ") {
+				// 電話番号が変わっただけ: only something else changed
+				clause[bot.SlotAddressChange] = no
+				continue
+			}
 			cur = own(cur, asking, bot.SlotAddressChange)
 			set(cur, pick(t.kind == kAddrYes))
 		case kIntYes, kIntNo:
 			clauseInter = pick(t.kind == kIntYes)
 		}
 	}
-	flush(len(p), false)
+	flush(len(p), false, false)
 	if (asking == bot.SlotHasNotice || asking == bot.SlotAddressChange) && content[asking] == 0 {
 		content[asking] = inter
 		bare = inter != 0
 	}
 	return content[bot.SlotHasNotice], content[bot.SlotAddressChange], bare
 }
+
+// noticeOnly reports whether a notice word can speak of nothing but a
+// paper (届いた, 見つかった, 捨てた), unlike 持って, まだ or 来た, which a
+// move or a person may also do.
+func noticeOnly(w string) bool {
+	for _, pre := range []string{"届", "とど", "見つ", "みつ", "受け取", "うけと", "なくし", "無くし", "失くし", "紛失", "捨て",
+		"すて", "見当たら", "みあたら", "どっか", "どこか", "ごみ", "ゴミ", "封", "のりづけ", "糊付け"} {
+		if strings.HasPrefix(w, pre) {
+			return true
+		}
+	}
+	return false
+}
+
+// movingMess, after 引っ越しの, make the move the reason a paper was lost.
+var movingMess = []string{"ごたごた", "ばたばた", "段ぼーる", "だんぼーる", "荷物", "にもつ", "準備",
+	"じゅんび", "片付け", "片づけ", "かたづけ", "作業", "どさくさ"}
+
+// beforeTheCard, after a move or a marriage, date it before the card was
+// made: no change since the certificate was issued.
+var beforeTheCard = []string{"作る前", "つくる前", "作った前", "作成前", "作成する前", "発行前", "発行する前", "発行される前",
+	"発行してもらう前", "取る前", "とる前", "もらう前", "申請する前", "申請前", "交付前", "受け取る前", "受けとる前"}
 
 // own returns the topic after a word that speaks only of slot: slot when
 // the topic is slot, or is still the question asked and that question is

@@ -163,6 +163,8 @@ func SlotsOf(m map[string]any) (bot.Slots, error) {
 			s.ExpiryDate = &d
 		case k == bot.SlotWard && isStr:
 			s.Ward = str
+		case k == bot.SlotMoveAtVisit && isBool:
+			s.MoveAtVisit = bot.Bool(b)
 		default:
 			return s, fmt.Errorf("label %s=%v is not a slot value", k, v)
 		}

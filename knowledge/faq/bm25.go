@@ -24,12 +24,15 @@ type config struct {
 	// keywordBonus is added to the score of a topic one of whose keywords
 	// the question holds.
 	keywordBonus float64
+	// asksBonus is added to the score of a topic one of whose Asks words
+	// (what the question asks for: いくら, 何時) the question holds.
+	asksBonus float64
 	// likelyMargin is how far, as a share of its score, a Likely topic must
 	// lead the next one.
 	likelyMargin float64
 }
 
-var defaultConfig = config{k1: 1.2, b: 0.75, topicDocWeight: 2, threshold: 80, questionThreshold: 50, suggestFloor: 30, likelyMargin: 0.2, keywordBonus: 40}
+var defaultConfig = config{k1: 1.2, b: 0.75, topicDocWeight: 2, threshold: 80, questionThreshold: 50, suggestFloor: 30, likelyMargin: 0.2, keywordBonus: 40, asksBonus: 60}
 
 // document is one indexed text: a topic phrasing or a topic's whole text.
 type document struct {

@@ -14,7 +14,12 @@
 // (national.yaml `keywords:`, e.g. 予約 for reservation): residents' questions
 // carry a topic's defining word inside much other text (港北区に住んでます。
 // 電子証明書の更新って予約しないとダメですか？), which n-grams alone weigh
-// too little.
+// too little. A larger bonus (60) goes to a topic whose `asks:` words the
+// question holds: words that say what is asked (いくら: the fee, 何時: the
+// hours, 何回: the visits), which decide between two topics a question
+// mentions (カードを再発行するといくら？ is the fee, not the lost card).
+// A question about another municipal service (住民税, 保育園, 児童手当)
+// that names nothing of the certificates gets no answer.
 //
 // # Measurements
 //
@@ -80,6 +85,7 @@ type Index struct {
 	questions *bm25      // one document per phrasing (and per title)
 	wholes    *bm25      // one document per topic: title and every phrasing
 	keywords  [][]string // each topic's keywords, normalised
+	asks      [][]string // each topic's asks words, normalised
 }
 
 // New builds an Index over every topic of kb.
@@ -113,14 +119,22 @@ func newIndex(kb *knowledge.KB, cfg config) *Index {
 	ix.questions.finish(nil)
 	ix.wholes.finish(ix.questions.idf)
 	ix.keywords = make([][]string, len(ix.topics))
+	ix.asks = make([][]string, len(ix.topics))
 	for i, t := range ix.topics {
-		for _, k := range t.Keywords {
-			if n := Normalize(k); n != "" {
-				ix.keywords[i] = append(ix.keywords[i], n)
-			}
-		}
+		ix.keywords[i] = normalizeAll(t.Keywords)
+		ix.asks[i] = normalizeAll(t.Asks)
 	}
 	return ix
+}
+
+func normalizeAll(words []string) []string {
+	var out []string
+	for _, w := range words {
+		if n := Normalize(w); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // Result is the best match for a question.
@@ -171,6 +185,9 @@ func (ix *Index) Threshold() float64 { return ix.cfg.threshold }
 // national one. A question that shares nothing with any topic gets a zero
 // Result.
 func (ix *Index) Ask(municipality, question string) Result {
+	if aboutOtherService(Normalize(question)) {
+		return Result{}
+	}
 	m := ix.match(question)
 	if m.topic < 0 {
 		return Result{}
@@ -183,6 +200,31 @@ func (ix *Index) Ask(municipality, question string) Result {
 	r.Likely = r.Score >= ix.cfg.questionThreshold && m.score-m.second >= ix.cfg.likelyMargin*m.score
 	r.Answer, _ = ix.kb.Answer(municipality, t.ID)
 	return r
+}
+
+// otherServices name the municipality's other services, which residents
+// ask the counter's chat about too (住民税の納付書, 保育園, 児童手当); a
+// question about one of them and about nothing of the certificates is not
+// for the FAQ, however much it shares with a topic (どこで申請, なくした).
+var otherServices = []string{"住民税", "納付書", "保育園", "保育所", "児童手当", "国民健康保険", "国保", "年金", "ごみ", "粗大",
+	"水道", "下水", "介護保険", "予防接種", "ワクチン", "ワクチン", "パスポートの申請", "犬の登録", "選挙", "投票", "図書館",
+	"児童扶養", "生活保護", "税金の支払", "固定資産"}
+
+// domainWords name the certificates' world; a question holding one is ours.
+var domainWords = []string{"電子証明書", "証明書", "まいな", "カード", "更新", "暗証", "通知", "照会", "回答書", "封筒", "e-tax",
+	"etax", "こんびに交付", "顔認証", "有効期限", "きげん", "certificate", "my number", "mynumber", "pin"}
+
+func aboutOtherService(n string) bool {
+	return containsAny(n, otherServices) && !containsAny(n, domainWords)
+}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, Normalize(w)) {
+			return true
+		}
+	}
+	return false
 }
 
 // match is the best topic for a question.
@@ -244,17 +286,19 @@ func (ix *Index) scoreTopics(q query, question string) (scores []float64, bestDo
 			scores[t], bestDoc[t] = s, i
 		}
 	}
-	if len(ix.keywords) > 0 && ix.cfg.keywordBonus > 0 {
-		text := Normalize(question)
-		for i, ks := range ix.keywords {
-			for _, k := range ks {
-				if strings.Contains(text, k) {
-					scores[i] += ix.cfg.keywordBonus
+	text := Normalize(question)
+	bonus := func(words [][]string, b float64) {
+		for i, ws := range words {
+			for _, w := range ws {
+				if strings.Contains(text, w) {
+					scores[i] += b
 					break
 				}
 			}
 		}
 	}
+	bonus(ix.keywords, ix.cfg.keywordBonus)
+	bonus(ix.asks, ix.cfg.asksBonus)
 	if ix.cfg.topicDocWeight > 0 {
 		whole := make([]float64, len(ix.wholes.docs))
 		ix.wholes.score(q, whole)

@@ -7,8 +7,9 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// NewEngine returns a gin engine with the shared middleware in order (access
-// log, metrics if m is not nil, panic recovery, SecurityHeaders) and the
+// NewEngine returns a gin engine with the shared middleware in order
+// (RequestID, access log, metrics if m is not nil, panic recovery,
+// SecurityHeaders) and the
 // JSON 404 for unknown methods and paths. It trusts no proxy headers. gin's own mode is global:
 // the caller sets it (release in the server, test in tests).
 func NewEngine(log *slog.Logger, m *Metrics) *gin.Engine {
@@ -17,7 +18,8 @@ func NewEngine(log *slog.Logger, m *Metrics) *gin.Engine {
 	if err := e.SetTrustedProxies(nil); err != nil {
 		panic(err) // cannot happen: nil is always accepted
 	}
-	e.Use(AccessLog(log))
+	log = slog.New(RequestIDHandler(log.Handler())) // the access log and panics carry the request id
+	e.Use(RequestID(), AccessLog(log))
 	if m != nil {
 		e.Use(m.Middleware())
 	}

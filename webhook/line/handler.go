@@ -73,7 +73,7 @@ func (h *Handler) serveWebhook(c *gin.Context) {
 		return
 	}
 	if !validSignature(ch.Secret, c.GetHeader("X-Line-Signature"), body) {
-		h.cfg.Logger.Warn("line webhook: bad signature", "municipality", m)
+		h.cfg.Logger.WarnContext(c.Request.Context(), "line webhook: bad signature", "municipality", m)
 		httpx.WriteError(c, bot.Invalidf("", "X-Line-Signature is missing or does not match the body"))
 		return
 	}
@@ -90,7 +90,7 @@ func (h *Handler) serveWebhook(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), WebhookRedisTimeout)
 	defer cancel()
 	if err := h.q.enqueue(ctx, m, raws, evs); err != nil {
-		h.cfg.Logger.Error("line webhook: enqueue", "municipality", m, "events", len(evs), "err", err)
+		h.cfg.Logger.ErrorContext(ctx, "line webhook: enqueue", "municipality", m, "events", len(evs), "err", err)
 		httpx.WriteError(c, bot.Unavailable("events could not be recorded; LINE will redeliver", err))
 		return
 	}
