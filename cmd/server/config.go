@@ -27,6 +27,9 @@ type Config struct {
 	// events before it is answered 200 (REDIS_WAIT_REPLICAS, default 0;
 	// line.Config.WaitReplicas).
 	RedisWaitReplicas int
+	// AdminUser and AdminPassword create the first staff admin
+	// (webhook/admin) when no account exists.
+	AdminUser, AdminPassword string
 	// KnowledgeDir is a knowledge folder replacing the embedded one.
 	KnowledgeDir string
 	// LINEAPIEndpoint is the base URL of the LINE Messaging API.

@@ -117,6 +117,12 @@ var Env = []envVar{
 			c.RedisWaitReplicas = n
 			return nil
 		}},
+	{Name: "ADMIN_USER", Unset: "no first admin: with no account yet, a one-time setup link is logged",
+		Meaning: "with `ADMIN_PASSWORD`, creates the first staff admin (the console at `/admin`) when no account exists",
+		Parse:   func(c *Config, v string, _ func(string) string) error { c.AdminUser = v; return nil }},
+	{Name: "ADMIN_PASSWORD", Unset: "see `ADMIN_USER`",
+		Meaning: "the first admin's password, at least 12 characters (shorter: the server refuses to start); never logged",
+		Parse:   func(c *Config, v string, _ func(string) string) error { c.AdminPassword = v; return nil }},
 	{Name: "KNOWLEDGE_DIR", Unset: "the knowledge base compiled into the binary", Meaning: "a folder of knowledge YAML that replaces the embedded one",
 		Parse: func(c *Config, v string, _ func(string) string) error { c.KnowledgeDir = v; return nil }},
 	{Name: "LINE_CHANNEL_SECRET", Unset: "the LINE webhook answers 503", ReadBy: "webhook/line.ChannelsFromEnv",

@@ -203,3 +203,68 @@ func TestPerMunicipalityVariablesFollowTheKnowledge(t *testing.T) {
 		t.Errorf("Run with a bad WIDGET_ORIGINS_SAMPLE: %v, want an error naming it", err)
 	}
 }
+
+// TestAdminPublishReachesTheResidents: with ADMIN_USER and ADMIN_PASSWORD
+// the server serves the staff API, and a version published there is what
+// the residents' checklist answers with, without a restart.
+func TestAdminPublishReachesTheResidents(t *testing.T) {
+	_, _, base := startMain(t, map[string]string{"ADMIN_USER": "root", "ADMIN_PASSWORD": "correct horse battery"})
+	call := func(method, path, token, body string, out any) int {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		if out != nil {
+			_ = json.NewDecoder(res.Body).Decode(out)
+		}
+		return res.StatusCode
+	}
+	var login struct{ Token string }
+	if code := call(http.MethodPost, "/admin/api/v1/login", "", `{"user":"root","password":"correct horse battery"}`, &login); code != http.StatusOK || login.Token == "" {
+		t.Fatalf("login: %d", code)
+	}
+	var unit struct {
+		Version    int
+		YAML, Page string
+	}
+	if code := call(http.MethodGet, "/admin/api/v1/municipalities/akishima/knowledge", login.Token, "", &unit); code != http.StatusOK {
+		t.Fatalf("knowledge: %d", code)
+	}
+	yaml := strings.Replace(unit.YAML, "    phone: 042-544-4120\n", "    phone: 042-544-9999\n", 1)
+	if yaml == unit.YAML {
+		t.Fatal("akishima.yaml has no contact phone line to change")
+	}
+	draft, _ := json.Marshal(map[string]any{"yaml": yaml, "page": unit.Page, "base_version": unit.Version})
+	if code := call(http.MethodPut, "/admin/api/v1/municipalities/akishima/draft", login.Token, string(draft), nil); code != http.StatusOK {
+		t.Fatalf("draft: %d", code)
+	}
+	pub, _ := json.Marshal(map[string]any{"base_version": unit.Version, "comment": "new number"})
+	if code := call(http.MethodPost, "/admin/api/v1/municipalities/akishima/publish", login.Token, string(pub), nil); code != http.StatusOK {
+		t.Fatalf("publish: %d", code)
+	}
+	var c struct {
+		Counters []struct{ Phone string }
+		Contact  struct{ Phone string }
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if code, _ := postJSON(t, base+"/api/v1/checklist", "", `{"municipality":"akishima","age_group":"adult","visitor":"self","has_notice":true}`, &c); code != http.StatusOK {
+			t.Fatalf("checklist: %d", code)
+		}
+		if c.Contact.Phone == "042-544-9999" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the checklist still gives %q after the publish", c.Contact.Phone)
+		}
+	}
+	if c.Counters[0].Phone != "042-544-9999" {
+		t.Errorf("counter phone %q, want the contact's new number", c.Counters[0].Phone)
+	}
+}

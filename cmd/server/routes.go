@@ -3,13 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/dialog"
 	"github.com/madoguchi/madoguchi/dialog/redisstore"
+	"github.com/madoguchi/madoguchi/webhook/admin"
 	"github.com/madoguchi/madoguchi/webhook/api"
 	"github.com/madoguchi/madoguchi/webhook/guard"
 	"github.com/madoguchi/madoguchi/webhook/httpx"
@@ -73,6 +76,9 @@ func (m *Main) routes() (*gin.Engine, error) {
 		return nil, err
 	}
 	widget.Register(r, widget.Config{Catalog: catalog})
+	if err := m.registerAdmin(r); err != nil {
+		return nil, err
+	}
 	httpx.AddHEAD(r) // HEAD answers as GET, without the body; last, once every GET route is in
 	return r, nil
 }
@@ -168,5 +174,26 @@ func (m *Main) registerLINE(r gin.IRouter, responder bot.Responder, reg promethe
 	}
 	h.Register(r)
 	m.goBackground("line", h.Run) // stopped and waited for by Close
+	return nil
+}
+
+// registerAdmin mounts the staff console and API (/admin, /admin/api/v1)
+// and runs its watcher until Close: each version published on any replica
+// is validated and swapped into m.Knowledge (pub/sub, with a periodic
+// check behind it), and a server started after a publish serves it from
+// the start. Its keys start with REDIS_PREFIX + "admin:".
+func (m *Main) registerAdmin(r gin.IRouter) error {
+	var base fs.FS
+	if dir := m.Config.KnowledgeDir; dir != "" {
+		base = os.DirFS(dir)
+	}
+	a, err := admin.New(m.workCtx, admin.Config{Redis: m.Redis, Prefix: m.Config.RedisPrefix + "admin:", Base: base,
+		Target: m.Knowledge, Logger: m.Logger, Clock: m.Clock,
+		AdminUser: m.Config.AdminUser, AdminPassword: m.Config.AdminPassword})
+	if err != nil {
+		return err
+	}
+	a.Register(r)
+	m.goBackground("admin", a.Run)
 	return nil
 }
