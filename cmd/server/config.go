@@ -30,6 +30,10 @@ type Config struct {
 	// events before it is answered 200 (REDIS_WAIT_REPLICAS, default 0;
 	// line.Config.WaitReplicas).
 	RedisWaitReplicas int
+	// RedisTimeout is the budget of the Redis calls made for one request
+	// (REDIS_TIMEOUT, default DefaultRedisTimeout): a chat turn's and a LINE
+	// webhook's once the body is read, /readyz's PING.
+	RedisTimeout time.Duration
 	// KnowledgeDir is a knowledge folder replacing the embedded one.
 	KnowledgeDir string
 	// LINEAPIEndpoint is the base URL of the LINE Messaging API.
@@ -61,6 +65,18 @@ const DefaultShutdownDelay = 5 * time.Second
 
 // DefaultLINEAPIEndpoint is LINE's own Messaging API.
 const DefaultLINEAPIEndpoint = "https://api.line.me"
+
+// DefaultRedisTimeout is RedisTimeout unless REDIS_TIMEOUT is set: a
+// Redis that hangs gets a 503 within about a second.
+const DefaultRedisTimeout = 800 * time.Millisecond
+
+// The bounds of REDIS_TIMEOUT: below 50 ms a Redis across a network
+// would fail requests under ordinary load; above 30 s LINE (which waits
+// about 2 s for a webhook's answer) and residents give up first.
+const (
+	minRedisTimeout = 50 * time.Millisecond
+	maxRedisTimeout = 30 * time.Second
+)
 
 // DefaultRedisPrefix starts every Redis key unless REDIS_PREFIX is set.
 const DefaultRedisPrefix = "madoguchi:"
@@ -144,6 +160,14 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("METRICS_ADDR must be host:port or :port, such as 127.0.0.1:9090 (got %q)", v)
 		}
 		c.MetricsAddr = v
+	}
+	c.RedisTimeout = DefaultRedisTimeout
+	if v := strings.TrimSpace(getenv("REDIS_TIMEOUT")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < minRedisTimeout || d > maxRedisTimeout {
+			return Config{}, fmt.Errorf("REDIS_TIMEOUT must be a duration from %v to %v, such as 800ms (got %q)", minRedisTimeout, maxRedisTimeout, v)
+		}
+		c.RedisTimeout = d
 	}
 	c.ShutdownDelay = DefaultShutdownDelay
 	if v := getenv("SHUTDOWN_DELAY"); v != "" {

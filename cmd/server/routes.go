@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/madoguchi/madoguchi/bot"
@@ -47,7 +46,8 @@ func (m *Main) routes() (*gin.Engine, error) {
 		PerIP:     m.Config.RateLimitPerIP, PerSession: m.Config.RateLimitPerSession,
 		Sessions: guard.Sessions{Max: m.Config.WebSessionsMax, PerIP: m.Config.WebSessionsPerIP, TTL: redisstore.DefaultTTL,
 			Key: m.Config.RedisPrefix + "websessions"},
-		Known: func(id string) bool { return m.KB.Municipality(id) != nil },
+		Known:   func(id string) bool { return m.KB.Municipality(id) != nil },
+		Timeout: m.Config.RedisTimeout,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("widget origins: %w", err)
@@ -64,7 +64,7 @@ func (m *Main) routes() (*gin.Engine, error) {
 	}
 
 	responder := m.responder()
-	api.Register(r, api.Deps{KB: m.KB, Responder: responder, Clock: m.Clock})
+	api.Register(r, api.Deps{KB: m.KB, Responder: responder, Clock: m.Clock, TurnTimeout: m.Config.RedisTimeout})
 	if err := m.registerLINE(r, responder, reg); err != nil {
 		return nil, err
 	}
@@ -72,10 +72,6 @@ func (m *Main) routes() (*gin.Engine, error) {
 	httpx.AddHEAD(r) // HEAD answers as GET, without the body; last, once every GET route is in
 	return r, nil
 }
-
-// ReadyzTimeout bounds /readyz's PING, so that the probe has its answer
-// within a second even when Redis hangs.
-const ReadyzTimeout = 800 * time.Millisecond
 
 // readyz answers 200 when Redis answers a PING and a knowledge base is
 // loaded, else 503 with the reason; 503 too once shutdown has begun.
@@ -88,7 +84,9 @@ func (m *Main) readyz(c *gin.Context) {
 		httpx.WriteError(c, bot.Unavailable("the knowledge base is not loaded", nil))
 		return
 	}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), ReadyzTimeout)
+	// Bounded by REDIS_TIMEOUT, so that the probe has its answer within
+	// about a second (by default) even when Redis hangs.
+	ctx, cancel := context.WithTimeout(c.Request.Context(), m.Config.RedisTimeout)
 	defer cancel()
 	if err := m.Redis.Ping(ctx).Err(); err != nil {
 		httpx.WriteError(c, bot.Unavailable("Redis does not answer", err))
@@ -143,6 +141,7 @@ func (m *Main) registerLINE(r gin.IRouter, responder bot.Responder, reg promethe
 		// Replicas a webhook's events (and each reply's attempt mark)
 		// must reach; see line.Config.WaitReplicas.
 		WaitReplicas: m.Config.RedisWaitReplicas,
+		RedisTimeout: m.Config.RedisTimeout,
 		OnEvent: func(e line.EventResult) {
 			events.WithLabelValues(e.Municipality, e.Type, string(e.Outcome)).Inc()
 			latency.WithLabelValues(string(e.Outcome)).Observe(e.Latency.Seconds())
