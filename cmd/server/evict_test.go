@@ -23,12 +23,18 @@ import (
 // The eviction test's sizes: a Redis of evictMaxMemory, filled by a flood
 // of new web chat sessions from evictFloodWorkers clients; evictLINEUsers
 // LINE residents, each going evictConversations times through the renewal
-// dialog to its checklist by buttons, as LINE's quick replies send them.
+// dialog to its checklist by buttons, as LINE's quick replies send them,
+// while the flood sends evictThink requests between two of their turns.
 const (
 	evictMaxMemory     = "3mb"
 	evictFloodWorkers  = 6
 	evictLINEUsers     = 20
-	evictConversations = 3
+	evictConversations = 2
+	// evictThink is how many web chat requests the flood sends between
+	// two turns of a LINE resident (a resident reads the reply and taps):
+	// about a third of the sessions a full Redis holds, so that the
+	// residents' states grow as old as the flood's and LRU picks them too.
+	evictThink = 2000
 	// evictSessionsCap is WEB_SESSIONS_MAX under noeviction: the flood
 	// reaches it well before the memory is full (a session of one turn
 	// takes about 1 KB of Redis with its entry in the sessions' set, on a
@@ -88,13 +94,14 @@ func runEvictionPressure(t *testing.T, policy, sessionsCap string) {
 	})
 	line := &evictLINEClient{t: t, url: base + "/webhook/line/nerima", secret: secret, api: api,
 		run: strconv.FormatInt(time.Now().UnixNano(), 36)}
+	flood := &evictFlood{url: base + "/api/v1/chat"}
 
 	// The expected replies: one conversation on an idle Redis, each step's
 	// button the first quick reply of the step before.
 	script, want := line.baseline()
 
 	// The flood, until the LINE conversations are over.
-	flood := &evictFlood{url: base + "/api/v1/chat"}
+	line.think = flood.wait
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for w := range evictFloodWorkers {
@@ -175,6 +182,19 @@ func runEvictionPressure(t *testing.T, policy, sessionsCap string) {
 			t.Errorf("under the cap: %d LINE events lost, %d late, %d never accepted, %d records lost; want all answered at once",
 				lost, sum.unanswered, sum.failed, sum.lostRecord)
 		}
+		// /metrics tells the operator: the live sessions at the cap, and
+		// each refusal the flood met.
+		_, metrics := get(t, base+"/metrics")
+		for _, want := range []string{
+			"madoguchi_web_sessions_live " + sessionsCap,
+			"madoguchi_web_sessions_max " + sessionsCap,
+			"madoguchi_web_sessions_started_total " + sessionsCap,
+			fmt.Sprintf(`madoguchi_web_sessions_refused_total{reason="full"} %d`, flood.full.Load()),
+		} {
+			if !strings.Contains(metrics, want+"\n") {
+				t.Errorf("/metrics lacks %q", want)
+			}
+		}
 		if sum.checklists != evictLINEUsers*conversations {
 			t.Errorf("%d checklists given, want %d", sum.checklists, evictLINEUsers*conversations)
 		}
@@ -223,6 +243,14 @@ func redisInfo(t *testing.T, rdb *redis.Client) map[string]string {
 type evictFlood struct {
 	url                                         string
 	total, ok, full, other503, s500, other, oom atomic.Int64
+}
+
+// wait returns once the flood has sent n more requests.
+func (f *evictFlood) wait(n int64) {
+	target := f.total.Load() + n
+	for f.total.Load() < target {
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 func (f *evictFlood) run(w int, stop <-chan struct{}) {
@@ -332,6 +360,7 @@ type evictLINEClient struct {
 	api         *evictLINE
 	run         string
 	seq         atomic.Int64
+	think       func(n int64) // waits between two turns of a resident; nil: no wait
 
 	mu         sync.Mutex
 	unanswered []string // tokens of acknowledged events not answered within evictReplyWait
@@ -507,6 +536,9 @@ func (c *evictLINEClient) converse(user string, script []string, want []json.Raw
 		text := ""
 		if step == 0 {
 			text = "電子証明書の更新をしたい"
+		}
+		if c.think != nil && tries > 0 {
+			c.think(evictThink)
 		}
 		failed := res.failed
 		got := c.ask(user, text, script[step], res)

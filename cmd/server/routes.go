@@ -52,6 +52,9 @@ func (m *Main) routes() (*gin.Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("widget origins: %w", err)
 	}
+	if err := g.Register(reg); err != nil {
+		return nil, fmt.Errorf("register web session metrics: %w", err)
+	}
 	r.Use(g.Middleware())
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
