@@ -32,9 +32,10 @@ const (
 	evictConversations = 2
 	// evictThink is how many web chat requests the flood sends between
 	// two turns of a LINE resident (a resident reads the reply and taps):
-	// about a third of the sessions a full Redis holds, so that the
-	// residents' states grow as old as the flood's and LRU picks them too.
-	evictThink = 2000
+	// about two thirds of the sessions a full Redis holds, so that the
+	// residents' states grow as old as the flood's and LRU picks them too
+	// (with a third, under -race, it hardly ever did).
+	evictThink = 4000
 	// evictSessionsCap is WEB_SESSIONS_MAX under noeviction: the flood
 	// reaches it well before the memory is full (a session of one turn
 	// takes about 1 KB of Redis with its entry in the sessions' set, on a
