@@ -17,9 +17,10 @@ test:
 	cd deploy/check && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 # The slow fault tests (Sentinel failover and Redis restarts under LINE
-# load), which `make test` skips. They print their figures (-v).
+# load in webhook/line; eviction pressure on the whole server in
+# cmd/server), which `make test` skips. They print their figures (-v).
 fault:
-	MADOGUCHI_FAULT=1 $(GO) test -race -count=1 -v -run '^TestFault' ./webhook/line/
+	MADOGUCHI_FAULT=1 $(GO) test -race -count=1 -v -run '^TestFault' ./webhook/line/ ./cmd/server/
 
 run:
 	$(GO) run ./cmd/server

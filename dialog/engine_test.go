@@ -279,3 +279,46 @@ func TestRetriedMessageIsNotAppliedTwice(t *testing.T) {
 		t.Errorf("ev1 still remembered after %d newer turns", dialog.RecentIDs+1)
 	}
 }
+
+// TestButtonOfLostConversation presses the buttons of a conversation
+// whose state is gone (deleted here, as Redis evicts or expires it): the
+// engine says the record is lost and asks the first question again,
+// applying nothing, instead of carrying the answer into a new
+// conversation. Buttons that stand alone (start, an FAQ topic) are
+// answered as usual on a new conversation.
+func TestButtonOfLostConversation(t *testing.T) {
+	e, client, prefix := newEngine(t, nil)
+	user := "lost-state-0001"
+	first := say(t, e, user, "更新したい", "")
+	if first.Asking == "" {
+		t.Fatalf("the first reply asks nothing: %q", texts(first))
+	}
+	second := say(t, e, user, "", first.QuickReplies[0].Postback)
+	if second.Asking == first.Asking {
+		t.Fatalf("the first answer was not applied: %q", texts(second))
+	}
+	for _, pb := range []string{second.QuickReplies[0].Postback, dialog.PostbackBack, "expiry_date=unknown"} {
+		if err := client.Del(context.Background(), prefix+"state:web:nerima:"+user).Err(); err != nil {
+			t.Fatal(err)
+		}
+		r := say(t, e, user, "", pb)
+		got := texts(r)
+		if len(got) == 0 || got[0] != dialog.MsgRecordLost {
+			t.Fatalf("button %q of a lost conversation: %q, want %q first", pb, got, dialog.MsgRecordLost)
+		}
+		if r.Asking != first.Asking || r.Done || checklistOf(r) != nil || r.Slots != (bot.Slots{}) {
+			t.Fatalf("button %q of a lost conversation: asking %q (want %q), done %v, slots %+v: the answer was applied",
+				pb, r.Asking, first.Asking, r.Done, r.Slots)
+		}
+		// The conversation goes on from the first question.
+		if again := say(t, e, user, "", first.QuickReplies[0].Postback); again.Asking != second.Asking {
+			t.Fatalf("after the restart the first answer asks %q, want %q", again.Asking, second.Asking)
+		}
+	}
+	for i, pb := range []string{dialog.PostbackStart, "faq=phone", dialog.PostbackReset} {
+		r := say(t, e, fmt.Sprintf("lost-state-new-%d", i), "", pb)
+		if got := texts(r); len(got) > 0 && got[0] == dialog.MsgRecordLost {
+			t.Errorf("button %q opening a new conversation is told the record is lost: %q", pb, got)
+		}
+	}
+}

@@ -45,6 +45,17 @@ type State struct {
 	Before *State   `json:"before,omitempty"`
 }
 
+// lost reports whether s is the zero State a Store returns for a key it
+// does not hold: no turn was ever applied, or the conversation's state
+// expired or was evicted. A button's answer (a postback naming a slot, 戻る,
+// the ward list's next page) arriving on it belongs to a conversation that
+// is gone: the engine says so and starts again (MsgRecordLost) rather than
+// carry the lone answer into a new conversation whose questions the
+// resident has not seen.
+func (s *State) lost() bool {
+	return s.Version == 0 && s.Turns == 0 && s.Updated.IsZero() && s.Asking == "" && len(s.History) == 0
+}
+
 // RecentIDs is how many message IDs a State remembers: as many as a
 // channel may have applied without having recorded them as handled (the
 // LINE queue finishes a chat's events in batches of up to 16).

@@ -45,6 +45,9 @@ func (t *turn) run(in input) bot.Reply {
 	if !in.postback {
 		return t.text(in.text)
 	}
+	if t.st.lost() && (len(in.found) > 0 || in.skip != "" || in.command == cmdBack || in.command == cmdWardMore) {
+		return t.restartLost()
+	}
 	switch {
 	case in.command == cmdReset || in.command == cmdStart:
 		t.reset()
@@ -274,6 +277,21 @@ func (t *turn) checklist() bot.Reply {
 	t.out = append(t.out, bot.OutMessage{Type: bot.OutChecklist, Checklist: &c})
 	t.say("ほかにご質問があれば、このままお送りください(手数料、受付時間、暗証番号など)。")
 	return t.reply(afterButtons)
+}
+
+// MsgRecordLost tells a resident that the conversation they were
+// answering is no longer stored (its state expired after a day without a
+// turn, or Redis evicted it under memory pressure) and that the questions
+// start again. It is said instead of applying the answer, so that an
+// answer given in a conversation that is gone never joins a new one.
+const MsgRecordLost = "申し訳ありません、これまでの会話の記録が残っていないため、最初からお伺いします。"
+
+// restartLost answers a button of a conversation whose state is gone (see
+// State.lost): it says so and asks the first question, applying nothing.
+func (t *turn) restartLost() bot.Reply {
+	t.reset()
+	t.say("%s", MsgRecordLost)
+	return t.resume(true)
 }
 
 func (t *turn) reset() {

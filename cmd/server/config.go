@@ -30,6 +30,10 @@ type Config struct {
 	// AdminUser and AdminPassword create the first staff admin
 	// (webhook/admin) when no account exists.
 	AdminUser, AdminPassword string
+	// RedisTimeout is the budget of the Redis calls made for one request
+	// (REDIS_TIMEOUT, default DefaultRedisTimeout): a chat turn's and a LINE
+	// webhook's once the body is read, /readyz's PING.
+	RedisTimeout time.Duration
 	// KnowledgeDir is a knowledge folder replacing the embedded one.
 	KnowledgeDir string
 	// LINEAPIEndpoint is the base URL of the LINE Messaging API.
@@ -67,6 +71,18 @@ const DefaultShutdownDelay = 5 * time.Second
 
 // DefaultLINEAPIEndpoint is LINE's own Messaging API.
 const DefaultLINEAPIEndpoint = "https://api.line.me"
+
+// DefaultRedisTimeout is RedisTimeout unless REDIS_TIMEOUT is set: a
+// Redis that hangs gets a 503 within about a second.
+const DefaultRedisTimeout = 800 * time.Millisecond
+
+// The bounds of REDIS_TIMEOUT: below 50 ms a Redis across a network
+// would fail requests under ordinary load; above 30 s LINE (which waits
+// about 2 s for a webhook's answer) and residents give up first.
+const (
+	minRedisTimeout = 50 * time.Millisecond
+	maxRedisTimeout = 30 * time.Second
+)
 
 // DefaultRedisPrefix starts every Redis key unless REDIS_PREFIX is set.
 const DefaultRedisPrefix = "madoguchi:"

@@ -117,6 +117,16 @@ var Env = []envVar{
 			c.RedisWaitReplicas = n
 			return nil
 		}},
+	{Name: "REDIS_TIMEOUT", Default: "800ms",
+		Meaning: "the deadline of the Redis calls made for one request (a chat turn, a LINE webhook once its body is read, `/readyz`'s PING): a hung Redis gives a fast 503 and the fallback answer; a duration from 50ms to 30s",
+		Parse: func(c *Config, v string, _ func(string) string) error {
+			d, err := time.ParseDuration(strings.TrimSpace(v))
+			if err != nil || d < minRedisTimeout || d > maxRedisTimeout {
+				return fmt.Errorf("REDIS_TIMEOUT must be a duration from %v to %v, such as 800ms (got %q)", minRedisTimeout, maxRedisTimeout, v)
+			}
+			c.RedisTimeout = d
+			return nil
+		}},
 	{Name: "ADMIN_USER", Unset: "no first admin: with no account yet, a one-time setup link is logged",
 		Meaning: "with `ADMIN_PASSWORD`, creates the first staff admin (the console at `/admin`) when no account exists",
 		Parse:   func(c *Config, v string, _ func(string) string) error { c.AdminUser = v; return nil }},

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/madoguchi/madoguchi/bot"
@@ -53,10 +52,14 @@ func (m *Main) routes() (*gin.Engine, error) {
 		PerIP:     m.Config.RateLimitPerIP, PerSession: m.Config.RateLimitPerSession,
 		Sessions: guard.Sessions{Max: m.Config.WebSessionsMax, PerIP: m.Config.WebSessionsPerIP, TTL: redisstore.DefaultTTL,
 			Key: m.Config.RedisPrefix + "websessions"},
-		Known: func(id string) bool { return m.Knowledge.Current().Municipality(id) != nil },
+		Known:   func(id string) bool { return m.Knowledge.Current().Municipality(id) != nil },
+		Timeout: m.Config.RedisTimeout,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("widget origins: %w", err)
+	}
+	if err := g.Register(reg); err != nil {
+		return nil, fmt.Errorf("register web session metrics: %w", err)
 	}
 	r.Use(g.Middleware())
 
@@ -71,7 +74,7 @@ func (m *Main) routes() (*gin.Engine, error) {
 
 	responder := m.responder()
 	catalog := dialog.NewCatalog(m.Knowledge)
-	api.Register(r, api.Deps{Catalog: catalog, Responder: responder, Clock: m.Clock})
+	api.Register(r, api.Deps{Catalog: catalog, Responder: responder, Clock: m.Clock, TurnTimeout: m.Config.RedisTimeout})
 	if err := m.registerLINE(r, responder, reg); err != nil {
 		return nil, err
 	}
@@ -82,10 +85,6 @@ func (m *Main) routes() (*gin.Engine, error) {
 	httpx.AddHEAD(r) // HEAD answers as GET, without the body; last, once every GET route is in
 	return r, nil
 }
-
-// ReadyzTimeout bounds /readyz's PING, so that the probe has its answer
-// within a second even when Redis hangs.
-const ReadyzTimeout = 800 * time.Millisecond
 
 // readyz answers 200 when Redis answers a PING and a knowledge base is
 // loaded, else 503 with the reason; 503 too once shutdown has begun.
@@ -106,7 +105,7 @@ func (m *Main) readiness(ctx context.Context) error {
 	if m.Knowledge == nil {
 		return bot.Unavailable("the knowledge base is not loaded", nil)
 	}
-	ctx, cancel := context.WithTimeout(ctx, ReadyzTimeout)
+	ctx, cancel := context.WithTimeout(ctx, m.Config.RedisTimeout) // REDIS_TIMEOUT: an answer within about a second even when Redis hangs
 	defer cancel()
 	if err := m.Redis.Ping(ctx).Err(); err != nil {
 		return bot.Unavailable("Redis does not answer", err)
@@ -161,6 +160,7 @@ func (m *Main) registerLINE(r gin.IRouter, responder bot.Responder, reg promethe
 		// Replicas a webhook's events (and each reply's attempt mark)
 		// must reach; see line.Config.WaitReplicas.
 		WaitReplicas: m.Config.RedisWaitReplicas,
+		RedisTimeout: m.Config.RedisTimeout,
 		OnEvent: func(e line.EventResult) {
 			events.WithLabelValues(e.Municipality, e.Type, string(e.Outcome)).Inc()
 			latency.WithLabelValues(string(e.Outcome)).Observe(e.Latency.Seconds())

@@ -136,13 +136,15 @@ type Guard struct {
 	sessions     Sessions
 	known        func(string) bool
 	lastFullWarn atomic.Int64 // unix ns of the last "sessions full" warning
+	metrics      *sessionMetrics
 }
 
 // New checks cfg and returns a Guard. An origin that is not a bare
 // http(s)://host[:port] is an error.
 func New(cfg Config) (*Guard, error) {
 	g := &Guard{origins: map[string][]string{}, any: map[string]bool{}, paths: map[string]bool{},
-		perIP: cfg.PerIP, perSess: cfg.PerSession, log: cfg.Logger, maxAge: "600", timeout: cfg.Timeout}
+		perIP: cfg.PerIP, perSess: cfg.PerSession, log: cfg.Logger, maxAge: "600", timeout: cfg.Timeout,
+		metrics: newSessionMetrics()}
 	if g.timeout == 0 {
 		g.timeout = DefaultTimeout
 	}
@@ -368,6 +370,7 @@ func (g *Guard) admit(c *gin.Context, ip, municipality, session string) bool {
 	case sessionLive:
 		return true
 	case sessionFull:
+		g.metrics.refused.WithLabelValues("full").Inc()
 		if now := time.Now().UnixNano(); now-g.lastFullWarn.Load() > int64(sessionsLogInterval) {
 			g.lastFullWarn.Store(now)
 			g.log.WarnContext(ctx, "web sessions at their cap: new ones are refused with 503 until some expire", "max", g.sessions.Max)
@@ -377,9 +380,11 @@ func (g *Guard) admit(c *gin.Context, ip, municipality, session string) bool {
 		return false
 	}
 	if !g.allow(c, "newsession:"+ip, g.sessions.PerIP, MsgTooManySessions) {
+		g.metrics.refused.WithLabelValues("per_ip").Inc()
 		g.forget(ctx, member)
 		return false
 	}
+	g.metrics.started.Inc()
 	return true
 }
 

@@ -121,6 +121,10 @@ type Config struct {
 	LoadingAfter time.Duration
 	// DedupTTL is how long a handled webhookEventId is remembered (default 48h).
 	DedupTTL time.Duration
+	// RedisTimeout bounds the webhook's recording of its events in Redis
+	// (default WebhookRedisTimeout): past it the webhook answers 503 and
+	// LINE redelivers.
+	RedisTimeout time.Duration
 	// WaitReplicas, when above 0, is how many replicas must hold a
 	// webhook's events before it is answered 200: the events and a Redis
 	// WAIT go in one round trip. Replication is asynchronous, so without it
@@ -246,6 +250,9 @@ func (c *Config) withDefaults() error {
 		if _, ok := c.Redis.(*redis.ClusterClient); ok {
 			return errors.New("line: Config.WaitReplicas is not supported on a Redis Cluster client")
 		}
+	}
+	if c.RedisTimeout <= 0 {
+		c.RedisTimeout = WebhookRedisTimeout
 	}
 	if c.WaitTimeout <= 0 {
 		c.WaitTimeout = time.Second

@@ -61,7 +61,10 @@
 // finished stays in the pending list. When an instance takes a shard it
 // first claims every pending entry with XAUTOCLAIM (the lease proves the
 // previous holder silent for LeaseTTL) and handles those, in id order,
-// before any new entry. For that claim to find everything, an instance
+// before any new entry. Then it deletes the group's other consumers of
+// that stream that have nothing pending (one script, XGROUP DELCONSUMER):
+// every replica that ever held the shard, restarted ones under new names
+// included, would otherwise stay listed forever. For that claim to find everything, an instance
 // never reads a shard past its lease: a read that waits for new entries
 // is made only while the lease is sure to outlast the wait, and an
 // instance giving a shard up (over its fair share, or stopping) lets its

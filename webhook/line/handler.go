@@ -87,7 +87,7 @@ func (h *Handler) serveWebhook(c *gin.Context) {
 		httpx.WriteError(c, bot.Invalidf("", "body is not a LINE webhook object"))
 		return
 	}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), WebhookRedisTimeout)
+	ctx, cancel := context.WithTimeout(c.Request.Context(), h.cfg.RedisTimeout)
 	defer cancel()
 	if err := h.q.enqueue(ctx, m, raws, evs); err != nil {
 		h.cfg.Logger.ErrorContext(ctx, "line webhook: enqueue", "municipality", m, "events", len(evs), "err", err)
@@ -97,8 +97,8 @@ func (h *Handler) serveWebhook(c *gin.Context) {
 	c.Data(http.StatusOK, "application/json", []byte("{}"))
 }
 
-// WebhookRedisTimeout bounds the webhook's recording of its events in
-// Redis: a Redis that hangs gets LINE a 503 (it redelivers) within about a
+// WebhookRedisTimeout is Config.RedisTimeout's default. It bounds the
+// webhook's recording of its events in Redis: a Redis that hangs gets LINE a 503 (it redelivers) within about a
 // second instead of holding the request for the Redis client's read
 // timeout times its retries. An XADD that did reach Redis before the
 // deadline is harmless: the redelivery is deduplicated by webhookEventId.

@@ -217,6 +217,7 @@ func (q *queue) recoverShard(ctx context.Context, s *shard) {
 			}
 			return
 		}
+		q.pruneConsumers(ctx, s)
 		cursor = "0"
 	}
 	res, err := q.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
@@ -269,6 +270,46 @@ func (q *queue) claimAll(ctx context.Context, s *shard) error {
 			return nil
 		}
 		start = next
+	}
+}
+
+// pruneScript deletes from group ARGV[1] of stream KEYS[1] every consumer
+// but ARGV[2] that has no entry pending, and returns how many it deleted.
+// Atomic, so that no entry is delivered to a consumer between the check
+// and its deletion (XGROUP DELCONSUMER drops the consumer's pending
+// entries with it).
+var pruneScript = redis.NewScript(`
+local n = 0
+for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+  local name, pending
+  for i = 1, #c, 2 do
+    if c[i] == 'name' then name = c[i + 1] elseif c[i] == 'pending' then pending = c[i + 1] end
+  end
+  if name ~= ARGV[2] and pending == 0 then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], name)
+    n = n + 1
+  end
+end
+return n
+`)
+
+// pruneConsumers deletes, once s's pending entries are all claimed here,
+// the group's other consumers of s: each replica that ever held the shard
+// left its name there (a restarted replica comes back under a new name),
+// and without this the group would list every one of them forever. A live
+// replica deleted so loses nothing (it has nothing pending; its name comes
+// back if it reads the shard again), and only the lease holder reads a
+// shard. A failure is only logged: the next takeover tries again.
+func (q *queue) pruneConsumers(ctx context.Context, s *shard) {
+	n, err := pruneScript.Run(ctx, q.rdb, []string{s.stream}, group, q.cfg.Consumer).Int()
+	if err != nil {
+		if ctx.Err() == nil {
+			q.log.Warn("line queue: delete the consumers of gone replicas", "shard", s.n, "err", err)
+		}
+		return
+	}
+	if n > 0 {
+		q.log.Debug("line queue: deleted consumers of other replicas", "shard", s.n, "consumers", n)
 	}
 }
 

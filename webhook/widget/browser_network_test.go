@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/madoguchi/madoguchi/webhook/guard"
@@ -240,4 +241,61 @@ func TestBrowserUnconfiguredOrigin(t *testing.T) {
 		t.Error("no CORS preflight reached the server")
 	}
 	tb.checkClean()
+}
+
+// TestBrowserBusyNotices checks the two notices of a busy service: the cap
+// on open conversations (503 unavailable with Retry-After: the widget's new
+// session is refused) and a rate limit (429 with Retry-After). Each says
+// what happened and how long to wait, politely, with 「もう一度送る」,
+// instead of the notice of a broken backend.
+func TestBrowserBusyNotices(t *testing.T) {
+	t.Run("sessions full", func(t *testing.T) {
+		s := newServer(t, guard.Config{PerIP: guard.Limit{N: -1}, PerSession: guard.Limit{N: -1},
+			Sessions: guard.Sessions{Max: 1, PerIP: guard.Limit{N: -1}}})
+		// Another resident holds the only place.
+		res, err := http.Post(s.URL+"/api/v1/chat", "application/json",
+			strings.NewReader(`{"municipality":"nerima","session_id":"other-resident-1","text":"更新したい"}`))
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("the first session: %v %v", res, err)
+		}
+		res.Body.Close()
+		tb := newBrowser(t, 1280, 800, false)
+		openPanel(t, tb, s.URL+"/?m=nerima")
+		tb.do(chromedp.SendKeys(chromedp.JSPath(in("textarea")), "更新したい"), enter)
+		tb.waitFor("the notice", in(".msg.notice")+" && !"+in(".typing"))
+		notice := tb.evalString(in(".msg.notice") + ".textContent")
+		t.Logf("notice: %s", notice)
+		if !strings.Contains(notice, "ただいまご相談が大変混み合っているため、新しいご相談を始められません") ||
+			!strings.Contains(notice, "約5分後にもう一度お試しください") || strings.Contains(notice, "ただいま応答できません") {
+			t.Errorf("sessions-full notice = %q", notice)
+		}
+		if b := tb.evalString(in(".msg.notice button") + ".textContent"); b != "もう一度送る" {
+			t.Errorf("the notice's button says %q", b)
+		}
+		tb.screenshot("widget-1280-sessions-full")
+		tb.checkClean()
+	})
+	t.Run("rate limited", func(t *testing.T) {
+		s := newServer(t, guard.Config{PerIP: guard.Limit{N: -1}, PerSession: guard.Limit{N: 2, Per: 20 * time.Minute},
+			Sessions: guard.Sessions{Max: -1, PerIP: guard.Limit{N: -1}}})
+		tb := newBrowser(t, 1280, 800, false)
+		openPanel(t, tb, s.URL+"/?m=nerima")
+		box := chromedp.JSPath(in("textarea"))
+		tb.do(chromedp.SendKeys(box, "更新したい"), enter)
+		tb.waitFor("the first answer", count(".msg.bot")+" > 0 && !"+in(".typing"))
+		for i := 0; tb.evalInt(count(".msg.notice")) == 0; i++ {
+			if i == 5 {
+				t.Fatal("no notice after 5 turns over a limit of 2")
+			}
+			bots := tb.evalInt(count(".msg.bot"))
+			tb.do(chromedp.SendKeys(box, "35歳"), enter)
+			tb.waitFor("an answer or a notice", "("+count(".msg.bot")+" > "+itoa(bots)+" || "+in(".msg.notice")+") && !"+in(".typing"))
+		}
+		notice := tb.evalString(in(".msg.notice") + ".textContent")
+		t.Logf("notice: %s", notice)
+		if !strings.Contains(notice, "短い時間に多くのご利用があったため") || !strings.Contains(notice, "分後にもう一度お試しください") {
+			t.Errorf("rate-limit notice = %q", notice)
+		}
+		tb.checkClean()
+	})
 }

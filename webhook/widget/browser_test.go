@@ -249,7 +249,7 @@ func TestBrowserRateLimited(t *testing.T) {
 	}
 	tb.waitFor("the polite notice", in(".msg.notice"))
 	notice := tb.evalString(in(".msg.notice") + ".textContent")
-	if !strings.Contains(notice, "しばらく時間をおいてから") {
+	if !strings.Contains(notice, "短い時間に多くのご利用があったため") || !strings.Contains(notice, "秒後にもう一度お試しください") {
 		t.Errorf("429 notice = %q", notice)
 	}
 	if tb.evalInt(count(".quick button")) == 0 {

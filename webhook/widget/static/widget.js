@@ -559,6 +559,13 @@
     scrollToEnd();
   }
 
+  // waitText says how long to wait, from a Retry-After in seconds.
+  function waitText(secs) {
+    if (!(secs > 0) || secs >= 3600) { return 'しばらく時間をおいてから'; }
+    if (secs < 60) { return '約' + secs + '秒後に'; }
+    return '約' + Math.ceil(secs / 60) + '分後に';
+  }
+
   // send posts one turn. shown is what the resident's bubble says (null: none).
   function send(payload, shown) {
     if (busy) { return; }
@@ -579,10 +586,17 @@
         setBusy(false);
         if (res.ok && data && Array.isArray(data.messages)) { return handleReply(data); }
         renderQuick(state.quick);
+        var wait = parseInt(res.headers.get('Retry-After') || '', 10);
         if (res.status === 429) {
-          var wait = parseInt(res.headers.get('Retry-After') || '', 10);
-          notice('ただいま混み合っています。しばらく時間をおいてから、もう一度お試しください。' +
-            (wait > 0 && wait < 3600 ? '（約' + Math.ceil(wait / 60) + '分後）' : ''), retry);
+          // A rate limit: this browser's (or its network's) messages or new
+          // conversations came too fast.
+          notice('短い時間に多くのご利用があったため、少しお待ちいただいています。申し訳ありませんが、' +
+            waitText(wait) + 'もう一度お試しください。', retry);
+        } else if (res.status === 503 && wait > 0 && data && data.error && data.error.code === 'unavailable') {
+          // The cap on open conversations (only it sends Retry-After with a
+          // 503): the service is full, not broken.
+          notice('ただいまご相談が大変混み合っているため、新しいご相談を始められません。申し訳ありませんが、' +
+            waitText(wait) + 'もう一度お試しください。', retry);
         } else if (res.status === 403 && data && data.error && data.error.code === 'forbidden_origin') {
           // The site is not set up for this municipality: nothing the resident can fix.
           console.warn('madoguchi: this page\'s origin (' + location.origin + ') is not allowed for data-municipality="' +
