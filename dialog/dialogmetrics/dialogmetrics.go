@@ -51,7 +51,7 @@ func New(reg prometheus.Registerer, kb *knowledge.Provider) (*Metrics, error) {
 		}, []string{"municipality", "channel", "language"}),
 		finished: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "madoguchi_conversations_finished_total",
-			Help: "Conversations that reached their checklist (the first one, again after a restart), by municipality, channel and language.",
+			Help: "Conversations that reached their checklist (the first one; again after the resident starts over), by municipality, channel and language.",
 		}, []string{"municipality", "channel", "language"}),
 		checklists: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "madoguchi_checklists_total",

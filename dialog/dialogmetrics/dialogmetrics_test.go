@@ -100,7 +100,7 @@ func TestConversationMetrics(t *testing.T) {
 # HELP madoguchi_checklists_total Checklists given (corrections after one included), by municipality, procedure, knowledge rule and covered (false: the municipality's page does not cover the situation, the contact was given).
 # TYPE madoguchi_checklists_total counter
 madoguchi_checklists_total{covered="false",municipality="akishima",procedure="renewal",rule="` + rule + `"} 2
-# HELP madoguchi_conversations_finished_total Conversations that reached their checklist (the first one, again after a restart), by municipality, channel and language.
+# HELP madoguchi_conversations_finished_total Conversations that reached their checklist (the first one; again after the resident starts over), by municipality, channel and language.
 # TYPE madoguchi_conversations_finished_total counter
 madoguchi_conversations_finished_total{channel="web",language="ja",municipality="akishima"} 1
 # HELP madoguchi_conversations_started_total Conversations begun: first turns on a state the store did not hold (a new resident, or an expired or forgotten conversation), by municipality, channel (line, web, api) and language.
