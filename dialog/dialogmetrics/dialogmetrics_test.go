@@ -221,3 +221,25 @@ func sum(t *testing.T, reg *prometheus.Registry, name string, labels map[string]
 	}
 	return total
 }
+
+// BenchmarkObserve measures what a turn's metrics cost the engine: a
+// checklist event (the costliest: the rule is looked up in the
+// municipality's rules) and an FAQ event.
+func BenchmarkObserve(b *testing.B) {
+	kb, err := knowledge.LoadEmbedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := dialogmetrics.New(prometheus.NewRegistry(), knowledge.NewProvider(kb))
+	if err != nil {
+		b.Fatal(err)
+	}
+	mu := kb.Municipality("yokohama")
+	c := &bot.Checklist{Procedure: bot.ProcedureRenewal, Rule: mu.Rules[len(mu.Rules)-1].ID, Covered: true}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Observe(ctx, dialog.Event{Kind: dialog.EventChecklist, Municipality: "yokohama", Channel: "line", Language: "ja", Checklist: c})
+		m.Observe(ctx, dialog.Event{Kind: dialog.EventFAQ, Municipality: "yokohama", Channel: "line", Language: "ja", FAQ: dialog.FAQAnswered, Topic: "fee"})
+	}
+}
