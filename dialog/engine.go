@@ -23,6 +23,8 @@ type Config struct {
 	Store  Store
 	Clock  func() time.Time // defaults to time.Now
 	Logger *slog.Logger     // defaults to slog.Default()
+	// Observer, if set, is told what each applied turn did (metrics).
+	Observer Observer
 }
 
 // Engine is the conversation engine; it implements bot.Responder and is
@@ -32,13 +34,15 @@ type Engine struct {
 	store Store
 	clock func() time.Time
 	log   *slog.Logger
+	// observer is told each applied turn's events; nil for none.
+	observer Observer
 }
 
 var _ bot.Responder = (*Engine)(nil)
 
 // New returns an Engine over cfg.
 func New(cfg Config) *Engine {
-	e := &Engine{kb: cfg.Knowledge, store: cfg.Store, clock: cfg.Clock, log: cfg.Logger}
+	e := &Engine{kb: cfg.Knowledge, store: cfg.Store, clock: cfg.Clock, log: cfg.Logger, observer: cfg.Observer}
 	if e.kb == nil {
 		e.kb = knowledge.NewProvider(cfg.KB)
 	}
@@ -81,6 +85,7 @@ func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error
 	}
 	var reply bot.Reply
 	var pin bool
+	var events []Event // of the turn applied; none for a repeat
 	key := Key{Channel: msg.Channel, Municipality: m.ID, User: msg.User}
 	_, err := e.store.Update(ctx, key, func(st *State) error {
 		if i := slices.Index(st.Recent, msg.ID); msg.ID != "" && i >= 0 {
@@ -94,12 +99,17 @@ func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error
 				reply.Repeat = true
 				pin = t.pin
 			}
+			events = nil
 			return errRepeat
 		}
 		prev := st.snapshot()
 		t := &turn{ctx: ctx, e: e, k: k, m: m, st: st, today: today}
+		if st.Turns == 0 {
+			t.note(Event{Kind: EventStarted})
+		}
 		reply = t.run(in)
 		pin = t.pin
+		events = t.events
 		st.Turns++
 		if msg.ID != "" {
 			st.Before = prev
@@ -120,6 +130,7 @@ func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error
 		}
 		return bot.Reply{}, err
 	}
+	e.notify(ctx, msg, m.ID, events)
 	// One line a turn is Debug: the channels already log each request or
 	// event. A refused PIN is rare and worth an operator's eye.
 	level := slog.LevelDebug

@@ -27,6 +27,7 @@ func (t *turn) faqMenu() bot.Reply {
 func (t *turn) answerTopic(topic string) bot.Reply {
 	a, ok := t.k.kb.Answer(t.m.ID, topic)
 	if !ok {
+		t.note(Event{Kind: EventFAQ, FAQ: FAQUnanswered, Topic: topic})
 		t.say("すみません、そのご質問にはお答えできません。%s", t.contact())
 	} else {
 		t.answer(topic, a)
@@ -42,6 +43,7 @@ var wardTopics = map[string]bool{"reservation": true, "where": true}
 // own counter and reservation rule come first, since they are what the
 // resident asked about.
 func (t *turn) answer(topic string, a knowledge.Answer) {
+	t.note(Event{Kind: EventFAQ, FAQ: FAQAnswered, Topic: topic})
 	if w := t.m.Ward(t.st.Slots.Ward); w != nil && wardTopics[topic] {
 		t.say("%sの窓口は%sです。%s", w.Name, w.Counter, w.Reservation)
 		if topic == "reservation" {

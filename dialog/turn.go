@@ -30,6 +30,8 @@ type turn struct {
 	out   []bot.OutMessage
 	done  bool
 	pin   bool // the text looked like a PIN (logged as a flag, never the text)
+	// events are what the Observer is told once the turn is applied.
+	events []Event
 }
 
 func (t *turn) say(format string, args ...any) {
@@ -100,6 +102,7 @@ func (t *turn) text(text string) bot.Reply {
 	switch {
 	case r.PIN:
 		t.pin = true
+		t.note(Event{Kind: EventPINWarning})
 		t.say("暗証番号のような文字列が送られたため、内容は保存も表示もしていません。暗証番号は、このチャットを含め、だれにも送らないでください。")
 		return t.resume(false)
 	case r.Command == understand.Reset:
@@ -202,9 +205,11 @@ func (t *turn) unsure(text string) bot.Reply {
 	}
 	t.e.log.InfoContext(t.ctx, "faq unanswered", "municipality", t.m.ID, "asking", t.st.Asking, "suggested", topics)
 	if len(sugg) == 0 {
+		t.note(Event{Kind: EventFAQ, FAQ: FAQUnanswered})
 		t.say("すみません、ご質問にはっきりお答えできませんでした。%s", t.contact())
 		return t.resume(false)
 	}
+	t.note(Event{Kind: EventFAQ, FAQ: FAQSuggested, Topic: sugg[0].Topic})
 	t.say("すみません、はっきりお答えできませんでした。もしかして、次のことでしょうか。下のボタンからお選びください。")
 	buttons := suggestionButtons(sugg)
 	if t.st.Asking != "" {
@@ -272,6 +277,10 @@ func (t *turn) checklist() bot.Reply {
 		t.say("申し訳ありません、持ち物をご案内できませんでした。%s", t.contact())
 		return t.reply(afterButtons)
 	}
+	if !t.st.Done {
+		t.note(Event{Kind: EventFinished, Checklist: &c})
+	}
+	t.note(Event{Kind: EventChecklist, Checklist: &c})
 	t.st.Asking, t.st.Done, t.done = "", true, true
 	t.say("%s", summary(t.m, c))
 	t.out = append(t.out, bot.OutMessage{Type: bot.OutChecklist, Checklist: &c})

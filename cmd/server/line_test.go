@@ -19,6 +19,9 @@ type fakeLINE struct {
 	mu      sync.Mutex
 	replies []string // request bodies of /v2/bot/message/reply
 	auth    []string
+	// refuse, when set, is a reply token whose reply is refused with a
+	// 400 that is not "Invalid reply token" (the event fails).
+	refuse string
 }
 
 func (f *fakeLINE) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -27,6 +30,11 @@ func (f *fakeLINE) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	f.auth = append(f.auth, r.Header.Get("Authorization"))
 	if r.URL.Path == "/v2/bot/message/reply" {
+		if f.refuse != "" && strings.Contains(string(body), f.refuse) {
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"message":"The request body has 1 error(s)"}`)
+			return
+		}
 		f.replies = append(f.replies, string(body))
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -40,44 +41,68 @@ func scrape(t *testing.T, url string) (samples map[string]float64, families map[
 	return samples, families
 }
 
-// TestAlertRulesUseExportedMetrics runs the server with a LINE channel,
-// answers one LINE event and one chat turn, scrapes /metrics, and checks
-// that every madoguchi_ metric deploy/observability/alerts.yml names is
-// one the server exports, and that the metrics the rules stand on say
-// what happened: ready, the queue empty again, the event replied.
-func TestAlertRulesUseExportedMetrics(t *testing.T) {
-	api := &fakeLINE{}
+// traffic is what a server exports after trafficMetrics' requests.
+type traffic struct {
+	m        *Main
+	samples  map[string]float64
+	families map[string]bool
+}
+
+// lineEvent returns a LINE webhook body of one text message event.
+func lineEvent(eventID, user, replyToken, text string) string {
+	return `{"destination":"Uxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx","events":[{"type":"message","message":{"type":"text","id":"468789577898262531","quoteToken":"q","text":"` + text + `"},"webhookEventId":"` + eventID + `","deliveryContext":{"isRedelivery":false},"timestamp":` +
+		jsonInt(time.Now().UnixMilli()) + `,"source":{"type":"user","userId":"` + user + `"},"replyToken":"` + replyToken + `","mode":"active"}]}`
+}
+
+// trafficMetrics runs the server with a LINE channel (on a fake Messaging
+// API) and sends what a day of service holds: a LINE event replied, one
+// whose reply LINE refuses, a chat conversation through the API that asks
+// an FAQ question, sends a PIN and gets a checklist the page does not
+// cover, a Redis command refused; then scrapes /metrics once the LINE
+// events are counted, and checks what the metrics say happened.
+func trafficMetrics(t *testing.T) traffic {
+	t.Helper()
+	api := &fakeLINE{refuse: "refused0000000000000000000000000"}
 	fake := httptest.NewServer(api)
 	t.Cleanup(fake.Close)
-	_, _, base := startMain(t, map[string]string{
+	m, _, base := startMain(t, map[string]string{
 		"LINE_CHANNEL_SECRET":       "secret",
 		"LINE_CHANNEL_ACCESS_TOKEN": "token",
 		"LINE_API_ENDPOINT":         fake.URL,
 	})
-	now := time.Now().UnixMilli()
-	body := `{"destination":"Uxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx","events":[{"type":"message","message":{"type":"text","id":"468789577898262531","quoteToken":"q","text":"電子証明書の更新をしたい"},"webhookEventId":"01H810YECXQQZ37VAXPF6H9E7T","deliveryContext":{"isRedelivery":false},"timestamp":` +
-		jsonInt(now) + `,"source":{"type":"user","userId":"U4af4980629000000000000000000000b"},"replyToken":"38ef843bde154d9b91c21320ffd17a0e","mode":"active"}]}`
-	if code := signedWebhook(t, base+"/webhook/line/edogawa", "secret", body, ""); code != http.StatusOK {
-		t.Fatalf("webhook: %d", code)
+	for _, body := range []string{
+		lineEvent("01H810YECXQQZ37VAXPF6H9E7T", "U4af4980629000000000000000000000b", "38ef843bde154d9b91c21320ffd17a0e", "電子証明書の更新をしたい"),
+		lineEvent("01H810YECXQQZ37VAXPF6H9E7U", "U4af4980629000000000000000000000c", "refused0000000000000000000000000", "電子証明書の更新をしたい"),
+	} {
+		if code := signedWebhook(t, base+"/webhook/line/edogawa", "secret", body, ""); code != http.StatusOK {
+			t.Fatalf("webhook: %d", code)
+		}
 	}
 	api.waitReplies(t, 1)
-	if code, _ := post(t, base+"/api/v1/chat", `{"municipality":"edogawa","session_id":"alerts-test","text":"更新したい"}`); code != http.StatusOK {
-		t.Fatalf("chat: %d", code)
+	for _, text := range []string{"更新の持ち物を知りたい", "手数料はいくらかかりますか", "1234", "小学生の娘です"} {
+		if code, body := post(t, base+"/api/v1/chat", `{"municipality":"akishima","session_id":"alerts-test","text":"`+text+`"}`); code != http.StatusOK {
+			t.Fatalf("chat %q: %d %s", text, code, body)
+		}
+	}
+	if err := m.Redis.Do(context.Background(), "NOSUCHCOMMAND").Err(); err == nil {
+		t.Fatal("Redis took NOSUCHCOMMAND")
 	}
 
-	// The event's result is counted just after its reply: wait for it.
+	// The events' results are counted just after their replies: wait.
 	var samples map[string]float64
 	var families map[string]bool
 	replied := `madoguchi_line_events_total{municipality="edogawa",outcome="replied",type="message.text"}`
+	failed := `madoguchi_line_events_total{municipality="edogawa",outcome="failed",type="message.text"}`
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		samples, families = scrape(t, base+"/metrics")
-		if samples[replied] == 1 || time.Now().After(deadline) {
+		if (samples[replied] == 1 && samples[failed] == 1) || time.Now().After(deadline) {
 			break
 		}
 	}
-	if samples[replied] != 1 {
-		t.Errorf("%s = %v, want 1", replied, samples[replied])
-
+	for _, s := range []string{replied, failed} {
+		if samples[s] != 1 {
+			t.Errorf("%s = %v, want 1", s, samples[s])
+		}
 	}
 	if samples["madoguchi_ready"] != 1 {
 		t.Errorf("madoguchi_ready = %v, want 1", samples["madoguchi_ready"])
@@ -99,6 +124,76 @@ func TestAlertRulesUseExportedMetrics(t *testing.T) {
 		t.Errorf("madoguchi_redis_durability_warning{reason=embedded} = %v with LINE on the embedded Redis",
 			samples[`madoguchi_redis_durability_warning{reason="embedded"}`])
 	}
+	return traffic{m: m, samples: samples, families: families}
+}
+
+// TestServiceMetrics checks what trafficMetrics' requests leave in the
+// metrics of what the service is for, and of the Messaging API, Redis
+// and the knowledge: each conversation started once on its channel (the
+// API call without Origin is api), the FAQ answer, the PIN warning, the
+// uncovered checklist, the LINE replies timed and the refused one
+// counted by status, Redis commands timed and the refused one counted,
+// the knowledge version moving on a swap.
+func TestServiceMetrics(t *testing.T) {
+	tr := trafficMetrics(t)
+	want := map[string]float64{
+		`madoguchi_conversations_started_total{channel="line",language="ja",municipality="edogawa"}`:  2,
+		`madoguchi_conversations_started_total{channel="api",language="ja",municipality="akishima"}`:  1,
+		`madoguchi_conversations_finished_total{channel="api",language="ja",municipality="akishima"}`: 1,
+		`madoguchi_faq_total{municipality="akishima",outcome="answered",topic="fee"}`:                 1,
+		`madoguchi_pin_warnings_total{channel="api",municipality="akishima"}`:                         1,
+		`madoguchi_line_api_request_duration_seconds_count{endpoint="reply",status="200"}`:            1,
+		`madoguchi_line_api_request_duration_seconds_count{endpoint="reply",status="400"}`:            1,
+		`madoguchi_line_api_errors_total{endpoint="reply",status="400"}`:                              1,
+		`madoguchi_redis_errors_total{command="nosuchcommand"}`:                                       1,
+		`madoguchi_knowledge_version`: 1,
+	}
+	for k, v := range want {
+		if got := tr.samples[k]; got != v {
+			t.Errorf("%s = %v, want %v", k, got, v)
+		}
+	}
+	uncovered := 0.0
+	for k, v := range tr.samples {
+		if strings.HasPrefix(k, `madoguchi_checklists_total{covered="false",municipality="akishima",procedure="renewal",rule="`) {
+			uncovered += v
+		}
+	}
+	if uncovered != 1 {
+		t.Errorf("uncovered Akishima checklists = %v, want 1", uncovered)
+	}
+	if tr.samples[`madoguchi_line_api_errors_total{endpoint="reply",status="200"}`] != 0 {
+		t.Error("a 200 reply counted as an error")
+	}
+	if n := tr.samples[`madoguchi_redis_command_duration_seconds_count{command="pipeline"}`] + tr.samples[`madoguchi_redis_command_duration_seconds_count{command="evalsha"}`]; n == 0 {
+		t.Error("no Redis pipeline or script timed after a dialog turn")
+	}
+
+	tr.m.Knowledge.Set(tr.m.Knowledge.Current())
+	if s, _ := scrape(t, "http://"+tr.m.Addr().String()+"/metrics"); s["madoguchi_knowledge_version"] != 2 {
+		t.Errorf("madoguchi_knowledge_version after a swap = %v, want 2", s["madoguchi_knowledge_version"])
+	}
+}
+
+// exported reports whether the metric name m is one of families, or a
+// histogram's or summary's series of one.
+func exported(families map[string]bool, m string) bool {
+	if families[m] {
+		return true
+	}
+	for _, suffix := range []string{"_bucket", "_count", "_sum"} {
+		if base, ok := strings.CutSuffix(m, suffix); ok && families[base] {
+			return true
+		}
+	}
+	return false
+}
+
+// TestAlertRulesUseExportedMetrics checks, after trafficMetrics, that
+// every madoguchi_ metric deploy/observability/alerts.yml names is one
+// the server exports.
+func TestAlertRulesUseExportedMetrics(t *testing.T) {
+	families := trafficMetrics(t).families
 
 	// Every madoguchi_ metric of the rules is exported.
 	b, err := os.ReadFile("../../deploy/observability/alerts.yml")
@@ -123,7 +218,7 @@ func TestAlertRulesUseExportedMetrics(t *testing.T) {
 			}
 			for _, m := range used {
 				n++
-				if !families[m] && !families[strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(m, "_bucket"), "_count"), "_sum")] {
+				if !exported(families, m) {
 					t.Errorf("alert %s uses %s, which the server does not export", r.Alert, m)
 				}
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/dialog"
+	"github.com/madoguchi/madoguchi/dialog/dialogmetrics"
 	"github.com/madoguchi/madoguchi/dialog/redisstore"
 	"github.com/madoguchi/madoguchi/webhook/admin"
 	"github.com/madoguchi/madoguchi/webhook/api"
@@ -33,6 +34,10 @@ func (m *Main) routes() (*gin.Engine, error) {
 		return nil, err
 	}
 	if err := m.registerServerMetrics(reg); err != nil {
+		return nil, err
+	}
+	conversations, err := dialogmetrics.New(reg, m.Knowledge)
+	if err != nil {
 		return nil, err
 	}
 	r := httpx.NewEngine(m.Logger, metrics)
@@ -72,7 +77,7 @@ func (m *Main) routes() (*gin.Engine, error) {
 		m.metrics = metricsHandler // served on METRICS_ADDR only; here a 404
 	}
 
-	responder := m.responder()
+	responder := m.responder(conversations)
 	catalog := dialog.NewCatalog(m.Knowledge)
 	api.Register(r, api.Deps{Catalog: catalog, Responder: responder, Clock: m.Clock, TurnTimeout: m.Config.RedisTimeout})
 	if err := m.registerLINE(r, responder, reg); err != nil {
@@ -147,6 +152,10 @@ func (m *Main) registerLINE(r gin.IRouter, responder bot.Responder, reg promethe
 			return fmt.Errorf("register LINE metrics: %w", err)
 		}
 	}
+	lineAPI, err := newLINEAPIMetrics(reg)
+	if err != nil {
+		return fmt.Errorf("register LINE metrics: %w", err)
+	}
 	h, err := line.New(line.Config{
 		// LINE_CHANNEL_*_<ID> for each municipality the knowledge holds.
 		Channels:    line.ChannelsFromEnv(m.Getenv, m.Knowledge.Current().IDs()),
@@ -155,8 +164,11 @@ func (m *Main) registerLINE(r gin.IRouter, responder bot.Responder, reg promethe
 		Redis:       m.Redis,
 		Prefix:      m.Config.RedisPrefix + "line:",
 		APIEndpoint: m.Config.LINEAPIEndpoint,
-		Clock:       m.Clock,
-		Logger:      m.Logger,
+		// The default client, its calls timed and counted by endpoint
+		// and status (madoguchi_line_api_*).
+		HTTPClient: instrumentLINEClient(line.NewHTTPClient(line.DefaultConcurrency), lineAPI),
+		Clock:      m.Clock,
+		Logger:     m.Logger,
 		// Replicas a webhook's events (and each reply's attempt mark)
 		// must reach; see line.Config.WaitReplicas.
 		WaitReplicas: m.Config.RedisWaitReplicas,

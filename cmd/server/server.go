@@ -361,12 +361,13 @@ func newRegistry() *prometheus.Registry {
 const StateCacheSize = 10_000
 
 // responder returns the dialog engine, keeping conversation state in Redis
-// under REDIS_PREFIX ("madoguchi:state:…" by default).
-func (m *Main) responder() bot.Responder {
+// under REDIS_PREFIX ("madoguchi:state:…" by default) and telling observer
+// what its turns do (the conversation metrics).
+func (m *Main) responder(observer dialog.Observer) bot.Responder {
 	opts := stateStoreOptions(m.Logger)
 	opts.Prefix = m.Config.RedisPrefix
 	store := redisstore.New(m.Redis, opts)
-	return dialog.New(dialog.Config{Knowledge: m.Knowledge, Store: store, Clock: m.Clock, Logger: m.Logger})
+	return dialog.New(dialog.Config{Knowledge: m.Knowledge, Store: store, Clock: m.Clock, Logger: m.Logger, Observer: observer})
 }
 
 // stateStoreOptions caches the state of LINE conversations only: a shard's

@@ -44,6 +44,12 @@ func (h *handlers) chat(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
+	if c.GetHeader("Origin") == "" {
+		// Browsers send Origin with every POST: without one the caller is
+		// an integrator's client, counted apart in the metrics (channel
+		// "api"); the conversation is the web channel's all the same.
+		ctx = bot.WithVia(ctx, bot.ViaAPI)
+	}
 	if h.TurnTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, h.TurnTimeout)

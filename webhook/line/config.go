@@ -176,6 +176,9 @@ const (
 	OutcomeFailed    Outcome = "failed"    // given up: undeliverable, dead-lettered, or a reply never answered (not pushed: it may have arrived)
 )
 
+// DefaultConcurrency is Config.Concurrency's default.
+const DefaultConcurrency = 256
+
 // NewHTTPClient returns the client used for the Messaging API by default,
 // for a Handler that handles up to concurrency events at once: timeouts
 // everywhere (the SDK's default http.DefaultClient has none) and as many
@@ -226,7 +229,7 @@ func (c *Config) withDefaults() error {
 		c.Shards = 32
 	}
 	if c.Concurrency <= 0 {
-		c.Concurrency = 256
+		c.Concurrency = DefaultConcurrency
 	}
 	if c.HTTPClient == nil {
 		c.HTTPClient = NewHTTPClient(c.Concurrency)
