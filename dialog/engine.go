@@ -11,6 +11,7 @@ import (
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/knowledge/faq"
+	"github.com/madoguchi/madoguchi/knowledge/usage"
 )
 
 // Config holds what an Engine needs; only cmd/ builds one.
@@ -23,6 +24,8 @@ type Config struct {
 	Store  Store
 	Clock  func() time.Time // defaults to time.Now
 	Logger *slog.Logger     // defaults to slog.Default()
+	// Usage, when set, is told what each applied turn did (usage.go).
+	Usage usage.Recorder
 }
 
 // Engine is the conversation engine; it implements bot.Responder and is
@@ -32,6 +35,7 @@ type Engine struct {
 	store Store
 	clock func() time.Time
 	log   *slog.Logger
+	usage usage.Recorder
 }
 
 var _ bot.Responder = (*Engine)(nil)
@@ -39,6 +43,7 @@ var _ bot.Responder = (*Engine)(nil)
 // New returns an Engine over cfg.
 func New(cfg Config) *Engine {
 	e := &Engine{kb: cfg.Knowledge, store: cfg.Store, clock: cfg.Clock, log: cfg.Logger}
+	e.usage = cfg.Usage
 	if e.kb == nil {
 		e.kb = knowledge.NewProvider(cfg.KB)
 	}
@@ -81,8 +86,10 @@ func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error
 	}
 	var reply bot.Reply
 	var pin bool
+	var last *turn // the turn applied, for the usage figures
 	key := Key{Channel: msg.Channel, Municipality: m.ID, User: msg.User}
 	_, err := e.store.Update(ctx, key, func(st *State) error {
+		last = nil
 		if i := slices.Index(st.Recent, msg.ID); msg.ID != "" && i >= 0 {
 			// A retry of a turn already applied: write nothing. The newest
 			// is answered again from the state before it; an older one was
@@ -100,6 +107,7 @@ func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error
 		t := &turn{ctx: ctx, e: e, k: k, m: m, st: st, today: today}
 		reply = t.run(in)
 		pin = t.pin
+		last, t.used.Started = t, st.Turns == 0
 		st.Turns++
 		if msg.ID != "" {
 			st.Before = prev
@@ -120,6 +128,7 @@ func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error
 		}
 		return bot.Reply{}, err
 	}
+	e.recordUsage(ctx, msg, last, reply)
 	// One line a turn is Debug: the channels already log each request or
 	// event. A refused PIN is rare and worth an operator's eye.
 	level := slog.LevelDebug

@@ -42,6 +42,7 @@ var wardTopics = map[string]bool{"reservation": true, "where": true}
 // own counter and reservation rule come first, since they are what the
 // resident asked about.
 func (t *turn) answer(topic string, a knowledge.Answer) {
+	t.used.Topics = append(t.used.Topics, topic)
 	if w := t.m.Ward(t.st.Slots.Ward); w != nil && wardTopics[topic] {
 		t.say("%sの窓口は%sです。%s", w.Name, w.Counter, w.Reservation)
 		if topic == "reservation" {
