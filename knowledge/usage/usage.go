@@ -115,8 +115,8 @@ type Stats struct {
 
 // Store records usage (Record, Run) and reads it back (Report).
 type Store struct {
-	cfg                                  Config
-	queue                                chan item
+	cfg                                 Config
+	queue                               chan item
 	recorded, dropped, failed, withheld atomic.Uint64
 }
 

@@ -87,13 +87,13 @@ func (a *Admin) usagePage(c *gin.Context) {
 
 // usageView is the usage page.
 type usageView struct {
-	Units      []unitRow // without a municipality: the ones to choose from
-	ID, Name   string
-	DaysN      int
-	Report     usage.Report
-	Chart      usageChart
-	From, To   string
-	Periods    []int // the periods offered as links
+	Units    []unitRow // without a municipality: the ones to choose from
+	ID, Name string
+	DaysN    int
+	Report   usage.Report
+	Chart    usageChart
+	From, To string
+	Periods  []int // the periods offered as links
 	// Sections are the bar lists: situations, FAQ topics, unanswered questions.
 	Sections []usageSection
 }
