@@ -30,6 +30,9 @@ type Config struct {
 	// AdminUser and AdminPassword create the first staff admin
 	// (webhook/admin) when no account exists.
 	AdminUser, AdminPassword string
+	// UsageRetention is how long the usage figures are kept after their
+	// day (USAGE_RETENTION); zero: none are recorded.
+	UsageRetention time.Duration
 	// KnowledgeDir is a knowledge folder replacing the embedded one.
 	KnowledgeDir string
 	// LINEAPIEndpoint is the base URL of the LINE Messaging API.
