@@ -326,9 +326,13 @@ func (s *Store) add(pipe redis.Pipeliner, ev item, ttl map[string]time.Duration)
 }
 
 // SituationName is how a situation is named in the figures: its procedure
-// and rule, and "uncovered" when the page does not cover it.
+// and rule ("-" when none), and "uncovered" when the page does not cover it.
 func SituationName(c Situation) string {
-	n := c.Procedure + " " + c.Rule
+	rule := c.Rule
+	if rule == "" {
+		rule = "-"
+	}
+	n := c.Procedure + " " + rule
 	if !c.Covered {
 		n += " uncovered"
 	}
