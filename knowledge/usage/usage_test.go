@@ -111,3 +111,82 @@ func TestReportDaysAndRetention(t *testing.T) {
 		t.Error("a report of 0 days")
 	}
 }
+
+// TestOnCluster records and reports on a three-master Redis Cluster: a
+// municipality's keys share one slot (its hash tag), so the writes and the
+// report's pipeline work there.
+func TestOnCluster(t *testing.T) {
+	c := redistest.StartCluster(t, 3)
+	rdb := c.Client(t)
+	u, err := usage.New(usage.Config{Redis: rdb, Prefix: "usage-test:", PINLike: noPIN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go u.Run(ctx)
+	for _, m := range []string{"edogawa", "nerima", "yokohama", "akishima", "akitakata"} {
+		u.Record(ctx, usage.Turn{Municipality: m, Started: true, Topics: []string{"fee"}, Unanswered: true, Question: "where?",
+			Checklist: &usage.Situation{Rule: "r", Procedure: "renewal", Covered: true}})
+	}
+	if err := u.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s := u.Stats(); s.Recorded != 5 || s.Failed != 0 {
+		t.Fatalf("stats %+v", s)
+	}
+	for _, m := range []string{"edogawa", "yokohama"} {
+		rep, err := u.Report(ctx, m, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Totals.Conversations != 1 || rep.Totals.Checklists != 1 || len(rep.Questions) != 1 || len(rep.Topics) != 1 {
+			t.Errorf("%s: %+v", m, rep)
+		}
+	}
+}
+
+// BenchmarkRecord is what a dialog turn pays for its usage event: a
+// non-blocking send on the queue (the writer runs beside it).
+func BenchmarkRecord(b *testing.B) {
+	u, err := usage.New(usage.Config{Redis: redistest.Client(b), Prefix: redistest.Prefix(b), PINLike: noPIN})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go u.Run(ctx)
+	turn := usage.Turn{Municipality: "nerima", Started: true, Topics: []string{"fee"}, Unanswered: true, Question: "駐車場に屋根はありますか？"}
+	b.ReportAllocs()
+	for b.Loop() {
+		u.Record(ctx, turn)
+	}
+	b.StopTimer()
+	_ = u.Flush(ctx)
+	s := u.Stats()
+	b.ReportMetric(float64(s.Dropped)/float64(s.Dropped+s.Recorded+s.Failed), "dropped/op")
+}
+
+// BenchmarkWrite is the writer's cost per event: events recorded in
+// batches of 100 and flushed, so none is dropped.
+func BenchmarkWrite(b *testing.B) {
+	u, err := usage.New(usage.Config{Redis: redistest.Client(b), Prefix: redistest.Prefix(b), PINLike: noPIN})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go u.Run(ctx)
+	turn := usage.Turn{Municipality: "nerima", Started: true, Topics: []string{"fee"}, Unanswered: true, Question: "駐車場に屋根はありますか？"}
+	n := 0
+	for b.Loop() {
+		u.Record(ctx, turn)
+		if n++; n%100 == 0 {
+			_ = u.Flush(ctx)
+		}
+	}
+	_ = u.Flush(ctx)
+	if s := u.Stats(); s.Dropped != 0 || s.Failed != 0 {
+		b.Fatalf("stats %+v", s)
+	}
+}
