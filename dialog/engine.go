@@ -11,6 +11,7 @@ import (
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/knowledge/faq"
+	"github.com/madoguchi/madoguchi/knowledge/usage"
 )
 
 // Config holds what an Engine needs; only cmd/ builds one.
@@ -25,6 +26,8 @@ type Config struct {
 	Logger *slog.Logger     // defaults to slog.Default()
 	// Observer, if set, is told what each applied turn did (metrics).
 	Observer Observer
+	// Usage, when set, is told what each applied turn did (usage.go).
+	Usage usage.Recorder
 }
 
 // Engine is the conversation engine; it implements bot.Responder and is
@@ -36,6 +39,7 @@ type Engine struct {
 	log   *slog.Logger
 	// observer is told each applied turn's events; nil for none.
 	observer Observer
+	usage    usage.Recorder
 }
 
 var _ bot.Responder = (*Engine)(nil)
@@ -43,6 +47,7 @@ var _ bot.Responder = (*Engine)(nil)
 // New returns an Engine over cfg.
 func New(cfg Config) *Engine {
 	e := &Engine{kb: cfg.Knowledge, store: cfg.Store, clock: cfg.Clock, log: cfg.Logger, observer: cfg.Observer}
+	e.usage = cfg.Usage
 	if e.kb == nil {
 		e.kb = knowledge.NewProvider(cfg.KB)
 	}
@@ -86,8 +91,10 @@ func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error
 	var reply bot.Reply
 	var pin bool
 	var events []Event // of the turn applied; none for a repeat
+	var last *turn     // the turn applied, for the usage figures
 	key := Key{Channel: msg.Channel, Municipality: m.ID, User: msg.User}
 	_, err := e.store.Update(ctx, key, func(st *State) error {
+		last = nil
 		if i := slices.Index(st.Recent, msg.ID); msg.ID != "" && i >= 0 {
 			// A retry of a turn already applied: write nothing. The newest
 			// is answered again from the state before it; an older one was
@@ -110,6 +117,7 @@ func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error
 		reply = t.run(in)
 		pin = t.pin
 		events = t.events
+		last, t.used.Started = t, st.Turns == 0
 		st.Turns++
 		if msg.ID != "" {
 			st.Before = prev
@@ -131,6 +139,7 @@ func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error
 		return bot.Reply{}, err
 	}
 	e.notify(ctx, msg, m.ID, events)
+	e.recordUsage(ctx, msg, last, reply)
 	// One line a turn is Debug: the channels already log each request or
 	// event. A refused PIN is rare and worth an operator's eye.
 	level := slog.LevelDebug

@@ -44,6 +44,7 @@ var wardTopics = map[string]bool{"reservation": true, "where": true}
 // resident asked about.
 func (t *turn) answer(topic string, a knowledge.Answer) {
 	t.note(Event{Kind: EventFAQ, FAQ: FAQAnswered, Topic: topic})
+	t.used.Topics = append(t.used.Topics, topic)
 	if w := t.m.Ward(t.st.Slots.Ward); w != nil && wardTopics[topic] {
 		t.say("%sの窓口は%sです。%s", w.Name, w.Counter, w.Reservation)
 		if topic == "reservation" {

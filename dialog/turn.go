@@ -11,6 +11,7 @@ import (
 	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/knowledge/faq"
 	"github.com/madoguchi/madoguchi/knowledge/rules"
+	"github.com/madoguchi/madoguchi/knowledge/usage"
 )
 
 // missesBeforeContact is how many unreadable answers in a row lead the
@@ -32,6 +33,8 @@ type turn struct {
 	pin   bool // the text looked like a PIN (logged as a flag, never the text)
 	// events are what the Observer is told once the turn is applied.
 	events []Event
+
+	used usage.Turn // what the turn did, for the staff's usage figures
 }
 
 func (t *turn) say(format string, args ...any) {
@@ -203,6 +206,7 @@ func (t *turn) unsure(text string) bot.Reply {
 	for i, s := range sugg {
 		topics[i] = s.Topic
 	}
+	t.used.Unanswered, t.used.Question = true, text
 	t.e.log.InfoContext(t.ctx, "faq unanswered", "municipality", t.m.ID, "asking", t.st.Asking, "suggested", topics)
 	if len(sugg) == 0 {
 		t.note(Event{Kind: EventFAQ, FAQ: FAQUnanswered})

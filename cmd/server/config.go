@@ -34,6 +34,9 @@ type Config struct {
 	// (REDIS_TIMEOUT, default DefaultRedisTimeout): a chat turn's and a LINE
 	// webhook's once the body is read, /readyz's PING.
 	RedisTimeout time.Duration
+	// UsageRetention is how long the usage figures are kept after their
+	// day (USAGE_RETENTION); zero: none are recorded.
+	UsageRetention time.Duration
 	// KnowledgeDir is a knowledge folder replacing the embedded one.
 	KnowledgeDir string
 	// LINEAPIEndpoint is the base URL of the LINE Messaging API.

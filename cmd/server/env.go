@@ -133,6 +133,13 @@ var Env = []envVar{
 	{Name: "ADMIN_PASSWORD", Unset: "see `ADMIN_USER`",
 		Meaning: "the first admin's password, at least 12 characters (shorter: the server refuses to start); never logged",
 		Parse:   func(c *Config, v string, _ func(string) string) error { c.AdminPassword = v; return nil }},
+	{Name: "USAGE_RETENTION", Default: "90d", Unset: "(`off`: no usage is recorded and the console's usage page answers 404)",
+		Meaning: "how long the staff console's usage figures (`/admin/usage`: conversations, checklists, FAQ topics, and the text of unanswered questions that hold nothing PIN-like, never a user id) are kept in Redis after their day ends, in days (`30d`, 1 to 3650)",
+		Parse: func(c *Config, v string, _ func(string) string) error {
+			d, err := parseRetention(v)
+			c.UsageRetention = d
+			return err
+		}},
 	{Name: "KNOWLEDGE_DIR", Unset: "the knowledge base compiled into the binary", Meaning: "a folder of knowledge YAML that replaces the embedded one",
 		Parse: func(c *Config, v string, _ func(string) string) error { c.KnowledgeDir = v; return nil }},
 	{Name: "LINE_CHANNEL_SECRET", Unset: "the LINE webhook answers 503", ReadBy: "webhook/line.ChannelsFromEnv",

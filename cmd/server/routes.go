@@ -77,6 +77,9 @@ func (m *Main) routes() (*gin.Engine, error) {
 		m.metrics = metricsHandler // served on METRICS_ADDR only; here a 404
 	}
 
+	if err := m.startUsage(reg); err != nil {
+		return nil, err
+	}
 	responder := m.responder(conversations)
 	catalog := dialog.NewCatalog(m.Knowledge)
 	api.Register(r, api.Deps{Catalog: catalog, Responder: responder, Clock: m.Clock, TurnTimeout: m.Config.RedisTimeout})
@@ -201,7 +204,7 @@ func (m *Main) registerAdmin(r gin.IRouter) error {
 	}
 	a, err := admin.New(m.workCtx, admin.Config{Redis: m.Redis, Prefix: m.Config.RedisPrefix + "admin:", Base: base,
 		Target: m.Knowledge, Logger: m.Logger, Clock: m.Clock,
-		AdminUser: m.Config.AdminUser, AdminPassword: m.Config.AdminPassword})
+		AdminUser: m.Config.AdminUser, AdminPassword: m.Config.AdminPassword, Usage: m.usageSource()})
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/madoguchi/madoguchi/dialog"
 	"github.com/madoguchi/madoguchi/dialog/redisstore"
 	"github.com/madoguchi/madoguchi/knowledge"
+	"github.com/madoguchi/madoguchi/knowledge/usage"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
@@ -70,6 +71,8 @@ type Main struct {
 	metricsServer *http.Server
 	// draining is set by Drain: /readyz answers 503 from then on.
 	draining atomic.Bool
+	// usage records the staff's usage figures (nil with USAGE_RETENTION off).
+	usage *usage.Store
 
 	// Background work (the LINE channel's workers) runs under workCtx
 	// and is waited for on Close, after the HTTP server has stopped.
@@ -367,7 +370,8 @@ func (m *Main) responder(observer dialog.Observer) bot.Responder {
 	opts := stateStoreOptions(m.Logger)
 	opts.Prefix = m.Config.RedisPrefix
 	store := redisstore.New(m.Redis, opts)
-	return dialog.New(dialog.Config{Knowledge: m.Knowledge, Store: store, Clock: m.Clock, Logger: m.Logger, Observer: observer})
+	return dialog.New(dialog.Config{Knowledge: m.Knowledge, Store: store, Clock: m.Clock, Logger: m.Logger, Observer: observer,
+		Usage: m.usageRecorder()})
 }
 
 // stateStoreOptions caches the state of LINE conversations only: a shard's

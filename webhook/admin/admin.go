@@ -63,6 +63,8 @@ type Config struct {
 	WatchInterval time.Duration
 	// RequestTimeout bounds the Redis work of one request (5 s when zero).
 	RequestTimeout time.Duration
+	// Usage, when set, serves the usage page /admin/usage (usage.go).
+	Usage UsageSource
 }
 
 // Admin is the staff API over one Redis.

@@ -190,6 +190,7 @@ func (a *Admin) registerConsole(r gin.IRouter) {
 	s.POST("/m/:id/rollback", a.rollbackForm)
 	s.GET("/m/:id/versions", a.versionsPage)
 	s.GET("/m/:id/versions/:n", a.versionPage)
+	s.GET("/usage", a.usagePage)
 	s.GET("/audit", a.auditPage)
 	s.GET("/audit.csv", a.auditCSV)
 	s.GET("/tokens", a.tokensPage)

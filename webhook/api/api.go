@@ -36,6 +36,7 @@ const DefaultTurnTimeout = 800 * time.Millisecond
 //	GET  /api/v1/municipalities
 //	POST /api/v1/checklist
 //	POST /api/v1/chat          (only when deps.Responder is set)
+//	GET  /api/v1/openapi.json  (OpenAPI, the description of these routes)
 func Register(r gin.IRouter, deps Deps) {
 	if deps.Catalog == nil {
 		panic("api.Register: Deps.Catalog is nil")
@@ -50,6 +51,7 @@ func Register(r gin.IRouter, deps Deps) {
 	v1 := r.Group("/api/v1")
 	v1.GET("/municipalities", h.municipalities)
 	v1.POST("/checklist", h.checklist)
+	v1.GET("/openapi.json", openAPI)
 	if deps.Responder != nil {
 		v1.POST("/chat", h.chat)
 	}
