@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -336,6 +337,11 @@ type unitView struct {
 	PreviewMore int
 	// The open draft's text diff against the published version.
 	YAMLDiff, PageDiff []textdiff.Line
+	// OldPhones are the numbers the form just replaced, and StaleLines
+	// the YAML's lines (1-based) that still mention one, in prose the
+	// form does not rewrite.
+	OldPhones  []string
+	StaleLines []int
 }
 
 // unitView loads the page of id: edits start from the open draft, if any.
@@ -424,7 +430,19 @@ func (a *Admin) draftForm(c *gin.Context) {
 			a.render(c, http.StatusUnprocessableEntity, "unit.html", page{Title: uv.Name, Data: uv})
 			return
 		}
-		req.YAML = y
+		// A phone changed in the form moves the page's quotes that held
+		// it, when the pasted page text says the new number there.
+		changed := map[string]string{}
+		for i, cf := range uv.Counters {
+			if nw, ok := edits[i]["phone"]; ok && nw != "" && cf.Values["phone"] != "" && nw != cf.Values["phone"] {
+				changed[cf.Values["phone"]] = nw
+			}
+		}
+		req.YAML, uv.StaleLines = followQuotes(y, uv.Page, req.Page, changed)
+		for old := range changed {
+			uv.OldPhones = append(uv.OldPhones, old)
+		}
+		slices.Sort(uv.OldPhones)
 	}
 	uv.YAML, uv.Page = req.YAML, req.Page
 	if id != versions.National {
