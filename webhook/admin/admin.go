@@ -63,6 +63,10 @@ type Config struct {
 	WatchInterval time.Duration
 	// RequestTimeout bounds the Redis work of one request (5 s when zero).
 	RequestTimeout time.Duration
+	// NoPersistenceWarning leaves Redis's persistence to the caller's own
+	// check (cmd/server's durability check, which reads INFO too); else
+	// New logs an error when CONFIG GET says appendonly is off.
+	NoPersistenceWarning bool
 }
 
 // Admin is the staff API over one Redis.
@@ -122,7 +126,9 @@ func New(ctx context.Context, cfg Config) (*Admin, error) {
 		cfg.Logger.Warn("admin: no account yet; open this one-time link within an hour to create the first admin",
 			"path", "/admin/setup?secret="+secret)
 	}
-	a.warnPersistence(sctx)
+	if !cfg.NoPersistenceWarning {
+		a.warnPersistence(sctx)
+	}
 	if err := a.watcher.Sync(sctx); err != nil {
 		cfg.Logger.Warn("admin: cannot read the published versions; serving the base knowledge", "err", err)
 	}
