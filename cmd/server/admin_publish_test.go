@@ -125,12 +125,14 @@ func TestChatDuringPublishes(t *testing.T) {
 
 	const publishes = 50
 	var (
-		done        atomic.Bool
-		checklists  atomic.Int64
-		mu          sync.Mutex
-		seen        = map[string]bool{}
-		wg          sync.WaitGroup
-		consistent  = func(k, tb string) bool { return k != "" && (k == tb || k == komatsugawaPhone[8:] && tb == tobuPhone[8:]) }
+		done       atomic.Bool
+		checklists atomic.Int64
+		mu         sync.Mutex
+		seen       = map[string]bool{}
+		wg         sync.WaitGroup
+		consistent = func(k, tb string) bool {
+			return k != "" && (k == tb || k == komatsugawaPhone[8:] && tb == tobuPhone[8:])
+		}
 		recordFirst = func(k string) { mu.Lock(); seen[k] = true; mu.Unlock() }
 	)
 	for w := range 2 {
