@@ -153,7 +153,7 @@ func q(css string) chromedp.JSPath {
 // sharedRedis returns the REDIS_URL and REDIS_PREFIX of a real Redis two
 // servers share: TEST_REDIS_URL under the test's own prefix, else a
 // redis-server of the test's own (with AOF, as the README asks).
-func sharedRedis(t *testing.T) (url, prefix string) {
+func sharedRedis(t testing.TB) (url, prefix string) {
 	t.Helper()
 	if u := os.Getenv("TEST_REDIS_URL"); u != "" {
 		redistest.Client(t) // deletes the prefix's keys when the test ends
