@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -54,15 +53,8 @@ const CookieName = "madoguchi_admin"
 var pages = template.Must(template.New("").Funcs(template.FuncMap{
 	"jst":   func(t time.Time) string { return t.In(bot.Japan).Format("2006-01-02 15:04") },
 	"field": fieldJA,
+	"ja":    jaSides,
 	"msg":   problemJA,
-	"pretty": func(raw json.RawMessage) string {
-		var v any
-		if json.Unmarshal(raw, &v) != nil {
-			return string(raw)
-		}
-		b, _ := json.MarshalIndent(v, "", "  ")
-		return string(b)
-	},
 }).ParseFS(templateFS, "templates/*.html"))
 
 // page is what every template gets.
@@ -430,15 +422,19 @@ func (a *Admin) draftForm(c *gin.Context) {
 			a.render(c, http.StatusUnprocessableEntity, "unit.html", page{Title: uv.Name, Data: uv})
 			return
 		}
-		// A phone changed in the form moves the page's quotes that held
+		// A phone the draft changes (against the published version, in
+		// this save or an earlier one) moves the page's quotes that held
 		// it, when the pasted page text says the new number there.
 		changed := map[string]string{}
-		for i, cf := range uv.Counters {
-			if nw, ok := edits[i]["phone"]; ok && nw != "" && cf.Values["phone"] != "" && nw != cf.Values["phone"] {
-				changed[cf.Values["phone"]] = nw
+		pub, _ := readCounters(uv.Published.YAML)
+		now, _ := readCounters(y)
+		for i := range min(len(pub), len(now)) {
+			old, nw := pub[i].Values["phone"], now[i].Values["phone"]
+			if pub[i].ID == now[i].ID && old != "" && nw != "" && old != nw {
+				changed[old] = nw
 			}
 		}
-		req.YAML, uv.StaleLines = followQuotes(y, uv.Page, req.Page, changed)
+		req.YAML, uv.StaleLines = followQuotes(y, uv.Published.Page, req.Page, changed)
 		for old := range changed {
 			uv.OldPhones = append(uv.OldPhones, old)
 		}
