@@ -54,7 +54,16 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 	"jst":   func(t time.Time) string { return t.In(bot.Japan).Format("2006-01-02 15:04") },
 	"field": fieldJA,
 	"ja":    jaSides,
-	"msg":   problemJA,
+	"action": func(a string) string {
+		if s, ok := map[string]string{audit.LoginOK: "ログイン", audit.LoginFailed: "ログイン失敗", audit.LoginThrottle: "ログイン制限",
+			audit.Logout: "ログアウト", audit.Setup: "最初の管理者の作成", audit.SaveDraft: "下書きの保存", audit.Publish: "公開",
+			audit.Rollback: "元に戻す", audit.TokenCreate: "トークン作成", audit.TokenRevoke: "トークン無効化",
+			audit.AccountCreate: "アカウント作成", audit.AccountUpdate: "アカウント変更", audit.AccountDelete: "アカウント削除"}[a]; ok {
+			return s
+		}
+		return a
+	},
+	"msg": problemJA,
 }).ParseFS(templateFS, "templates/*.html"))
 
 // page is what every template gets.
