@@ -106,6 +106,24 @@ func (s *staffAPI) publish(base, k int) int {
 	return pub.Version
 }
 
+// postFrom posts body as JSON and decodes a 200's answer into out; safe
+// in a goroutine of the test (it reports with Errorf and returns 0).
+func postFrom(t *testing.T, url, body string, out any) int {
+	res, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Errorf("POST %s: %v", url, err)
+		return 0
+	}
+	defer res.Body.Close()
+	if res.StatusCode == http.StatusOK {
+		if err := json.NewDecoder(res.Body).Decode(out); err != nil {
+			t.Errorf("POST %s: %v", url, err)
+			return 0
+		}
+	}
+	return res.StatusCode
+}
+
 // numbersOf returns the last four digits of the two renumbered counters'
 // phones in a checklist's counters, "" for one not there.
 func numbersOf(counters []struct {
@@ -156,7 +174,7 @@ func TestChatDuringPublishes(t *testing.T) {
 				turn := `"text":"更新したい"`
 				for i := 0; ; i++ {
 					var r checklistReply
-					code, _ := postJSON(t, base+"/api/v1/chat", "", `{"municipality":"edogawa","session_id":"`+session+`",`+turn+`}`, &r)
+					code := postFrom(t, base+"/api/v1/chat", `{"municipality":"edogawa","session_id":"`+session+`",`+turn+`}`, &r)
 					if code != http.StatusOK {
 						t.Errorf("%s turn %d: %d", session, i+1, code)
 						return
@@ -198,7 +216,7 @@ func TestChatDuringPublishes(t *testing.T) {
 						Phone string `json:"phone"`
 					} `json:"counters"`
 				}
-				if code, _ := postJSON(t, base+"/api/v1/checklist", "", `{"municipality":"edogawa","age_group":"adult","visitor":"self","has_notice":true}`, &c); code != http.StatusOK {
+				if code := postFrom(t, base+"/api/v1/checklist", `{"municipality":"edogawa","age_group":"adult","visitor":"self","has_notice":true}`, &c); code != http.StatusOK {
 					t.Errorf("checklist: %d", code)
 					return
 				}
