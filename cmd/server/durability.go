@@ -54,6 +54,11 @@ type Durability struct {
 	// LINE says whether a LINE channel is configured, which is what makes
 	// a missing setting an error.
 	LINE bool `json:"line"`
+	// Staff says whether the staff console is in use (ADMIN_USER is set
+	// or a staff account exists): a Redis that loses data then loses
+	// published knowledge versions, accounts and the audit log, which
+	// makes a missing setting an error too.
+	Staff bool `json:"staff"`
 	// Problems says, in English, for operators, what is at risk.
 	Problems  []string         `json:"problems,omitempty"`
 	Primaries []nodeDurability `json:"primaries,omitempty"`
@@ -72,6 +77,7 @@ type durabilityCheck struct {
 	where    string // the log's name of a primary that is not a cluster node
 	embedded bool
 	line     bool
+	staff    bool
 	log      *slog.Logger
 	now      func() time.Time
 	gauge    *prometheus.GaugeVec
@@ -80,10 +86,10 @@ type durabilityCheck struct {
 	last Durability
 }
 
-func newDurabilityCheck(rdb redis.UniversalClient, where string, embedded, line bool, log *slog.Logger, now func() time.Time, reg prometheus.Registerer) (*durabilityCheck, error) {
+func newDurabilityCheck(rdb redis.UniversalClient, where string, embedded, line, staff bool, log *slog.Logger, now func() time.Time, reg prometheus.Registerer) (*durabilityCheck, error) {
 	g := prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "madoguchi_redis_durability_warning",
-		Help: "1 when a LINE channel is configured and Redis puts its events at risk, by reason: no_aof (appendonly is not yes on a primary), evicting (maxmemory-policy is not noeviction), unknown (the settings could not be read), embedded (the in-process Redis keeps nothing).",
+		Help: "1 when a LINE channel is configured or the staff console is in use and Redis puts LINE's events or the published knowledge at risk, by reason: no_aof (appendonly is not yes on a primary), evicting (maxmemory-policy is not noeviction), unknown (the settings could not be read), embedded (the in-process Redis keeps nothing).",
 	}, []string{"reason"})
 	if err := reg.Register(g); err != nil {
 		return nil, fmt.Errorf("register durability gauge: %w", err)
@@ -91,7 +97,7 @@ func newDurabilityCheck(rdb redis.UniversalClient, where string, embedded, line 
 	for _, r := range reasons {
 		g.WithLabelValues(r).Set(0)
 	}
-	return &durabilityCheck{rdb: rdb, where: where, embedded: embedded, line: line, log: log, now: now, gauge: g}, nil
+	return &durabilityCheck{rdb: rdb, where: where, embedded: embedded, line: line, staff: staff, log: log, now: now, gauge: g}, nil
 }
 
 // Last returns the result of the last check.
@@ -127,7 +133,7 @@ func (d *durabilityCheck) checkOnce(ctx context.Context) Durability {
 	d.mu.Unlock()
 	for _, reason := range reasons {
 		v := 0.0
-		if d.line && slices.Contains(reasonsOf(r), reason) {
+		if (d.line || d.staff) && slices.Contains(reasonsOf(r), reason) {
 			v = 1
 		}
 		d.gauge.WithLabelValues(reason).Set(v)
@@ -139,13 +145,21 @@ func (d *durabilityCheck) checkOnce(ctx context.Context) Durability {
 }
 
 // report logs a result: an Error when LINE is configured and something
-// is at risk or unknown, else Info.
+// is at risk or unknown, another when the staff console is in use, else
+// Info.
 func (d *durabilityCheck) report(r Durability) {
 	var nodes []string
 	for _, n := range r.Primaries {
 		nodes = append(nodes, fmt.Sprintf("%s appendonly=%s appendfsync=%s maxmemory-policy=%s (from %s)", n.addr, n.AppendOnly, n.AppendFsync, n.MaxmemoryPolicy, n.Source))
 	}
 	attrs := []any{"status", r.Status, "primaries", nodes}
+	if r.Status != "ok" && d.staff {
+		d.log.Error("Redis persistence puts the staff console's published knowledge at risk: a Redis restart (or eviction) loses published versions, staff accounts and the audit log, and every server goes back to the knowledge it was built with; set appendonly yes and maxmemory-policy noeviction (README: Redis settings), and keep `kbctl export` backups",
+			append(attrs, "problems", r.Problems)...)
+		if !d.line {
+			return
+		}
+	}
 	switch {
 	case r.Status == "ok":
 		d.log.Info("Redis persistence suits LINE: appendonly yes, maxmemory-policy noeviction", attrs...)
@@ -179,7 +193,7 @@ func reasonsOf(r Durability) []string {
 
 // read asks every primary it can reach for its settings and judges them.
 func (d *durabilityCheck) read(ctx context.Context) Durability {
-	r := Durability{LINE: d.line, Checked: d.now()}
+	r := Durability{LINE: d.line, Staff: d.staff, Checked: d.now()}
 	if d.embedded {
 		r.Status = "embedded"
 		r.Problems = []string{"the embedded Redis keeps everything in this process's memory: a restart loses every conversation and every LINE event not yet answered"}

@@ -139,3 +139,54 @@ func TestDurabilityEmbedded(t *testing.T) {
 }
 
 func (d Durability) String() string { b, _ := json.Marshal(d); return string(b) }
+
+// TestDurabilityStaff: with the staff console in use (ADMIN_USER, or an
+// account made by an earlier start) a Redis without AOF is an error the
+// server logs at start, since it would lose the published knowledge; with
+// neither, or with AOF on, it is not.
+func TestDurabilityStaff(t *testing.T) {
+	const staffError = `"level":"ERROR","msg":"Redis persistence puts the staff console's published knowledge at risk`
+	admin := map[string]string{"ADMIN_USER": "root", "ADMIN_PASSWORD": "correct horse battery"}
+	start := func(srv *redistest.Server, extra map[string]string) (string, Durability, string) {
+		t.Helper()
+		vars := map[string]string{}
+		if srv != nil {
+			vars["REDIS_URL"] = srv.URL()
+		}
+		for k, v := range extra {
+			vars[k] = v
+		}
+		m, logs, base := startMain(t, vars)
+		_, d := readyDurability(t, base)
+		g := gauge(t, base)
+		if err := m.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return logs.String(), d, g
+	}
+
+	noAOF := redistest.StartServer(t)
+	logs, d, _ := start(noAOF, nil)
+	if strings.Contains(logs, staffError) || d.Staff {
+		t.Errorf("no account, no ADMIN_USER: staff %v, logs:\n%s", d.Staff, logs)
+	}
+	logs, d, g := start(noAOF, admin)
+	if !strings.Contains(logs, staffError) || !d.Staff || !strings.Contains(g, `reason="no_aof"} 1`) {
+		t.Errorf("ADMIN_USER on a Redis without AOF: staff %v, gauge\n%s\nlogs:\n%s", d.Staff, g, logs)
+	}
+	if strings.Contains(logs, "admin: Redis persistence is off") {
+		t.Errorf("the admin's own warning as well as the server's:\n%s", logs)
+	}
+	// Restarted without ADMIN_*: the account the first start made is there.
+	if logs, d, _ = start(noAOF, nil); !strings.Contains(logs, staffError) || !d.Staff {
+		t.Errorf("an account, no ADMIN_USER: staff %v, logs:\n%s", d.Staff, logs)
+	}
+
+	if logs, d, _ = start(redistest.StartServer(t, "appendonly yes"), admin); strings.Contains(logs, staffError) || d.Status != "ok" || !d.Staff {
+		t.Errorf("ADMIN_USER with AOF: %+v, logs:\n%s", d, logs)
+	}
+	// The embedded Redis keeps nothing: published versions die with the process.
+	if logs, _, _ = start(nil, admin); !strings.Contains(logs, staffError) {
+		t.Errorf("ADMIN_USER on the embedded Redis: no error:\n%s", logs)
+	}
+}

@@ -26,7 +26,7 @@ func env(vars map[string]string) func(string) string {
 }
 
 // startMain runs a Main on a free port and closes it when the test ends.
-func startMain(t *testing.T, vars map[string]string) (*Main, *testlog.Buffer, string) {
+func startMain(t testing.TB, vars map[string]string) (*Main, *testlog.Buffer, string) {
 	t.Helper()
 	vars["PORT"] = "0"
 	logs := &testlog.Buffer{}

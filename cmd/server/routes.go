@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/madoguchi/madoguchi/bot"
@@ -30,7 +31,13 @@ func (m *Main) routes() (*gin.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := m.checkDurability(reg); err != nil {
+	// The admin is made first: whether its console is in use decides how
+	// loudly the durability check speaks.
+	staff, err := m.newAdmin()
+	if err != nil {
+		return nil, err
+	}
+	if err := m.checkDurability(reg, m.staffInUse(staff)); err != nil {
 		return nil, err
 	}
 	if err := m.registerServerMetrics(reg); err != nil {
@@ -87,9 +94,7 @@ func (m *Main) routes() (*gin.Engine, error) {
 		return nil, err
 	}
 	widget.Register(r, widget.Config{Catalog: catalog})
-	if err := m.registerAdmin(r); err != nil {
-		return nil, err
-	}
+	m.registerAdmin(r, staff)
 	httpx.AddHEAD(r) // HEAD answers as GET, without the body; last, once every GET route is in
 	return r, nil
 }
@@ -125,9 +130,9 @@ func (m *Main) readiness(ctx context.Context) error {
 // what puts LINE at risk) and again every DurabilityInterval until Close;
 // /readyz shows the last result and madoguchi_redis_durability_warning
 // counts it.
-func (m *Main) checkDurability(reg prometheus.Registerer) error {
+func (m *Main) checkDurability(reg prometheus.Registerer, staff bool) error {
 	lineConfigured := len(line.ChannelsFromEnv(m.Getenv, m.Knowledge.Current().IDs())) > 0
-	d, err := newDurabilityCheck(m.Redis, redisLocation(m.Config.RedisURL), m.embedded != nil, lineConfigured, m.Logger, m.Clock, reg)
+	d, err := newDurabilityCheck(m.Redis, redisLocation(m.Config.RedisURL), m.embedded != nil, lineConfigured, staff, m.Logger, m.Clock, reg)
 	if err != nil {
 		return err
 	}
@@ -192,23 +197,45 @@ func (m *Main) registerLINE(r gin.IRouter, responder bot.Responder, reg promethe
 	return nil
 }
 
-// registerAdmin mounts the staff console and API (/admin, /admin/api/v1)
-// and runs its watcher until Close: each version published on any replica
-// is validated and swapped into m.Knowledge (pub/sub, with a periodic
-// check behind it), and a server started after a publish serves it from
-// the start. Its keys start with REDIS_PREFIX + "admin:".
-func (m *Main) registerAdmin(r gin.IRouter) error {
+// newAdmin makes the staff console and API over m.Redis: it brings
+// m.Knowledge onto the newest published versions before it returns (a
+// server started after a publish serves it from the start), and creates
+// the first admin from ADMIN_USER and ADMIN_PASSWORD. Its keys start with
+// REDIS_PREFIX + "admin:". Redis's persistence is the durability check's
+// to report (checkDurability), not the admin's.
+func (m *Main) newAdmin() (*admin.Admin, error) {
 	var base fs.FS
 	if dir := m.Config.KnowledgeDir; dir != "" {
 		base = os.DirFS(dir)
 	}
 	a, err := admin.New(m.workCtx, admin.Config{Redis: m.Redis, Prefix: m.Config.RedisPrefix + "admin:", Base: base,
 		Target: m.Knowledge, Logger: m.Logger, Clock: m.Clock,
-		AdminUser: m.Config.AdminUser, AdminPassword: m.Config.AdminPassword, Usage: m.usageSource()})
+		AdminUser: m.Config.AdminUser, AdminPassword: m.Config.AdminPassword, Usage: m.usageSource(), NoPersistenceWarning: true})
 	if err != nil {
-		return err
+		return nil, err
 	}
+	return a, nil
+}
+
+// staffInUse reports whether the staff console is in use: ADMIN_USER is
+// set, or a staff account exists in Redis (created by an earlier start or
+// the setup link). A Redis that does not answer counts as not in use here;
+// the durability check then reports the settings unknown anyway.
+func (m *Main) staffInUse(a *admin.Admin) bool {
+	if m.Config.AdminUser != "" {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(m.workCtx, 3*time.Second)
+	defer cancel()
+	has, err := a.Accounts().HasAccounts(ctx)
+	return err == nil && has
+}
+
+// registerAdmin mounts the staff console and API (/admin, /admin/api/v1)
+// and runs its watcher until Close: each version published on any replica
+// is validated and swapped into m.Knowledge (pub/sub, with a periodic
+// check behind it).
+func (m *Main) registerAdmin(r gin.IRouter, a *admin.Admin) {
 	a.Register(r)
 	m.goBackground("admin", a.Run)
-	return nil
 }

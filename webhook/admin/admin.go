@@ -65,6 +65,10 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Usage, when set, serves the usage page /admin/usage (usage.go).
 	Usage UsageSource
+	// NoPersistenceWarning leaves Redis's persistence to the caller's own
+	// check (cmd/server's durability check, which reads INFO too); else
+	// New logs an error when CONFIG GET says appendonly is off.
+	NoPersistenceWarning bool
 }
 
 // Admin is the staff API over one Redis.
@@ -124,7 +128,9 @@ func New(ctx context.Context, cfg Config) (*Admin, error) {
 		cfg.Logger.Warn("admin: no account yet; open this one-time link within an hour to create the first admin",
 			"path", "/admin/setup?secret="+secret)
 	}
-	a.warnPersistence(sctx)
+	if !cfg.NoPersistenceWarning {
+		a.warnPersistence(sctx)
+	}
 	if err := a.watcher.Sync(sctx); err != nil {
 		cfg.Logger.Warn("admin: cannot read the published versions; serving the base knowledge", "err", err)
 	}

@@ -479,7 +479,7 @@ func (a *Admin) publishDraft(ctx context.Context, c *gin.Context, id string, req
 	if err := a.store.DeleteDraft(ctx, id); err != nil {
 		a.log.Warn("admin: published draft not deleted", "unit", id, "err", err)
 	}
-	a.record(ctx, c, audit.Entry{Action: audit.Publish, Unit: id, Detail: fmt.Sprintf("version %d (hash %s): %s", v.Number, v.Hash[:12], clip(req.Comment))})
+	a.record(ctx, c, audit.Entry{Action: audit.Publish, Unit: id, Detail: withComment(fmt.Sprintf("version %d (hash %s)", v.Number, v.Hash[:12]), req.Comment)})
 	return v, nil
 }
 
@@ -518,7 +518,7 @@ func (a *Admin) doRollback(ctx context.Context, c *gin.Context, id string, req r
 	if err != nil {
 		return versions.Version{}, err
 	}
-	a.record(ctx, c, audit.Entry{Action: audit.Rollback, Unit: id, Detail: fmt.Sprintf("version %d = content of version %d: %s", v.Number, req.ToVersion, clip(req.Comment))})
+	a.record(ctx, c, audit.Entry{Action: audit.Rollback, Unit: id, Detail: withComment(fmt.Sprintf("version %d = content of version %d", v.Number, req.ToVersion), req.Comment)})
 	return v, nil
 }
 
@@ -800,4 +800,13 @@ func loginName(name string) string {
 		return name
 	}
 	return "(not an account name)"
+}
+
+// withComment is an audit detail with the staff's comment after a colon,
+// or alone when there is none.
+func withComment(detail, comment string) string {
+	if strings.TrimSpace(comment) == "" {
+		return detail
+	}
+	return detail + ": " + clip(comment)
 }

@@ -6,13 +6,13 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
 	"net"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -53,15 +53,17 @@ const CookieName = "madoguchi_admin"
 var pages = template.Must(template.New("").Funcs(template.FuncMap{
 	"jst":   func(t time.Time) string { return t.In(bot.Japan).Format("2006-01-02 15:04") },
 	"field": fieldJA,
-	"msg":   problemJA,
-	"pretty": func(raw json.RawMessage) string {
-		var v any
-		if json.Unmarshal(raw, &v) != nil {
-			return string(raw)
+	"ja":    jaSides,
+	"action": func(a string) string {
+		if s, ok := map[string]string{audit.LoginOK: "ログイン", audit.LoginFailed: "ログイン失敗", audit.LoginThrottle: "ログイン制限",
+			audit.Logout: "ログアウト", audit.Setup: "最初の管理者の作成", audit.SaveDraft: "下書きの保存", audit.Publish: "公開",
+			audit.Rollback: "元に戻す", audit.TokenCreate: "トークン作成", audit.TokenRevoke: "トークン無効化",
+			audit.AccountCreate: "アカウント作成", audit.AccountUpdate: "アカウント変更", audit.AccountDelete: "アカウント削除"}[a]; ok {
+			return s
 		}
-		b, _ := json.MarshalIndent(v, "", "  ")
-		return string(b)
+		return a
 	},
+	"msg": problemJA,
 }).ParseFS(templateFS, "templates/*.html"))
 
 // page is what every template gets.
@@ -337,6 +339,11 @@ type unitView struct {
 	PreviewMore int
 	// The open draft's text diff against the published version.
 	YAMLDiff, PageDiff []textdiff.Line
+	// OldPhones are the numbers the form just replaced, and StaleLines
+	// the YAML's lines (1-based) that still mention one, in prose the
+	// form does not rewrite.
+	OldPhones  []string
+	StaleLines []int
 }
 
 // unitView loads the page of id: edits start from the open draft, if any.
@@ -425,7 +432,23 @@ func (a *Admin) draftForm(c *gin.Context) {
 			a.render(c, http.StatusUnprocessableEntity, "unit.html", page{Title: uv.Name, Data: uv})
 			return
 		}
-		req.YAML = y
+		// A phone the draft changes (against the published version, in
+		// this save or an earlier one) moves the page's quotes that held
+		// it, when the pasted page text says the new number there.
+		changed := map[string]string{}
+		pub, _ := readCounters(uv.Published.YAML)
+		now, _ := readCounters(y)
+		for i := range min(len(pub), len(now)) {
+			old, nw := pub[i].Values["phone"], now[i].Values["phone"]
+			if pub[i].ID == now[i].ID && old != "" && nw != "" && old != nw {
+				changed[old] = nw
+			}
+		}
+		req.YAML, uv.StaleLines = followQuotes(y, uv.Published.Page, req.Page, changed)
+		for old := range changed {
+			uv.OldPhones = append(uv.OldPhones, old)
+		}
+		slices.Sort(uv.OldPhones)
 	}
 	uv.YAML, uv.Page = req.YAML, req.Page
 	if id != versions.National {

@@ -1,6 +1,9 @@
 package admin
 
 import (
+	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/madoguchi/madoguchi/bot"
@@ -90,5 +93,31 @@ func BenchmarkPreviewYokohama(b *testing.B) {
 	}
 	if len(p.Changed) != p.Total {
 		b.Fatalf("%d of %d changed", len(p.Changed), p.Total)
+	}
+}
+
+// TestJaSides: a counters change is written as Japanese lines, the
+// differing ones marked on each side.
+func TestJaSides(t *testing.T) {
+	before := json.RawMessage(`[{"name":"小松川事務所","phone":"03-3683-5184","hours":"","reservation":""},{"name":"東部","phone":"03-3679-1125"}]`)
+	after := json.RawMessage(`[{"name":"小松川事務所","phone":"03-3683-9999","hours":"","reservation":""},{"name":"東部","phone":"03-3679-1125"}]`)
+	j := jaSides(before, after)
+	var got []string
+	for _, l := range j.Before {
+		got = append(got, fmt.Sprintf("%s %v", l.Text, l.Changed))
+	}
+	for _, l := range j.After {
+		got = append(got, fmt.Sprintf("%s %v", l.Text, l.Changed))
+	}
+	want := []string{"・名前: 小松川事務所 false", "　電話: 03-3683-5184 true", "・名前: 東部 false", "　電話: 03-3679-1125 false",
+		"・名前: 小松川事務所 false", "　電話: 03-3683-9999 true", "・名前: 東部 false", "　電話: 03-3679-1125 false"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("jaSides =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if l := jaText(json.RawMessage(`null`)); len(l) != 1 || l[0] != "(なし)" {
+		t.Errorf("null: %q", l)
+	}
+	if l := jaText(json.RawMessage(`true`)); l[0] != "あり" {
+		t.Errorf("true: %q", l)
 	}
 }

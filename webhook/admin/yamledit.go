@@ -300,3 +300,49 @@ func fsRead(fsys fs.FS, name string) (string, error) {
 	b, err := fs.ReadFile(fsys, name)
 	return string(b), err
 }
+
+// followQuotes returns src with each changed phone number (old → new)
+// replaced in the quotes that held it: a line of the YAML is rewritten only
+// when its quoted value, which was on the old page, is no longer on the new
+// page, and with the new number is (so a quote follows the page staff
+// pasted, and nothing else moves). Prose that merely mentions the number
+// (a note, a not-covered text) is left as it is; stale reports the lines
+// still holding an old number after the rewrite, 1-based, for the console
+// to point at.
+func followQuotes(src, oldPage, newPage string, changed map[string]string) (out string, stale []int) {
+	if len(changed) == 0 {
+		return src, nil
+	}
+	lines := strings.SplitAfter(src, "\n")
+	for i, l := range lines {
+		for old, nw := range changed {
+			if old == "" || nw == "" || !strings.Contains(l, old) {
+				continue
+			}
+			q := quotedValue(l)
+			if q != "" && strings.Contains(q, old) && strings.Contains(oldPage, q) && !strings.Contains(newPage, q) &&
+				strings.Contains(newPage, strings.ReplaceAll(q, old, nw)) {
+				l = strings.ReplaceAll(l, old, nw)
+				lines[i] = l
+				continue
+			}
+			stale = append(stale, i+1)
+		}
+	}
+	return strings.Join(lines, ""), stale
+}
+
+// quotedValue returns the scalar on one YAML line (after "key:" or "- "),
+// without its quotes, or "" when the line holds none.
+func quotedValue(line string) string {
+	s := strings.TrimSpace(line)
+	s = strings.TrimPrefix(s, "- ")
+	if k, v, ok := strings.Cut(s, ": "); ok && !strings.ContainsAny(k, `"'`) {
+		s = v
+	}
+	s = strings.TrimSpace(s)
+	if len(s) >= 2 && (s[0] == '"' && s[len(s)-1] == '"' || s[0] == '\'' && s[len(s)-1] == '\'') {
+		s = s[1 : len(s)-1]
+	}
+	return s
+}

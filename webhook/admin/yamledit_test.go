@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -107,5 +108,27 @@ func TestSetCountersEditsTheSharedContact(t *testing.T) {
 		if got[i].Values["phone"] != "03-5662-9999" {
 			t.Errorf("counter %d phone %q, want the shared contact's new number", i, got[i].Values["phone"])
 		}
+	}
+}
+
+// TestFollowQuotes: a changed number moves into the quotes the new page
+// says it in, and only those; prose still naming it is reported.
+func TestFollowQuotes(t *testing.T) {
+	src := "contacts:\n  - id: k\n    phone: 03-1111-2222\n    source: \"小松川(電話:03-1111-2222)\"\n" +
+		"counters:\n  - source: \"小松川(電話:03-1111-2222)\"\n  - source: \"別の文(電話:03-1111-2222)\"\n" +
+		"note: \"電話 03-1111-2222 へ\"\n"
+	oldPage := "小松川(電話:03-1111-2222)\n別の文(電話:03-1111-2222)\n"
+	newPage := "小松川(電話:03-9999-0000)\n別の文(電話:03-1111-2222)\n"
+	got, stale := followQuotes(src, oldPage, newPage, map[string]string{"03-1111-2222": "03-9999-0000"})
+	want := "contacts:\n  - id: k\n    phone: 03-1111-2222\n    source: \"小松川(電話:03-9999-0000)\"\n" +
+		"counters:\n  - source: \"小松川(電話:03-9999-0000)\"\n  - source: \"別の文(電話:03-1111-2222)\"\n" +
+		"note: \"電話 03-1111-2222 へ\"\n"
+	if got != want {
+		t.Errorf("followQuotes =\n%s\nwant\n%s", got, want)
+	}
+	// The phone line itself is the form's to set (setCounters ran before);
+	// here it is reported with the quote still on the page and the prose.
+	if fmt.Sprint(stale) != "[3 7 8]" {
+		t.Errorf("stale lines %v, want [3 7 8]", stale)
 	}
 }
