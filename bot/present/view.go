@@ -113,7 +113,10 @@ func Present(c *bot.Checklist, o Options) View {
 	v.Headline = headline(c)
 	v.Status = status(c, o)
 	if !c.Covered {
-		v.Uncovered = "このページには、あなたの場合の手続きが書かれていません。下のお問い合わせ先に電話で確かめてください。"
+		v.Uncovered = "このページには、あなたの場合の手続きが書かれていません。"
+		if c.Contact != nil && c.Contact.Name != "" {
+			v.Uncovered += "「お問い合わせ先」に確かめてください。"
+		}
 	}
 	visits := max(c.Visits, 1)
 	for n := 1; n <= visits; n++ {
