@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/bot/present"
 	"github.com/madoguchi/madoguchi/dialog/understand"
 	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/knowledge/faq"
@@ -69,6 +70,9 @@ func (t *turn) run(in input) bot.Reply {
 // "わからない", an FAQ question, or nothing readable.
 func (t *turn) text(text string) bot.Reply {
 	r := understand.Read(text, understand.Context{Asking: t.st.Asking, Today: t.today, Wards: t.wards(), Age: t.st.Slots.AgeGroup, AfterChecklist: t.st.Done})
+	if r.Slots.ExpiryDate != nil {
+		t.st.Era = strings.Contains(text, "令和")
+	}
 	if !r.PIN && !r.DontKnow {
 		var v *bool
 		switch {
@@ -269,6 +273,9 @@ func (t *turn) checklist() bot.Reply {
 		t.say("申し訳ありません、持ち物をご案内できませんでした。%s", t.contact())
 		return t.reply(afterButtons)
 	}
+	if t.st.Era {
+		c.Calendar = bot.CalendarEra
+	}
 	t.st.Asking, t.st.Done, t.done = "", true, true
 	t.say("%s", summary(t.m, c))
 	t.out = append(t.out, bot.OutMessage{Type: bot.OutChecklist, Checklist: &c})
@@ -341,7 +348,11 @@ func (t *turn) acknowledge(slot string, s bot.Slots) {
 		what = map[bool]string{true: "住所・氏名などが変わった", false: "住所・氏名などは変わっていない"}[*s.AddressChange]
 	case bot.SlotExpiryDate:
 		d := s.ExpiryDate
-		what = fmt.Sprintf("有効期限は%d年%d月%d日な", d.Year, d.Month, d.Day)
+		cal := present.Western
+		if t.st.Era || t.m.Era() {
+			cal = present.Era
+		}
+		what = "有効期限は" + present.Date(*d, cal) + "な"
 	case bot.SlotWard:
 		if w := t.m.Ward(s.Ward); w != nil {
 			what = w.Name + "にお住まいな"

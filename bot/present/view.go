@@ -95,8 +95,12 @@ type Options struct {
 	Calendar Calendar
 }
 
-// Present builds the View of c.
+// Present builds the View of c. Years are written in the era when o says
+// so or when c does (bot.CalendarEra).
 func Present(c *bot.Checklist, o Options) View {
+	if c.Calendar == bot.CalendarEra {
+		o.Calendar = Era
+	}
 	v := View{
 		Title: ProcedureTitle(c),
 		Titles: Titles{
