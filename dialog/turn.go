@@ -304,8 +304,8 @@ func (t *turn) reply(buttons []bot.QuickReply) bot.Reply {
 }
 
 var afterButtons = []bot.QuickReply{
-	{Label: "最初から", Postback: PostbackReset},
-	{Label: "よくある質問", Postback: PostbackFAQ},
+	bot.CommandReset.Button(),
+	bot.CommandFAQ.Button(),
 }
 
 // summary is the text that comes before the checklist.

@@ -25,6 +25,10 @@
   if (registry[municipality]) { return; } // the tag was included twice
   registry[municipality] = true;
 
+  // The commands (postback and label), declared once in Go (bot.Commands)
+  // and written in here by the server that serves this file.
+  var commands = /*commands*/{}/*end*/;
+
   var origin = new URL(script.src, location.href).origin;
   var apiURL = origin + '/api/v1/chat';
   var title = script.getAttribute('data-title') || 'マイナンバーカード 電子証明書の更新';
@@ -243,7 +247,7 @@
     var header = el('div', 'header');
     var h = el('h2', null, title);
     h.id = 'madoguchi-title';
-    var resetBtn = el('button', 'reset', '最初から');
+    var resetBtn = el('button', 'reset', commands.reset.label);
     resetBtn.type = 'button';
     resetBtn.setAttribute('aria-label', '会話を最初からやり直す');
     resetBtn.addEventListener('click', reset);
@@ -338,7 +342,7 @@
     launcher.setAttribute('aria-expanded', 'true');
     textarea.focus();
     scrollToEnd();
-    if (state.entries.length === 0 && !busy) { send({ postback: 'start' }, null); }
+    if (state.entries.length === 0 && !busy) { send({ postback: commands.start.postback }, null); }
   }
   function close() {
     panel.hidden = true;
@@ -594,7 +598,7 @@
     while (messages.firstChild) { messages.removeChild(messages.firstChild); }
     renderQuick([]);
     announce('会話を最初からやり直します。');
-    send({ postback: 'reset' }, null);
+    send({ postback: commands.reset.postback }, null);
     textarea.focus();
   }
 
