@@ -184,7 +184,7 @@ func TestChecklistContract(t *testing.T) {
 		t.Errorf("akishima after expiry: procedure %s named %q, contact %+v", aki.Procedure, aki.ProcedureName, aki.Contact)
 	}
 	w := do(t, h, http.MethodPost, "/api/v1/checklist", `{"municipality":"akishima","age_group":"adult","visitor":"self","expiry_date":"2025-12-01","today":"2025-05-01"}`)
-	if body := w.Body.String(); !strings.Contains(body, `"procedure_name":"更新"`) || !strings.Contains(body, `"start":"2025-09-02"`) || !strings.Contains(body, "2025年9月2日から") {
+	if body := w.Body.String(); !strings.Contains(body, `"procedure_name":"更新"`) || !strings.Contains(body, `"start":"2025-09-02"`) || !strings.Contains(body, "2025年9月2日(火)から") {
 		t.Errorf("akishima too early: %s", body)
 	}
 

@@ -28,7 +28,8 @@ type goldenSituation struct {
 var goldenToday = bot.NewDate(2026, time.March, 24)
 
 // goldenSituations are real situations residents are in: the holder in
-// the window, after expiry and too early; a proxy; a child with a parent.
+// the window, after expiry and too early; a proxy with and without the
+// 照会書兼回答書 (two visits where the page says so); a child with a parent.
 func goldenSituations() []goldenSituation {
 	d := func(y int, m time.Month, day int) *bot.Date { x := bot.NewDate(y, m, day); return &x }
 	adultSelf := bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, HasNotice: bot.Bool(true)}
@@ -37,6 +38,7 @@ func goldenSituations() []goldenSituation {
 		{"本人・有効期限切れ", adultSelf, d(2026, time.February, 1)},
 		{"本人・まだ期間の前", adultSelf, d(2026, time.December, 25)},
 		{"任意代理人・通知書あり", bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(true)}, d(2026, time.May, 10)},
+		{"任意代理人・照会書なし", bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorProxy, HasNotice: bot.Bool(false)}, d(2026, time.May, 10)},
 		{"15歳未満・法定代理人と本人", bot.Slots{AgeGroup: bot.AgeUnder15, Visitor: bot.VisitorSelf, HasNotice: bot.Bool(true)}, d(2026, time.May, 10)},
 	}
 }
