@@ -120,3 +120,19 @@ func TestHashUser(t *testing.T) {
 		t.Errorf("HashUser(%q) = %q: want 16 stable hex digits that differ per user", id, h)
 	}
 }
+
+func TestCommandFor(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range bot.Commands {
+		if c.Postback == "" || c.Label == "" || len(c.Postback) > bot.MaxPostbackBytes || seen[c.Postback] {
+			t.Errorf("command %+v: empty, too long or repeated", c)
+		}
+		seen[c.Postback] = true
+		if got, ok := bot.CommandFor(c.Postback); !ok || got != c {
+			t.Errorf("bot.CommandFor(%q) = %+v, %v", c.Postback, got, ok)
+		}
+	}
+	if _, ok := bot.CommandFor("visitor=self"); ok {
+		t.Error("a slot answer was taken for a command")
+	}
+}

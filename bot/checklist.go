@@ -26,7 +26,15 @@ type Checklist struct {
 	Contact *Contact `json:"contact,omitempty"`
 	// Rule names the knowledge rule that produced the checklist, for reviewers.
 	Rule string `json:"rule"`
+	// Calendar is CalendarEra when the dates residents read are to be
+	// written in the Japanese era (令和8年3月24日(火)): the municipality
+	// prefers it, or the resident wrote 令和. Empty (left out) for the
+	// Western year (2026年3月24日(火)). Dates in the JSON stay YYYY-MM-DD.
+	Calendar string `json:"calendar,omitempty"`
 }
+
+// CalendarEra is Checklist.Calendar for dates written in the Japanese era.
+const CalendarEra = "era"
 
 // Window is the renewal window: from Start to End (the expiry date), both inclusive.
 type Window struct {

@@ -108,7 +108,7 @@ const maxQuickReplies = 13
 func withBack(buttons []bot.QuickReply, canGoBack bool) []bot.QuickReply {
 	out := slices.Clone(buttons)
 	if canGoBack && len(out) < maxQuickReplies {
-		out = append(out, bot.QuickReply{Label: "戻る", Postback: PostbackBack})
+		out = append(out, bot.CommandBack.Button())
 	}
 	return out
 }

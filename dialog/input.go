@@ -30,12 +30,13 @@ const (
 	cmdWardMore = "ward_more" // the second page of ward buttons
 )
 
-// Postback data the dialog sends and understands besides "<slot>=<value>".
-const (
-	PostbackStart = "start"
-	PostbackReset = "reset"
-	PostbackBack  = "back"
-	PostbackFAQ   = "faq"
+// Postback data the dialog sends and understands besides "<slot>=<value>":
+// the commands declared once in bot (bot.Commands).
+var (
+	PostbackStart = bot.CommandStart.Postback
+	PostbackReset = bot.CommandReset.Postback
+	PostbackBack  = bot.CommandBack.Postback
+	PostbackFAQ   = bot.CommandFAQ.Postback
 )
 
 // understandInput turns a message into an input: postbacks are parsed

@@ -33,6 +33,9 @@ type State struct {
 	Misses int `json:"misses,omitempty"`
 	// Done is true once the checklist has been given.
 	Done bool `json:"done,omitempty"`
+	// Era is true when the resident wrote the expiry date in 令和: the
+	// dates they read are then written so too (bot.CalendarEra).
+	Era bool `json:"era,omitempty"`
 	// Turns counts the turns applied to this state.
 	Turns   int       `json:"turns"`
 	Updated time.Time `json:"updated"`

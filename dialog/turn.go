@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/bot/present"
 	"github.com/madoguchi/madoguchi/dialog/understand"
 	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/knowledge/faq"
@@ -77,6 +78,9 @@ func (t *turn) run(in input) bot.Reply {
 // "わからない", an FAQ question, or nothing readable.
 func (t *turn) text(text string) bot.Reply {
 	r := understand.Read(text, understand.Context{Asking: t.st.Asking, Today: t.today, Wards: t.wards(), Age: t.st.Slots.AgeGroup, AfterChecklist: t.st.Done})
+	if r.Slots.ExpiryDate != nil {
+		t.st.Era = strings.Contains(text, "令和")
+	}
 	if !r.PIN && !r.DontKnow {
 		var v *bool
 		switch {
@@ -281,6 +285,9 @@ func (t *turn) checklist() bot.Reply {
 		t.say("申し訳ありません、持ち物をご案内できませんでした。%s", t.contact())
 		return t.reply(afterButtons)
 	}
+	if t.st.Era {
+		c.Calendar = bot.CalendarEra
+	}
 	if !t.st.Done {
 		t.note(Event{Kind: EventFinished, Checklist: &c})
 	}
@@ -328,8 +335,8 @@ func (t *turn) reply(buttons []bot.QuickReply) bot.Reply {
 }
 
 var afterButtons = []bot.QuickReply{
-	{Label: "最初から", Postback: PostbackReset},
-	{Label: "よくある質問", Postback: PostbackFAQ},
+	bot.CommandReset.Button(),
+	bot.CommandFAQ.Button(),
 }
 
 // summary is the text that comes before the checklist.
@@ -372,7 +379,11 @@ func (t *turn) acknowledge(slot string, s bot.Slots) {
 		what = map[bool]string{true: "住所・氏名などが変わった", false: "住所・氏名などは変わっていない"}[*s.AddressChange]
 	case bot.SlotExpiryDate:
 		d := s.ExpiryDate
-		what = fmt.Sprintf("有効期限は%d年%d月%d日な", d.Year, d.Month, d.Day)
+		cal := present.Western
+		if t.st.Era || t.m.Era() {
+			cal = present.Era
+		}
+		what = "有効期限は" + present.Date(*d, cal) + "な"
 	case bot.SlotWard:
 		if w := t.m.Ward(s.Ward); w != nil {
 			what = w.Name + "にお住まいな"

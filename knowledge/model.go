@@ -137,6 +137,9 @@ type Municipality struct {
 	// is not 更新 for renewal and 発行 for issuance (Nerima's 新規発行,
 	// Akishima's 更新 after expiry); the first whose When matches applies.
 	ProcedureNames []ProcedureName `yaml:"procedure_names,omitempty"`
+	// Dates says how the municipality writes years for residents, when it
+	// prefers the Japanese era (令和) to the Western year; nil for Western.
+	Dates *DateStyle `yaml:"dates,omitempty"`
 
 	file string // the file it was loaded from, for messages
 }
@@ -150,6 +153,22 @@ type ProcedureName struct {
 	When   Condition `yaml:"when,omitempty"`
 	Source *Source   `yaml:"source"`
 }
+
+// DateStyle is how a municipality writes years: Calendar is "era" (令和8年)
+// or "western" (2026年), with the page text showing it.
+type DateStyle struct {
+	Calendar string  `yaml:"calendar"`
+	Source   *Source `yaml:"source"`
+}
+
+// Calendars are the values DateStyle.Calendar may take.
+const (
+	CalendarWestern = "western"
+	CalendarEra     = "era"
+)
+
+// Era reports whether m prefers the Japanese era for the years it shows.
+func (m *Municipality) Era() bool { return m.Dates != nil && m.Dates.Calendar == CalendarEra }
 
 // Page describes the municipal page (the seed).
 type Page struct {

@@ -58,6 +58,12 @@ func (c *checker) checkHeader(m *Municipality) {
 		c.email(f, "contact.email", m.Contact.Email)
 		c.source(f, "contact", m.Contact.Source, m.Page.Seed, false)
 	}
+	if d := m.Dates; d != nil {
+		if d.Calendar != CalendarWestern && d.Calendar != CalendarEra {
+			c.at(f, "dates.calendar", "must be %s or %s (got %q)", CalendarWestern, CalendarEra, d.Calendar)
+		}
+		c.source(f, "dates", d.Source, m.Page.Seed, true)
+	}
 	for i, p := range m.ProcedureNames {
 		path := fmt.Sprintf("procedure_names[%d]", i)
 		c.required(f, path+".name", p.Name)

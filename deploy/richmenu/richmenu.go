@@ -10,9 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	_ "embed"
+
+	"github.com/madoguchi/madoguchi/bot"
 )
 
 var (
@@ -133,6 +136,13 @@ func (m *Menu) Validate() error {
 		}
 		if n := len(act.Data); n == 0 || n > MaxDataBytes {
 			bad("areas[%d].action.data: %d bytes, must be 1 to %d", i, n, MaxDataBytes)
+		}
+		// A tile is a command (declared once, in bot.Commands, with its
+		// word) or button data such as faq=<topic>.
+		if c, ok := bot.CommandFor(act.Data); ok && act.Label != c.Label {
+			bad("areas[%d].action.label: %q, but the %s command is called %q everywhere (bot.Commands)", i, act.Label, c.Postback, c.Label)
+		} else if !ok && !strings.Contains(act.Data, "=") {
+			bad("areas[%d].action.data: %q is neither a command of bot.Commands nor <key>=<value>", i, act.Data)
 		}
 		if n := utf8.RuneCountInString(act.DisplayText); n == 0 || n > MaxDisplayRunes {
 			bad("areas[%d].action.displayText: must be 1 to %d characters", i, MaxDisplayRunes)

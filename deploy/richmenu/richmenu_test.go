@@ -39,6 +39,8 @@ func TestParseRejects(t *testing.T) {
 		{"no display text", `"displayText": "最初からやり直したい"`, `"displayText": ""`, "areas[3].action.displayText"},
 		{"data too long", `"data": "reset"`, `"data": "` + strings.Repeat("x", 301) + `"`, "areas[3].action.data: 301 bytes"},
 		{"unknown field", `"selected": true`, `"selected": true, "colour": "red"`, "unknown field"},
+		{"a command's other word", `"label": "最初から", "data": "reset"`, `"label": "やり直す", "data": "reset"`, "areas[3].action.label"},
+		{"no such command", `"data": "reset"`, `"data": "restart"`, "neither a command"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

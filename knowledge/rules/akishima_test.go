@@ -39,7 +39,7 @@ func TestAkishimaChecklists(t *testing.T) {
 		{name: "holder before the window is told the first day, as a date", rule: "self-without-notice",
 			slots:  bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, ExpiryDate: pageTooEarly},
 			visits: [][]string{{akiCard, akiPINs}}, sameDay: true,
-			notes: []string{"2025年9月2日からできます", "有効期限2025年12月1日", "昭島市のページでは「有効期限の3か月前から」", "全国共通の制度では"}},
+			notes: []string{"2025年9月2日(火)からできます", "有効期限2025年12月1日(月)", "昭島市のページでは「有効期限の3か月前から」", "全国共通の制度では"}},
 
 		// 代理人が更新手続きを行う場合: with the sealed 照会書兼回答書.
 		{name: "proxy with the form comes once", rule: "agent-with-form", procedure: bot.ProcedureRenewal,

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/bot/present"
 	"github.com/madoguchi/madoguchi/knowledge"
 )
 
@@ -49,6 +50,10 @@ func Checklist(m *knowledge.Municipality, s bot.Slots, today bot.Date) (bot.Chec
 	if window != nil {
 		c.Status = bot.Status(sit.Status)
 	}
+	cal := present.Western
+	if m.Era() {
+		c.Calendar, cal = bot.CalendarEra, present.Era
+	}
 	if !c.Covered {
 		c.Notes = append(c.Notes, rule.NotCovered)
 	}
@@ -64,7 +69,7 @@ func Checklist(m *knowledge.Municipality, s bot.Slots, today bot.Date) (bot.Chec
 	c.Counters = counters(m, s.Ward)
 	for _, n := range m.Notes {
 		if n.When.Matches(sit) {
-			c.Notes = append(c.Notes, windowText(n.Text, window))
+			c.Notes = append(c.Notes, windowText(n.Text, window, cal))
 		}
 	}
 	c.Notes = append(c.Notes, silentNotes(m)...)
@@ -130,19 +135,15 @@ func procedureName(m *knowledge.Municipality, sit knowledge.Situation) string {
 }
 
 // windowText fills a note's {window_start} and {window_end} with the
-// window's days, written as the pages write dates (2025年9月2日).
-// Validation allows them only in notes that apply when the window is
-// known; with none, the text is returned as it is.
-func windowText(text string, w *bot.Window) string {
+// window's days, written as residents read dates (2025年9月2日(火), or
+// 令和7年9月2日(火) in the era calendar; present.Date). Validation allows
+// them only in notes that apply when the window is known; with none, the
+// text is returned as it is.
+func windowText(text string, w *bot.Window, cal present.Calendar) string {
 	if w == nil || !strings.Contains(text, "{window_") {
 		return text
 	}
-	return strings.NewReplacer("{window_start}", JapaneseDate(w.Start), "{window_end}", JapaneseDate(w.End)).Replace(text)
-}
-
-// JapaneseDate writes d as the pages write dates: 2025年9月2日.
-func JapaneseDate(d bot.Date) string {
-	return fmt.Sprintf("%d年%d月%d日", d.Year, d.Month, d.Day)
+	return strings.NewReplacer("{window_start}", present.Date(w.Start, cal), "{window_end}", present.Date(w.End, cal)).Replace(text)
 }
 
 // certificates returns the certificates the procedure covers: the rule's

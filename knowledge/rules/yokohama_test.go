@@ -224,3 +224,14 @@ func TestYokohamaEverySituation(t *testing.T) {
 		}
 	})
 }
+
+// TestCalendarFromThePage: Yokohama's page writes its dates in 令和, so its
+// checklists ask for the era calendar; the other pages write Western years.
+func TestCalendarFromThePage(t *testing.T) {
+	s := bot.Slots{AgeGroup: bot.AgeAdult, Visitor: bot.VisitorSelf, HasNotice: bot.Bool(true)}
+	for id, want := range map[string]string{"yokohama": bot.CalendarEra, "akishima": "", "edogawa": "", "nerima": "", "akitakata": ""} {
+		if c := pageChecklist(t, pageMunicipality(t, id), s); c.Calendar != want {
+			t.Errorf("%s: calendar %q, want %q", id, c.Calendar, want)
+		}
+	}
+}

@@ -29,6 +29,8 @@ type chatRequest struct {
 type chatResponse struct {
 	SessionID string `json:"session_id"`
 	bot.Reply
+	// Messages shadows Reply.Messages: a checklist carries its "view".
+	Messages []outMessage `json:"messages"`
 }
 
 // chat answers POST /api/v1/chat with one dialog turn.
@@ -71,7 +73,7 @@ func (h *handlers) chat(c *gin.Context) {
 	if reply.QuickReplies == nil {
 		reply.QuickReplies = []bot.QuickReply{}
 	}
-	c.JSON(http.StatusOK, chatResponse{SessionID: req.SessionID, Reply: reply})
+	c.JSON(http.StatusOK, chatResponse{SessionID: req.SessionID, Reply: reply, Messages: outMessages(reply.Messages)})
 }
 
 // chatMessage validates a chat request and translates it to a bot.Message.

@@ -22,7 +22,8 @@ type checklistRequest struct {
 	Ward          string  `json:"ward"`
 }
 
-// checklist answers POST /api/v1/checklist with the rules engine's checklist.
+// checklist answers POST /api/v1/checklist with the rules engine's
+// checklist and, in the added field "view", its one presentation.
 func (h *handlers) checklist(c *gin.Context) {
 	var req checklistRequest
 	if err := httpx.DecodeJSON(c.Writer, c.Request, &req); err != nil {
@@ -44,7 +45,7 @@ func (h *handlers) checklist(c *gin.Context) {
 		httpx.WriteError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, list)
+	c.JSON(http.StatusOK, withView(&list))
 }
 
 // checklistSlots turns a request into slots and the day to judge the

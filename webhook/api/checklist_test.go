@@ -3,11 +3,13 @@ package api_test
 import (
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/bot/present"
 	"github.com/madoguchi/madoguchi/knowledge/rules"
 	"github.com/madoguchi/madoguchi/webhook/api"
 )
@@ -57,15 +59,26 @@ func TestChecklistErrors(t *testing.T) {
 }
 
 // checklistFor posts body and decodes the checklist, failing on non-200.
-func checklistFor(t *testing.T, h http.Handler, body string) bot.Checklist {
+func checklistFor(t *testing.T, h http.Handler, reqBody string) bot.Checklist {
 	t.Helper()
-	w := do(t, h, http.MethodPost, "/api/v1/checklist", body)
+	w := do(t, h, http.MethodPost, "/api/v1/checklist", reqBody)
 	if w.Code != http.StatusOK {
-		t.Fatalf("POST %s = %d %s", body, w.Code, w.Body)
+		t.Fatalf("POST %s = %d %s", reqBody, w.Code, w.Body)
 	}
-	var c bot.Checklist
-	decodeStrict(t, w, &c)
-	return c
+	// The body is the checklist plus its one presentation, "view", which
+	// must be present.Present's of that very checklist.
+	var body struct {
+		bot.Checklist
+		View present.View `json:"view"`
+	}
+	decodeStrict(t, w, &body)
+	if want := present.Present(&body.Checklist, present.Options{}); !reflect.DeepEqual(body.View, want) {
+		t.Errorf("POST %s: view %+v, want present.Present's %+v", reqBody, body.View, want)
+	}
+	if body.View.Title == "" || body.View.Visits == nil || body.View.Warnings == nil {
+		t.Errorf("POST %s: view without a title or with null lists: %+v", reqBody, body.View)
+	}
+	return body.Checklist
 }
 
 func TestChecklistIsTheRulesEngines(t *testing.T) {
@@ -171,7 +184,7 @@ func TestChecklistContract(t *testing.T) {
 		t.Errorf("akishima after expiry: procedure %s named %q, contact %+v", aki.Procedure, aki.ProcedureName, aki.Contact)
 	}
 	w := do(t, h, http.MethodPost, "/api/v1/checklist", `{"municipality":"akishima","age_group":"adult","visitor":"self","expiry_date":"2025-12-01","today":"2025-05-01"}`)
-	if body := w.Body.String(); !strings.Contains(body, `"procedure_name":"更新"`) || !strings.Contains(body, `"start":"2025-09-02"`) || !strings.Contains(body, "2025年9月2日から") {
+	if body := w.Body.String(); !strings.Contains(body, `"procedure_name":"更新"`) || !strings.Contains(body, `"start":"2025-09-02"`) || !strings.Contains(body, "2025年9月2日(火)から") {
 		t.Errorf("akishima too early: %s", body)
 	}
 

@@ -14,13 +14,12 @@ import (
 
 // Texts residents read.
 const (
-	textGreeting = "友だち追加ありがとうございます。\nマイナンバーカードの電子証明書の更新について、必要な持ち物や窓口をご案内します。いくつかの質問にお答えください。"
+	// textThanks opens the reply to a follow, in the same message as the
+	// dialog's own greeting: one greeting a follow.
+	textThanks   = "友だち追加ありがとうございます。"
 	textGuidance = "恐れ入りますが、スタンプや画像、位置情報などの内容にはお答えできません。ご質問は文字でお送りいただくか、表示されるボタンからお選びください。"
 	textGroup    = "このアカウントは1対1のトークでご利用いただけます。お手数ですが、友だち追加のうえ個別のトークからお問い合わせください。"
 	textSorry    = "申し訳ありません。うまくお答えできませんでした。お手数ですが、もう一度お送りいただくか「最初から」とお送りください。"
-	// restartText is sent to the engine on follow: the contract says it
-	// starts the conversation over, whatever state is stored.
-	restartText = "最初から"
 )
 
 // outbox is a reply saved when its reply token proved unusable, before it
@@ -202,7 +201,10 @@ func (h *Handler) handleEvent(ctx context.Context, ch Channel, m string, ev *eve
 	case "join":
 		return h.deliver(ctx, ch, ev, textReply(textGroup), at)
 	case "follow":
-		return h.turn(ctx, ch, m, ev, at, bot.Message{Text: restartText}, textGreeting)
+		// The start command (bot.CommandStart) begins the conversation
+		// anew, whatever state is stored, with the dialog's greeting; it is
+		// a postback, so no language understanding reads it.
+		return h.turn(ctx, ch, m, ev, at, bot.Message{Postback: bot.CommandStart.Postback}, textThanks)
 	case "postback":
 		if inGroup {
 			return h.groupNote(ctx, ch, ev, at)
@@ -266,7 +268,14 @@ func (h *Handler) turn(ctx context.Context, ch Channel, m string, ev *event, at 
 			return "", err // unavailable: nothing was applied, try again
 		}
 	}
-	if lead != "" {
+	switch {
+	case lead == "":
+	case len(reply.Messages) > 0 && reply.Messages[0].Type == bot.OutText:
+		// One message: the lead opens the reply's first text.
+		first := reply.Messages[0]
+		first.Text = lead + "\n" + first.Text
+		reply.Messages = append([]bot.OutMessage{first}, reply.Messages[1:]...)
+	default:
 		reply.Messages = append([]bot.OutMessage{{Type: bot.OutText, Text: lead}}, reply.Messages...)
 	}
 	return h.deliverOutbox(ctx, ch, ev, at, outbox{Reply: reply}, reply.Repeat)

@@ -13,11 +13,11 @@ import (
 func TestProcedureNameFromThePage(t *testing.T) {
 	c := &bot.Checklist{Procedure: bot.ProcedureIssuance, ProcedureName: "更新", Visits: 1,
 		Items: []bot.Item{{Text: "お持ちのマイナンバーカード", Visit: 1}}}
-	if alt := checklistAltText(c); !strings.HasPrefix(alt, "電子証明書の更新の持ち物") {
+	if alt := checklistFlex(c).AltText; !strings.HasPrefix(alt, "電子証明書の更新の持ち物") {
 		t.Errorf("altText %q, want the page's 更新", alt)
 	}
 	c.ProcedureName = ""
-	if alt := checklistAltText(c); !strings.HasPrefix(alt, "電子証明書の発行の持ち物") {
+	if alt := checklistFlex(c).AltText; !strings.HasPrefix(alt, "電子証明書の発行の持ち物") {
 		t.Errorf("altText %q without a name, want 発行", alt)
 	}
 }

@@ -35,13 +35,13 @@ func TestRendering(t *testing.T) {
 				flex := msgs[1].(map[string]any)
 				b, _ := json.Marshal(flex)
 				s := string(b)
-				for _, want := range []string{`"type":"flex"`, `"type":"carousel"`, "持ち物", "1回目の来庁", "2回目の来庁", "窓口", "tel:0336521151",
-					"tel:0120950178", "この後の手続き", "平日 8時30分〜17時", "2024-04-01 更新", "（お持ちの場合）", "更新できる期間: 2025-04-08〜2025-07-07"} {
+				for _, want := range []string{`"type":"flex"`, `"type":"carousel"`, "持ち物", "1回目の来庁で持っていくもの", "2回目の来庁で持っていくもの", "窓口", "tel:0336521151",
+					"tel:0120950178", "この後の手続き", "平日 8時30分〜17時", "2024年4月1日(月)更新", "（お持ちの場合）", "今は更新できる期間です（2025年7月7日(月)まで）", "窓口へ2回お越しください。1回目の日には終わりません。"} {
 					if !strings.Contains(s, want) {
 						t.Errorf("flex lacks %s", want)
 					}
 				}
-				if alt := flex["altText"].(string); !strings.Contains(alt, "本人のマイナンバーカード") || !strings.Contains(alt, "来庁2回") {
+				if alt := flex["altText"].(string); !strings.Contains(alt, "本人のマイナンバーカード") || !strings.Contains(alt, "窓口へ2回") {
 					t.Errorf("altText %q", alt)
 				}
 			}},

@@ -99,6 +99,7 @@ type flexButton struct {
 	Type    string `json:"type"`
 	Action  action `json:"action"`
 	Style   string `json:"style,omitempty"`
+	Color   string `json:"color,omitempty"`
 	Height  string `json:"height,omitempty"`
 	Flex    int    `json:"flex"`
 	Scaling bool   `json:"scaling"`

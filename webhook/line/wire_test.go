@@ -98,7 +98,7 @@ func TestReplyBodySDK(t *testing.T) {
 				case messaging_api.TextMessage:
 				case messaging_api.FlexMessage:
 					c, ok := m.Contents.(messaging_api.FlexCarousel)
-					if !ok || len(c.Contents) != 3 {
+					if !ok || len(c.Contents) != 4 { // items, places, afterwards, warnings
 						t.Errorf("flex contents %T", m.Contents)
 					}
 				default:

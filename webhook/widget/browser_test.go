@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/madoguchi/madoguchi/bot/present"
 	"github.com/madoguchi/madoguchi/webhook/guard"
 )
 
@@ -76,11 +77,17 @@ func TestBrowserConversation(t *testing.T) {
 	t.Logf("clicked %q", clicked)
 	page := s.KB.Municipality(muni).Page
 	card := tb.evalString(in(".card") + ".textContent")
-	for _, want := range []string{"持ち物チェックリスト", page.Title, page.Updated, "印刷する"} {
+	// The card shows the one presentation: the page's date as residents
+	// read it, never ISO.
+	for _, want := range []string{"持ち物", page.Title, present.DateString(page.Updated, present.Western), "印刷する"} {
 		if !strings.Contains(card, want) {
 			t.Errorf("checklist card lacks %q: %s", want, card)
 		}
 	}
+	if regexp.MustCompile(`\b(19|20)\d\d-[01]\d-[0-3]\d\b`).MatchString(card) {
+		t.Errorf("the card writes an ISO date: %s", card)
+	}
+	checkReadable(t, tb)
 	if n := tb.evalInt(count(".card input[type=checkbox]")); n == 0 {
 		t.Error("checklist card has no check boxes")
 	}
@@ -274,7 +281,7 @@ func TestBrowserSmallScreen(t *testing.T) {
 	if box.Scroll > box.Client {
 		t.Errorf("the conversation scrolls sideways at 360 px (%v > %v)", box.Scroll, box.Client)
 	}
-	if top := tb.evalInt(in(".card") + ".getBoundingClientRect().top - " + in(".messages") + ".getBoundingClientRect().top"); top < 0 || top > 20 {
+	if top := tb.evalInt("Math.round(" + in(".card") + ".getBoundingClientRect().top - " + in(".messages") + ".getBoundingClientRect().top)"); top < 0 || top > 20 {
 		t.Errorf("the checklist's top is %d px from the conversation's: it should scroll into view", top)
 	}
 	tb.screenshot("widget-360-checklist")
@@ -361,4 +368,34 @@ func TestBrowserPrint(t *testing.T) {
 		t.Errorf("the printed checklist takes %d pages", pages)
 	}
 	tb.checkClean()
+}
+
+// checkReadable measures, in the page's computed styles, what an older
+// resident on a phone needs: body text at 16 px or more, notes, tags and
+// the source at 14 px or more, and every button and tel: link of the
+// card, the quick replies and the header at least 44 × 44 px.
+func checkReadable(t *testing.T, tb *tab) {
+	t.Helper()
+	px := func(css string) int {
+		return tb.evalInt(`Math.round(parseFloat(getComputedStyle(` + in(css) + `).fontSize))`)
+	}
+	if got := px(".card li span"); got < 16 {
+		t.Errorf("item text is %d px, want at least 16", got)
+	}
+	for _, css := range []string{".card .source", ".hint"} {
+		if got := px(css); got < 14 {
+			t.Errorf("%s is %d px, want at least 14", css, got)
+		}
+	}
+	if tb.evalInt(count(".card .note")) > 0 {
+		if got := px(".card .note"); got < 14 {
+			t.Errorf("notes are %d px, want at least 14", got)
+		}
+	}
+	small := tb.evalString(`Array.from(` + shadow + `.querySelectorAll(".card button, .card a.tel, .quick button, .header button, .send"))` +
+		`.filter(e => e.offsetParent !== null).map(e => e.getBoundingClientRect())` +
+		`.filter(r => r.width < 44 || r.height < 44).map(r => Math.round(r.width) + "x" + Math.round(r.height)).join(" ")`)
+	if small != "" {
+		t.Errorf("touch targets under 44 × 44 px: %s", small)
+	}
 }

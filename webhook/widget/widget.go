@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -69,6 +70,9 @@ func loadAsset(name, contentType string) asset {
 	b, err := static.ReadFile("static/" + name)
 	if err != nil {
 		panic(fmt.Sprintf("widget: embedded %s: %v", name, err)) // cannot happen: embedded at build time
+	}
+	if name == "widget.js" {
+		b = withCommands(b)
 	}
 	sum := sha256.Sum256(b)
 	return asset{body: b, contentType: contentType, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
@@ -130,4 +134,22 @@ func demo(tabs func() []Municipality) gin.HandlerFunc {
 		h.Set("Referrer-Policy", "no-referrer")
 		c.Data(http.StatusOK, "text/html; charset=utf-8", page)
 	}
+}
+
+// commandsMarker is where widget.js holds its commands.
+const commandsMarker = "/*commands*/{}/*end*/"
+
+// withCommands writes bot.Commands, keyed by postback, into widget.js, so
+// that the widget's buttons send what the dialog understands and say what
+// the other channels say.
+func withCommands(js []byte) []byte {
+	cmds := map[string]bot.Command{}
+	for _, c := range bot.Commands {
+		cmds[c.Postback] = c
+	}
+	j, err := json.Marshal(cmds)
+	if err != nil || bytes.Count(js, []byte(commandsMarker)) != 1 {
+		panic("widget: widget.js must hold " + commandsMarker + " once") // a build defect, caught by every test
+	}
+	return bytes.Replace(js, []byte(commandsMarker), j, 1)
 }

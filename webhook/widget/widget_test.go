@@ -1,12 +1,15 @@
 package widget_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/gin-gonic/gin"
+	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/dialog"
 	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/webhook/httpx"
@@ -120,4 +123,31 @@ func atoi(s string) int {
 		n = n*10 + int(r-'0')
 	}
 	return n
+}
+
+// TestWidgetCommandsAreBots: the served widget.js carries bot.Commands
+// (postback and label), and its source names no command of its own.
+func TestWidgetCommandsAreBots(t *testing.T) {
+	w := get(staticEngine(t), "/widget.js")
+	body := w.Body.String()
+	if w.Code != 200 || strings.Contains(body, "/*commands*/") {
+		t.Fatalf("GET /widget.js = %d, commands not written in", w.Code)
+	}
+	for _, c := range bot.Commands {
+		b, _ := json.Marshal(c)
+		if !strings.Contains(body, string(b)) {
+			t.Errorf("the served widget lacks the command %s", b)
+		}
+	}
+	src, err := os.ReadFile("static/widget.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range bot.Commands {
+		for _, lit := range []string{"postback: '" + c.Postback + "'", "'" + c.Label + "')"} {
+			if strings.Contains(string(src), lit) {
+				t.Errorf("widget.js writes %s itself: use commands.%s", lit, c.Postback)
+			}
+		}
+	}
 }

@@ -25,6 +25,10 @@
   if (registry[municipality]) { return; } // the tag was included twice
   registry[municipality] = true;
 
+  // The commands (postback and label), declared once in Go (bot.Commands)
+  // and written in here by the server that serves this file.
+  var commands = /*commands*/{}/*end*/;
+
   var origin = new URL(script.src, location.href).origin;
   var apiURL = origin + '/api/v1/chat';
   var title = script.getAttribute('data-title') || 'マイナンバーカード 電子証明書の更新';
@@ -71,7 +75,7 @@
         state.entries = s.entries.filter(function (e) {
           return e && e.from === 'bot' &&
             ((e.type === 'text' && typeof e.text === 'string') ||
-             (e.type === 'checklist' && e.checklist && typeof e.checklist === 'object'));
+             (e.type === 'checklist' && e.checklist && e.checklist.view && typeof e.checklist.view === 'object'));
         });
         state.quick = Array.isArray(s.quick) ? s.quick.filter(validQuick) : [];
         state.asking = typeof s.asking === 'string' ? s.asking : '';
@@ -105,10 +109,10 @@
     if (text !== undefined && text !== null) { n.textContent = String(text); }
     return n;
   }
-  function telLink(phone) {
-    var a = el('a', 'tel', phone);
-    a.setAttribute('href', 'tel:' + String(phone).replace(/[^0-9+]/g, ''));
-    a.setAttribute('aria-label', '電話をかける ' + phone);
+  // telLink is a link that dials digits, labelled as the view labels it.
+  function telLink(digits, label) {
+    var a = el('a', 'tel', label);
+    a.setAttribute('href', 'tel:' + String(digits).replace(/[^0-9+]/g, ''));
     return a;
   }
 
@@ -131,7 +135,7 @@
   var CSS = [
     ':host{all:initial}',
     '*,*::before,*::after{box-sizing:border-box}',
-    '.root{font-family:"Hiragino Kaku Gothic ProN","Hiragino Sans","Noto Sans JP","Yu Gothic UI",Meiryo,sans-serif;font-size:15px;line-height:1.6;color:#1a1a1a}',
+    '.root{font-family:"Hiragino Kaku Gothic ProN","Hiragino Sans","Noto Sans JP","Yu Gothic UI",Meiryo,sans-serif;font-size:16px;line-height:1.6;color:#1a1a1a}',
     'button,textarea,input{font:inherit}',
     ':focus-visible{outline:3px solid #b34d00;outline-offset:2px}',
     '.sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}',
@@ -141,9 +145,9 @@
     '.launcher svg{width:22px;height:22px;fill:currentColor}',
     '.panel{position:fixed;right:20px;bottom:20px;z-index:2147483001;width:400px;max-width:calc(100vw - 40px);height:640px;max-height:calc(100vh - 40px);display:flex;flex-direction:column;background:#fff;border:1px solid #8a8f98;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);overflow:hidden}',
     '.panel[hidden]{display:none}',
-    '.header{display:flex;align-items:center;gap:6px;padding:10px 12px;background:#0b5cad;color:#fff}',
-    '.header h2{flex:1;margin:0;font-size:15px;line-height:1.3}',
-    '.header button{border:1px solid #fff;background:transparent;color:#fff;border-radius:6px;padding:4px 10px;cursor:pointer;font-size:14px}',
+    '.header{display:flex;flex-wrap:wrap;align-items:center;gap:6px;padding:8px 12px;background:#0b5cad;color:#fff}',
+    '.header h2{flex:1 1 12em;margin:0;font-size:16px;line-height:1.3}',
+    '.header button{min-width:44px;min-height:44px;border:1px solid #fff;background:transparent;color:#fff;border-radius:6px;padding:4px 8px;cursor:pointer;font-size:16px}',
     '.header button:hover{background:#084a8c}',
     '.header :focus-visible{outline-color:#fff}',
     '.messages{flex:1;overflow-y:auto;padding:12px;background:#f7f8fa;display:flex;flex-direction:column;gap:10px}',
@@ -159,31 +163,33 @@
     '@media (prefers-reduced-motion:reduce){.typing span{animation:none}}',
     '.quick{display:flex;flex-wrap:wrap;gap:6px;padding:8px 12px;border-top:1px solid #dde1e6;background:#fff}',
     '.quick:empty{display:none}',
-    '.quick button,.btn{border:1px solid #0b5cad;background:#fff;color:#0b5cad;border-radius:999px;padding:6px 12px;cursor:pointer;font-size:14px}',
+    '.quick button,.btn{min-width:44px;min-height:44px;border:1px solid #0b5cad;background:#fff;color:#0b5cad;border-radius:999px;padding:8px 16px;cursor:pointer;font-size:16px}',
     '.quick button:hover,.btn:hover{background:#e8f0fa}',
     '.composer{display:flex;gap:6px;align-items:flex-end;padding:8px 12px 4px;border-top:1px solid #dde1e6;background:#fff}',
     '.composer textarea{flex:1;resize:none;min-height:44px;max-height:120px;padding:8px 10px;border:1px solid #6b7280;border-radius:8px;font-size:16px;color:#1a1a1a;background:#fff}',
     '.send{min-width:64px;min-height:44px;border:0;border-radius:8px;background:#0b5cad;color:#fff;font-weight:bold;cursor:pointer}',
     '.send:disabled{background:#6b7280;cursor:default}',
-    '.hint{margin:0;padding:0 12px 8px;font-size:12px;color:#4b5563;background:#fff}',
+    '.hint{margin:0;padding:0 12px 8px;font-size:14px;color:#4b5563;background:#fff}',
+    '@media (hover:none) and (pointer:coarse){.hint{display:none}}',
     '.card{align-self:stretch;max-width:none;background:#fff;border:2px solid #0b5cad;border-radius:10px;padding:12px;white-space:normal}',
-    '.card h3{margin:0 0 6px;font-size:16px;color:#0b3d73}',
-    '.card h4{margin:12px 0 4px;font-size:14px;color:#0b3d73;border-bottom:1px solid #c9ced6}',
+    '.card h3{margin:0 0 6px;font-size:18px;color:#0b3d73}',
+    '.card h4{margin:12px 0 4px;font-size:16px;color:#0b3d73;border-bottom:1px solid #c9ced6}',
+    '.card h5{margin:8px 0 2px;font-size:16px;color:#0b3d73}',
     '.card ul{margin:0;padding:0;list-style:none}',
     '.card li{margin:4px 0}',
     '.card .plain li{list-style:disc;margin-left:1.2em}',
-    '.card label{display:flex;gap:8px;align-items:flex-start;cursor:pointer}',
-    '.card input[type=checkbox]{width:20px;height:20px;margin:2px 0 0;flex:none;accent-color:#0b5cad}',
-    '.tag{display:inline-block;margin-left:4px;padding:0 6px;border-radius:4px;background:#e6e8eb;color:#374151;font-size:12px}',
-    '.note{display:block;font-size:13px;color:#4b5563}',
-    '.summary{margin:0 0 4px;font-weight:bold}',
-    '.status{margin:0 0 4px}',
+    '.card label{display:flex;gap:10px;align-items:flex-start;min-height:44px;padding:8px 0;cursor:pointer}',
+    '.card input[type=checkbox]{width:24px;height:24px;margin:0;flex:none;accent-color:#0b5cad}',
+    '.tag{display:inline-block;margin-left:4px;padding:0 6px;border-radius:4px;background:#e6e8eb;color:#374151;font-size:14px}',
+    '.note{display:block;font-size:14px;color:#4b5563}',
+    '.key{margin:0 0 6px;font-weight:bold;color:#1a1a1a}',
     '.uncovered{margin:6px 0;padding:8px;border-left:4px solid #b34d00;background:#fff4e5;color:#5c2800}',
-    '.uncovered p{margin:0 0 4px}',
+    '.warnings{margin:12px 0 0;padding:4px 10px 8px;border-left:4px solid #b34d00;background:#fff4e5;color:#5c2800}',
+    '.warnings h4{color:#5c2800;border-color:#b34d00}',
     '.counter{margin:4px 0;padding:6px 8px;background:#f7f8fa;border-radius:6px}',
     '.counter strong{display:block}',
-    '.tel{color:#0b5cad;font-weight:bold}',
-    '.source{margin:10px 0 0;font-size:12px;color:#4b5563}',
+    '.tel{display:inline-flex;align-items:center;min-height:44px;min-width:44px;color:#0b5cad;font-weight:bold}',
+    '.source{margin:10px 0 0;font-size:14px;color:#4b5563}',
     '.card-actions{margin-top:10px;display:flex;justify-content:flex-end}',
     '@media (max-width:480px){.panel{inset:0;width:100%;max-width:none;height:100%;max-height:none;border-radius:0;border:0}.launcher{right:12px;bottom:12px}}',
     '@media print{',
@@ -196,7 +202,9 @@
     '.card li{margin:1px 0}.note{font-size:8.5pt;color:#222}.source{color:#222}',
     '.counter{display:inline-block;width:49.5%;vertical-align:top;margin:1px 0;padding:2px 4px;background:none;border-left:2px solid #999;border-radius:0;font-size:9pt;break-inside:avoid}',
     '.card input[type=checkbox]{width:14px;height:14px}',
-    '.tel{color:#000}',
+    '.tel{color:#000;min-height:0;display:inline}',
+    '.card h5{margin:4px 0 1px;font-size:10pt;color:#000}.key{margin:0 0 2px;font-size:10pt}.card label{min-height:0;padding:0}',
+    '.warnings{margin:4px 0 0;padding:0 4px;background:none;color:#000}.warnings h4{color:#000}',
     '}'
   ].join('\n');
 
@@ -239,7 +247,7 @@
     var header = el('div', 'header');
     var h = el('h2', null, title);
     h.id = 'madoguchi-title';
-    var resetBtn = el('button', 'reset', '最初から');
+    var resetBtn = el('button', 'reset', commands.reset.label);
     resetBtn.type = 'button';
     resetBtn.setAttribute('aria-label', '会話を最初からやり直す');
     resetBtn.addEventListener('click', reset);
@@ -334,7 +342,7 @@
     launcher.setAttribute('aria-expanded', 'true');
     textarea.focus();
     scrollToEnd();
-    if (state.entries.length === 0 && !busy) { send({ postback: 'start' }, null); }
+    if (state.entries.length === 0 && !busy) { send({ postback: commands.start.postback }, null); }
   }
   function close() {
     panel.hidden = true;
@@ -381,98 +389,61 @@
     });
   }
 
-  var procedures = { renewal: '電子証明書の更新', issuance: '電子証明書の新規発行' };
-  var statuses = {
-    too_early: 'まだ更新できる期間の前です。',
-    in_window: '今は更新できる期間です。',
-    expired: '有効期限が過ぎています。'
-  };
-
+  // renderChecklist draws a checklist's one presentation (checklist.view,
+  // built by the server's bot/present and shared with LINE): it adds no
+  // sentence and changes no order of its own.
   function renderChecklist(entry, index) {
-    var c = entry.checklist;
+    var v = entry.checklist.view;
     if (!entry.checked || typeof entry.checked !== 'object') { entry.checked = {}; }
     var card = el('section', 'msg card');
     card.setAttribute('aria-label', '持ち物チェックリスト');
-    var covered = c.covered !== false;
-    card.appendChild(el('h3', null, covered ? '持ち物チェックリスト' : 'このページでは案内がありません'));
+    card.appendChild(el('h3', null, v.title));
+    if (v.headline) { card.appendChild(el('p', 'key', v.headline)); }
+    if (v.status) { card.appendChild(el('p', 'key', v.status)); }
+    if (v.uncovered) { card.appendChild(el('p', 'uncovered', v.uncovered)); }
 
-    if (!covered) {
-      var box = el('div', 'uncovered');
-      (c.notes || []).forEach(function (n) { box.appendChild(el('p', null, n)); });
-      if (c.contact && c.contact.name) {
-        var p = el('p', null, 'お問い合わせ: ' + c.contact.name + ' ');
-        if (c.contact.phone) { p.appendChild(telLink(c.contact.phone)); }
-        box.appendChild(p);
-      }
-      card.appendChild(box);
+    var n = 0; // items are numbered across visits, for the ticks kept
+    if (v.visits && v.visits.length) {
+      card.appendChild(el('h4', null, v.titles.items));
+      v.visits.forEach(function (g) {
+        if (g.title) { card.appendChild(el('h5', null, g.title)); }
+        var ul = el('ul');
+        (g.items || []).forEach(function (it) { ul.appendChild(renderItem(entry, it, n++)); });
+        card.appendChild(ul);
+      });
     }
-    if (c.procedure_name || procedures[c.procedure]) {
-      var summary = c.procedure_name ? '電子証明書の' + c.procedure_name : procedures[c.procedure];
-      if (c.visits > 0) { summary += '・窓口へ ' + c.visits + ' 回'; }
-      card.appendChild(el('p', 'summary', summary));
-    }
-    if (c.visits > 1 && c.same_day === false) {
-      card.appendChild(el('p', 'status', '1回目の来庁では手続きが終わりません。'));
-    }
-    if (c.window && c.window.start) {
-      card.appendChild(el('p', 'status', '更新できる期間: ' + c.window.start + ' 〜 ' + c.window.end +
-        (statuses[c.status] ? '（' + statuses[c.status] + '）' : '')));
-    }
-
-    var items = Array.isArray(c.items) ? c.items : [];
-    var visits = Math.max(c.visits || 1, 1);
-    for (var v = 1; v <= visits; v++) {
-      var group = [];
-      items.forEach(function (it, i) { if ((it.visit || 1) === v) { group.push([it, i]); } });
-      if (!group.length) { continue; }
-      card.appendChild(el('h4', null, visits > 1 ? v + '回目の来庁で持っていくもの' : '持っていくもの'));
-      var ul = el('ul');
-      group.forEach(function (pair) { ul.appendChild(renderItem(entry, pair[0], pair[1])); });
-      card.appendChild(ul);
-    }
-
-    if (covered && c.notes && c.notes.length) {
-      card.appendChild(el('h4', null, '注意'));
-      var nl = el('ul', 'plain');
-      c.notes.forEach(function (n) { nl.appendChild(el('li', null, n)); });
-      card.appendChild(nl);
-    }
-    if (c.counters && c.counters.length) {
-      card.appendChild(el('h4', null, '窓口'));
-      c.counters.forEach(function (k) {
+    if (v.places && v.places.length) {
+      card.appendChild(el('h4', null, v.titles.places));
+      v.places.forEach(function (p) {
         var d = el('div', 'counter');
-        d.appendChild(el('strong', null, k.name));
-        if (k.hours) { d.appendChild(el('div', null, '受付時間: ' + k.hours)); }
-        if (k.reservation) { d.appendChild(el('div', null, '予約: ' + k.reservation)); }
-        if (k.phone) {
-          var t = el('div', null, '電話: ');
-          t.appendChild(telLink(k.phone));
-          d.appendChild(t);
-        }
+        d.appendChild(el('strong', null, p.name));
+        if (p.hours) { d.appendChild(el('div', null, p.hours)); }
+        if (p.reservation) { d.appendChild(el('div', null, p.reservation)); }
+        if (p.tel) { d.appendChild(telLink(p.tel, p.tel_label)); } else if (p.phone) { d.appendChild(el('div', null, p.phone)); }
         card.appendChild(d);
       });
     }
-    if (covered && c.contact && c.contact.name) {
-      var cp = el('p', null, 'お問い合わせ: ' + c.contact.name + ' ');
-      if (c.contact.phone) { cp.appendChild(telLink(c.contact.phone)); }
-      card.appendChild(cp);
-    }
-    if (c.followups && c.followups.length) {
-      card.appendChild(el('h4', null, '手続きのあとで'));
+    if (v.afterwards && v.afterwards.length) {
+      card.appendChild(el('h4', null, v.titles.afterwards));
       var fl = el('ul', 'plain');
-      c.followups.forEach(function (f) {
+      v.afterwards.forEach(function (f) {
         var li = el('li');
         li.appendChild(el('strong', null, f.title));
         if (f.text) { li.appendChild(el('span', 'note', f.text)); }
-        if (f.phone) { var s = el('span', 'note', '電話: '); s.appendChild(telLink(f.phone)); li.appendChild(s); }
+        if (f.tel) { li.appendChild(telLink(f.tel, f.tel_label)); } else if (f.phone) { li.appendChild(el('span', 'note', f.phone)); }
         fl.appendChild(li);
       });
       card.appendChild(fl);
     }
-    if (c.source && c.source.title) {
-      card.appendChild(el('p', 'source', '出典: ' + c.source.title +
-        (c.source.updated ? '（' + c.source.updated + ' 更新）' : '')));
+    if (v.warnings && v.warnings.length) {
+      var w = el('div', 'warnings');
+      w.appendChild(el('h4', null, v.titles.warnings));
+      var wl = el('ul', 'plain');
+      v.warnings.forEach(function (t) { wl.appendChild(el('li', null, t)); });
+      w.appendChild(wl);
+      card.appendChild(w);
     }
+    if (v.source) { card.appendChild(el('p', 'source', v.source)); }
     var actions = el('div', 'card-actions');
     var pb = el('button', 'btn print', '印刷する');
     pb.type = 'button';
@@ -494,7 +465,7 @@
       persist();
     });
     var text = el('span', null, it.text);
-    if (it.optional) { text.appendChild(el('span', 'tag', '任意')); }
+    if (it.optional) { text.appendChild(el('span', 'tag', it.optional)); }
     if (it.note) { text.appendChild(el('span', 'note', it.note)); }
     label.appendChild(box);
     label.appendChild(text);
@@ -620,7 +591,7 @@
     data.messages.forEach(function (m) {
       if (m && m.type === 'text' && typeof m.text === 'string') {
         addEntry({ from: 'bot', type: 'text', text: m.text }, true);
-      } else if (m && m.type === 'checklist' && m.checklist) {
+      } else if (m && m.type === 'checklist' && m.checklist && m.checklist.view) {
         card = addEntry({ from: 'bot', type: 'checklist', checklist: m.checklist, checked: {} }, true);
       }
     });
@@ -641,7 +612,7 @@
     while (messages.firstChild) { messages.removeChild(messages.firstChild); }
     renderQuick([]);
     announce('会話を最初からやり直します。');
-    send({ postback: 'reset' }, null);
+    send({ postback: commands.reset.postback }, null);
     textarea.focus();
   }
 

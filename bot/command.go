@@ -1,0 +1,40 @@
+package bot
+
+// Command is a thing a resident may do at any point of a conversation,
+// with its button: Postback is the data a channel sends (a quick reply, a
+// rich menu tile, a widget button), Label the button's word. Commands are
+// declared here once; the dialog understands them, its quick replies, the
+// widget's buttons (widget.js is given Commands as JSON when served) and
+// the rich menu's tiles (deploy/richmenu, checked by its tests) send them.
+type Command struct {
+	Postback string `json:"postback"`
+	Label    string `json:"label"`
+}
+
+// Button returns c as a quick reply.
+func (c Command) Button() QuickReply { return QuickReply{Label: c.Label, Postback: c.Postback} }
+
+// The commands.
+var (
+	// CommandStart begins (again) from the first question, with the greeting.
+	CommandStart = Command{Postback: "start", Label: "手続きを調べる"}
+	// CommandReset forgets the answers and starts over (最初から).
+	CommandReset = Command{Postback: "reset", Label: "最初から"}
+	// CommandBack undoes the last answer (戻る).
+	CommandBack = Command{Postback: "back", Label: "戻る"}
+	// CommandFAQ lists the FAQ topics (よくある質問); "faq=<topic>" answers one.
+	CommandFAQ = Command{Postback: "faq", Label: "よくある質問"}
+)
+
+// Commands lists every command, for channels that offer them all.
+var Commands = []Command{CommandStart, CommandReset, CommandBack, CommandFAQ}
+
+// CommandFor returns the command whose postback is data.
+func CommandFor(data string) (Command, bool) {
+	for _, c := range Commands {
+		if c.Postback == data {
+			return c, true
+		}
+	}
+	return Command{}, false
+}
