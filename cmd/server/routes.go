@@ -31,8 +31,12 @@ func (m *Main) routes() (*gin.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The admin is made first: whether its console is in use decides how
-	// loudly the durability check speaks.
+	// The usage recorder first: the console's usage page reads it.
+	if err := m.startUsage(reg); err != nil {
+		return nil, err
+	}
+	// Then the admin: whether its console is in use decides how loudly
+	// the durability check speaks.
 	staff, err := m.newAdmin()
 	if err != nil {
 		return nil, err
@@ -84,9 +88,6 @@ func (m *Main) routes() (*gin.Engine, error) {
 		m.metrics = metricsHandler // served on METRICS_ADDR only; here a 404
 	}
 
-	if err := m.startUsage(reg); err != nil {
-		return nil, err
-	}
 	responder := m.responder(conversations)
 	catalog := dialog.NewCatalog(m.Knowledge)
 	api.Register(r, api.Deps{Catalog: catalog, Responder: responder, Clock: m.Clock, TurnTimeout: m.Config.RedisTimeout})
