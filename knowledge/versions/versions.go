@@ -133,11 +133,11 @@ type Config struct {
 
 // Store reads and publishes versions. It is safe for concurrent use.
 type Store struct {
-	rdb    redis.UniversalClient
-	prefix string
-	log    *slog.Logger
-	clock  func() time.Time
-	base   fstest.MapFS
+	rdb       redis.UniversalClient
+	prefix    string
+	log       *slog.Logger
+	clock     func() time.Time
+	base      fstest.MapFS
 	baseUnits []string           // National first, then the base folder's municipality ids
 	v1        map[string]Content // each base unit's content
 
