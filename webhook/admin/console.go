@@ -58,7 +58,7 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 		if s, ok := map[string]string{audit.LoginOK: "ログイン", audit.LoginFailed: "ログイン失敗", audit.LoginThrottle: "ログイン制限",
 			audit.Logout: "ログアウト", audit.Setup: "最初の管理者の作成", audit.SaveDraft: "下書きの保存", audit.Publish: "公開",
 			audit.Rollback: "元に戻す", audit.TokenCreate: "トークン作成", audit.TokenRevoke: "トークン無効化",
-			audit.AccountCreate: "アカウント作成", audit.AccountUpdate: "アカウント変更", audit.AccountDelete: "アカウント削除"}[a]; ok {
+			audit.AccountCreate: "アカウント作成", audit.AccountUpdate: "アカウント変更", audit.AccountDelete: "アカウント削除", audit.UnitCreate: "自治体の追加"}[a]; ok {
 			return s
 		}
 		return a
@@ -202,6 +202,8 @@ func (a *Admin) registerConsole(r gin.IRouter) {
 	s.POST("/accounts", a.accountForm)
 	s.POST("/accounts/:name", a.accountForm)
 	s.POST("/accounts/:name/delete", a.accountDeleteForm)
+	s.GET("/municipalities/new", a.addMunicipalityPage)
+	s.POST("/municipalities", a.addMunicipalityForm)
 }
 
 func (a *Admin) loginPage(c *gin.Context) {
