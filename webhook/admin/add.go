@@ -10,10 +10,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/madoguchi/madoguchi/bot"
-	"github.com/madoguchi/madoguchi/webhook/httpx"
 	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/knowledge/versions"
 	"github.com/madoguchi/madoguchi/webhook/admin/audit"
+	"github.com/madoguchi/madoguchi/webhook/httpx"
 )
 
 // A global admin adds a municipality that the server's base knowledge does
