@@ -14,7 +14,9 @@ func TestMemoryStore(t *testing.T) {
 	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	s := &dialog.MemoryStore{Max: 2, TTL: time.Hour, Clock: func() time.Time { return now }}
 	ctx := context.Background()
-	key := func(u string) dialog.Key { return dialog.Key{Channel: bot.ChannelWeb, Municipality: "edogawa", User: u} }
+	key := func(u string) dialog.Key {
+		return dialog.Key{Channel: bot.ChannelWeb, Municipality: "edogawa", User: u}
+	}
 
 	st, err := s.Update(ctx, key("a"), func(st *dialog.State) error { st.Turns++; st.History = append(st.History, "age_group"); return nil })
 	if err != nil || st.Turns != 1 {
