@@ -13,6 +13,7 @@ import (
 	"github.com/madoguchi/madoguchi/dialog"
 	"github.com/madoguchi/madoguchi/dialog/dialogmetrics"
 	"github.com/madoguchi/madoguchi/dialog/redisstore"
+	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/webhook/admin"
 	"github.com/madoguchi/madoguchi/webhook/api"
 	"github.com/madoguchi/madoguchi/webhook/guard"
@@ -211,11 +212,26 @@ func (m *Main) newAdmin() (*admin.Admin, error) {
 	}
 	a, err := admin.New(m.workCtx, admin.Config{Redis: m.Redis, Prefix: m.Config.RedisPrefix + "admin:", Base: base,
 		Target: m.Knowledge, Logger: m.Logger, Clock: m.Clock,
-		AdminUser: m.Config.AdminUser, AdminPassword: m.Config.AdminPassword, Usage: m.usageSource(), NoPersistenceWarning: true})
+		AdminUser: m.Config.AdminUser, AdminPassword: m.Config.AdminPassword, Usage: m.usageSource(), NoPersistenceWarning: true,
+		DraftResponder: m.draftResponder()})
 	if err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+// draftResponder gives the console's chat with a draft: the dialog engine
+// over the draft's fixed knowledge base, with its state in a memory store
+// of this instance's own (never the residents' Redis keys), and no
+// observer or usage recorder, so that staff previews count in neither the
+// metrics nor the usage figures. A staff member's next chat turn may reach
+// another replica, which does not hold the conversation: the engine then
+// says the conversation was lost and starts again.
+func (m *Main) draftResponder() func(*knowledge.KB) bot.Responder {
+	store := &dialog.MemoryStore{Clock: m.Clock}
+	return func(kb *knowledge.KB) bot.Responder {
+		return dialog.New(dialog.Config{KB: kb, Store: store, Clock: m.Clock, Logger: m.Logger})
+	}
 }
 
 // staffInUse reports whether the staff console is in use: ADMIN_USER is

@@ -21,6 +21,12 @@
 //	<prefix>kb:{<unit>}:content  hash: version number → {yaml, page} JSON
 //	<prefix>kb:{<unit>}:draft    the unit's open draft (see Draft)
 //	<prefix>kb:published         the pub/sub channel told "<unit> <n>" on each publish
+//	<prefix>kb:units             set: the municipality ids added by AddUnit
+//
+// A municipality added in the console (AddUnit) is not in the base folder:
+// its version 1 is stored in Redis like any later version, and its id in
+// kb:units, which every Store re-reads on each version check, so that
+// every server serves it within a second, and a server started later too.
 //
 // Published versions must survive a Redis restart: Redis needs AOF
 // (appendonly yes) wherever versions are stored.
@@ -35,10 +41,12 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing/fstest"
 	"time"
 
@@ -55,6 +63,16 @@ var ErrNotFound = errors.New("versions: no such version")
 // ErrUnknownUnit is returned for a unit that is neither National nor a
 // municipality of the base knowledge.
 var ErrUnknownUnit = errors.New("versions: unknown unit")
+
+// ErrUnitExists is AddUnit's error for an id that is already a unit.
+var ErrUnitExists = errors.New("versions: the unit exists already")
+
+// ErrBadUnitID is AddUnit's error for an id that is not a municipality id
+// (knowledge's rule: lower-case letters, digits and _, starting with a
+// letter, at most 40).
+var ErrBadUnitID = errors.New("versions: not a municipality id")
+
+var validUnitID = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 
 // ConflictError is a publish whose base version is not the newest: Current
 // is the newest version, the one the publish collided with.
@@ -115,13 +133,16 @@ type Config struct {
 
 // Store reads and publishes versions. It is safe for concurrent use.
 type Store struct {
-	rdb    redis.UniversalClient
-	prefix string
-	log    *slog.Logger
-	clock  func() time.Time
-	base   fstest.MapFS
-	units  []string           // National first, then municipality ids
-	v1     map[string]Content // each unit's base content
+	rdb       redis.UniversalClient
+	prefix    string
+	log       *slog.Logger
+	clock     func() time.Time
+	base      fstest.MapFS
+	baseUnits []string           // National first, then the base folder's municipality ids
+	v1        map[string]Content // each base unit's content
+
+	mu    sync.RWMutex
+	added []string // municipality ids added by AddUnit, as last read from kb:units
 }
 
 // New reads the base folder. It fails when the base folder does not load
@@ -159,11 +180,11 @@ func New(cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("versions: the base knowledge: %w", err)
 	}
-	s.units = append(s.units, National)
+	s.baseUnits = append(s.baseUnits, National)
 	for _, m := range kb.Municipalities {
-		s.units = append(s.units, m.ID)
+		s.baseUnits = append(s.baseUnits, m.ID)
 	}
-	for _, u := range s.units {
+	for _, u := range s.baseUnits {
 		yf, pf := files(u)
 		c := Content{YAML: string(s.fileData(yf))}
 		if pf != "" {
@@ -189,11 +210,41 @@ func files(unit string) (yamlFile, pageFile string) {
 	return unit + ".yaml", "seeds/" + unit + ".txt"
 }
 
-// Units lists the units: National, then the base knowledge's municipality ids.
-func (s *Store) Units() []string { return slices.Clone(s.units) }
+// Units lists the units: National, then the base knowledge's municipality
+// ids, then those added (AddUnit, here or on another server), as of the last
+// version check.
+func (s *Store) Units() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return append(slices.Clone(s.baseUnits), s.added...)
+}
 
 // Known reports whether unit is one of Units.
-func (s *Store) Known(unit string) bool { return slices.Contains(s.units, unit) }
+func (s *Store) Known(unit string) bool { return slices.Contains(s.Units(), unit) }
+
+// isBase reports whether unit's version 1 is the base folder's.
+func (s *Store) isBase(unit string) bool { return slices.Contains(s.baseUnits, unit) }
+
+func (s *Store) unitsKey() string { return s.prefix + "kb:units" }
+
+// refreshUnits re-reads the added municipality ids from Redis.
+func (s *Store) refreshUnits(ctx context.Context) error {
+	ids, err := s.rdb.SMembers(ctx, s.unitsKey()).Result()
+	if err != nil {
+		return err
+	}
+	var added []string
+	for _, id := range ids {
+		if validUnitID.MatchString(id) && !s.isBase(id) && id != National {
+			added = append(added, id)
+		}
+	}
+	sort.Strings(added)
+	s.mu.Lock()
+	s.added = added
+	s.mu.Unlock()
+	return nil
+}
 
 func (s *Store) key(unit, what string) string { return s.prefix + "kb:{" + unit + "}:" + what }
 
@@ -223,10 +274,15 @@ func (s *Store) Head(ctx context.Context, unit string) (int, error) {
 }
 
 // heads returns the newest version number of every unit.
+// It re-reads the added units first.
 func (s *Store) heads(ctx context.Context) (map[string]int, error) {
-	cmds := make([]*redis.StringCmd, len(s.units))
+	if err := s.refreshUnits(ctx); err != nil {
+		return nil, err
+	}
+	units := s.Units()
+	cmds := make([]*redis.StringCmd, len(units))
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, u := range s.units {
+		for i, u := range units {
 			cmds[i] = p.Get(ctx, s.key(u, "head"))
 		}
 		return nil
@@ -234,8 +290,8 @@ func (s *Store) heads(ctx context.Context) (map[string]int, error) {
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, err
 	}
-	out := make(map[string]int, len(s.units))
-	for i, u := range s.units {
+	out := make(map[string]int, len(units))
+	for i, u := range units {
 		n, err := cmds[i].Int()
 		switch {
 		case errors.Is(err, redis.Nil):
@@ -262,7 +318,7 @@ func (s *Store) Get(ctx context.Context, unit string, n int) (Version, error) {
 	if !s.Known(unit) {
 		return Version{}, ErrUnknownUnit
 	}
-	if n == 1 {
+	if n == 1 && s.isBase(unit) {
 		return s.version1(unit, true), nil
 	}
 	if n < 1 {
@@ -302,7 +358,10 @@ func (s *Store) List(ctx context.Context, unit string) ([]Version, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := []Version{s.version1(unit, false)}
+	var out []Version
+	if s.isBase(unit) {
+		out = append(out, s.version1(unit, false))
+	}
 	for _, raw := range all {
 		var v Version
 		if err := json.Unmarshal([]byte(raw), &v); err != nil {
@@ -320,7 +379,7 @@ func (s *Store) contents(ctx context.Context, heads map[string]int) (map[string]
 	cmds := map[string]*redis.StringCmd{}
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for u, n := range heads {
-			if n == 1 {
+			if n == 1 && s.isBase(u) {
 				out[u] = s.v1[u]
 				continue
 			}

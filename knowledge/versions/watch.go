@@ -42,7 +42,7 @@ func (s *Store) NewWatcher(target Target, interval time.Duration) *Watcher {
 		interval = DefaultInterval
 	}
 	w := &Watcher{s: s, target: target, interval: interval, served: map[string]int{}}
-	for _, u := range s.units {
+	for _, u := range s.baseUnits {
 		w.served[u] = 1
 	}
 	return w

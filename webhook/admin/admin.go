@@ -25,9 +25,12 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/knowledge/versions"
 	"github.com/madoguchi/madoguchi/webhook/admin/audit"
 	"github.com/madoguchi/madoguchi/webhook/admin/auth"
@@ -69,6 +72,14 @@ type Config struct {
 	// check (cmd/server's durability check, which reads INFO too); else
 	// New logs an error when CONFIG GET says appendonly is off.
 	NoPersistenceWarning bool
+	// DraftResponder, when set, gives the console's chat with a draft
+	// (POST /admin/m/:id/chat): a conversation engine over the fixed
+	// knowledge base kb (the draft with every other unit's published
+	// version), keeping its state apart from the residents' (cmd/server:
+	// the dialog engine over a dialog.MemoryStore of its own). Unset, the
+	// chat form is not shown and the route answers 404. The admin builds
+	// one per draft content and reuses it while the draft is unchanged.
+	DraftResponder func(kb *knowledge.KB) bot.Responder
 }
 
 // Admin is the staff API over one Redis.
@@ -79,6 +90,9 @@ type Admin struct {
 	audit   *audit.Log
 	watcher *versions.Watcher
 	log     *slog.Logger
+
+	draftMu    sync.Mutex
+	draftChats map[string]draftChat // unit → the responder of its draft's content
 }
 
 // New builds the admin: the version store over cfg.Base, the accounts (and

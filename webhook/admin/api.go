@@ -187,6 +187,7 @@ func (a *Admin) registerAPI(r gin.IRouter) {
 	p.POST("/accounts", a.createAccount)
 	p.PUT("/accounts/:name", a.updateAccount)
 	p.DELETE("/accounts/:name", a.deleteAccount)
+	p.POST("/municipalities", a.addMunicipality)
 }
 
 type loginRequest struct {

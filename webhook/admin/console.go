@@ -34,10 +34,12 @@ import (
 //	GET  /admin/m/:id                                a municipality: published, draft, forms
 //	POST /admin/m/:id/draft                          save (counters form + page, or the whole YAML)
 //	POST /admin/m/:id/publish, POST /admin/m/:id/rollback
+//	POST /admin/m/:id/chat                           chat with the open draft (editors and up; draftchat.go)
 //	GET  /admin/m/:id/versions, GET /admin/m/:id/versions/:n
 //	GET  /admin/audit, GET /admin/audit.csv          (admins)
 //	GET  /admin/tokens, POST /admin/tokens, POST /admin/tokens/:tid/revoke
 //	GET  /admin/accounts, POST /admin/accounts[/:name], POST /admin/accounts/:name/delete  (admins)
+//	GET  /admin/municipalities/new, POST /admin/municipalities  add a municipality (admins; add.go)
 //
 // The session lives in Redis; the cookie holds only its secret (HttpOnly,
 // SameSite=Strict, Secure unless the request is plain HTTP to localhost).
@@ -58,7 +60,7 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 		if s, ok := map[string]string{audit.LoginOK: "ログイン", audit.LoginFailed: "ログイン失敗", audit.LoginThrottle: "ログイン制限",
 			audit.Logout: "ログアウト", audit.Setup: "最初の管理者の作成", audit.SaveDraft: "下書きの保存", audit.Publish: "公開",
 			audit.Rollback: "元に戻す", audit.TokenCreate: "トークン作成", audit.TokenRevoke: "トークン無効化",
-			audit.AccountCreate: "アカウント作成", audit.AccountUpdate: "アカウント変更", audit.AccountDelete: "アカウント削除"}[a]; ok {
+			audit.AccountCreate: "アカウント作成", audit.AccountUpdate: "アカウント変更", audit.AccountDelete: "アカウント削除", audit.UnitCreate: "自治体の追加"}[a]; ok {
 			return s
 		}
 		return a
@@ -202,6 +204,9 @@ func (a *Admin) registerConsole(r gin.IRouter) {
 	s.POST("/accounts", a.accountForm)
 	s.POST("/accounts/:name", a.accountForm)
 	s.POST("/accounts/:name/delete", a.accountDeleteForm)
+	s.POST("/m/:id/chat", a.draftChatForm)
+	s.GET("/municipalities/new", a.addMunicipalityPage)
+	s.POST("/municipalities", a.addMunicipalityForm)
 }
 
 func (a *Admin) loginPage(c *gin.Context) {
@@ -337,6 +342,10 @@ type unitView struct {
 	Problems    []knowledge.Problem
 	Preview     *Preview
 	PreviewMore int
+	// CanChat shows the form to chat with the open draft (draftchat.go),
+	// and Chat the last turn of that chat.
+	CanChat bool
+	Chat    *chatView
 	// The open draft's text diff against the published version.
 	YAMLDiff, PageDiff []textdiff.Line
 	// OldPhones are the numbers the form just replaced, and StaleLines
@@ -364,6 +373,7 @@ func (a *Admin) unitView(ctx context.Context, acct auth.Account, id string) (*un
 	if id != versions.National {
 		uv.Counters, _ = readCounters(uv.YAML)
 	}
+	uv.CanChat = a.cfg.DraftResponder != nil && uv.Draft != nil && uv.CanEdit && id != versions.National
 	return uv, nil
 }
 

@@ -36,6 +36,7 @@ const (
 	AccountCreate = "account_create"
 	AccountUpdate = "account_update"
 	AccountDelete = "account_delete"
+	UnitCreate    = "unit_create"
 )
 
 // MaxEntries is about how many entries the log keeps (the stream is trimmed
