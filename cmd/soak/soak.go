@@ -235,43 +235,7 @@ func soak(ctx context.Context, o Options, e *Env) error {
 	printLoad(os.Stdout, rep)
 	fmt.Printf("web chat: %d turns, %d failed\n", turns.Load(), failed.Load())
 
-	var problems []string
-	slack := map[string]float64{
-		"go_memstats_heap_inuse_bytes": 16 << 20, "go_goroutines": 64, "process_open_fds": 32,
-	}
-	for i, srv := range e.Servers {
-		for _, name := range metricNames[:3] {
-			m, en := mid.Replica[i][name], end.Replica[i][name]
-			if bound := 1.2*m + slack[name]; en > bound {
-				problems = append(problems, fmt.Sprintf("%s %s grew from %.0f (middle) to %.0f (end), over the bound %.0f (+20 %% + %.0f)", srv.Name, name, m, en, bound, slack[name]))
-			}
-		}
-	}
-	depthSlack := 2 * o.Rate
-	if o.Rate == 0 {
-		depthSlack = 2 * rep.EventsPerSec
-	}
-	if m, en := maxDepth(mid), maxDepth(end); en > 1.2*m+depthSlack {
-		problems = append(problems, fmt.Sprintf("queue depth grew from %.0f (middle) to %.0f (end), over +20 %% + %.0f", m, en, depthSlack))
-	}
-	if g1, g2 := mid.RedisB-first.RedisB, end.RedisB-mid.RedisB; g2 > 1.5*max(g1, 0)+8<<20 {
-		problems = append(problems, fmt.Sprintf("Redis memory grew %.1f MiB from the middle to the end against %.1f MiB from the start to the middle (bound 1.5× + 8 MiB)", g2/(1<<20), g1/(1<<20)))
-	}
-	if rep.Missing > 0 {
-		problems = append(problems, fmt.Sprintf("%d LINE events never answered", rep.Missing))
-	}
-	if n := rep.Fake.ReusedToken + rep.Fake.DuplicatePush; n > 0 {
-		problems = append(problems, fmt.Sprintf("%d LINE events answered twice (reply token reused %d, duplicate push %d)", n, rep.Fake.ReusedToken, rep.Fake.DuplicatePush))
-	}
-	if rep.Fake.InvalidToken+rep.Fake.UnmatchedPush+rep.Fake.AuthFailed > 0 {
-		problems = append(problems, fmt.Sprintf("fake Messaging API refused calls: invalid token %d, unmatched push %d, auth failed %d", rep.Fake.InvalidToken, rep.Fake.UnmatchedPush, rep.Fake.AuthFailed))
-	}
-	for k, v := range rep.Errors {
-		problems = append(problems, fmt.Sprintf("%d webhooks answered %s", v, k))
-	}
-	if t, f := turns.Load(), failed.Load(); f > 0 && float64(f) > 0.01*float64(t) {
-		problems = append(problems, fmt.Sprintf("%d of %d web chat turns failed", f, t))
-	}
+	problems := judge(o, e.Servers, first, mid, end, rep, turns.Load(), failed.Load())
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "; "))
 	}
@@ -334,4 +298,48 @@ func printLoad(w io.Writer, r *loadReport) {
 	fmt.Fprintf(w, "LINE: %d webhooks accepted in %.0f s (%.0f/s), webhook p50/p99/max %.1f/%.1f/%.1f ms; event to reply p50/p99/max %.1f/%.1f/%.1f ms; answered %d (replies %d, pushes %d), missing %d, reply token reused %d, duplicate push %d, errors %v\n",
 		r.OK, r.Seconds, r.EventsPerSec, r.Webhook.P50, r.Webhook.P99, r.Webhook.Max, r.Reply.P50, r.Reply.P99, r.Reply.Max,
 		r.Answered, r.Fake.Replies, r.Fake.Pushes, r.Missing, r.Fake.ReusedToken, r.Fake.DuplicatePush, r.Errors)
+}
+
+// judge returns what went wrong in a soak: growth from the middle to the
+// end beyond the bounds of the package comment, LINE events lost or
+// answered twice, webhooks or chat turns failed. None: it passed.
+func judge(o Options, servers []*Server, first, mid, end Sample, rep *loadReport, turns, failed int64) []string {
+	var problems []string
+	slack := map[string]float64{
+		"go_memstats_heap_inuse_bytes": 16 << 20, "go_goroutines": 64, "process_open_fds": 32,
+	}
+	for i, srv := range servers {
+		for _, name := range metricNames[:3] {
+			m, en := mid.Replica[i][name], end.Replica[i][name]
+			if bound := 1.2*m + slack[name]; en > bound {
+				problems = append(problems, fmt.Sprintf("%s %s grew from %.0f (middle) to %.0f (end), over the bound %.0f (+20 %% + %.0f)", srv.Name, name, m, en, bound, slack[name]))
+			}
+		}
+	}
+	depthSlack := 2 * o.Rate
+	if o.Rate == 0 {
+		depthSlack = 2 * rep.EventsPerSec
+	}
+	if m, en := maxDepth(mid), maxDepth(end); en > 1.2*m+depthSlack {
+		problems = append(problems, fmt.Sprintf("queue depth grew from %.0f (middle) to %.0f (end), over +20 %% + %.0f", m, en, depthSlack))
+	}
+	if g1, g2 := mid.RedisB-first.RedisB, end.RedisB-mid.RedisB; g2 > 1.5*max(g1, 0)+8<<20 {
+		problems = append(problems, fmt.Sprintf("Redis memory grew %.1f MiB from the middle to the end against %.1f MiB from the start to the middle (bound 1.5× + 8 MiB)", g2/(1<<20), g1/(1<<20)))
+	}
+	if rep.Missing > 0 {
+		problems = append(problems, fmt.Sprintf("%d LINE events never answered", rep.Missing))
+	}
+	if n := rep.Fake.ReusedToken + rep.Fake.DuplicatePush; n > 0 {
+		problems = append(problems, fmt.Sprintf("%d LINE events answered twice (reply token reused %d, duplicate push %d)", n, rep.Fake.ReusedToken, rep.Fake.DuplicatePush))
+	}
+	if rep.Fake.InvalidToken+rep.Fake.UnmatchedPush+rep.Fake.AuthFailed > 0 {
+		problems = append(problems, fmt.Sprintf("fake Messaging API refused calls: invalid token %d, unmatched push %d, auth failed %d", rep.Fake.InvalidToken, rep.Fake.UnmatchedPush, rep.Fake.AuthFailed))
+	}
+	for k, v := range rep.Errors {
+		problems = append(problems, fmt.Sprintf("%d webhooks answered %s", v, k))
+	}
+	if t, f := turns, failed; f > 0 && float64(f) > 0.01*float64(t) {
+		problems = append(problems, fmt.Sprintf("%d of %d web chat turns failed", f, t))
+	}
+	return problems
 }
