@@ -81,6 +81,7 @@ type Env struct {
 	RedisURL string
 	Servers  []*Server
 	Bin      string
+	prefix   string // the servers' REDIS_PREFIX: removed at the end on a Redis not ours
 }
 
 // Server is one cmd/server replica.
@@ -104,7 +105,7 @@ func setUp(ctx context.Context, o Options) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Env{dir: dir, keep: o.KeepLogs, Bin: dir}
+	e := &Env{dir: dir, keep: o.KeepLogs, Bin: dir, prefix: o.redisPref}
 	fmt.Printf("soak: working directory %s\n", dir)
 	for _, p := range []string{"server", "loadtest"} {
 		b := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, p), "./cmd/"+p)
@@ -237,6 +238,9 @@ func (e *Env) Close() {
 		}
 	}
 	if e.Redis != nil {
+		if e.redisCmd == nil && len(e.Servers) > 0 {
+			e.removeKeys()
+		}
 		_ = e.Redis.Close()
 	}
 	if e.redisCmd != nil {
@@ -248,4 +252,28 @@ func (e *Env) Close() {
 		return
 	}
 	_ = os.RemoveAll(e.dir)
+}
+
+// removeKeys deletes the keys the replicas wrote under their prefix on a
+// Redis given by REDIS_URL (which others may share).
+func (e *Env) removeKeys() {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	it := e.Redis.Scan(ctx, 0, e.prefix+"*", 1000).Iterator()
+	var batch []string
+	n := 0
+	flush := func() {
+		if len(batch) > 0 {
+			n += len(batch)
+			_ = e.Redis.Unlink(ctx, batch...).Err()
+			batch = batch[:0]
+		}
+	}
+	for it.Next(ctx) {
+		if batch = append(batch, it.Val()); len(batch) == 500 {
+			flush()
+		}
+	}
+	flush()
+	fmt.Printf("soak: removed %d keys under %s\n", n, e.prefix)
 }

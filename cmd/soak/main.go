@@ -1,7 +1,7 @@
 // Command soak is the bounded soak test (`make soak`, not in `make test`
 // nor CI): it builds cmd/server and cmd/loadtest, starts a redis-server of
 // its own on a free loopback port (appendonly yes; or uses REDIS_URL, under
-// a key prefix of its own), two server replicas on it with LINE channel
+// a key prefix of its own whose keys it deletes at the end), two server replicas on it with LINE channel
 // secrets set and LINE_API_ENDPOINT at the load tool's fake Messaging API,
 // and drives them for SOAK_DURATION (default 5m) with cmd/loadtest (users
 // spread over both replicas) and web chat turns (POST /api/v1/chat,
