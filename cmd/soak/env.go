@@ -31,7 +31,6 @@ type Options struct {
 	Grace     time.Duration
 	KeepLogs  bool
 	Dir       string // binaries and logs
-	fakeAddr  string
 	secret    string
 	token     string
 	redisPref string
@@ -145,7 +144,6 @@ func setUp(ctx context.Context, o Options) (*Env, error) {
 	if err != nil {
 		return e, err
 	}
-	o.fakeAddr = fake
 	for i := range o.Replicas {
 		addr, err := freeAddr()
 		if err != nil {

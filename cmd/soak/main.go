@@ -28,6 +28,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -43,6 +45,9 @@ func main() {
 
 func run(ctx context.Context, args []string) int {
 	o, err := parseOptions(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "soak:", err)
 		return 2
