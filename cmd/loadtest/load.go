@@ -20,6 +20,13 @@ import (
 // returning.
 func Load(ctx context.Context, o Options) (*Report, error) {
 	tr := newTracker(o.Token)
+	targets := o.targets
+	if len(targets) == 0 { // Options built in code, not by parseOptions
+		var err error
+		if targets, err = parseTargets(o.Target); err != nil {
+			return nil, err
+		}
+	}
 	ln, err := net.Listen("tcp", o.FakeAddr)
 	if err != nil {
 		return nil, fmt.Errorf("fake Messaging API: %w", err)
@@ -109,7 +116,7 @@ func Load(ctx context.Context, o Options) (*Report, error) {
 				tr.add(s)
 				// The request runs under ctx, not loadCtx: the end of the
 				// run stops sending, it does not cut off requests in flight.
-				status, err := post(ctx, client, o.Target, body, sig)
+				status, err := post(ctx, client, targets[u%len(targets)], body, sig)
 				res.latency = append(res.latency, time.Since(now))
 				switch {
 				case err != nil && ctx.Err() != nil:

@@ -165,6 +165,7 @@ func TestOptionsRefuseNonLoopback(t *testing.T) {
 		{"-secret", "s", "-token", "t", "-target", "https://example.com/webhook/line/nerima"},
 		{"-secret", "s", "-token", "t", "-fake-addr", "0.0.0.0:18999"},
 		{"-secret", "s", "-token", "t", "-duration", "1h"},
+		{"-secret", "s", "-token", "t", "-target", "http://127.0.0.1:1/webhook/line/x,http://example.com/webhook/line/x"},
 	} {
 		if _, err := parseOptions(args, &bytes.Buffer{}); err == nil {
 			t.Errorf("%q accepted", args)
@@ -173,6 +174,39 @@ func TestOptionsRefuseNonLoopback(t *testing.T) {
 	o, err := parseOptions([]string{"-secret", "s", "-token", "t", "-pids", "server=12,34"}, &bytes.Buffer{})
 	if err != nil || o.Duration != 10*time.Second || len(o.Procs) != 2 || o.Procs[0] != (Proc{"server", 12}) {
 		t.Errorf("defaults: %+v, %v", o, err)
+	}
+}
+
+// TestTwoTargetsShareTheUsers sends to two bots (replicas) through one
+// fake API: each user's webhooks go to one of them, every one answered.
+func TestTwoTargetsShareTheUsers(t *testing.T) {
+	var texts [2]atomic.Int64
+	var inner [2]atomic.Pointer[http.Handler]
+	var bots [2]*httptest.Server
+	for i := range bots {
+		bots[i] = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			(*inner[i].Load()).ServeHTTP(w, r)
+		}))
+		defer bots[i].Close()
+	}
+	var out bytes.Buffer
+	o, err := parseOptions([]string{"-secret", testSecret, "-token", testToken, "-users", "4", "-concurrency", "2", "-requests", "40",
+		"-target", bots[0].URL + "/webhook/line/nerima, " + bots[1].URL + "/webhook/line/nerima"}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.ready = func(fakeURL string) {
+		for i := range inner {
+			h := echo(t, fakeURL, &texts[i], true)
+			inner[i].Store(&h)
+		}
+	}
+	rep, err := Load(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if texts[0].Load() != 20 || texts[1].Load() != 20 || rep.Answered != 40 || rep.Missing != 0 {
+		t.Errorf("bots saw %d and %d texts, answered %d, missing %d; want 20, 20, 40, 0", texts[0].Load(), texts[1].Load(), rep.Answered, rep.Missing)
 	}
 }
 

@@ -15,7 +15,8 @@ import (
 
 // Options is one load run.
 type Options struct {
-	Target      string        // webhook URL (loopback only)
+	Target      string        // webhook URL (loopback only); several, comma-separated, share the users
+	targets     []string      // Target split: user i's webhooks go to targets[i%len(targets)]
 	Secret      string        // channel secret: signs the webhooks
 	Token       string        // channel access token the fake API expects
 	FakeAddr    string        // where the fake Messaging API listens
@@ -49,7 +50,7 @@ func parseOptions(args []string, out io.Writer) (Options, error) {
 	var procs string
 	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
 	fs.SetOutput(out)
-	fs.StringVar(&o.Target, "target", "http://127.0.0.1:8080/webhook/line/nerima", "webhook URL of the bot (127.0.0.1, ::1 or localhost only)")
+	fs.StringVar(&o.Target, "target", "http://127.0.0.1:8080/webhook/line/nerima", "webhook URL of the bot (127.0.0.1, ::1 or localhost only); several, comma-separated (replicas), share the users: each user's webhooks go to one of them")
 	fs.StringVar(&o.Secret, "secret", os.Getenv("LINE_CHANNEL_SECRET"), "channel secret signing the webhooks (env LINE_CHANNEL_SECRET)")
 	fs.StringVar(&o.Token, "token", os.Getenv("LINE_CHANNEL_ACCESS_TOKEN"), "channel access token the fake API expects (env LINE_CHANNEL_ACCESS_TOKEN)")
 	fs.StringVar(&o.FakeAddr, "fake-addr", "127.0.0.1:0", "listen address of the fake Messaging API (point the bot's LINE_API_ENDPOINT at it)")
@@ -81,9 +82,9 @@ func parseOptions(args []string, out io.Writer) (Options, error) {
 	if o.Duration > MaxDuration {
 		return o, fmt.Errorf("-duration is at most %s", MaxDuration)
 	}
-	u, err := url.Parse(o.Target)
-	if err != nil || u.Scheme != "http" || !loopback(u.Hostname()) {
-		return o, fmt.Errorf("-target must be an http:// URL on 127.0.0.1, ::1 or localhost (got %q)", o.Target)
+	var err error
+	if o.targets, err = parseTargets(o.Target); err != nil {
+		return o, err
 	}
 	host, _, err := net.SplitHostPort(o.FakeAddr)
 	if err != nil || !loopback(host) {
@@ -93,6 +94,21 @@ func parseOptions(args []string, out io.Writer) (Options, error) {
 		return o, err
 	}
 	return o, nil
+}
+
+// parseTargets splits -target at commas; each must be an http:// URL on
+// loopback.
+func parseTargets(s string) ([]string, error) {
+	var out []string
+	for _, t := range strings.Split(s, ",") {
+		t = strings.TrimSpace(t)
+		u, err := url.Parse(t)
+		if err != nil || u.Scheme != "http" || !loopback(u.Hostname()) {
+			return nil, fmt.Errorf("-target must be http:// URLs on 127.0.0.1, ::1 or localhost (got %q)", t)
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }
 
 func loopback(host string) bool {
