@@ -86,8 +86,13 @@ func (t *turn) text(text string) bot.Reply {
 		switch {
 		case t.st.Asking == bot.SlotMoveAtVisit:
 			v = readMoveAtVisit(text)
-		case matters(t.m, t.st, bot.SlotMoveAtVisit):
-			v = statedMoveAtVisit(text) // only where the page has a same-day route
+		default:
+			// Only where the page has a same-day route; the text is read
+			// first, since it seldom names a filing and matters walks
+			// every situation.
+			if v = statedMoveAtVisit(text); v != nil && !matters(t.m, t.st, bot.SlotMoveAtVisit) {
+				v = nil
+			}
 		}
 		if v != nil {
 			r.Slots.MoveAtVisit = v
