@@ -208,11 +208,13 @@ func (ix *Index) Ask(municipality, question string) Result {
 // for the FAQ, however much it shares with a topic (どこで申請, なくした).
 var otherServices = []string{"住民税", "納付書", "保育園", "保育所", "児童手当", "国民健康保険", "国保", "年金", "ごみ", "粗大",
 	"水道", "下水", "介護保険", "予防接種", "ワクチン", "パスポートの申請", "犬の登録", "選挙", "投票", "図書館",
-	"児童扶養", "生活保護", "税金の支払", "固定資産"}
+	"児童扶養", "生活保護", "税金の支払", "固定資産",
+	"flu", "vaccin", "resident tax", "pay my tax", "tax payment", "weather", "bus from", "bus to", "by bus", "bus stop", "train station", "garbage", "trash", "nursery",
+	"daycare", "pension", "library", "election"}
 
 // domainWords name the certificates' world; a question holding one is ours.
 var domainWords = []string{"電子証明書", "証明書", "まいな", "カード", "更新", "暗証", "通知", "照会", "回答書", "封筒", "e-tax",
-	"etax", "こんびに交付", "顔認証", "有効期限", "きげん", "certificate", "my number", "mynumber", "pin"}
+	"etax", "こんびに交付", "顔認証", "有効期限", "きげん", "certificate", "my number", "mynumber", "pin", "card", "renew", "expir", "e tax"}
 
 // otherServicesNorm and domainWordsNorm are the two lists normalised once,
 // so that Ask does not normalise them per question.

@@ -152,3 +152,31 @@ func TestForKeepsOneIndexPerVersion(t *testing.T) {
 		t.Errorf("For(b) answers %q, want pin_types", r.Topic)
 	}
 }
+
+// TestAskEnglishByWords: an English question is matched by its words, not
+// by the letters they share with unrelated ones, and English small talk and
+// other services get no answer ("What's the weather like tomorrow?" once
+// matched the notice topic through "what's the" and the letters of "weather").
+func TestAskEnglishByWords(t *testing.T) {
+	ix := faq.New(testKB(t))
+	for q, want := range map[string]string{
+		"How much does it cost?":                             "fee",
+		"I forgot my PIN. Can they reset it at the counter?": "pin_forgotten",
+		"What time does the counter open?":                   "hours",
+		"What is this letter in the blue envelope?":          "notice",
+		"What's the weather like tomorrow?":                  "",
+		"Thank you!":                                         "",
+		"Where can I get a flu shot in Edogawa?":             "",
+		"Is there a bus from Yoshida to Hiroshima station?":  "",
+		"How do I pay my resident tax?":                      "",
+	} {
+		r := ix.Ask("edogawa", q)
+		got := r.Topic
+		if !r.Likely && !r.Confident {
+			got = ""
+		}
+		if got != want {
+			t.Errorf("Ask(%q) = %s (%.0f, likely %v, confident %v), want %q", q, r.Topic, r.Score, r.Likely, r.Confident, want)
+		}
+	}
+}
