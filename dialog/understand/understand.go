@@ -139,6 +139,10 @@ func Read(text string, c Context) Result {
 		holderAge = c.Age
 	}
 	s.Visitor = visitor(p, toks, asking, holderAge)
+	if r.DontKnow && wonders(p) {
+		// 子どもを連れていけるかは、まだわからない: who comes is not known yet.
+		s.Visitor = ""
+	}
 	yesNoAsking := asking
 	if asking == "" && c.AfterChecklist && shortAnswer(n) {
 		// 「変わってない」 typed after the checklist corrects the answer it
@@ -161,6 +165,35 @@ func Read(text string, c Context) Result {
 	s.Ward = findWard(p, wards)
 	r.Found = found(r.Slots)
 	return r
+}
+
+// wonders reports whether p says it does not know whether something is
+// so (連れていけるかは、まだわからない, 行けるかどうか分からん): the clause
+// before the か is a question, not a fact.
+func wonders(p string) bool {
+	for _, dk := range []string{"わから", "分から", "わかん", "分かん", "未定", "決まって", "きまって"} {
+		for i := strings.Index(p, dk); i >= 0; i = indexFrom(p, dk, i+len(dk)) {
+			before := strings.TrimRight(p[:i], " ,")
+			before = strings.TrimSuffix(before, "まだ")
+			before = strings.TrimRight(before, " ,")
+			for _, end := range []string{"かは", "かも", "かどうか", "か"} {
+				if strings.HasSuffix(before, end) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func indexFrom(s, sub string, from int) int {
+	if from > len(s) {
+		return -1
+	}
+	if j := strings.Index(s[from:], sub); j >= 0 {
+		return from + j
+	}
+	return -1
 }
 
 // expiryWords name the expiry, which makes a date given with the age the

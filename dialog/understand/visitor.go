@@ -124,9 +124,9 @@ func readVisitor(p string, toks []token, asking string) visitorReading {
 
 func readVisitorKind(p string, toks []token, asking string, r *visitorReading) bot.Visitor {
 	var goes, together, request bool
-	for _, t := range toks {
+	for i, t := range toks {
 		goes = goes || t.kind == kGo
-		together = together || t.kind == kTogether
+		together = together || t.kind == kTogether && !withAThing(p, toks, i)
 		request = request || t.kind == kRequest
 	}
 	if containsAny(p, notTogether...) {
@@ -137,6 +137,7 @@ func readVisitorKind(p string, toks []token, asking string, r *visitorReading) b
 	}
 	var who, holder kind // kSkip (0) is nobody: no person word has it
 	strong := false      // who is followed by a word of coming
+	whoEnd := 0          // where who's word ends
 	for i, t := range toks {
 		if !isPerson(t) {
 			continue
@@ -173,8 +174,12 @@ func readVisitorKind(p string, toks []token, asking string, r *visitorReading) b
 			// 私が行きます、子どもは14歳です: the one who comes stays.
 		case t.kind == kSelf && i > 0 && isPerson(toks[i-1]) && p[toks[i-1].end:t.start] == "の":
 			who, strong = toks[i-1].kind, coming // 後見人の私: the writer in that role
+		case t.kind == kSelf && coming && who != 0 && who != kSelf && !strong && topicAt(p, whoEnd):
+			// 母は来月転入します。私が手続きします: the one spoken of, who does
+			// not come, holds the card; the writer comes for them.
+			holder, who, strong = holderKind(token{kind: who}), kSelf, true
 		default:
-			who, strong = t.kind, coming
+			who, strong, whoEnd = t.kind, coming, t.end
 		}
 	}
 	if who == 0 && holder == kSelf && asking == bot.SlotVisitor && !together {
@@ -215,6 +220,42 @@ func readVisitorKind(p string, toks []token, asking string, r *visitorReading) b
 		return bot.VisitorProxy
 	}
 	return ""
+}
+
+// withAThing reports whether toks[i], a word of togetherness, joins a thing
+// rather than a person: 転入届と一緒に, 夫の電子証明書も一緒に (at the same
+// time), where 息子と一緒に and 一緒に行きます join people.
+func withAThing(p string, toks []token, i int) bool {
+	before := strings.TrimRight(p[:toks[i].start], " ,")
+	for _, particle := range []string{"と", "も"} {
+		if joined, ok := strings.CutSuffix(before, particle); ok {
+			return hasAnySuffix(joined, things)
+		}
+	}
+	return false
+}
+
+// things are what a procedure is done together with: a filing, a form,
+// another procedure.
+var things = []string{"届", "書", "手続き", "手続", "更新", "申請", "かーど", "証明", "転入", "転居", "転出", "変更", "引っ越し", "引越し", "ひっこし"}
+
+func hasAnySuffix(s string, suffixes []string) bool {
+	for _, suf := range suffixes {
+		if strings.HasSuffix(s, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// topicAt reports whether the person word ending at end is the topic of
+// its clause (母は…), said of someone rather than of who comes.
+func topicAt(p string, end int) bool {
+	rest := strings.TrimLeft(p[end:], " ")
+	for _, h := range honorifics {
+		rest = strings.TrimPrefix(rest, h)
+	}
+	return strings.HasPrefix(rest, "は") && !strings.HasPrefix(rest, "はい")
 }
 
 // nextIsWardMark reports whether the next person word after a person
