@@ -3,6 +3,9 @@ package dialog
 import (
 	"fmt"
 
+	"github.com/madoguchi/madoguchi/dialog/understand"
+	"github.com/madoguchi/madoguchi/knowledge/faq"
+
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/knowledge"
 )
@@ -21,6 +24,30 @@ func (t *turn) faqMenu() bot.Reply {
 		}
 	}
 	return t.reply(buttons)
+}
+
+// askFAQ asks the FAQ about text, which r is the reading of. A question about
+// the renewal window or the expiry that gives the expiry date (「期限が
+// 2027年2月27日です。もう手続きできますか？」) is about whichever of the two
+// that date calls for: the window while the date is to come, the expired
+// certificate once it has passed.
+func (t *turn) askFAQ(text string, r understand.Result) faq.Result {
+	res := t.k.faq.Ask(t.m.ID, text)
+	d := r.Slots.ExpiryDate
+	if d == nil || res.Topic != "window" && res.Topic != "expired" {
+		return res
+	}
+	topic := "window"
+	if d.Before(t.today) {
+		topic = "expired"
+	}
+	if a, ok := t.k.kb.Answer(t.m.ID, topic); ok && topic != res.Topic {
+		res.Topic, res.Answer = topic, a
+		if tp := t.k.kb.Topic(topic); tp != nil {
+			res.Title = tp.Title
+		}
+	}
+	return res
 }
 
 // answerTopic answers an FAQ topic chosen by button, then resumes the flow.

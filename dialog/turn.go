@@ -109,7 +109,7 @@ func (t *turn) text(text string) bot.Reply {
 	// skips its cost.
 	var res faq.Result
 	if question {
-		res = t.k.faq.Ask(t.m.ID, text)
+		res = t.askFAQ(text, r)
 	}
 	switch {
 	case r.PIN:
@@ -147,6 +147,11 @@ func (t *turn) text(text string) bot.Reply {
 		return t.resume(true)
 	}
 	if len(r.Found) > 0 {
+		if r.DontKnow && optional(t.st.Asking) && !slices.Contains(r.Found, t.st.Asking) {
+			// 「引っ越してました。期限はわかんない」: a correction, and the
+			// optional answer unknown.
+			t.skip(t.st.Asking)
+		}
 		return t.apply(adultsHaveNoLegalRep(t.st.Slots, r.Slots), r.Found)
 	}
 	if r.DontKnow && optional(t.st.Asking) {
@@ -154,7 +159,7 @@ func (t *turn) text(text string) bot.Reply {
 		return t.resume(true)
 	}
 	if !question {
-		res = t.k.faq.Ask(t.m.ID, text)
+		res = t.askFAQ(text, r)
 	}
 	if res.Confident {
 		t.answer(res.Topic, res.Answer)
