@@ -78,7 +78,9 @@ var questionWords = []string{"どこ", "いつ", "いくら", "何時", "なん�
 
 // questionEnds end a question without a mark.
 var questionEnds = []string{"か", "かな", "かね", "かい", "のか", "んか", "っけ", "かしら", "ますか",
-	"ですか", "でしょうか", "だろうか", "んですか", "んの", "るの", "いの", "ないの", "るん", "ん?"}
+	"ですか", "でしょうか", "だろうか", "んですか", "んの", "るの", "いの", "ないの", "るん", "ん?",
+	// Spoken across Japan: かのう, かいな, じゃろか, やろか, ええん (いいの).
+	"かのう", "かの", "かいな", "じゃろか", "じゃろうか", "やろか", "やろうか", "ええん", "いいん", "ええんか"}
 
 // Supposes reports whether text states its facts as suppositions (代理人なら,
 // 照会書がない場合, 引っ越したら): a question built on them says nothing of

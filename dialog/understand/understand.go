@@ -115,6 +115,16 @@ func Read(text string, c Context) Result {
 			r.DontKnow = true
 		}
 	}
+	if (r.Command == Reset || r.Command == Back) && IsQuestion(text) && !containsAny(n, restartWords...) {
+		// 「更新したら何かやり直さないといけない？」, "Can they reset it at the
+		// counter?", "Can I get my card back?": a question that uses the
+		// word is about something else; 「最初からやり直せますか？」 still
+		// starts over.
+		r.Command = None
+		if startIntent(n) {
+			r.Command = Start
+		}
+	}
 	if containsAny(n, "don't know", "dont know", "do not know", "not sure", "no idea", "i'm not sure", "unknown") {
 		r.DontKnow = true
 	}
@@ -166,6 +176,11 @@ func Read(text string, c Context) Result {
 	r.Found = found(r.Slots)
 	return r
 }
+
+// restartWords ask for the conversation itself to start over or go back,
+// even in a question.
+var restartWords = []string{"最初", "さいしょ", "はじめから", "初めから", "始めから", "一から", "前の質問", "ひとつ前", "一つ前",
+	"start over", "restart", "previous question", "go back"}
 
 // wonders reports whether p says it does not know whether something is
 // so (連れていけるかは、まだわからない, 行けるかどうか分からん): the clause
