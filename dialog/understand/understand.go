@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/internal/romaji"
 )
 
 // Command is a request about the dialog itself rather than an answer.
@@ -97,6 +98,9 @@ func Read(text string, c Context) Result {
 	}
 	if looksLikePIN(n) {
 		return Result{PIN: true}
+	}
+	if k, ok := romaji.Text(n); ok {
+		n = k // "jibun de ikimasu": じぶんでいきます
 	}
 	d := findDate(dateWords(arabicNumerals(english(n))), today)
 	p := d.rest

@@ -73,6 +73,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/madoguchi/madoguchi/internal/romaji"
 	"github.com/madoguchi/madoguchi/knowledge"
 )
 
@@ -154,7 +155,7 @@ type Result struct {
 // each scoring at least the suggestion floor: what to offer as
 // 「もしかして」 buttons when no topic is Confident.
 func (ix *Index) Suggest(municipality, question string, n int) []Result {
-	question = truncate(question, maxQuestionRunes)
+	question = readable(truncate(question, maxQuestionRunes))
 	q := newQuery(question)
 	if len(q) == 0 || n <= 0 {
 		return nil
@@ -244,7 +245,7 @@ type match struct {
 }
 
 func (ix *Index) match(question string) match {
-	question = truncate(question, maxQuestionRunes)
+	question = readable(truncate(question, maxQuestionRunes))
 	q := newQuery(question)
 	m := match{topic: -1, q: q}
 	if len(q) == 0 {
@@ -265,6 +266,15 @@ func (ix *Index) match(question string) match {
 		}
 	}
 	return m
+}
+
+// readable returns question with its romanised Japanese ("koushin wa
+// ikura kakarimasu ka") read as the kana the phrasings share n-grams with.
+func readable(question string) string {
+	if k, ok := romaji.Text(Normalize(question)); ok {
+		return k
+	}
+	return question
 }
 
 // maxQuestionRunes bounds the work one question can cause; a resident's
