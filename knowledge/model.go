@@ -87,6 +87,17 @@ type Topic struct {
 	// about: 「カードを再発行するといくら？」 asks the fee, not the lost card.
 	// They weigh more than Keywords.
 	Asks []string `yaml:"asks,omitempty"`
+	// Narrower names topics that answer part of this one more precisely
+	// (followups: followup_konbini, followup_etax): a question that holds
+	// one of a narrower topic's keywords, and scores it nearly as high, is
+	// answered by it (「e-Taxで確定申告してます。更新したら何か設定し直す？」
+	// is the e-Tax follow-up, not the follow-ups in general).
+	Narrower []string `yaml:"narrower,omitempty"`
+	// Needs, when given, are words one of which a question must hold to be
+	// about the topic at all (スマホ for the smartphone certificate, 顔 for
+	// the face-authentication card): without one, what it shares with the
+	// topic's phrasings (電話, マイナンバー, 窓口) is by chance.
+	Needs []string `yaml:"needs,omitempty"`
 }
 
 // Answer answers one Topic. A Silent answer says that the page does not

@@ -87,6 +87,8 @@ type Index struct {
 	wholes    *bm25      // one document per topic: title and every phrasing
 	keywords  [][]string // each topic's keywords, normalised
 	asks      [][]string // each topic's asks words, normalised
+	narrower  [][]int    // each topic's narrower topics, as indices
+	needs     [][]string // each topic's needed words, normalised (none: no condition)
 }
 
 // New builds an Index over every topic of kb.
@@ -121,9 +123,17 @@ func newIndex(kb *knowledge.KB, cfg config) *Index {
 	ix.wholes.finish(ix.questions.idf)
 	ix.keywords = make([][]string, len(ix.topics))
 	ix.asks = make([][]string, len(ix.topics))
+	ix.narrower = make([][]int, len(ix.topics))
+	ix.needs = make([][]string, len(ix.topics))
 	for i, t := range ix.topics {
+		ix.needs[i] = normalizeAll(t.Needs)
 		ix.keywords[i] = normalizeAll(t.Keywords)
 		ix.asks[i] = normalizeAll(t.Asks)
+		for _, id := range t.Narrower {
+			if j := slices.IndexFunc(ix.topics, func(x knowledge.Topic) bool { return x.ID == id }); j >= 0 {
+				ix.narrower[i] = append(ix.narrower[i], j)
+			}
+		}
 	}
 	return ix
 }
@@ -258,6 +268,7 @@ func (ix *Index) match(question string) match {
 		}
 	}
 	if m.topic >= 0 {
+		m.topic = ix.narrowed(m.topic, scores, Normalize(question))
 		m.score, m.bestDoc = scores[m.topic], bestDoc[m.topic]
 		for i, s := range scores {
 			if i != m.topic && s > m.second {
@@ -275,6 +286,23 @@ func readable(question string) string {
 		return k
 	}
 	return question
+}
+
+// narrowerShare is how close to the best score a narrower topic must come
+// to take its place.
+const narrowerShare = 0.75
+
+// narrowed returns, for the best topic, the best of its narrower topics
+// whose keyword the question holds and whose score is at least
+// narrowerShare of the best's; or the best itself.
+func (ix *Index) narrowed(best int, scores []float64, text string) int {
+	pick := best
+	for _, j := range ix.narrower[best] {
+		if containsAny(text, ix.keywords[j]) && scores[j] >= narrowerShare*scores[best] && (pick == best || scores[j] > scores[pick]) {
+			pick = j
+		}
+	}
+	return pick
 }
 
 // maxQuestionRunes bounds the work one question can cause; a resident's
@@ -321,6 +349,11 @@ func (ix *Index) scoreTopics(q query, question string) (scores []float64, bestDo
 		ix.wholes.score(q, whole)
 		for i, s := range whole {
 			scores[ix.wholes.docs[i].topic] += ix.cfg.topicDocWeight * s
+		}
+	}
+	for i, needs := range ix.needs {
+		if len(needs) > 0 && !containsAny(text, needs) {
+			scores[i] = 0 // the question names nothing the topic is about
 		}
 	}
 	return scores, bestDoc

@@ -180,3 +180,27 @@ func TestAskEnglishByWords(t *testing.T) {
 		}
 	}
 }
+
+// TestNarrowerAndNeeds: a follow-up question that names e-Tax or the
+// convenience store is that follow-up, not the follow-ups in general
+// (national.yaml followups.narrower); a question that names nothing of a
+// smartphone or a face is never the smartphone or face-authentication
+// topic (their needs), whatever it shares with their phrasings.
+func TestNarrowerAndNeeds(t *testing.T) {
+	ix := faq.New(testKB(t))
+	for q, want := range map[string]string{
+		"毎年e-Taxで確定申告してます。更新したら何か設定し直す必要ありますか":                          "followup_etax",
+		"konbini issuance after renewal - do I need to register again?": "followup_konbini",
+		"更新したあと、何かしておくことはありますか":                                         "followups",
+		"スマホに電子証明書を入れてるけど、どうなる？":                                        "smartphone",
+	} {
+		if r := ix.Ask("edogawa", q); r.Topic != want {
+			t.Errorf("Ask(%q) = %s (%.0f), want %s", q, r.Topic, r.Score, want)
+		}
+	}
+	for _, q := range []string{"江戸川区のマイナンバーの窓口の電話何番？", "葛西のマイナンバーカード専用窓口でも更新できますか？"} {
+		if r := ix.Ask("edogawa", q); r.Topic == "smartphone" || r.Topic == "face_auth" {
+			t.Errorf("Ask(%q) = %s (%.0f): the question names neither a smartphone nor a face", q, r.Topic, r.Score)
+		}
+	}
+}
