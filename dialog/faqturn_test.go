@@ -44,3 +44,39 @@ func replyHolds(r bot.Reply, text string) bool {
 	}
 	return false
 }
+
+// TestFactsDecideTheTopicAndTroublesAreAnswered: a child's-procedure
+// question about a holder of 15 or over is the proxy's; and a slot answer
+// that also tells a trouble in a sentence of its own gets that answer on
+// the way, while a sentence that reports, or is about a slot the text
+// answers, gets none.
+func TestFactsDecideTheTopicAndTroublesAreAnswered(t *testing.T) {
+	kb, err := knowledge.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer := func(topic string) string {
+		a, ok := kb.Answer("nerima", topic)
+		if !ok {
+			t.Fatalf("nerima has no %s answer", topic)
+		}
+		return a.Text
+	}
+	e, _, _ := newEngine(t, nil)
+	for i, c := range []struct {
+		text, topic string
+		answered    bool
+	}{
+		{"高校生の息子(17歳)の分なんですけど、平日は学校があるので母親の私だけで行ってもいいですか", "proxy", true},
+		{"40歳です。暗証番号を忘れてしまった", "pin_forgotten", true},
+		{"40歳です。おかげで予約とれました", "reservation", false},
+		{"父は80歳です。私が代わりに行きます。照会書はなくしました", "notice_missing", false},
+	} {
+		user := "f" + string(rune('a'+i))
+		say(t, e, user, "電子証明書の更新をしたい", "")
+		r := say(t, e, user, c.text, "")
+		if got := replyHolds(r, answer(c.topic)); got != c.answered {
+			t.Errorf("%q: the %s answer given: %v, want %v\n%v", c.text, c.topic, got, c.answered, r.Messages)
+		}
+	}
+}
