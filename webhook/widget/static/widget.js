@@ -151,6 +151,10 @@
     '.header button:hover{background:#084a8c}',
     '.header :focus-visible{outline-color:#fff}',
     '.messages{flex:1;overflow-y:auto;padding:12px;background:#f7f8fa;display:flex;flex-direction:column;gap:10px}',
+    // A focus ring is drawn outside its control: the conversation scrolls a
+    // focused control in with room for the ring, and draws its own inside.
+    '.messages{scroll-padding:12px}.messages a,.messages button,.messages input{scroll-margin:8px}',
+    '.messages:focus-visible{outline-offset:-3px}',
     '.msg{max-width:88%;padding:8px 12px;border-radius:12px;white-space:pre-wrap;overflow-wrap:anywhere}',
     '.msg.bot{align-self:flex-start;background:#fff;border:1px solid #c9ced6}',
     '.msg.user{align-self:flex-end;background:#0b5cad;color:#fff}',
