@@ -327,9 +327,11 @@ func TestBrowserPrint(t *testing.T) {
 }
 
 // checkReadable measures, in the page's computed styles, what an older
-// resident on a phone needs: body text at 16 px or more, notes, tags and
-// the source at 14 px or more, and every button and tel: link of the
-// card, the quick replies and the header at least 44 × 44 px.
+// resident on a phone needs: body text (the bot's messages, the card's
+// items, key lines, hours, warnings and steps) at 16 px or more, notes,
+// tags and the source at 14 px or more, and every button, tel: link and
+// check box's label of the card, the quick replies, the header and the
+// message box at least 44 × 44 px.
 func checkReadable(t *testing.T, tb *tab) {
 	t.Helper()
 	px := func(css string) int {
@@ -345,12 +347,22 @@ func checkReadable(t *testing.T, tb *tab) {
 			t.Errorf("%s is %d px, want at least 14", css, got)
 		}
 	}
+	// The bot's messages and the card's key lines, hours, reservation rules
+	// and warnings are body text.
+	for _, css := range []string{".msg.bot", ".card .key", ".card .counter div", ".card .warnings li", ".card .step"} {
+		if tb.evalInt(count(css)) == 0 {
+			continue
+		}
+		if got := px(css); got < 16 {
+			t.Errorf("%s is %d px, want at least 16", css, got)
+		}
+	}
 	if tb.evalInt(count(".card .note")) > 0 {
 		if got := px(".card .note"); got < 14 {
 			t.Errorf("notes are %d px, want at least 14", got)
 		}
 	}
-	small := tb.evalString(`Array.from(` + shadow + `.querySelectorAll(".card button, .card a.tel, .quick button, .header button, .send"))` +
+	small := tb.evalString(`Array.from(` + shadow + `.querySelectorAll(".card button, .card a.tel, .card label, .quick button, .header button, .send, textarea"))` +
 		`.filter(e => e.offsetParent !== null).map(e => e.getBoundingClientRect())` +
 		`.filter(r => r.width < 44 || r.height < 44).map(r => Math.round(r.width) + "x" + Math.round(r.height)).join(" ")`)
 	if small != "" {
