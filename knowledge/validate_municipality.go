@@ -97,7 +97,7 @@ func (c *checker) checkCounters(m *Municipality) {
 	}
 	// A checklist ends with whom to call: the contact's phone, or the
 	// sentence saying the page names none.
-	if m.Contact.Phone == "" && strings.TrimSpace(m.Silent["phone"]) == "" {
+	if m.Contact.Name != "" && m.Contact.Phone == "" && strings.TrimSpace(m.Silent["phone"]) == "" { // a contact left unresolved is reported already
 		c.at(f, "contact", "the contact has no phone, and silent.phone does not say that the page names none")
 	}
 	c.uniqueIDs(f, "counters", "id", idsOf(m.Counters, func(x Counter) string { return x.ID }), true)
