@@ -133,7 +133,8 @@ type Municipality struct {
 	Contact Contact `yaml:"contact"`
 	// Silent holds, for counter fields the page does not give ("hours",
 	// "reservation", "phone"), the note that says so. Required when any
-	// counter leaves that field empty.
+	// counter leaves that field empty; "phone" also when the contact has
+	// no phone, and the checklist then ends with it.
 	Silent    map[string]string `yaml:"silent,omitempty"`
 	Counters  []Counter         `yaml:"counters"`
 	Wards     []Ward            `yaml:"wards,omitempty"`

@@ -129,6 +129,9 @@ func TestValidateReportsProblems(t *testing.T) {
 		{"unknown certificate", []edit{{edo, "  - id: everyone\n", "  - id: everyone\n    certificates: [user, sign]\n"}}, []string{
 			`edogawa.yaml:36: rules[1].certificates[1]: unknown certificate "sign" (want signing, user)`,
 		}},
+		{"contact without a phone and no sentence saying so", []edit{{ner, "silent:\n  phone: ページに電話番号の記載はありません。\n", ""}, {ner, "    hours: 平日 8:30〜18:30\n", "    phone: 03-3993-1111\n    hours: 平日 8:30〜18:30\n"}}, []string{
+			`nerima.yaml:7: contact: the contact has no phone, and silent.phone does not say that the page names none`,
+		}},
 		{"counter without a name", []edit{{edo, "    name: マイナンバーカード専用窓口（本庁舎）\n", ""}}, []string{
 			`edogawa.yaml:15: counters[0].name: required`,
 		}},
