@@ -125,6 +125,15 @@ func age(p string, toks []token, asking string, today bot.Date) bot.AgeGroup {
 	for _, m := range eraBirth.FindAllStringIndex(p, -1) {
 		note(bot.AgeAdult, m[0])
 	}
+	if asking == "" && group == "" {
+		// The first message may give the age as a sentence of its own
+		// (「おらのカードの更新だ。70だ。ひとりで行ぐ」).
+		for _, sentence := range strings.FieldsFunc(p, func(r rune) bool { return r == '.' || r == '!' || r == ',' }) {
+			if m := bareNumber.FindStringSubmatch(strings.TrimSpace(sentence)); m != nil && strings.TrimSpace(sentence) != strings.TrimSpace(p) {
+				note(yearsGroup(atoi(m[1]), ""), 0)
+			}
+		}
+	}
 	if asking == bot.SlotAgeGroup {
 		if m := bareNumber.FindStringSubmatch(strings.TrimSpace(p)); m != nil {
 			note(yearsGroup(atoi(m[1]), ""), 0)

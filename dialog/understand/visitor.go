@@ -135,9 +135,10 @@ func readVisitorKind(p string, toks []token, asking string, r *visitorReading) b
 	if asking != bot.SlotVisitor && !goes && !together && !request {
 		return ""
 	}
-	var who, holder kind // kSkip (0) is nobody: no person word has it
-	strong := false      // who is followed by a word of coming
-	whoEnd := 0          // where who's word ends
+	var who, holder kind           // kSkip (0) is nobody: no person word has it
+	strong := false                // who is followed by a word of coming
+	whoEnd := 0                    // where who's word ends
+	var whoWord, holderWord string // who's word, and the holder's where an age names them
 	for i, t := range toks {
 		if !isPerson(t) {
 			continue
@@ -157,6 +158,9 @@ func readVisitorKind(p string, toks []token, asking string, r *visitorReading) b
 		switch {
 		case hasAnyPrefix(rest, holderMarks):
 			holder = holderKind(t)
+		case ageBefore.MatchString(p[:t.start]) && hasAnyPrefix(rest, []string{"です", "だ", "や", "じゃ", "で", ".", ","}):
+			// 16歳の息子です: the writer speaks of the holder
+			holder, holderWord = holderKind(t), p[t.start:t.end]
 		case t.kind == kAge:
 		case strings.HasPrefix(rest, "の") && !hasAnyPrefix(rest, []string{"の人", "の方", "のかた", "のみ", "のほう"}):
 		case nextIsWardMark(toks[i+1:], p, t.end):
@@ -179,8 +183,13 @@ func readVisitorKind(p string, toks []token, asking string, r *visitorReading) b
 			// not come, holds the card; the writer comes for them.
 			holder, who, strong = holderKind(token{kind: who}), kSelf, true
 		default:
-			who, strong, whoEnd = t.kind, coming, t.end
+			who, strong, whoEnd, whoWord = t.kind, coming, t.end, p[t.start:t.end]
 		}
+	}
+	if holderWord != "" && whoWord == holderWord && !together {
+		// 16歳の息子です。息子ひとりで行かせます: the holder spoken of comes.
+		r.holderGoes = true
+		return bot.VisitorSelf
 	}
 	if who == 0 && holder == kSelf && asking == bot.SlotVisitor && !together {
 		// 本人は行けないです: someone else goes, who is not said.
@@ -221,6 +230,10 @@ func readVisitorKind(p string, toks []token, asking string, r *visitorReading) b
 	}
 	return ""
 }
+
+// ageBefore ends in an age said of the person word that follows: 16歳の,
+// 小3の.
+var ageBefore = regexp.MustCompile(`(?:\d{1,3}\s?(?:歳|さい|才)|[小中高]\d)\s?の\s?$`)
 
 // withAThing reports whether toks[i], a word of togetherness, joins a thing
 // rather than a person: 転入届と一緒に, 夫の電子証明書も一緒に (at the same
