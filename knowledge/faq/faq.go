@@ -221,7 +221,7 @@ var otherServices = []string{"住民税", "納付書", "保育園", "保育所",
 	"水道", "下水", "介護保険", "予防接種", "ワクチン", "パスポートの申請", "犬の登録", "選挙", "投票", "図書館",
 	"児童扶養", "生活保護", "税金の支払", "固定資産",
 	"flu", "vaccin", "resident tax", "pay my tax", "tax payment", "weather", "bus from", "bus to", "by bus", "bus stop", "train station", "garbage", "trash", "nursery",
-	"daycare", "pension", "library", "election"}
+	"daycare", "pension", "library", "election", "駐車場", "ちゅうしゃじょう", "parking"}
 
 // domainWords name the certificates' world; a question holding one is ours.
 var domainWords = []string{"電子証明書", "証明書", "まいな", "カード", "更新", "暗証", "通知", "照会", "回答書", "封筒", "e-tax",

@@ -160,15 +160,18 @@ func TestForKeepsOneIndexPerVersion(t *testing.T) {
 func TestAskEnglishByWords(t *testing.T) {
 	ix := faq.New(testKB(t))
 	for q, want := range map[string]string{
-		"How much does it cost?":                             "fee",
-		"I forgot my PIN. Can they reset it at the counter?": "pin_forgotten",
-		"What time does the counter open?":                   "hours",
-		"What is this letter in the blue envelope?":          "notice",
-		"What's the weather like tomorrow?":                  "",
-		"Thank you!":                                         "",
-		"Where can I get a flu shot in Edogawa?":             "",
-		"Is there a bus from Yoshida to Hiroshima station?":  "",
-		"How do I pay my resident tax?":                      "",
+		"How much does it cost?":                                        "fee",
+		"I forgot my PIN. Can they reset it at the counter?":            "pin_forgotten",
+		"What time does the counter open?":                              "hours",
+		"What is this letter in the blue envelope?":                     "notice",
+		"What is this blue envelope I got from J-LIS?":                  "notice",
+		"What kinds of PIN are there, and how many digits is each one?": "pin_types",
+		"区役所の駐車場って何台くらいとめられる？":                                          "",
+		"What's the weather like tomorrow?":                             "",
+		"Thank you!":                                                    "",
+		"Where can I get a flu shot in Edogawa?":                        "",
+		"Is there a bus from Yoshida to Hiroshima station?":             "",
+		"How do I pay my resident tax?":                                 "",
 	} {
 		r := ix.Ask("edogawa", q)
 		got := r.Topic

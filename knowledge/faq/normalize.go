@@ -20,7 +20,7 @@ func Normalize(s string) string {
 // normalize is Normalize, also reporting which runes were katakana before
 // folding: a katakana word (コンビニ, スマホ) is content, not grammar.
 func normalize(s string) (rs []rune, katakana []bool) {
-	s = norm.NFKC.String(s)
+	s = joinKanaWords(norm.NFKC.String(s))
 	rs = make([]rune, 0, len(s)/2)
 	katakana = make([]bool, 0, len(s)/2)
 	space := true // drop leading separators
@@ -58,6 +58,34 @@ func normalize(s string) (rs []rune, katakana []bool) {
 	}
 	return rs, katakana
 }
+
+// joinKanaWords drops the spaces typed between words written in kana
+// (「こうしん の とき なに を もって いきますか」, as residents without
+// conversion and learners of Japanese write), which would keep the words
+// apart where Japanese runs them together: n-grams never cross a space.
+func joinKanaWords(s string) string {
+	if !strings.ContainsRune(s, ' ') {
+		return s
+	}
+	rs := []rune(s)
+	out := rs[:0:0]
+	for i := 0; i < len(rs); i++ {
+		if rs[i] == ' ' && len(out) > 0 && isKanaRune(out[len(out)-1]) {
+			j := i
+			for j < len(rs) && rs[j] == ' ' {
+				j++
+			}
+			if j < len(rs) && isKanaRune(rs[j]) {
+				i = j - 1
+				continue
+			}
+		}
+		out = append(out, rs[i])
+	}
+	return string(out)
+}
+
+func isKanaRune(r rune) bool { return r >= 'ぁ' && r <= 'ゖ' || r >= 'ァ' && r <= 'ヺ' || r == 'ー' }
 
 // politeEndings are phrases that carry the register of a question, not its
 // subject. Their n-grams still count, at politeWeight, so that a question
