@@ -44,7 +44,7 @@ func peopleWords() {
 
 	// English, as foreign residents write it: the words, not the grammar.
 	word(kSelf, "", "i", "me", "myself")
-	word(kSpouse, "", "wife", "husband", "spouse", "partner")
+	word(kSpouse, "", "wife", "husband", "spouse", "partner", "わいふ", "はずばんど", "かみさん")
 	word(kChild, "", "son", "daughter", "grandson", "granddaughter", "grandchild", "child", "kid")
 	word(kLegalRep, "", "mother", "father", "mom", "mum", "dad", "parent", "parents", "guardian")
 	word(kProxy, "", "friend", "neighbor", "neighbour", "caregiver", "sister", "brother", "relative", "someone", "proxy", "agent")

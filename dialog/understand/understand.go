@@ -129,6 +129,9 @@ func Read(text string, c Context) Result {
 			r.Command = Start
 		}
 	}
+	if asking == bot.SlotExpiryDate && forgotten(n) {
+		r.DontKnow = true // 「封筒に書いてあったと思うけど忘れちゃいました」
+	}
 	if containsAny(n, "don't know", "dont know", "do not know", "not sure", "no idea", "i'm not sure", "unknown") {
 		r.DontKnow = true
 	}
@@ -178,6 +181,11 @@ func Read(text string, c Context) Result {
 	}
 	s.Ward = findWard(p, wards)
 	r.Found = found(r.Slots)
+	if r.Command == Back && len(r.Found) > 0 && !containsAny(n, backWords...) {
+		// 「離婚して名前戻したんだった」: 戻し said of a name, not of the
+		// conversation, where the text states slots.
+		r.Command = None
+	}
 	return r
 }
 
@@ -185,6 +193,23 @@ func Read(text string, c Context) Result {
 // even in a question.
 var restartWords = []string{"最初", "さいしょ", "はじめから", "初めから", "始めから", "一から", "前の質問", "ひとつ前", "一つ前",
 	"start over", "restart", "previous question", "go back"}
+
+// forgotten reports whether n, an answer to the expiry date, ends by
+// saying it was forgotten (忘れちゃいました, わすれた); a forgotten PIN is
+// something else.
+func forgotten(n string) bool {
+	end := strings.TrimRight(n, " .!~…ー")
+	for _, suf := range []string{"忘れた", "忘れました", "忘れちゃった", "忘れちゃいました", "忘れてしまった", "忘れてしまいました", "忘れてもうた",
+		"忘れとる", "わすれた", "わすれました", "わすれちゃった", "わすれちゃいました", "forgot", "forgotten"} {
+		if strings.HasSuffix(end, suf) {
+			return !containsAny(n, "暗証", "あんしょう", "ぱすわーど", "password", "pin")
+		}
+	}
+	return false
+}
+
+// backWords ask the conversation itself to go back, even beside slots.
+var backWords = []string{"前の質問", "ひとつ前", "一つ前", "1つ前", "前に戻", "戻る", "もどる", "back"}
 
 // wonders reports whether p says it does not know whether something is
 // so (連れていけるかは、まだわからない, 行けるかどうか分からん): the clause

@@ -10,6 +10,7 @@ import (
 // holderMarks, after a person and の (or に), make that person the card
 // holder rather than the one who comes: 娘の分, 母の代わり, 妻のカード.
 var holderMarks = []string{"の分", "のぶん", "の代わり", "のかわり", "の代理", "のため", "のを",
+	"のじゃ", "のです", "のなんです", "のなんじゃ", "のなんや", "のや",
 	"のかーど", "の更新", "の証明書", "の電子証明書", "の手続", "のまいなんばー", "の申請",
 	"に代わって", "にかわって"}
 
@@ -126,12 +127,13 @@ func readVisitorKind(p string, toks []token, asking string, r *visitorReading) b
 	var goes, together, request bool
 	for i, t := range toks {
 		goes = goes || t.kind == kGo
-		together = together || t.kind == kTogether && !withAThing(p, toks, i)
+		together = together || t.kind == kTogether && !withAThing(p, toks, i) && !movedTogether(toks, i)
 		request = request || t.kind == kRequest
 	}
 	if containsAny(p, notTogether...) {
 		together = false
 	}
+	together = together || twoComing(p, toks)
 	if asking != bot.SlotVisitor && !goes && !together && !request {
 		return ""
 	}
@@ -234,6 +236,49 @@ func readVisitorKind(p string, toks []token, asking string, r *visitorReading) b
 // ageBefore ends in an age said of the person word that follows: 16歳の,
 // 小3の.
 var ageBefore = regexp.MustCompile(`(?:\d{1,3}\s?(?:歳|さい|才)|[小中高]\d)\s?の\s?$`)
+
+// movedTogether reports whether toks[i], a word of togetherness, is said of
+// a move rather than of coming: 家族で引っ越してきた.
+func movedTogether(toks []token, i int) bool {
+	for _, u := range toks[i+1:] {
+		switch u.kind {
+		case kAddrEvent:
+			return true
+		case kGo, kRequest, kBoundary:
+			return false
+		}
+	}
+	return false
+}
+
+// twoComing reports whether two people joined by と come together: 娘と私で
+// 行きます, 娘本人と母親の私で行きます.
+func twoComing(p string, toks []token) bool {
+	for i := 0; i+1 < len(toks); i++ {
+		a := toks[i]
+		if !isPerson(a) {
+			continue
+		}
+		rest := strings.TrimLeft(p[a.end:], " ")
+		rest = strings.TrimPrefix(rest, "本人")
+		if !strings.HasPrefix(rest, "と") {
+			continue
+		}
+		for _, b := range toks[i+1:] {
+			if b.kind == kBoundary {
+				break
+			}
+			if isPerson(b) && strings.HasPrefix(strings.TrimLeft(p[b.end:], " "), "で") {
+				for _, c := range toks[i+2:] {
+					if c.start >= b.end && c.kind == kGo {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
 
 // withAThing reports whether toks[i], a word of togetherness, joins a thing
 // rather than a person: 転入届と一緒に, 夫の電子証明書も一緒に (at the same
