@@ -44,6 +44,8 @@ func scrape(t *testing.T, url string) (samples map[string]float64, families map[
 // traffic is what a server exports after trafficMetrics' requests.
 type traffic struct {
 	m        *Main
+	base     string    // the server's URL
+	api      *fakeLINE // its Messaging API
 	samples  map[string]float64
 	families map[string]bool
 }
@@ -79,11 +81,7 @@ func trafficMetrics(t *testing.T) traffic {
 		}
 	}
 	api.waitReplies(t, 1)
-	for _, text := range []string{"更新の持ち物を知りたい", "手数料はいくらかかりますか", "1234", "小学生の娘です"} {
-		if code, body := post(t, base+"/api/v1/chat", `{"municipality":"akishima","session_id":"alerts-test","text":"`+text+`"}`); code != http.StatusOK {
-			t.Fatalf("chat %q: %d %s", text, code, body)
-		}
-	}
+	chatConversation(t, base, "alerts-test")
 	if err := m.Redis.Do(context.Background(), "NOSUCHCOMMAND").Err(); err == nil {
 		t.Fatal("Redis took NOSUCHCOMMAND")
 	}
@@ -124,7 +122,19 @@ func trafficMetrics(t *testing.T) traffic {
 		t.Errorf("madoguchi_redis_durability_warning{reason=embedded} = %v with LINE on the embedded Redis",
 			samples[`madoguchi_redis_durability_warning{reason="embedded"}`])
 	}
-	return traffic{m: m, samples: samples, families: families}
+	return traffic{m: m, base: base, api: api, samples: samples, families: families}
+}
+
+// chatConversation has an API conversation on Akishima's renewal under
+// session: an FAQ question (the fee), a PIN refused, and the answer that
+// gives a checklist the page does not cover.
+func chatConversation(t *testing.T, base, session string) {
+	t.Helper()
+	for _, text := range []string{"更新の持ち物を知りたい", "手数料はいくらかかりますか", "1234", "小学生の娘です"} {
+		if code, body := post(t, base+"/api/v1/chat", `{"municipality":"akishima","session_id":"`+session+`","text":"`+text+`"}`); code != http.StatusOK {
+			t.Fatalf("chat %q: %d %s", text, code, body)
+		}
+	}
 }
 
 // TestServiceMetrics checks what trafficMetrics' requests leave in the
