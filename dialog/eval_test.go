@@ -34,8 +34,8 @@ var evalToday = bot.NewDate(2026, time.December, 2)
 // The floors of the development half: the figures reached, less a margin
 // for a change that trades one row for another.
 const (
-	minSlotAccuracy         = 0.97
-	minQuestionScore        = 0.90
+	minSlotAccuracy         = 0.98
+	minQuestionScore        = 0.93
 	maxWrongChecklistShare  = 0.02
 	maxReaskedConversations = 0.02
 )
