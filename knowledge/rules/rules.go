@@ -47,6 +47,8 @@ func Checklist(m *knowledge.Municipality, s bot.Slots, today bot.Date) (bot.Chec
 		Notes:         []string{},
 		Followups:     []bot.Followup{},
 	}
+	words := m.Words(bot.LangJa)
+	c.Texts = &words
 	if window != nil {
 		c.Status = bot.Status(sit.Status)
 	}

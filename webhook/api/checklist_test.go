@@ -10,6 +10,7 @@ import (
 
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/bot/present"
+	"github.com/madoguchi/madoguchi/internal/kbtest"
 	"github.com/madoguchi/madoguchi/knowledge/rules"
 	"github.com/madoguchi/madoguchi/webhook/api"
 )
@@ -72,9 +73,16 @@ func checklistFor(t *testing.T, h http.Handler, reqBody string) bot.Checklist {
 		View present.View `json:"view"`
 	}
 	decodeStrict(t, w, &body)
+	if body.Texts != nil {
+		t.Errorf("POST %s: the body writes out the checklist's texts (they are in the view)", reqBody)
+	}
+	// The view is in the municipality's texts (Japanese: no lang asked).
+	words := kbtest.Texts(t, body.Municipality, bot.LangJa)
+	body.Texts = &words
 	if want := present.Present(&body.Checklist, present.Options{}); !reflect.DeepEqual(body.View, want) {
 		t.Errorf("POST %s: view %+v, want present.Present's %+v", reqBody, body.View, want)
 	}
+	body.Texts = nil
 	if body.View.Title == "" || body.View.Visits == nil || body.View.Warnings == nil {
 		t.Errorf("POST %s: view without a title or with null lists: %+v", reqBody, body.View)
 	}
@@ -123,6 +131,7 @@ func TestChecklistIsTheRulesEngines(t *testing.T) {
 			t.Fatalf("rules.Checklist(%s): %v", tt.slots, err)
 		}
 		got := checklistFor(t, h, tt.body)
+		want.Texts = nil // the API writes the words out in the view alone
 		gb, _ := json.Marshal(got)
 		wb, _ := json.Marshal(want)
 		if string(gb) != string(wb) {

@@ -10,7 +10,9 @@ import (
 // (present.View), which the widget renders as it is.
 type checklistBody struct {
 	*bot.Checklist
-	View present.View `json:"view"`
+	// Texts hides bot.Checklist.Texts: the words are in View.
+	Texts *struct{}    `json:"texts,omitempty"`
+	View  present.View `json:"view"`
 }
 
 func withView(c *bot.Checklist) checklistBody {
