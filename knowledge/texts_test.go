@@ -65,6 +65,22 @@ func TestTextsValidation(t *testing.T) {
 	}
 }
 
+// TestEmbeddedTextsTranslated: every text of the embedded knowledge has
+// its やさしい日本語 and its English, so the validator's report of missing
+// translations is empty.
+func TestEmbeddedTextsTranslated(t *testing.T) {
+	kb, err := knowledge.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range kb.MissingTranslations() {
+		t.Error(p)
+	}
+	if len(kb.National.Texts) != len(bot.TextPlaceholders) {
+		t.Errorf("%d national texts, want the %d the code asks for", len(kb.National.Texts), len(bot.TextPlaceholders))
+	}
+}
+
 // TestTextsOverride: a municipality's Japanese override replaces the
 // national text for its residents only, in every language it does not
 // translate itself (the national translation says the national words);
@@ -92,5 +108,27 @@ func TestTextsOverride(t *testing.T) {
 	}
 	if got := en.Ja(bot.TextCommandReset); got != "はじめから" {
 		t.Errorf("the Japanese beside akishima's English reset is %q, want its override", got)
+	}
+}
+
+// TestMissingTranslationFallsBack: a text without its English is said in
+// Japanese to residents reading English, and is not marked as translated.
+func TestMissingTranslationFallsBack(t *testing.T) {
+	kb, err := knowledge.LoadDir(withEdits(t, edit{"national.yaml", "    en: \"Back\"\n", ""}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := kb.Texts(nil, bot.LangEn)
+	if got := en.Get(bot.TextCommandBack); got != "戻る" {
+		t.Errorf("untranslated back button in English: %q, want the Japanese 戻る", got)
+	}
+	if got := en.Ja(bot.TextCommandBack); got != "" {
+		t.Errorf("untranslated back button has a Japanese original beside it: %q", got)
+	}
+	if got, ja := en.Get(bot.TextCommandReset), en.Ja(bot.TextCommandReset); got != "Start over" || ja != "最初から" {
+		t.Errorf("translated reset button: %q beside %q, want Start over beside 最初から", got, ja)
+	}
+	if n := len(kb.MissingTranslations()); n != 1 {
+		t.Errorf("%d missing translations, want 1: %v", n, kb.MissingTranslations())
 	}
 }
