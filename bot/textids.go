@@ -86,6 +86,14 @@ const (
 	TextAltCounter           TextID = "alt_counter"
 	TextListSeparator        TextID = "list_separator"
 
+	// Dates (bot/present.Date): {year}{month}{day}日({weekday}).
+	TextDate         TextID = "date"
+	TextYear         TextID = "year"
+	TextYearEra      TextID = "year_era"
+	TextYearEraFirst TextID = "year_era_first"
+	TextEraReiwa     TextID = "era_reiwa"
+	TextEraHeisei    TextID = "era_heisei"
+
 	// LINE.
 	TextLINEThanks   TextID = "line_thanks"
 	TextLINEGuidance TextID = "line_guidance"
@@ -142,6 +150,9 @@ var TextPlaceholders = map[TextID][]string{
 	TextAltItems: {"title", "items"}, TextAltVisits: {"visits"}, TextAltCounter: {"counter"},
 	TextListSeparator: {},
 
+	TextDate: {"year", "month", "day", "weekday"}, TextYear: {"n"}, TextYearEra: {"era", "n"},
+	TextYearEraFirst: {"era"}, TextEraReiwa: {}, TextEraHeisei: {},
+
 	TextLINEThanks: {}, TextLINEGuidance: {}, TextLINEGroup: {}, TextLINESorry: {},
 
 	"widget_title": {}, "widget_launcher": {}, "widget_launcher_label": {}, "widget_reset_label": {},
@@ -153,4 +164,27 @@ var TextPlaceholders = map[TextID][]string{
 	"widget_wait_minutes": {"n"}, "widget_rate_limited": {"wait"}, "widget_overloaded": {"wait"},
 	"widget_forbidden": {}, "widget_unavailable": {}, "widget_invalid": {}, "widget_network": {},
 	"widget_restarting": {}, "widget_cleared": {}, "widget_cleared_announce": {},
+}
+
+// MonthText is the text of month m (1 to 12): 3月, March.
+func MonthText(m int) TextID { return TextID("month_" + itoa(m)) }
+
+// WeekdayText is the text of weekday d (0 Sunday to 6 Saturday): 火,
+// Tuesday.
+func WeekdayText(d int) TextID { return TextID("weekday_" + itoa(d)) }
+
+func itoa(n int) string {
+	if n >= 10 {
+		return itoa(n/10) + string(rune('0'+n%10))
+	}
+	return string(rune('0' + n))
+}
+
+func init() {
+	for m := 1; m <= 12; m++ {
+		TextPlaceholders[MonthText(m)] = []string{}
+	}
+	for d := 0; d <= 6; d++ {
+		TextPlaceholders[WeekdayText(d)] = []string{}
+	}
 }

@@ -14,7 +14,7 @@ func (t *turn) ask(slot string, buttons []bot.QuickReply) bot.Reply {
 		buttons = t.buttons(slot)
 	}
 	t.st.Asking = slot
-	t.say(t.question(slot).Text)
+	t.sayQuestion(slot)
 	return t.reply(t.withBack(buttons))
 }
 
@@ -22,18 +22,19 @@ func (t *turn) ask(slot string, buttons []bot.QuickReply) bot.Reply {
 // read, offering the FAQ topics the text may have been about.
 func (t *turn) miss(sugg []faq.Result) bot.Reply {
 	t.st.Misses++
-	q := t.question(t.st.Asking)
 	if t.st.Misses >= missesBeforeContact {
-		t.tell(bot.TextMissContact, "contact", t.contact())
+		t.tellContact(bot.TextMissContact)
 	} else {
-		t.tell(bot.TextMissHint, "hint", q.Hint)
+		t.tellWith(bot.TextMissHint, nil, func(tx bot.Texts) []string {
+			return []string{"hint", t.questionIn(t.st.Asking, tx.Lang).Hint}
+		})
 	}
 	buttons := t.buttons(t.st.Asking)
 	if room := maxQuickReplies - 1 - len(buttons); len(sugg) > 0 && room > 0 {
 		t.tell(bot.TextMissSuggest)
 		buttons = append(buttons, suggestionButtons(sugg[:min(room, len(sugg))])...)
 	}
-	t.say(q.Text)
+	t.sayQuestion(t.st.Asking)
 	return t.reply(t.withBack(buttons))
 }
 
@@ -85,20 +86,40 @@ func (t *turn) buttons(slot string) []bot.QuickReply {
 	return out
 }
 
-// question returns how m asks for slot. The validator guarantees a
-// national question for every slot the dialog asks.
-func (t *turn) question(slot string) knowledge.Question {
-	q, _ := t.k.kb.Question(t.m.ID, slot)
+// question returns how m asks for slot, in the conversation's language.
+// The validator guarantees a national question for every slot the dialog
+// asks.
+func (t *turn) question(slot string) knowledge.Question { return t.questionIn(slot, t.lang()) }
+
+func (t *turn) questionIn(slot string, lang bot.Lang) knowledge.Question {
+	q, _ := t.k.kb.QuestionIn(t.m.ID, slot, lang)
 	return q
 }
 
-// contact is the sentence that sends the resident to the municipality.
-func (t *turn) contact() string {
+// sayQuestion asks the question for slot in the conversation's language,
+// with the Japanese beside it; a question not translated is said in
+// Japanese after the note saying so.
+func (t *turn) sayQuestion(slot string) {
+	q, ja := t.question(slot), t.questionIn(slot, bot.LangJa)
+	if t.lang() != bot.LangJa && q.Text == ja.Text {
+		t.sayJapanese(q.Text)
+		return
+	}
+	m := bot.OutMessage{Type: bot.OutText, Text: q.Text}
+	if q.Text != ja.Text {
+		m.TextJa = ja.Text
+	}
+	t.out = append(t.out, m)
+}
+
+// contactIn is the sentence, in tx, that sends the resident to the
+// municipality.
+func (t *turn) contactIn(tx bot.Texts) string {
 	c := t.m.Contact
 	if c.Phone == "" {
-		return t.tx().Get(bot.TextContact, "name", c.Name)
+		return tx.Get(bot.TextContact, "name", c.Name)
 	}
-	return t.tx().Get(bot.TextContactPhone, "name", c.Name, "phone", c.Phone)
+	return tx.Get(bot.TextContactPhone, "name", c.Name, "phone", c.Phone)
 }
 
 // maxQuickReplies is LINE's limit on the buttons of one message.

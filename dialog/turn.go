@@ -32,6 +32,9 @@ type turn struct {
 	out   []bot.OutMessage
 	done  bool
 	pin   bool // the text looked like a PIN (logged as a flag, never the text)
+	// notedJapanese is set once the reply says that the page's words that
+	// follow are Japanese (TextJapaneseOnly).
+	notedJapanese bool
 	// events are what the Observer is told once the turn is applied.
 	events []Event
 
@@ -45,13 +48,64 @@ func (t *turn) say(text string) {
 }
 
 // tell says the catalogue's text id (vars are its placeholders' name,
-// value pairs).
+// value pairs), with its Japanese original beside it when it is
+// translated into the conversation's language.
 func (t *turn) tell(id bot.TextID, vars ...string) {
-	t.say(t.tx().Get(id, vars...))
+	t.tellWith(id, vars, nil)
+}
+
+// tellContact says the text id whose {contact} is whom to ask (contact),
+// in the conversation's language and, beside it, in Japanese.
+func (t *turn) tellContact(id bot.TextID) {
+	t.tellWith(id, nil, func(tx bot.Texts) []string { return []string{"contact", t.contactIn(tx)} })
+}
+
+// tellWith says the text id with vars and, when more is set, the
+// placeholders it gives for each catalogue (the phrases that are texts
+// themselves, so that the Japanese original is Japanese throughout).
+func (t *turn) tellWith(id bot.TextID, vars []string, more func(bot.Texts) []string) {
+	tx := t.tx()
+	fill := func(tx bot.Texts) []string {
+		if more == nil {
+			return vars
+		}
+		return append(append([]string(nil), vars...), more(tx)...)
+	}
+	m := bot.OutMessage{Type: bot.OutText, Text: tx.Get(id, fill(tx)...)}
+	if _, translated := tx.Japanese[id]; translated {
+		m.TextJa = t.m.Words(bot.LangJa).Get(id, fill(t.m.Words(bot.LangJa))...)
+	}
+	t.out = append(t.out, m)
+}
+
+// sayJapanese says a text of the knowledge that is not translated (a
+// question's words, an FAQ answer): in a conversation in another language
+// the first such text of a reply is preceded by the note saying so.
+func (t *turn) sayJapanese(text string) {
+	t.noteJapanese()
+	t.say(text)
+}
+
+// noteJapanese adds, once a reply and only outside Japanese, the note
+// that what follows is the page's Japanese.
+func (t *turn) noteJapanese() {
+	if t.lang() == bot.LangJa || t.notedJapanese {
+		return
+	}
+	t.notedJapanese = true
+	t.tell(bot.TextJapaneseOnly)
+}
+
+// lang is the conversation's language.
+func (t *turn) lang() bot.Lang {
+	if t.st.Lang == "" {
+		return bot.LangJa
+	}
+	return t.st.Lang
 }
 
 // tx is the municipality's catalogue of texts for this conversation.
-func (t *turn) tx() bot.Texts { return t.m.Words(bot.LangJa) }
+func (t *turn) tx() bot.Texts { return t.m.Words(t.lang()) }
 
 // greet opens a conversation.
 func (t *turn) greet() {
@@ -59,6 +113,7 @@ func (t *turn) greet() {
 }
 
 func (t *turn) run(in input) bot.Reply {
+	t.st.Lang = chooseLang(t.st.Lang, in)
 	if !in.postback {
 		return t.text(in.text)
 	}
@@ -230,14 +285,14 @@ func (t *turn) unsure(text string) bot.Reply {
 	t.e.log.InfoContext(t.ctx, "faq unanswered", "municipality", t.m.ID, "asking", t.st.Asking, "suggested", topics)
 	if len(sugg) == 0 {
 		t.note(Event{Kind: EventFAQ, FAQ: FAQUnanswered})
-		t.tell(bot.TextUnsureContact, "contact", t.contact())
+		t.tellContact(bot.TextUnsureContact)
 		return t.resume(false)
 	}
 	t.note(Event{Kind: EventFAQ, FAQ: FAQSuggested, Topic: sugg[0].Topic})
 	t.tell(bot.TextUnsureSuggest)
 	buttons := suggestionButtons(sugg)
 	if t.st.Asking != "" {
-		t.say(t.question(t.st.Asking).Text)
+		t.sayQuestion(t.st.Asking)
 		buttons = append(buttons, t.buttons(t.st.Asking)...)
 	} else {
 		buttons = append(buttons, t.afterButtons()...)
@@ -298,7 +353,7 @@ func (t *turn) checklist() bot.Reply {
 		// The slots were validated on the way in, so this is a knowledge
 		// defect; say so honestly rather than fail the turn.
 		t.e.log.ErrorContext(t.ctx, "checklist failed", "municipality", t.m.ID, "err", err)
-		t.tell(bot.TextChecklistFailed, "contact", t.contact())
+		t.tellContact(bot.TextChecklistFailed)
 		return t.reply(t.afterButtons())
 	}
 	if t.st.Era {
@@ -309,7 +364,10 @@ func (t *turn) checklist() bot.Reply {
 	}
 	t.note(Event{Kind: EventChecklist, Checklist: &c})
 	t.st.Asking, t.st.Done, t.done = "", true, true
-	t.say(t.summary(c))
+	words := t.tx()
+	c.Texts = &words
+	t.tellSummary(c)
+	t.noteJapanese() // the checklist's facts are the page's Japanese
 	t.out = append(t.out, bot.OutMessage{Type: bot.OutChecklist, Checklist: &c})
 	t.tell(bot.TextAfterChecklist)
 	return t.reply(t.afterButtons())
@@ -327,8 +385,8 @@ func (t *turn) restartLost() bot.Reply {
 }
 
 func (t *turn) reset() {
-	turns := t.st.Turns
-	*t.st = State{Version: SchemaVersion, Turns: turns}
+	turns, lang := t.st.Turns, t.st.Lang
+	*t.st = State{Version: SchemaVersion, Turns: turns, Lang: lang}
 }
 
 func (t *turn) wards() []understand.Ward {
@@ -351,10 +409,23 @@ func (t *turn) afterButtons() []bot.QuickReply {
 	return []bot.QuickReply{bot.CommandReset.Button(t.tx()), bot.CommandFAQ.Button(t.tx())}
 }
 
-// summary is the text that comes before the checklist, in the page's own
-// word for the procedure (昭島市 renews after expiry).
-func (t *turn) summary(c bot.Checklist) string {
-	tx := t.tx()
+// tellSummary says the text that comes before the checklist, with its
+// Japanese original beside it outside Japanese.
+func (t *turn) tellSummary(c bot.Checklist) {
+	m := bot.OutMessage{Type: bot.OutText, Text: t.summary(c, t.tx())}
+	if t.lang() != bot.LangJa {
+		ja := t.m.Words(bot.LangJa)
+		c.Texts = &ja
+		if s := t.summary(c, ja); s != m.Text {
+			m.TextJa = s
+		}
+	}
+	t.out = append(t.out, m)
+}
+
+// summary is the text that comes before the checklist, in tx, in the
+// page's own word for the procedure (昭島市 renews after expiry).
+func (t *turn) summary(c bot.Checklist, tx bot.Texts) string {
 	if !c.Covered {
 		return tx.Get(bot.TextSummaryUncovered, "municipality", t.m.Name)
 	}
@@ -387,7 +458,9 @@ func (t *turn) acknowledge(slot string, s bot.Slots) {
 		if t.st.Era || t.m.Era() {
 			cal = present.Era
 		}
-		t.tell(bot.TextAckExpiry, "date", present.Date(*s.ExpiryDate, cal))
+		t.tellWith(bot.TextAckExpiry, nil, func(tx bot.Texts) []string {
+			return []string{"date", present.Date(*s.ExpiryDate, cal, tx)}
+		})
 	case bot.SlotWard:
 		if w := t.m.Ward(s.Ward); w != nil {
 			t.tell(bot.TextAckWard, "ward", w.Name)

@@ -67,6 +67,28 @@ type Question struct {
 	Text    string   `yaml:"text"`
 	Hint    string   `yaml:"hint,omitempty"`
 	Buttons []Button `yaml:"buttons,omitempty"`
+	// Easy and En are the question in やさしい日本語 and in English: its
+	// text, hint and (national questions) button labels, in button order.
+	Easy *QuestionWords `yaml:"ja-x-easy,omitempty"`
+	En   *QuestionWords `yaml:"en,omitempty"`
+}
+
+// QuestionWords are a question's words in one language beside Japanese.
+type QuestionWords struct {
+	Text    string   `yaml:"text"`
+	Hint    string   `yaml:"hint,omitempty"`
+	Buttons []string `yaml:"buttons,omitempty"`
+}
+
+// in returns q's words in lang, nil for Japanese or when not translated.
+func (q Question) in(lang bot.Lang) *QuestionWords {
+	switch lang {
+	case bot.LangEasy:
+		return q.Easy
+	case bot.LangEn:
+		return q.En
+	}
+	return nil
 }
 
 // Button is one answer offered as a button: Label (at most 20 characters,

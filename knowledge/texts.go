@@ -165,10 +165,11 @@ func braces(names []string) string {
 	return "{" + strings.Join(names, "}, {") + "}"
 }
 
-// MissingTranslations lists, as warnings, every national text without its
-// やさしい日本語 or English: residents reading those languages get the
-// Japanese there. A municipality's Japanese override without a
-// translation is listed too (its residents get the Japanese).
+// MissingTranslations lists, as warnings, every national text and question
+// without its やさしい日本語 or English: residents reading those languages
+// get the Japanese there. A municipality's Japanese override (a text or a
+// question) without a translation is listed too (its residents get the
+// Japanese).
 func (kb *KB) MissingTranslations() []Problem {
 	var out []Problem
 	check := func(file string, i int, t Text) {
@@ -188,6 +189,20 @@ func (kb *KB) MissingTranslations() []Problem {
 				check(m.file, i, t)
 			}
 		}
+	}
+	questions := func(file string, qs []Question) {
+		for i, q := range qs {
+			for _, l := range []bot.Lang{bot.LangEasy, bot.LangEn} {
+				if q.in(l) == nil {
+					out = append(out, Problem{File: file, Field: fmt.Sprintf("questions[%d].%s", i, l),
+						Message: fmt.Sprintf("the %s question: no %s translation (the Japanese is shown)", q.Slot, l)})
+				}
+			}
+		}
+	}
+	questions("national.yaml", kb.National.Questions)
+	for _, m := range kb.Municipalities {
+		questions(m.file, m.Questions)
 	}
 	return out
 }

@@ -21,6 +21,13 @@ import (
 // Afterwards, Warnings, Source. Empty sections are empty lists, never
 // null, in JSON.
 type View struct {
+	// Lang is the language of the view's own words (headings, labels,
+	// status lines): its texts' (bot.Texts.Lang).
+	Lang bot.Lang `json:"lang"`
+	// Note says, outside Japanese, that the page's facts (the items, the
+	// counters, their hours, the warnings) are shown in the page's
+	// Japanese; "" in Japanese.
+	Note string `json:"note"`
 	// Title is the procedure in the page's own word: 電子証明書の更新.
 	Title string `json:"title"`
 	// Headline says the visits and whether it ends the same day, in plain
@@ -104,6 +111,7 @@ func Present(c *bot.Checklist, o Options) View {
 	}
 	t := c.Words()
 	v := View{
+		Lang:  t.Lang,
 		Title: ProcedureTitle(c),
 		Titles: Titles{
 			Items:      t.Get(bot.TextTitleItems),
@@ -115,6 +123,9 @@ func Present(c *bot.Checklist, o Options) View {
 		Places:     []Place{},
 		Afterwards: []Step{},
 		Warnings:   []string{},
+	}
+	if t.Lang != bot.LangJa {
+		v.Note = t.Get(bot.TextJapaneseOnly)
 	}
 	v.Headline = headline(c, t)
 	v.Status = status(c, t, o)
@@ -164,7 +175,7 @@ func Present(c *bot.Checklist, o Options) View {
 	if c.Source.Title != "" {
 		v.Source = t.Get(bot.TextSource, "title", c.Source.Title)
 		if c.Source.Updated != "" {
-			v.Source = t.Get(bot.TextSourceUpdated, "title", c.Source.Title, "date", DateString(c.Source.Updated, o.Calendar))
+			v.Source = t.Get(bot.TextSourceUpdated, "title", c.Source.Title, "date", DateString(c.Source.Updated, o.Calendar, t))
 		}
 	}
 	v.Summary = summary(c, t, v)
@@ -220,12 +231,12 @@ func status(c *bot.Checklist, t bot.Texts, o Options) string {
 		return t.Get(bot.TextStatusExpired, "procedure", proc)
 	case bot.StatusTooEarly:
 		if c.Window != nil {
-			return t.Get(bot.TextStatusTooEarly, "procedure", proc, "date", Date(c.Window.Start, o.Calendar))
+			return t.Get(bot.TextStatusTooEarly, "procedure", proc, "date", Date(c.Window.Start, o.Calendar, t))
 		}
 		return t.Get(bot.TextStatusTooEarlyNoDate, "procedure", proc)
 	case bot.StatusInWindow:
 		if c.Window != nil {
-			return t.Get(bot.TextStatusInWindowUntil, "date", Date(c.Window.End, o.Calendar))
+			return t.Get(bot.TextStatusInWindowUntil, "date", Date(c.Window.End, o.Calendar, t))
 		}
 		return t.Get(bot.TextStatusInWindow)
 	}
@@ -305,6 +316,7 @@ func Text(v View) string {
 	}
 	section := func(title string) { b.WriteString("\n【" + title + "】\n") }
 	line("【" + v.Title + "】")
+	line(v.Note)
 	line(v.Headline)
 	line(v.Status)
 	line(v.Uncovered)

@@ -28,6 +28,7 @@ func TestChecklistErrors(t *testing.T) {
 		{name: "unknown field", path: p, body: `{` + ok + `,"agegroup":"adult"}`, status: 400, code: "invalid", field: "agegroup", inMsg: "unknown field"},
 		{name: "wrong type", path: p, body: `{` + ok + `,"has_notice":"yes"}`, status: 400, code: "invalid", field: "has_notice", inMsg: "boolean"},
 		{name: "number for string", path: p, body: `{"municipality":1}`, status: 400, code: "invalid", field: "municipality", inMsg: "string"},
+		{name: "unknown lang", path: p, body: `{` + ok + `,"lang":"zh"}`, status: 400, code: "invalid", field: "lang", inMsg: "ja-x-easy"},
 		{name: "missing municipality", path: p, body: `{"age_group":"adult","visitor":"self"}`, status: 400, code: "invalid", field: "municipality", inMsg: "required"},
 		{name: "missing age_group", path: p, body: `{"municipality":"edogawa","visitor":"self"}`, status: 400, code: "invalid", field: "age_group", inMsg: "required"},
 		{name: "missing visitor", path: p, body: `{"municipality":"edogawa","age_group":"adult"}`, status: 400, code: "invalid", field: "visitor", inMsg: "required"},

@@ -82,7 +82,8 @@ func loadAsset(name, contentType string, texts bot.Texts) asset {
 //
 //	GET /widget.js   the widget (cacheable for 5 minutes, then revalidated by ETag)
 //	GET /demo.css    the demo page's stylesheet
-//	GET /            the demo page; ?m=<id> selects a tab (unknown id: 404)
+//	GET /            the demo page; ?m=<id> selects a tab (unknown id: 404),
+//	                 ?lang=<en|ja-x-easy|ja> sets the widget's data-lang
 func Register(r gin.IRouter, cfg Config) {
 	// widget.js holds the national Japanese texts as they were at start,
 	// for when GET /api/v1/texts cannot be reached; it asks that for the
@@ -129,7 +130,7 @@ func demo(tabs func() []Municipality) gin.HandlerFunc {
 		if id == "" && len(ms) > 0 {
 			id = ms[0].ID
 		}
-		page, ok := demoPage(ms, id)
+		page, ok := demoPage(ms, id, c.Query("lang"))
 		if !ok {
 			httpx.WriteError(c, bot.NotFoundf("unknown municipality %q", id))
 			return

@@ -33,7 +33,20 @@
   // municipality's own, in the page's language, come from
   // GET /api/v1/texts before the widget is drawn.
   var texts = /*texts*/{}/*end*/;
-  var lang = 'ja';
+  // The language residents read: the tag's data-lang, else the page's
+  // <html lang> when it is not Japanese (en…, ja-x-easy), else Japanese. One the page names is
+  // sent with every turn (the conversation is in it); without one the
+  // server answers in Japanese, or in English to an English first text.
+  var pageLang = langOf(document.documentElement.getAttribute('lang'));
+  var askedLang = langOf(script.getAttribute('data-lang')) || (pageLang === 'ja' ? '' : pageLang);
+  var lang = askedLang || 'ja';
+  function langOf(tag) {
+    tag = (tag || '').toLowerCase();
+    if (tag === 'ja-x-easy' || tag === 'easy') { return 'ja-x-easy'; }
+    if (tag === 'en' || tag.indexOf('en-') === 0) { return 'en'; }
+    if (tag === 'ja' || tag.indexOf('ja-') === 0) { return 'ja'; }
+    return '';
+  }
   // tx returns the text id with each {name} of vars filled in.
   function tx(id, vars) {
     var s = Object.prototype.hasOwnProperty.call(texts, id) ? texts[id] : '{' + id + '}';
@@ -415,6 +428,7 @@
     var card = el('section', 'msg card');
     card.setAttribute('aria-label', tx('widget_card_label'));
     card.appendChild(el('h3', null, v.title));
+    if (v.note) { card.appendChild(el('p', 'note', v.note)); }
     if (v.headline) { card.appendChild(el('p', 'key', v.headline)); }
     if (v.status) { card.appendChild(el('p', 'key', v.status)); }
     if (v.uncovered) { card.appendChild(el('p', 'uncovered', v.uncovered)); }
@@ -561,6 +575,7 @@
     renderQuick([]);
     setBusy(true);
     var body = { municipality: municipality, session_id: sessionID };
+    if (askedLang) { body.lang = askedLang; }
     if (payload.text !== undefined) { body.text = payload.text; } else { body.postback = payload.postback; }
     var retry = function () { send(payload, null); };
     fetch(apiURL, {
