@@ -51,6 +51,10 @@ type National struct {
 	Answers []Answer `yaml:"answers"`
 	// Questions are how the dialog asks for each slot: one per slot.
 	Questions []Question `yaml:"questions"`
+	// Texts are every sentence and label the code says to residents
+	// (greetings, reprompts, section titles, buttons, error messages), by
+	// id, with their translations; see Text.
+	Texts []Text `yaml:"texts"`
 }
 
 // Question is how the dialog asks for one slot: the text, a hint shown
@@ -63,6 +67,28 @@ type Question struct {
 	Text    string   `yaml:"text"`
 	Hint    string   `yaml:"hint,omitempty"`
 	Buttons []Button `yaml:"buttons,omitempty"`
+	// Easy and En are the question in やさしい日本語 and in English: its
+	// text, hint and (national questions) button labels, in button order.
+	Easy *QuestionWords `yaml:"ja-x-easy,omitempty"`
+	En   *QuestionWords `yaml:"en,omitempty"`
+}
+
+// QuestionWords are a question's words in one language beside Japanese.
+type QuestionWords struct {
+	Text    string   `yaml:"text"`
+	Hint    string   `yaml:"hint,omitempty"`
+	Buttons []string `yaml:"buttons,omitempty"`
+}
+
+// in returns q's words in lang, nil for Japanese or when not translated.
+func (q Question) in(lang bot.Lang) *QuestionWords {
+	switch lang {
+	case bot.LangEasy:
+		return q.Easy
+	case bot.LangEn:
+		return q.En
+	}
+	return nil
 }
 
 // Button is one answer offered as a button: Label (at most 20 characters,
@@ -145,6 +171,8 @@ type Municipality struct {
 	Answers   []Answer          `yaml:"answers,omitempty"`
 	// Questions override the national questions' text and hint.
 	Questions []Question `yaml:"questions,omitempty"`
+	// Texts override national texts in the municipality's own words.
+	Texts []Text `yaml:"texts,omitempty"`
 	// ProcedureNames give the page's own word for the procedure where it
 	// is not 更新 for renewal and 発行 for issuance (Nerima's 新規発行,
 	// Akishima's 更新 after expiry); the first whose When matches applies.
@@ -154,6 +182,7 @@ type Municipality struct {
 	Dates *DateStyle `yaml:"dates,omitempty"`
 
 	file string // the file it was loaded from, for messages
+	kb   *KB    // the knowledge it belongs to, for its texts (Words)
 }
 
 // File returns the name of the file the municipality was loaded from.

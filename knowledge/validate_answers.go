@@ -11,6 +11,7 @@ func (c *checker) checkNational() {
 	const f = "national.yaml"
 	n := &c.kb.National
 	c.resolveNationalContacts()
+	c.checkTexts(f, n.Texts, true)
 	c.uniqueIDs(f, "topics", "id", idsOf(n.Topics, func(x Topic) string { return x.ID }), true)
 	for i, t := range n.Topics {
 		p := fmt.Sprintf("topics[%d]", i)

@@ -172,7 +172,7 @@ func TestValidateReportsProblems(t *testing.T) {
 		}},
 		{"question missing for a slot", []edit{{nat, "  - slot: ward\n", "  - slot: wards\n"}}, []string{
 			`national.yaml:23: questions: no question for slot ward`,
-			`national.yaml:61: questions[6].slot: unknown slot "wards" (want one of [age_group visitor has_notice address_change move_at_visit expiry_date ward])`,
+			`national.yaml:109: questions[6].slot: unknown slot "wards" (want one of [age_group visitor has_notice address_change move_at_visit expiry_date ward])`,
 		}},
 		{"button value the dialog does not know", []edit{{nat, "{label: 15歳以上, value: adult}", "{label: 15歳以上, value: adults}"}}, []string{
 			`national.yaml:28: questions[0].buttons[0].value: unknown value "adults" for age_group (want one of [adult under15 adult_ward])`,
