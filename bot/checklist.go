@@ -91,6 +91,10 @@ type Source struct {
 type Contact struct {
 	Name  string `json:"name"`
 	Phone string `json:"phone"`
-	Fax   string `json:"fax,omitempty"`
-	Email string `json:"email,omitempty"`
+	// NoPhone is, when Phone is empty, the knowledge's sentence saying the
+	// page names no phone (練馬区のページには…電話番号の記載がありません。);
+	// "" and left out when there is a phone.
+	NoPhone string `json:"no_phone,omitempty"`
+	Fax     string `json:"fax,omitempty"`
+	Email   string `json:"email,omitempty"`
 }

@@ -117,6 +117,7 @@ func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error
 		reply = t.run(in)
 		reply.Lang = t.lang()
 		pin = t.pin
+		t.stampLanguage()
 		events = t.events
 		last, t.used.Started = t, st.Turns == 0
 		st.Turns++

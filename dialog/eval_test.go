@@ -34,8 +34,8 @@ var evalToday = bot.NewDate(2026, time.December, 2)
 // The floors of the development half: the figures reached, less a margin
 // for a change that trades one row for another.
 const (
-	minSlotAccuracy         = 0.97
-	minQuestionScore        = 0.90
+	minSlotAccuracy         = 0.98
+	minQuestionScore        = 0.93
 	maxWrongChecklistShare  = 0.02
 	maxReaskedConversations = 0.02
 )
@@ -110,11 +110,23 @@ func (e evalEngine) preset(municipality, user string, known bot.Slots, asking st
 type tally struct {
 	right, all map[string]float64
 	fails      []string
+	// byRound is the same, by the writing round a row's id names (v3s-…
+	// is round 3; round 2's ids start v2, round 1's with none), so that a
+	// held-out half scored before is told from one scored for the first time.
+	byRound map[string][2]float64
 }
 
-func newTally() *tally { return &tally{right: map[string]float64{}, all: map[string]float64{}} }
+func newTally() *tally {
+	return &tally{right: map[string]float64{}, all: map[string]float64{}, byRound: map[string][2]float64{}}
+}
 
-func (t *tally) add(kind string, score float64, fail string) {
+func (t *tally) add(id, kind string, score float64, fail string) {
+	round := "round 1"
+	if len(id) > 1 && id[0] == 'v' && id[1] >= '2' && id[1] <= '9' {
+		round = "round " + id[1:2]
+	}
+	r := t.byRound[round]
+	t.byRound[round] = [2]float64{r[0] + score, r[1] + 1}
 	t.all[kind]++
 	t.right[kind] += score
 	if score < 1 {
@@ -145,6 +157,17 @@ func (t *tally) report(tb testing.TB, what string, split evalset.Split) float64 
 	right, all := t.total()
 	share := right / all
 	tb.Logf("%s (%s): %.1f/%.0f = %.1f %%; by kind: %s", what, split, right, all, 100*share, strings.Join(parts, ", "))
+	rounds := make([]string, 0, len(t.byRound))
+	for r := range t.byRound {
+		rounds = append(rounds, r)
+	}
+	sort.Strings(rounds)
+	parts = parts[:0]
+	for _, r := range rounds {
+		x := t.byRound[r]
+		parts = append(parts, fmt.Sprintf("%s %.1f/%.0f = %.1f %%", r, x[0], x[1], 100*x[0]/x[1]))
+	}
+	tb.Logf("%s (%s) by writing round: %s", what, split, strings.Join(parts, ", "))
 	if split == evalset.Dev {
 		for _, f := range t.fails {
 			tb.Log("  " + f)
@@ -198,7 +221,7 @@ func TestResidentsSlotAnswers(t *testing.T) {
 			if len(wrong) > 0 {
 				score = 0
 			}
-			tl.add(row.Kind, score, fmt.Sprintf("%s [%s] asking=%s known=%v %q: %s", row.ID, row.Municipality, row.Asking, row.Known, row.Text, strings.Join(wrong, ", ")))
+			tl.add(row.ID, row.Kind, score, fmt.Sprintf("%s [%s] asking=%s known=%v %q: %s", row.ID, row.Municipality, row.Asking, row.Known, row.Text, strings.Join(wrong, ", ")))
 		}
 		if share := tl.report(t, "slot answers", split); split == evalset.Dev && share < minSlotAccuracy {
 			t.Errorf("slot answers: %.1f %% right, under the floor of %.1f %%", 100*share, 100*minSlotAccuracy)
@@ -231,7 +254,7 @@ func TestResidentsQuestions(t *testing.T) {
 			case row.Topic != "-" && suggests(r, row.Topic):
 				score = 0.5
 			}
-			tl.add(row.Topic, score, fmt.Sprintf("%s [%s] %q want %s, answered %v, suggested %v", row.ID, row.Municipality, row.Text, row.Topic, given, suggestions(r)))
+			tl.add(row.ID, row.Topic, score, fmt.Sprintf("%s [%s] %q want %s, answered %v, suggested %v", row.ID, row.Municipality, row.Text, row.Topic, given, suggestions(r)))
 		}
 		if share := tl.report(t, "free questions", split); split == evalset.Dev && share < minQuestionScore {
 			t.Errorf("free questions: %.1f %%, under the floor of %.1f %%", 100*share, 100*minQuestionScore)
@@ -320,7 +343,7 @@ func TestResidentsConversations(t *testing.T) {
 			if problem != "" {
 				score = 0
 			}
-			wrong.add(c.Municipality, score, fmt.Sprintf("%s [%s] %s: %s (truth %v)", c.ID, c.Municipality, c.Persona, problem, truth))
+			wrong.add(c.ID, c.Municipality, score, fmt.Sprintf("%s [%s] %s: %s (truth %v)", c.ID, c.Municipality, c.Persona, problem, truth))
 			var again []string
 			for slot, n := range asks {
 				if n > 1 {
@@ -332,7 +355,7 @@ func TestResidentsConversations(t *testing.T) {
 			if len(again) > 0 {
 				rs = 0
 			}
-			reasked.add(c.Municipality, rs, fmt.Sprintf("%s [%s] asked again: %v (opening %q)", c.ID, c.Municipality, again, c.Opening))
+			reasked.add(c.ID, c.Municipality, rs, fmt.Sprintf("%s [%s] asked again: %v (opening %q)", c.ID, c.Municipality, again, c.Opening))
 		}
 		right, all := wrong.total()
 		wrongShare := 1 - right/all

@@ -1,6 +1,9 @@
 package dialog
 
 import (
+	"github.com/madoguchi/madoguchi/dialog/understand"
+	"github.com/madoguchi/madoguchi/knowledge/faq"
+
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/knowledge"
 )
@@ -19,6 +22,36 @@ func (t *turn) faqMenu() bot.Reply {
 		}
 	}
 	return t.reply(buttons)
+}
+
+// askFAQ asks the FAQ about text, which r is the reading of; where the
+// facts the text states decide between two neighbouring topics, they do:
+//   - a question about the window or the expiry that gives the expiry date
+//     (「期限が2027年2月27日です。もう手続きできますか？」) is about the window
+//     while the date is to come, the expired certificate once it has passed;
+//   - a question about a child's procedure whose holder it says is 15 or
+//     over (「高校生の息子(17歳)の分…母親の私だけで行っても？」) is about a
+//     proxy, since only under 15 does a parent come as the legal
+//     representative.
+func (t *turn) askFAQ(text string, r understand.Result) faq.Result {
+	res := t.k.faq.Ask(t.m.ID, text)
+	topic := res.Topic
+	switch d := r.Slots.ExpiryDate; {
+	case d != nil && (topic == "window" || topic == "expired"):
+		topic = "window"
+		if d.Before(t.today) {
+			topic = "expired"
+		}
+	case topic == "under15" && r.Slots.AgeGroup == bot.AgeAdult:
+		topic = "proxy"
+	}
+	if a, ok := t.k.kb.Answer(t.m.ID, topic); ok && topic != res.Topic {
+		res.Topic, res.Answer = topic, a
+		if tp := t.k.kb.Topic(topic); tp != nil {
+			res.Title = tp.Title
+		}
+	}
+	return res
 }
 
 // answerTopic answers an FAQ topic chosen by button, then resumes the flow.

@@ -33,9 +33,10 @@ func statedMoveAtVisit(text string) *bool {
 	}
 	no, yes := false, true
 	switch {
-	case containsAny(n, "もう出", "もうだ", "既に出", "すでに出", "出しました", "だしました", "届出済", "提出済", "済ませ", "すませ", "先に出"):
+	case containsAny(n, "もう出", "もうだ", "既に出", "すでに出", "出しました", "だしました", "届出済", "提出済", "済ませ", "すませ", "先に出",
+		"先に別", "別の日", "べつの日", "後日", "当日じゃな", "当日ではな", "同じ日じゃな", "同じ日ではな"):
 		return &no
-	case containsAny(n, "同じ日", "おなじ日", "同日", "同時", "一緒に出", "いっしょに出", "あわせて", "併せて", "合わせて", "same day", "same time"):
+	case containsAny(n, "同じ日", "おなじ日", "同日", "同時", "一緒に出", "いっしょに出", "届と一緒", "届といっしょ", "あわせて", "併せて", "合わせて", "same day", "same time"):
 		return &yes
 	}
 	return nil

@@ -143,7 +143,7 @@ func (t *turn) run(in input) bot.Reply {
 // text handles free text: slot answers (also corrections of earlier ones),
 // "わからない", an FAQ question, or nothing readable.
 func (t *turn) text(text string) bot.Reply {
-	r := understand.Read(text, understand.Context{Asking: t.st.Asking, Today: t.today, Wards: t.wards(), Age: t.st.Slots.AgeGroup, AfterChecklist: t.st.Done})
+	r := understand.Read(text, t.readContext())
 	if r.Slots.ExpiryDate != nil {
 		t.st.Era = strings.Contains(text, "令和")
 	}
@@ -175,7 +175,7 @@ func (t *turn) text(text string) bot.Reply {
 	// skips its cost.
 	var res faq.Result
 	if question {
-		res = t.k.faq.Ask(t.m.ID, text)
+		res = t.askFAQ(text, r)
 	}
 	switch {
 	case r.PIN:
@@ -213,6 +213,12 @@ func (t *turn) text(text string) bot.Reply {
 		return t.resume(true)
 	}
 	if len(r.Found) > 0 {
+		if r.DontKnow && optional(t.st.Asking) && !slices.Contains(r.Found, t.st.Asking) {
+			// 「引っ越してました。期限はわかんない」: a correction, and the
+			// optional answer unknown.
+			t.skip(t.st.Asking)
+		}
+		t.answerAside(text, r)
 		return t.apply(adultsHaveNoLegalRep(t.st.Slots, r.Slots), r.Found)
 	}
 	if r.DontKnow && optional(t.st.Asking) {
@@ -220,7 +226,7 @@ func (t *turn) text(text string) bot.Reply {
 		return t.resume(true)
 	}
 	if !question {
-		res = t.k.faq.Ask(t.m.ID, text)
+		res = t.askFAQ(text, r)
 	}
 	if res.Confident {
 		t.answer(res.Topic, res.Answer)
@@ -234,6 +240,50 @@ func (t *turn) text(text string) bot.Reply {
 		return t.unsure(text)
 	}
 	return t.miss(t.k.faq.Suggest(t.m.ID, text, maxSuggestions))
+}
+
+// readContext is what the understanding needs to know of the conversation.
+func (t *turn) readContext() understand.Context {
+	return understand.Context{Asking: t.st.Asking, Today: t.today, Wards: t.wards(), Age: t.st.Slots.AgeGroup, AfterChecklist: t.st.Done}
+}
+
+// answerAside answers, on the way, the sentence of a slot answer that
+// states no slot and that the FAQ matches with confidence, a trouble told
+// without a question mark (「鶴見区住みです。暗証番号わからんくなった」: the
+// ward, and a forgotten PIN). A topic about a slot the text answers is left
+// to the checklist (「父の代わりに行きます。照会書はなくしました」 is no
+// question about proxies or a missing form).
+func (t *turn) answerAside(text string, r understand.Result) {
+	sentences := strings.FieldsFunc(text, func(c rune) bool { return strings.ContainsRune("。．.!！?？\n", c) })
+	if len(sentences) < 2 {
+		return
+	}
+	for _, s := range sentences {
+		if !containsAny(s, troubleWords...) {
+			continue // 「おかげで予約とれました」 reports, it asks nothing
+		}
+		sr := understand.Read(s, t.readContext())
+		if len(sr.Found) > 0 || sr.PIN || sr.Command != understand.None {
+			continue
+		}
+		if res := t.askFAQ(s, sr); res.Confident && !slices.Contains(r.Found, topicSlots[res.Topic]) {
+			t.answer(res.Topic, res.Answer)
+			return
+		}
+	}
+}
+
+// troubleWords tell a trouble, which a resident expects help with though
+// they ask nothing: forgotten, lost, not arrived, not working.
+var troubleWords = []string{"わからな", "わからん", "分からな", "分からん", "わかんな", "忘れ", "わすれ", "なくし", "無くし", "失くし",
+	"紛失", "届かな", "届いてな", "届いていな", "来な", "こな", "来てな", "できな", "でけん", "できん", "困っ", "こまっ",
+	"どうしよう", "壊れ", "こわれ", "ロック", "ろっく", "lost", "forgot", "can't", "cannot", "broken"}
+
+// topicSlots are the FAQ topics about one slot's situation.
+var topicSlots = map[string]string{
+	"proxy": bot.SlotVisitor, "under15": bot.SlotVisitor, "notice": bot.SlotHasNotice, "notice_missing": bot.SlotHasNotice,
+	"address_change": bot.SlotAddressChange, "window": bot.SlotExpiryDate, "expired": bot.SlotExpiryDate,
+	"validity": bot.SlotExpiryDate, "validity_check": bot.SlotExpiryDate,
 }
 
 // answerQuestion answers a text written as a question when the FAQ finds its

@@ -117,6 +117,17 @@ type Topic struct {
 	// about: 「カードを再発行するといくら？」 asks the fee, not the lost card.
 	// They weigh more than Keywords.
 	Asks []string `yaml:"asks,omitempty"`
+	// Narrower names topics that answer part of this one more precisely
+	// (followups: followup_konbini, followup_etax): a question that holds
+	// one of a narrower topic's keywords, and scores it nearly as high, is
+	// answered by it (「e-Taxで確定申告してます。更新したら何か設定し直す？」
+	// is the e-Tax follow-up, not the follow-ups in general).
+	Narrower []string `yaml:"narrower,omitempty"`
+	// Needs, when given, are words one of which a question must hold to be
+	// about the topic at all (スマホ for the smartphone certificate, 顔 for
+	// the face-authentication card): without one, what it shares with the
+	// topic's phrasings (電話, マイナンバー, 窓口) is by chance.
+	Needs []string `yaml:"needs,omitempty"`
 }
 
 // TopicWords are a topic's words in one language beside Japanese.
@@ -169,7 +180,8 @@ type Municipality struct {
 	Contact Contact `yaml:"contact"`
 	// Silent holds, for counter fields the page does not give ("hours",
 	// "reservation", "phone"), the note that says so. Required when any
-	// counter leaves that field empty.
+	// counter leaves that field empty; "phone" also when the contact has
+	// no phone, and the checklist then ends with it.
 	Silent    map[string]string `yaml:"silent,omitempty"`
 	Counters  []Counter         `yaml:"counters"`
 	Wards     []Ward            `yaml:"wards,omitempty"`

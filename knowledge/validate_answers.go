@@ -33,6 +33,16 @@ func (c *checker) checkNational() {
 		if len(t.Questions) < 3 {
 			c.at(f, p+".questions", "needs at least 3 ways residents ask (has %d)", len(t.Questions))
 		}
+		for j, id := range t.Narrower {
+			switch nt := c.kb.Topic(id); {
+			case nt == nil:
+				c.at(f, fmt.Sprintf("%s.narrower[%d]", p, j), "unknown topic %q", id)
+			case id == t.ID:
+				c.at(f, fmt.Sprintf("%s.narrower[%d]", p, j), "a topic is not narrower than itself")
+			case len(nt.Keywords) == 0:
+				c.at(f, fmt.Sprintf("%s.narrower[%d]", p, j), "topic %q has no keywords, which a question must hold to be answered by it", id)
+			}
+		}
 	}
 	c.uniqueIDs(f, "contacts", "id", idsOf(n.Contacts, func(x Contact) string { return x.ID }), false)
 	for i, k := range n.Contacts {

@@ -96,6 +96,11 @@ func (c *checker) checkCounters(m *Municipality) {
 	if len(m.Counters) == 0 {
 		c.at(f, "counters", "at least one counter is required")
 	}
+	// A checklist ends with whom to call: the contact's phone, or the
+	// sentence saying the page names none.
+	if m.Contact.Name != "" && m.Contact.Phone == "" && strings.TrimSpace(m.Silent["phone"]) == "" { // a contact left unresolved is reported already
+		c.at(f, "contact", "the contact has no phone, and silent.phone does not say that the page names none")
+	}
 	c.uniqueIDs(f, "counters", "id", idsOf(m.Counters, func(x Counter) string { return x.ID }), true)
 	for i, k := range m.Counters {
 		p := fmt.Sprintf("counters[%d]", i)

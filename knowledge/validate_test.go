@@ -129,6 +129,9 @@ func TestValidateReportsProblems(t *testing.T) {
 		{"unknown certificate", []edit{{edo, "  - id: everyone\n", "  - id: everyone\n    certificates: [user, sign]\n"}}, []string{
 			`edogawa.yaml:36: rules[1].certificates[1]: unknown certificate "sign" (want signing, user)`,
 		}},
+		{"contact without a phone and no sentence saying so", []edit{{ner, "silent:\n  phone: ページに電話番号の記載はありません。\n", ""}, {ner, "    hours: 平日 8:30〜18:30\n", "    phone: 03-3993-1111\n    hours: 平日 8:30〜18:30\n"}}, []string{
+			`nerima.yaml:7: contact: the contact has no phone, and silent.phone does not say that the page names none`,
+		}},
 		{"counter without a name", []edit{{edo, "    name: マイナンバーカード専用窓口（本庁舎）\n", ""}}, []string{
 			`edogawa.yaml:15: counters[0].name: required`,
 		}},
@@ -161,6 +164,11 @@ func TestValidateReportsProblems(t *testing.T) {
 			`national.yaml:12: topics[1].id: duplicate id "fee" (first at topics[0])`,
 			`nerima.yaml:30: answers[0].topic: unknown topic "hours" (not in national.yaml topics)`,
 			`yokohama.yaml:48: answers[0].topic: unknown topic "hours" (not in national.yaml topics)`,
+		}},
+		{"narrower topic unknown, itself, or without keywords", []edit{{nat, "    title: 受付時間\n", "    title: 受付時間\n    narrower: [fees, hours, fee]\n"}}, []string{
+			`national.yaml:12: topics[1].narrower[0]: unknown topic "fees"`,
+			`national.yaml:12: topics[1].narrower[1]: a topic is not narrower than itself`,
+			`national.yaml:12: topics[1].narrower[2]: topic "fee" has no keywords, which a question must hold to be answered by it`,
 		}},
 		{"question missing for a slot", []edit{{nat, "  - slot: ward\n", "  - slot: wards\n"}}, []string{
 			`national.yaml:27: questions: no question for slot ward`,

@@ -42,7 +42,10 @@ type View struct {
 	Titles    Titles `json:"titles"`
 	// Visits are the things to bring, one group a visit, in visit order.
 	Visits []Visit `json:"visits"`
-	// Places are the counters, then the contact for questions.
+	// Places are the counters, then the contact for questions, so that a
+	// checklist ends with whom to call: the last place's Phone is the
+	// contact's number, or the knowledge's sentence saying the page names
+	// none (then not repeated in Warnings).
 	Places     []Place `json:"places"`
 	Afterwards []Step  `json:"afterwards"`
 	// Warnings are the checklist's notes, in their own section.
@@ -75,7 +78,8 @@ type Line struct {
 }
 
 // Place is a counter or a contact. Each of Hours, Reservation and Phone is
-// a labelled line (受付時間：…) or "" when the page gives none; Tel is the
+// a labelled line (受付時間：…) or "" when the page gives none, except the
+// contact's Phone, which says so when the page names no phone; Tel is the
 // number to dial (digits only) or "".
 type Place struct {
 	Name        string `json:"name"`
@@ -161,6 +165,9 @@ func Present(c *bot.Checklist, o Options) View {
 	if c.Contact != nil && c.Contact.Name != "" {
 		p := place(t, c.Contact.Name, "", "", c.Contact.Phone)
 		p.Name = t.Get(bot.TextContactPlace, "name", p.Name)
+		if p.Phone == "" {
+			p.Phone = c.Contact.NoPhone
+		}
 		v.Places = append(v.Places, p)
 	}
 	for _, f := range c.Followups {
@@ -171,7 +178,11 @@ func Present(c *bot.Checklist, o Options) View {
 		}
 		v.Afterwards = append(v.Afterwards, s)
 	}
-	v.Warnings = append(v.Warnings, c.Notes...)
+	for _, n := range c.Notes {
+		if len(v.Places) == 0 || n != v.Places[len(v.Places)-1].Phone {
+			v.Warnings = append(v.Warnings, n) // the contact's no-phone sentence is said once, with it
+		}
+	}
 	if c.Source.Title != "" {
 		v.Source = t.Get(bot.TextSource, "title", c.Source.Title)
 		if c.Source.Updated != "" {

@@ -81,10 +81,74 @@ type dashboardPanel struct {
 		UID string `json:"uid"`
 	} `json:"datasource"`
 	Targets []struct {
-		Expr  string `json:"expr"`
-		RefID string `json:"refId"`
+		Expr         string `json:"expr"`
+		RefID        string `json:"refId"`
+		LegendFormat string `json:"legendFormat"`
 	} `json:"targets"`
 	Panels []dashboardPanel `json:"panels"` // a row's, when collapsed
+}
+
+// dashboard is what the tests read of deploy/observability/dashboard.json.
+type dashboard struct {
+	UID        string           `json:"uid"`
+	Title      string           `json:"title"`
+	Panels     []dashboardPanel `json:"panels"`
+	Templating struct {
+		List []dashboardVariable `json:"list"`
+	} `json:"templating"`
+}
+
+// dashboardVariable is a template variable of the dashboard.
+type dashboardVariable struct {
+	Name     string          `json:"name"`
+	Type     string          `json:"type"`
+	Query    json.RawMessage `json:"query"`
+	AllValue string          `json:"allValue"`
+}
+
+// readDashboard parses deploy/observability/dashboard.json.
+func readDashboard(t *testing.T) dashboard {
+	t.Helper()
+	b, err := os.ReadFile("../../deploy/observability/dashboard.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d dashboard
+	if err := json.Unmarshal(b, &d); err != nil {
+		t.Fatalf("dashboard.json: %v", err)
+	}
+	return d
+}
+
+// leaves returns the dashboard's panels that are not rows (rows' panels
+// included), in the dashboard's order.
+func (d dashboard) leaves() []dashboardPanel {
+	var out []dashboardPanel
+	var walk func([]dashboardPanel)
+	walk = func(ps []dashboardPanel) {
+		for _, p := range ps {
+			if p.Type == "row" {
+				walk(p.Panels)
+				continue
+			}
+			out = append(out, p)
+		}
+	}
+	walk(d.Panels)
+	return out
+}
+
+// query returns the PromQL (or label_values) query of a variable of type
+// query, which Grafana writes as a string or as an object.
+func (v dashboardVariable) query(t *testing.T) string {
+	t.Helper()
+	var q struct{ Query string }
+	if err := json.Unmarshal(v.Query, &q); err != nil {
+		if err := json.Unmarshal(v.Query, &q.Query); err != nil {
+			t.Fatalf("variable %s: query %s", v.Name, v.Query)
+		}
+	}
+	return q.Query
 }
 
 // dashboardQueries returns every PromQL query of
@@ -92,25 +156,7 @@ type dashboardPanel struct {
 // variables), by where it is, after checking the panels' structure.
 func dashboardQueries(t *testing.T) map[string]string {
 	t.Helper()
-	b, err := os.ReadFile("../../deploy/observability/dashboard.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var d struct {
-		UID        string           `json:"uid"`
-		Title      string           `json:"title"`
-		Panels     []dashboardPanel `json:"panels"`
-		Templating struct {
-			List []struct {
-				Name  string          `json:"name"`
-				Type  string          `json:"type"`
-				Query json.RawMessage `json:"query"`
-			} `json:"list"`
-		} `json:"templating"`
-	}
-	if err := json.Unmarshal(b, &d); err != nil {
-		t.Fatalf("dashboard.json: %v", err)
-	}
+	d := readDashboard(t)
 	if d.UID == "" || d.Title == "" {
 		t.Errorf("dashboard uid %q, title %q", d.UID, d.Title)
 	}
@@ -123,36 +169,28 @@ func dashboardQueries(t *testing.T) map[string]string {
 				t.Errorf("panel id %d used twice", p.ID)
 			}
 			ids[p.ID] = true
-			if p.Type == "row" {
-				walk(p.Panels)
-				continue
-			}
-			if len(p.Targets) == 0 {
-				t.Errorf("panel %q has no query", p.Title)
-			}
-			if p.Datasource == nil || p.Datasource.UID != "${datasource}" {
-				t.Errorf("panel %q does not use the dashboard's ${datasource}", p.Title)
-			}
-			for _, tg := range p.Targets {
-				if strings.TrimSpace(tg.Expr) == "" {
-					t.Errorf("panel %q query %s is empty", p.Title, tg.RefID)
-				}
-				queries[p.Title+" "+tg.RefID] = tg.Expr
-			}
+			walk(p.Panels)
 		}
 	}
 	walk(d.Panels)
-	for _, v := range d.Templating.List {
-		if v.Type != "query" {
-			continue
+	for _, p := range d.leaves() {
+		if len(p.Targets) == 0 {
+			t.Errorf("panel %q has no query", p.Title)
 		}
-		var q struct{ Query string }
-		if err := json.Unmarshal(v.Query, &q); err != nil {
-			if err := json.Unmarshal(v.Query, &q.Query); err != nil {
-				t.Fatalf("variable %s: query %s", v.Name, v.Query)
+		if p.Datasource == nil || p.Datasource.UID != "${datasource}" {
+			t.Errorf("panel %q does not use the dashboard's ${datasource}", p.Title)
+		}
+		for _, tg := range p.Targets {
+			if strings.TrimSpace(tg.Expr) == "" {
+				t.Errorf("panel %q query %s is empty", p.Title, tg.RefID)
 			}
+			queries[p.Title+" "+tg.RefID] = tg.Expr
 		}
-		queries["variable "+v.Name] = q.Query
+	}
+	for _, v := range d.Templating.List {
+		if v.Type == "query" {
+			queries["variable "+v.Name] = v.query(t)
+		}
 	}
 	return queries
 }

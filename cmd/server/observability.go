@@ -107,7 +107,8 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // redisHook times every Redis command and pipeline of the server's client
-// and counts their errors (redis.Nil, a key not found, is no error).
+// and counts their errors: not redis.Nil (a key not found), nor the
+// error replies go-redis expects and gets past itself (see tolerated).
 type redisHook struct {
 	duration *prometheus.HistogramVec
 	errors   *prometheus.CounterVec
@@ -125,7 +126,7 @@ func newRedisHook(reg prometheus.Registerer) (*redisHook, error) {
 		}, []string{"command"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "madoguchi_redis_errors_total",
-			Help: "Redis commands that failed (a timeout, a refused connection, an error reply; not a key not found), by command.",
+			Help: "Redis commands that failed (a timeout, a refused connection, an error reply; not a key not found, nor NOSCRIPT to an EVALSHA go-redis retries, nor a refused CLIENT SETINFO handshake), by command.",
 		}, []string{"command"}),
 	}
 	for _, c := range []prometheus.Collector{h.duration, h.errors} {
@@ -142,7 +143,7 @@ func (h *redisHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
 		start := time.Now()
 		err := next(ctx, cmd)
-		h.observe(redisCommand(cmd.Name()), start, err)
+		h.observe(redisCommand(cmd.Name()), start, err, tolerated(err, cmd))
 		return err
 	}
 }
@@ -151,16 +152,48 @@ func (h *redisHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pr
 	return func(ctx context.Context, cmds []redis.Cmder) error {
 		start := time.Now()
 		err := next(ctx, cmds)
-		h.observe("pipeline", start, err)
+		h.observe("pipeline", start, err, tolerated(err, cmds...))
 		return err
 	}
 }
 
-func (h *redisHook) observe(command string, start time.Time, err error) {
+// observe times a command and counts err unless it is redis.Nil or
+// tolerated.
+func (h *redisHook) observe(command string, start time.Time, err error, tolerated bool) {
 	h.duration.WithLabelValues(command).Observe(time.Since(start).Seconds())
-	if err != nil && !errors.Is(err, redis.Nil) {
+	if err != nil && !errors.Is(err, redis.Nil) && !tolerated {
 		h.errors.WithLabelValues(command).Inc()
 	}
+}
+
+// tolerated reports whether err, the error of cmds (one command or a
+// pipeline's), is an error reply go-redis expects and gets past itself,
+// which is no trouble of Redis's:
+//   - NOSCRIPT to an EVALSHA: a Script's first run on a server (or after
+//     SCRIPT FLUSH); go-redis loads the script and runs it again;
+//   - an error reply to the CLIENT SETINFO pipeline go-redis sends on every
+//     new connection: Redis before 7.2 (Debian 12's 7.0) and the embedded
+//     Redis do not know SETINFO, and go-redis ignores their refusal.
+//
+// A timeout or a refused connection is never tolerated.
+func tolerated(err error, cmds ...redis.Cmder) bool {
+	var reply redis.Error
+	if err == nil || !errors.As(err, &reply) || len(cmds) == 0 {
+		return false
+	}
+	if len(cmds) == 1 && strings.HasPrefix(redisCommand(cmds[0].Name()), "evalsha") {
+		return redis.HasErrorPrefix(err, "NOSCRIPT")
+	}
+	for _, c := range cmds {
+		args := c.Args()
+		if len(args) < 2 || redisCommand(c.Name()) != "client" {
+			return false
+		}
+		if sub, _ := args[1].(string); !strings.EqualFold(sub, "setinfo") {
+			return false
+		}
+	}
+	return true
 }
 
 // redisCommand is a command's name for the command label: the names the

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -44,6 +45,8 @@ func scrape(t *testing.T, url string) (samples map[string]float64, families map[
 // traffic is what a server exports after trafficMetrics' requests.
 type traffic struct {
 	m        *Main
+	base     string    // the server's URL
+	api      *fakeLINE // its Messaging API
 	samples  map[string]float64
 	families map[string]bool
 }
@@ -79,11 +82,7 @@ func trafficMetrics(t *testing.T) traffic {
 		}
 	}
 	api.waitReplies(t, 1)
-	for _, text := range []string{"更新の持ち物を知りたい", "手数料はいくらかかりますか", "1234", "小学生の娘です"} {
-		if code, body := post(t, base+"/api/v1/chat", `{"municipality":"akishima","session_id":"alerts-test","text":"`+text+`"}`); code != http.StatusOK {
-			t.Fatalf("chat %q: %d %s", text, code, body)
-		}
-	}
+	chatConversation(t, base, "alerts-test")
 	if err := m.Redis.Do(context.Background(), "NOSUCHCOMMAND").Err(); err == nil {
 		t.Fatal("Redis took NOSUCHCOMMAND")
 	}
@@ -124,7 +123,19 @@ func trafficMetrics(t *testing.T) traffic {
 		t.Errorf("madoguchi_redis_durability_warning{reason=embedded} = %v with LINE on the embedded Redis",
 			samples[`madoguchi_redis_durability_warning{reason="embedded"}`])
 	}
-	return traffic{m: m, samples: samples, families: families}
+	return traffic{m: m, base: base, api: api, samples: samples, families: families}
+}
+
+// chatConversation has an API conversation on Akishima's renewal under
+// session: an FAQ question (the fee), a PIN refused, and the answer that
+// gives a checklist the page does not cover.
+func chatConversation(t *testing.T, base, session string) {
+	t.Helper()
+	for _, text := range []string{"更新の持ち物を知りたい", "手数料はいくらかかりますか", "1234", "小学生の娘です"} {
+		if code, body := post(t, base+"/api/v1/chat", `{"municipality":"akishima","session_id":"`+session+`","text":"`+text+`"}`); code != http.StatusOK {
+			t.Fatalf("chat %q: %d %s", text, code, body)
+		}
+	}
 }
 
 // TestServiceMetrics checks what trafficMetrics' requests leave in the
@@ -161,6 +172,11 @@ func TestServiceMetrics(t *testing.T) {
 	}
 	if uncovered != 1 {
 		t.Errorf("uncovered Akishima checklists = %v, want 1", uncovered)
+	}
+	for k, v := range tr.samples {
+		if strings.HasPrefix(k, "madoguchi_redis_errors_total{") && k != `madoguchi_redis_errors_total{command="nosuchcommand"}` {
+			t.Errorf("%s = %v: only the refused command is a Redis error (not go-redis's NOSCRIPT retry nor the embedded Redis's refusal of CLIENT SETINFO)", k, v)
+		}
 	}
 	if tr.samples[`madoguchi_line_api_errors_total{endpoint="reply",status="200"}`] != 0 {
 		t.Error("a 200 reply counted as an error")
@@ -242,5 +258,41 @@ func TestReadyGauge(t *testing.T) {
 	}
 	if s, _ := scrape(t, base+"/metrics"); s["madoguchi_ready"] != 0 {
 		t.Errorf("madoguchi_ready with Redis gone = %v, want 0", s["madoguchi_ready"])
+	}
+}
+
+// replyError is an error reply of Redis's, as go-redis returns it.
+type replyError string
+
+func (e replyError) Error() string { return string(e) }
+func (replyError) RedisError()     {}
+
+// TestRedisHookTolerated checks which errors the Redis hook leaves
+// uncounted: NOSCRIPT to an EVALSHA and an error reply to go-redis's
+// CLIENT SETINFO handshake, and nothing else.
+func TestRedisHookTolerated(t *testing.T) {
+	ctx := context.Background()
+	evalsha := redis.NewCmd(ctx, "evalsha", "abc", 0)
+	setinfo := []redis.Cmder{redis.NewStatusCmd(ctx, "client", "setinfo", "LIB-NAME", "go-redis"),
+		redis.NewStatusCmd(ctx, "client", "setinfo", "LIB-VER", "9")}
+	set := redis.NewStatusCmd(ctx, "set", "k", "v")
+	unknown := replyError("ERR unknown subcommand 'SETINFO'. Try CLIENT HELP.")
+	for _, c := range []struct {
+		err  error
+		cmds []redis.Cmder
+		want bool
+	}{
+		{redis.ErrNoScript, []redis.Cmder{evalsha}, true},
+		{unknown, setinfo, true},
+		{nil, setinfo, false},
+		{context.DeadlineExceeded, setinfo, false},                // no answer is trouble
+		{replyError("ERR syntax"), []redis.Cmder{evalsha}, false}, // a script's own error
+		{redis.ErrNoScript, []redis.Cmder{set}, false},
+		{unknown, append([]redis.Cmder{set}, setinfo...), false}, // not the handshake alone
+		{replyError("OOM command not allowed"), []redis.Cmder{set}, false},
+	} {
+		if got := tolerated(c.err, c.cmds...); got != c.want {
+			t.Errorf("tolerated(%v, %v) = %v, want %v", c.err, c.cmds, got, c.want)
+		}
 	}
 }

@@ -20,7 +20,7 @@ var (
 	schoolGrade = regexp.MustCompile(`(小学|小|中学|中|高校|高)\s?([1-6])\s?(?:年生|年)?`)
 	// birthYear is a year of birth without the day: 2013年生まれ, 平成24年生,
 	// 昭和22年うまれ, s22年生まれ.
-	birthYear = regexp.MustCompile(`(昭和|平成|令和|大正|s|h|r|t)?\s?(\d{1,4})\s?年\s?(?:生まれ|うまれ|生|産まれ)`)
+	birthYear = regexp.MustCompile(`(昭和|しょうわ|平成|へいせい|令和|れいわ|大正|たいしょう|s|h|r|t)?\s?(\d{1,4})\s?年\s?(?:生まれ|うまれ|生|産まれ)`)
 	// number is a run of digits, read as an age only where nothing makes
 	// it something else (a unit after it, a date around it).
 	number = regexp.MustCompile(`\d+`)
@@ -125,6 +125,15 @@ func age(p string, toks []token, asking string, today bot.Date) bot.AgeGroup {
 	for _, m := range eraBirth.FindAllStringIndex(p, -1) {
 		note(bot.AgeAdult, m[0])
 	}
+	if asking == "" && group == "" {
+		// The first message may give the age as a sentence of its own
+		// (「おらのカードの更新だ。70だ。ひとりで行ぐ」).
+		for _, sentence := range strings.FieldsFunc(p, func(r rune) bool { return r == '.' || r == '!' || r == ',' }) {
+			if m := bareNumber.FindStringSubmatch(strings.TrimSpace(sentence)); m != nil && strings.TrimSpace(sentence) != strings.TrimSpace(p) {
+				note(yearsGroup(atoi(m[1]), ""), 0)
+			}
+		}
+	}
 	if asking == bot.SlotAgeGroup {
 		if m := bareNumber.FindStringSubmatch(strings.TrimSpace(p)); m != nil {
 			note(yearsGroup(atoi(m[1]), ""), 0)
@@ -172,7 +181,8 @@ func gradeBefore(before string) bool {
 
 // westernYear reads a year of birth, with its era when written.
 func westernYear(era string, y int) (int, bool) {
-	base := map[string]int{"昭和": 1925, "s": 1925, "平成": 1988, "h": 1988, "令和": 2018, "r": 2018, "大正": 1911, "t": 1911}
+	base := map[string]int{"昭和": 1925, "しょうわ": 1925, "s": 1925, "平成": 1988, "へいせい": 1988, "h": 1988,
+		"令和": 2018, "れいわ": 2018, "r": 2018, "大正": 1911, "たいしょう": 1911, "t": 1911}
 	if b, ok := base[era]; ok {
 		return b + y, y >= 1 && y <= 64
 	}

@@ -169,7 +169,7 @@ var expiredWords = []string{"切れた", "きれた", "切れてい", "きれて
 	"切れちゃった", "きれちゃった", "切れてしまった", "きれてしまった", "切れとる", "きれとる", "切れてもう",
 	"切れまし", "きれまし", "切れてしまいまし", "きれてしまいまし", "過ぎてしまった", "すぎてしまった", "過ぎてしまいまし", "すぎてしまいまし", "切れてた", "きれてた",
 	"までだった", "まで だった", "まででした", "まで でした", "終わりました", "おわりました", "終わってしまいまし", "おわってしまいまし", "終わってしまった", "おわってしまった",
-	"過ぎまし", "すぎまし", "過ぎた", "すぎた", "過ぎてい", "過ぎてる", "すぎてる", "過ぎちゃ", "失効し", "失効して", "期限切れ",
+	"過ぎまし", "すぎまし", "過ぎてまし", "すぎてまし", "切れてまし", "きれてまし", "過ぎた", "すぎた", "過ぎてい", "過ぎてる", "すぎてる", "過ぎちゃ", "失効し", "失効して", "期限切れ",
 	"expired"}
 
 // dateWords rewrites dates spelled in kana (らいねんの2がつ28にち) or in
@@ -185,6 +185,12 @@ func dateWords(p string) string {
 			return strings.TrimSpace(strings.TrimSuffix(m, "ねん")) + "年"
 		}
 		return strings.TrimSpace(strings.TrimSuffix(m, "にち")) + "日"
+	})
+	// The days with names of their own (ついたち, はつか), after a month only:
+	// いつか alone is "some day".
+	p = kanaDays.ReplaceAllStringFunc(p, func(m string) string {
+		g := kanaDays.FindStringSubmatch(m)
+		return g[1] + kanaDayNumbers[g[2]] + "日"
 	})
 	p = englishDate.ReplaceAllStringFunc(p, func(m string) string {
 		g := englishDate.FindStringSubmatch(m)
@@ -208,7 +214,10 @@ func dateWords(p string) string {
 var (
 	kanaDateWords = strings.NewReplacer("さらいねん", "再来年", "らいねん", "来年", "ことし", "今年",
 		"きょねん", "去年", "さくねん", "昨年", "こんげつ", "今月", "らいげつ", "来月", "せんげつ", "先月")
-	kanaDateUnits   = regexp.MustCompile(`\d+\s?(?:がつ|にち|ねん)`)
+	kanaDateUnits  = regexp.MustCompile(`\d+\s?(?:がつ|にち|ねん)`)
+	kanaDays       = regexp.MustCompile(`(月\s?(?:の\s?)?)(ついたち|ふつか|みっか|よっか|いつか|むいか|なのか|ようか|ここのか|とおか|はつか)`)
+	kanaDayNumbers = map[string]string{"ついたち": "1", "ふつか": "2", "みっか": "3", "よっか": "4", "いつか": "5",
+		"むいか": "6", "なのか": "7", "ようか": "8", "ここのか": "9", "とおか": "10", "はつか": "20"}
 	englishDate     = regexp.MustCompile(`\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s?(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s?(\d{4}))?`)
 	englishDayFirst = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s?(?:of\s)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:,?\s?(\d{4}))?`)
 	englishMonths   = map[string]int{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
@@ -226,6 +235,9 @@ func isBirthDate(p string, s, e int) bool {
 // boundaryOK rejects a match glued to more digits (12026/3/24, 3/245) or,
 // for an R/H era, to more ASCII letters (hr8.3.24).
 func boundaryOK(p string, s, e int) bool {
+	for s < e && p[s] == ' ' {
+		s++ // the space the patterns allow before the year (expires 2027/1/15)
+	}
 	if s > 0 {
 		c := p[s-1]
 		if c >= '0' && c <= '9' || c == '/' || c == '.' || c == '-' ||

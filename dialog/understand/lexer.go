@@ -118,6 +118,20 @@ func lex(p string) []token {
 		}
 		i++
 	}
+	return topicNone(p, toks)
+}
+
+// topicNone reads はなし right after a topic word as は + なし (通知書はなし:
+// there is no notice), not as the kana spelling of 話 that the lexicon
+// skips (はなしが長くて).
+func topicNone(p string, toks []token) []token {
+	for i := 1; i < len(toks); i++ {
+		t, prev := toks[i], toks[i-1]
+		if t.kind == kSkip && p[t.start:t.end] == "はなし" && prev.end == t.start &&
+			(prev.kind == kNoticeTopic || prev.kind == kAddrTopic || prev.kind == kOtherTopic) {
+			toks[i] = token{kind: kNo, start: t.start + len("は"), end: t.end}
+		}
+	}
 	return toks
 }
 

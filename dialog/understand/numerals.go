@@ -22,7 +22,7 @@ var numberSuffixes = []string{"年", "月", "日", "歳", "才", "さい", "代"
 // unit as ASCII digits (二十四日 → 24日), and the era's first year 元年 as
 // 1年 (令和元年 → 令和1年). s must already be normalised.
 func arabicNumerals(s string) string {
-	s = kanaNumerals(s)
+	s = kanaMonthsAndYears(kanaNumerals(s))
 	if !strings.ContainsAny(s, "〇零一二三四五六七八九十百千元") {
 		return s // the common case costs one scan
 	}
@@ -79,6 +79,23 @@ var kanaNumber = regexp.MustCompile(`(いち|に|さん|よん|ご|ろく|なな
 var kanaDigit = map[string]int{"": 0, "いち": 1, "に": 2, "さん": 3, "よん": 4, "し": 4, "ご": 5, "ろく": 6,
 	"なな": 7, "しち": 7, "はち": 8, "きゅう": 9, "く": 9}
 
+// kanaOneDigit is a kana digit before a month or year unit (いちがつ,
+// きゅうねん, しがつ); the tens (じゅういちがつ) are kanaNumerals' and are
+// read first.
+var kanaOneDigit = regexp.MustCompile(`(いち|に|さん|よん|し|ご|ろく|なな|しち|はち|きゅう|く)(がつ|ねん)`)
+
+// kanaMonthsAndYears rewrites a one-digit kana month or year as digits
+// (れいわきゅうねん いちがつ → れいわ9ねん 1がつ), which dateWords then reads.
+func kanaMonthsAndYears(s string) string {
+	if !strings.Contains(s, "がつ") && !strings.Contains(s, "ねん") {
+		return s
+	}
+	return kanaOneDigit.ReplaceAllStringFunc(s, func(m string) string {
+		g := kanaOneDigit.FindStringSubmatch(m)
+		return strconv.Itoa(kanaDigit[g[1]]) + g[2]
+	})
+}
+
 // kanaNumerals rewrites kana numbers as digits where a number can end: at
 // the end of the text or a clause, or before an age unit or a copula; じゅうしょ
 // (住所) and other words that merely start with じゅう stay as they are.
@@ -110,12 +127,12 @@ func kanaNumerals(s string) string {
 }
 
 // numberEnds reports whether rest, the text after a spelled number, lets it
-// be a number: the end, a clause break, an age unit or a copula.
+// be a number: the end, a clause break, an age or date unit or a copula.
 func numberEnds(rest string) bool {
 	if rest == "" || strings.ContainsAny(rest[:1], " ,.!?") {
 		return true
 	}
-	for _, c := range []string{"さい", "歳", "才", "です", "じゃ", "や", "だ", "になり", "になっ", "よ", "ね"} {
+	for _, c := range []string{"さい", "歳", "才", "がつ", "ねん", "にち", "月", "年", "日", "です", "じゃ", "や", "だ", "になり", "になっ", "よ", "ね"} {
 		if strings.HasPrefix(rest, c) {
 			return true
 		}

@@ -44,12 +44,15 @@ func peopleWords() {
 
 	// English, as foreign residents write it: the words, not the grammar.
 	word(kSelf, "", "i", "me", "myself")
-	word(kSpouse, "", "wife", "husband", "spouse", "partner")
+	word(kSpouse, "", "wife", "husband", "spouse", "partner", "わいふ", "はずばんど", "かみさん")
 	word(kChild, "", "son", "daughter", "grandson", "granddaughter", "grandchild", "child", "kid")
 	word(kLegalRep, "", "mother", "father", "mom", "mum", "dad", "parent", "parents", "guardian")
 	word(kProxy, "", "friend", "neighbor", "neighbour", "caregiver", "sister", "brother", "relative", "someone", "proxy", "agent")
 	word(kTogether, "", "together", "accompany", "accompanies")
 	word(kGo, "", "come", "visit")
+	// The potential form (自分で行けます, いけそう) is coming, though 行けま
+	// starts 行けません: the longer word wins.
+	word(kGo, "", "行けます", "いけます", "行けそう", "いけそう", "行ける", "いける")
 	word(kGo, "", "行き", "行く", "行っ", "行け", "いき", "いく", "来ます", "来る", "伺", "うかが",
 		"出向", "窓口", "向かい", "向かう", "代わりに", "かわりに", "申請し", "手続きし", "手続し",
 		"参り", "まいり", "参る", "まいる", "行ぐ", "行がれ", "いがれ", "いぐ", "行こう", "いこう", "行かせ", "いかせ", "go", "goes", "going")

@@ -17,12 +17,14 @@ func startIntent(n string) bool {
 
 // procedureWords name the procedure or what it needs.
 var procedureWords = []string{"更新", "発行", "手続", "申請", "持ち物", "持物", "必要なもの",
-	"必要な物", "必要書類", "何が必要", "なにが必要", "何を持って", "なにを持って"}
+	"必要な物", "必要書類", "何が必要", "なにが必要", "何を持って", "なにを持って",
+	"renew"}
 
 // wishWords ask for it: a wish, a request, a "how".
 var wishWords = []string{"したい", "したくて", "しようと", "したいん", "しなきゃ", "しないと",
 	"教えて", "おしえて", "知りたい", "しりたい", "調べたい", "確認したい", "どうすれば",
-	"どうしたら", "どうやって", "方法", "やり方", "相談", "お願い", "おねがい", "案内"}
+	"どうしたら", "どうやって", "方法", "やり方", "相談", "お願い", "おねがい", "案内",
+	"i want", "i'd like", "i would like", "i need", "need to", "have to", "how do i", "how can i", "can i", "help"}
 
 // subjectWords name a subject the FAQ answers; a text holding one is a
 // question about it. Spelled after Normalize (katakana folded to hiragana).
@@ -31,7 +33,11 @@ var subjectWords = []string{"期間", "いつ", "何日", "何月", "期限", "�
 	"土日", "休日", "休み", "祝日", "場所", "どこ", "窓口", "電話", "予約", "暗証番号", "ぱすわーど",
 	"pin", "郵便局", "こんびに", "e-tax", "etax", "いーたっくす", "すまほ", "顔認証", "代理",
 	"紛失", "なくし", "失くし", "再交付", "通知", "届", "照会", "15歳", "子ども", "子供", "後見",
-	"住所", "引っ越", "引越", "転居", "転入", "氏名", "名字", "混雑", "混ん", "待ち"}
+	"住所", "引っ越", "引越", "転居", "転入", "氏名", "名字", "混雑", "混ん", "待ち",
+	"expir", "valid", "when", "how much", "cost", "fee", "free", "what time", "hours", "open", "saturday",
+	"sunday", "weekend", "phone", "call", "book", "reserv", "appointment", "password", "proxy", "instead",
+	"lost", "post office", "konbini", "convenience", "smartphone", "face", "notice", "letter", "envelope",
+	"moved", "child", "kid", "wait", "crowd", "how many times", "e-tax", "forgot", "where", "after", "bring"}
 
 // isNounPhrase reports whether n is just a name of the procedure
 // (「電子証明書の更新」, 「更新手続き」), without a question.
@@ -72,7 +78,9 @@ var questionWords = []string{"どこ", "いつ", "いくら", "何時", "なん�
 
 // questionEnds end a question without a mark.
 var questionEnds = []string{"か", "かな", "かね", "かい", "のか", "んか", "っけ", "かしら", "ますか",
-	"ですか", "でしょうか", "だろうか", "んですか", "んの", "るの", "いの", "ないの", "るん", "ん?"}
+	"ですか", "でしょうか", "だろうか", "んですか", "んの", "るの", "いの", "ないの", "るん", "ん?",
+	// Spoken across Japan: かのう, かいな, じゃろか, やろか, ええん (いいの).
+	"かのう", "かの", "かいな", "じゃろか", "じゃろうか", "やろか", "やろうか", "ええん", "いいん", "ええんか"}
 
 // Supposes reports whether text states its facts as suppositions (代理人なら,
 // 照会書がない場合, 引っ越したら): a question built on them says nothing of

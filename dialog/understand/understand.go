@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/internal/romaji"
 )
 
 // Command is a request about the dialog itself rather than an answer.
@@ -98,6 +99,9 @@ func Read(text string, c Context) Result {
 	if looksLikePIN(n) {
 		return Result{PIN: true}
 	}
+	if k, ok := romaji.Text(n); ok {
+		n = k // "jibun de ikimasu": じぶんでいきます
+	}
 	d := findDate(dateWords(arabicNumerals(english(n))), today)
 	p := d.rest
 	toks := lex(p)
@@ -114,6 +118,19 @@ func Read(text string, c Context) Result {
 		case kDontKnow:
 			r.DontKnow = true
 		}
+	}
+	if (r.Command == Reset || r.Command == Back) && IsQuestion(text) && !containsAny(n, restartWords...) {
+		// 「更新したら何かやり直さないといけない？」, "Can they reset it at the
+		// counter?", "Can I get my card back?": a question that uses the
+		// word is about something else; 「最初からやり直せますか？」 still
+		// starts over.
+		r.Command = None
+		if startIntent(n) {
+			r.Command = Start
+		}
+	}
+	if asking == bot.SlotExpiryDate && forgotten(n) {
+		r.DontKnow = true // 「封筒に書いてあったと思うけど忘れちゃいました」
 	}
 	if containsAny(n, "don't know", "dont know", "do not know", "not sure", "no idea", "i'm not sure", "unknown") {
 		r.DontKnow = true
@@ -139,6 +156,10 @@ func Read(text string, c Context) Result {
 		holderAge = c.Age
 	}
 	s.Visitor = visitor(p, toks, asking, holderAge)
+	if r.DontKnow && wonders(p) {
+		// 子どもを連れていけるかは、まだわからない: who comes is not known yet.
+		s.Visitor = ""
+	}
 	yesNoAsking := asking
 	if asking == "" && c.AfterChecklist && shortAnswer(n) {
 		// 「変わってない」 typed after the checklist corrects the answer it
@@ -160,7 +181,63 @@ func Read(text string, c Context) Result {
 	}
 	s.Ward = findWard(p, wards)
 	r.Found = found(r.Slots)
+	if r.Command == Back && len(r.Found) > 0 && !containsAny(n, backWords...) {
+		// 「離婚して名前戻したんだった」: 戻し said of a name, not of the
+		// conversation, where the text states slots.
+		r.Command = None
+	}
 	return r
+}
+
+// restartWords ask for the conversation itself to start over or go back,
+// even in a question.
+var restartWords = []string{"最初", "さいしょ", "はじめから", "初めから", "始めから", "一から", "前の質問", "ひとつ前", "一つ前",
+	"start over", "restart", "previous question", "go back"}
+
+// forgotten reports whether n, an answer to the expiry date, ends by
+// saying it was forgotten (忘れちゃいました, わすれた); a forgotten PIN is
+// something else.
+func forgotten(n string) bool {
+	end := strings.TrimRight(n, " .!~…ー")
+	for _, suf := range []string{"忘れた", "忘れました", "忘れちゃった", "忘れちゃいました", "忘れてしまった", "忘れてしまいました", "忘れてもうた",
+		"忘れとる", "わすれた", "わすれました", "わすれちゃった", "わすれちゃいました", "forgot", "forgotten"} {
+		if strings.HasSuffix(end, suf) {
+			return !containsAny(n, "暗証", "あんしょう", "ぱすわーど", "password", "pin")
+		}
+	}
+	return false
+}
+
+// backWords ask the conversation itself to go back, even beside slots.
+var backWords = []string{"前の質問", "ひとつ前", "一つ前", "1つ前", "前に戻", "戻る", "もどる", "back"}
+
+// wonders reports whether p says it does not know whether something is
+// so (連れていけるかは、まだわからない, 行けるかどうか分からん): the clause
+// before the か is a question, not a fact.
+func wonders(p string) bool {
+	for _, dk := range []string{"わから", "分から", "わかん", "分かん", "未定", "決まって", "きまって"} {
+		for i := strings.Index(p, dk); i >= 0; i = indexFrom(p, dk, i+len(dk)) {
+			before := strings.TrimRight(p[:i], " ,")
+			before = strings.TrimSuffix(before, "まだ")
+			before = strings.TrimRight(before, " ,")
+			for _, end := range []string{"かは", "かも", "かどうか", "か"} {
+				if strings.HasSuffix(before, end) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func indexFrom(s, sub string, from int) int {
+	if from > len(s) {
+		return -1
+	}
+	if j := strings.Index(s[from:], sub); j >= 0 {
+		return from + j
+	}
+	return -1
 }
 
 // expiryWords name the expiry, which makes a date given with the age the

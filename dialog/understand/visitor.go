@@ -10,6 +10,7 @@ import (
 // holderMarks, after a person and の (or に), make that person the card
 // holder rather than the one who comes: 娘の分, 母の代わり, 妻のカード.
 var holderMarks = []string{"の分", "のぶん", "の代わり", "のかわり", "の代理", "のため", "のを",
+	"のじゃ", "のです", "のなんです", "のなんじゃ", "のなんや", "のや",
 	"のかーど", "の更新", "の証明書", "の電子証明書", "の手続", "のまいなんばー", "の申請",
 	"に代わって", "にかわって"}
 
@@ -124,19 +125,22 @@ func readVisitor(p string, toks []token, asking string) visitorReading {
 
 func readVisitorKind(p string, toks []token, asking string, r *visitorReading) bot.Visitor {
 	var goes, together, request bool
-	for _, t := range toks {
+	for i, t := range toks {
 		goes = goes || t.kind == kGo
-		together = together || t.kind == kTogether
+		together = together || t.kind == kTogether && !withAThing(p, toks, i) && !movedTogether(toks, i)
 		request = request || t.kind == kRequest
 	}
 	if containsAny(p, notTogether...) {
 		together = false
 	}
+	together = together || twoComing(p, toks)
 	if asking != bot.SlotVisitor && !goes && !together && !request {
 		return ""
 	}
-	var who, holder kind // kSkip (0) is nobody: no person word has it
-	strong := false      // who is followed by a word of coming
+	var who, holder kind           // kSkip (0) is nobody: no person word has it
+	strong := false                // who is followed by a word of coming
+	whoEnd := 0                    // where who's word ends
+	var whoWord, holderWord string // who's word, and the holder's where an age names them
 	for i, t := range toks {
 		if !isPerson(t) {
 			continue
@@ -156,6 +160,9 @@ func readVisitorKind(p string, toks []token, asking string, r *visitorReading) b
 		switch {
 		case hasAnyPrefix(rest, holderMarks):
 			holder = holderKind(t)
+		case ageBefore.MatchString(p[:t.start]) && hasAnyPrefix(rest, []string{"です", "だ", "や", "じゃ", "で", ".", ","}):
+			// 16歳の息子です: the writer speaks of the holder
+			holder, holderWord = holderKind(t), p[t.start:t.end]
 		case t.kind == kAge:
 		case strings.HasPrefix(rest, "の") && !hasAnyPrefix(rest, []string{"の人", "の方", "のかた", "のみ", "のほう"}):
 		case nextIsWardMark(toks[i+1:], p, t.end):
@@ -173,9 +180,18 @@ func readVisitorKind(p string, toks []token, asking string, r *visitorReading) b
 			// 私が行きます、子どもは14歳です: the one who comes stays.
 		case t.kind == kSelf && i > 0 && isPerson(toks[i-1]) && p[toks[i-1].end:t.start] == "の":
 			who, strong = toks[i-1].kind, coming // 後見人の私: the writer in that role
+		case t.kind == kSelf && coming && who != 0 && who != kSelf && !strong && topicAt(p, whoEnd):
+			// 母は来月転入します。私が手続きします: the one spoken of, who does
+			// not come, holds the card; the writer comes for them.
+			holder, who, strong = holderKind(token{kind: who}), kSelf, true
 		default:
-			who, strong = t.kind, coming
+			who, strong, whoEnd, whoWord = t.kind, coming, t.end, p[t.start:t.end]
 		}
+	}
+	if holderWord != "" && whoWord == holderWord && !together {
+		// 16歳の息子です。息子ひとりで行かせます: the holder spoken of comes.
+		r.holderGoes = true
+		return bot.VisitorSelf
 	}
 	if who == 0 && holder == kSelf && asking == bot.SlotVisitor && !together {
 		// 本人は行けないです: someone else goes, who is not said.
@@ -215,6 +231,89 @@ func readVisitorKind(p string, toks []token, asking string, r *visitorReading) b
 		return bot.VisitorProxy
 	}
 	return ""
+}
+
+// ageBefore ends in an age said of the person word that follows: 16歳の,
+// 小3の.
+var ageBefore = regexp.MustCompile(`(?:\d{1,3}\s?(?:歳|さい|才)|[小中高]\d)\s?の\s?$`)
+
+// movedTogether reports whether toks[i], a word of togetherness, is said of
+// a move rather than of coming: 家族で引っ越してきた.
+func movedTogether(toks []token, i int) bool {
+	for _, u := range toks[i+1:] {
+		switch u.kind {
+		case kAddrEvent:
+			return true
+		case kGo, kRequest, kBoundary:
+			return false
+		}
+	}
+	return false
+}
+
+// twoComing reports whether two people joined by と come together: 娘と私で
+// 行きます, 娘本人と母親の私で行きます.
+func twoComing(p string, toks []token) bool {
+	for i := 0; i+1 < len(toks); i++ {
+		a := toks[i]
+		if !isPerson(a) {
+			continue
+		}
+		rest := strings.TrimLeft(p[a.end:], " ")
+		rest = strings.TrimPrefix(rest, "本人")
+		if !strings.HasPrefix(rest, "と") {
+			continue
+		}
+		for _, b := range toks[i+1:] {
+			if b.kind == kBoundary {
+				break
+			}
+			if isPerson(b) && strings.HasPrefix(strings.TrimLeft(p[b.end:], " "), "で") {
+				for _, c := range toks[i+2:] {
+					if c.start >= b.end && c.kind == kGo {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// withAThing reports whether toks[i], a word of togetherness, joins a thing
+// rather than a person: 転入届と一緒に, 夫の電子証明書も一緒に (at the same
+// time), where 息子と一緒に and 一緒に行きます join people.
+func withAThing(p string, toks []token, i int) bool {
+	before := strings.TrimRight(p[:toks[i].start], " ,")
+	for _, particle := range []string{"と", "も"} {
+		if joined, ok := strings.CutSuffix(before, particle); ok {
+			return hasAnySuffix(joined, things)
+		}
+	}
+	return false
+}
+
+// things are what a procedure is done together with: a filing, a form,
+// another procedure.
+var things = []string{"届", "書", "手続き", "手続", "更新", "申請", "かーど", "証明", "転入", "転居", "転出", "変更", "引っ越し", "引越し", "ひっこし"}
+
+func hasAnySuffix(s string, suffixes []string) bool {
+	for _, suf := range suffixes {
+		if strings.HasSuffix(s, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// topicAt reports whether the person word ending at end is the topic of
+// its clause (母は…), said of someone rather than of who comes.
+func topicAt(p string, end int) bool {
+	rest := strings.TrimLeft(p[end:], " ")
+	for _, h := range honorifics {
+		rest = strings.TrimPrefix(rest, h)
+	}
+	return strings.HasPrefix(rest, "は") && !strings.HasPrefix(rest, "はい")
 }
 
 // nextIsWardMark reports whether the next person word after a person

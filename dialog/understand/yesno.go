@@ -1,7 +1,11 @@
 package understand
 
-import "github.com/madoguchi/madoguchi/bot"
-import "strings"
+import (
+	"slices"
+	"strings"
+
+	"github.com/madoguchi/madoguchi/bot"
+)
 
 // polarity is a yes/no answer: 0 when the text gives none.
 type polarity int8
@@ -46,7 +50,8 @@ func yesNo(p string, toks []token, asking string) (notice, addr polarity, bare b
 	var inter polarity
 	start := 0
 	cur, dk := asking, false
-	other := false // the clause's topic is another thing (電話番号, カード)
+	other := false   // the clause's topic is another thing (電話番号, カード)
+	nothing := false // the clause says なにも, なんも (nothing)
 	clause := map[string]polarity{}
 	var clauseInter polarity
 	flush := func(end int, q, soft bool) {
@@ -63,10 +68,13 @@ func yesNo(p string, toks []token, asking string) (notice, addr polarity, bare b
 				inter = clauseInter
 			}
 		}
-		cur, dk, clauseInter, start, other = asking, false, 0, end, false
+		cur, dk, clauseInter, start, other, nothing = asking, false, 0, end, false, false
 		clear(clause)
 	}
 	set := func(topic string, v polarity) {
+		if nothing {
+			v = no // 「なんも変わってね」: なにも asks for a negative, however the verb ends
+		}
 		if topic == bot.SlotHasNotice || topic == bot.SlotAddressChange {
 			clause[topic] = v
 		}
@@ -96,6 +104,9 @@ func yesNo(p string, toks []token, asking string) (notice, addr polarity, bare b
 				set(cur, yes)
 			}
 		case kYes, kNo:
+			if t.kind == kNo && slices.Contains(nothingWords, p[t.start:t.end]) && !strings.HasPrefix(p[t.end:], "かも") {
+				nothing = true
+			}
 			set(cur, pick(t.kind == kYes))
 		case kNoticeYes, kNoticeNo:
 			if noticeOnly(p[t.start:t.end]) && (cur == bot.SlotAddressChange || (cur == asking && asking == bot.SlotAddressChange)) {
@@ -127,6 +138,10 @@ func yesNo(p string, toks []token, asking string) (notice, addr polarity, bare b
 	}
 	return content[bot.SlotHasNotice], content[bot.SlotAddressChange], bare
 }
+
+// nothingWords say "nothing" (何も): the predicate after them is negative
+// in meaning, even where a dialect's negation is not read (変わってね).
+var nothingWords = []string{"なにも", "何も", "なんも", "なーんも", "なんにも"}
 
 // noticeOnly reports whether a notice word can speak of nothing but a
 // paper (届いた, 見つかった, 捨てた), unlike 持って, まだ or 来た, which a

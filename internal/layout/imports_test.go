@@ -28,7 +28,7 @@ type rule struct {
 }
 
 // testHelpers are the internal packages made for tests only.
-var testHelpers = []string{"internal/redistest", "internal/testlog", "internal/evalset", "internal/kbtest", "internal/layout"}
+var testHelpers = []string{"internal/redistest", "internal/openapitest", "internal/testlog", "internal/evalset", "internal/kbtest", "internal/layout"}
 
 // rules are the README's "Layout" rules.
 var rules = []rule{

@@ -62,7 +62,7 @@ func (ix *bm25) addDoc(topic int, texts ...string) {
 	d := document{topic: topic, tf: map[string]float64{}}
 	for _, text := range texts {
 		for _, g := range grams(text) {
-			w := g.weight / gramWeights[len([]rune(g.text))]
+			w := g.weight / g.order
 			d.tf[g.text] += w
 			d.length += w
 		}
@@ -109,6 +109,7 @@ func (ix *bm25) finish(idf map[string]float64) {
 type term struct {
 	gram   string
 	weight float64
+	order  float64 // the gram's kind weight (see gram.order)
 }
 
 // query is a question prepared for scoring, its terms in a fixed order so
@@ -116,13 +117,15 @@ type term struct {
 type query []term
 
 func newQuery(question string) query {
-	w := map[string]float64{}
+	w := map[string]term{}
 	for _, g := range grams(question) {
-		w[g.text] = max(w[g.text], g.weight)
+		if t, ok := w[g.text]; !ok || g.weight > t.weight {
+			w[g.text] = term{g.text, g.weight, g.order}
+		}
 	}
 	q := make(query, 0, len(w))
-	for g, x := range w {
-		q = append(q, term{g, x})
+	for _, t := range w {
+		q = append(q, t)
 	}
 	slices.SortFunc(q, func(a, b term) int { return strings.Compare(a.gram, b.gram) })
 	return q

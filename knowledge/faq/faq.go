@@ -73,6 +73,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/madoguchi/madoguchi/internal/romaji"
 	"github.com/madoguchi/madoguchi/knowledge"
 )
 
@@ -86,6 +87,8 @@ type Index struct {
 	wholes    *bm25      // one document per topic: title and every phrasing
 	keywords  [][]string // each topic's keywords, normalised
 	asks      [][]string // each topic's asks words, normalised
+	narrower  [][]int    // each topic's narrower topics, as indices
+	needs     [][]string // each topic's needed words, normalised (none: no condition)
 }
 
 // New builds an Index over every topic of kb.
@@ -120,9 +123,17 @@ func newIndex(kb *knowledge.KB, cfg config) *Index {
 	ix.wholes.finish(ix.questions.idf)
 	ix.keywords = make([][]string, len(ix.topics))
 	ix.asks = make([][]string, len(ix.topics))
+	ix.narrower = make([][]int, len(ix.topics))
+	ix.needs = make([][]string, len(ix.topics))
 	for i, t := range ix.topics {
+		ix.needs[i] = normalizeAll(t.Needs)
 		ix.keywords[i] = normalizeAll(t.Keywords)
 		ix.asks[i] = normalizeAll(t.Asks)
+		for _, id := range t.Narrower {
+			if j := slices.IndexFunc(ix.topics, func(x knowledge.Topic) bool { return x.ID == id }); j >= 0 {
+				ix.narrower[i] = append(ix.narrower[i], j)
+			}
+		}
 	}
 	return ix
 }
@@ -154,7 +165,7 @@ type Result struct {
 // each scoring at least the suggestion floor: what to offer as
 // 「もしかして」 buttons when no topic is Confident.
 func (ix *Index) Suggest(municipality, question string, n int) []Result {
-	question = truncate(question, maxQuestionRunes)
+	question = readable(truncate(question, maxQuestionRunes))
 	q := newQuery(question)
 	if len(q) == 0 || n <= 0 {
 		return nil
@@ -208,11 +219,13 @@ func (ix *Index) Ask(municipality, question string) Result {
 // for the FAQ, however much it shares with a topic (どこで申請, なくした).
 var otherServices = []string{"住民税", "納付書", "保育園", "保育所", "児童手当", "国民健康保険", "国保", "年金", "ごみ", "粗大",
 	"水道", "下水", "介護保険", "予防接種", "ワクチン", "パスポートの申請", "犬の登録", "選挙", "投票", "図書館",
-	"児童扶養", "生活保護", "税金の支払", "固定資産"}
+	"児童扶養", "生活保護", "税金の支払", "固定資産",
+	"flu", "vaccin", "resident tax", "pay my tax", "tax payment", "weather", "bus from", "bus to", "by bus", "bus stop", "train station", "garbage", "trash", "nursery",
+	"daycare", "pension", "library", "election", "駐車場", "ちゅうしゃじょう", "parking"}
 
 // domainWords name the certificates' world; a question holding one is ours.
 var domainWords = []string{"電子証明書", "証明書", "まいな", "カード", "更新", "暗証", "通知", "照会", "回答書", "封筒", "e-tax",
-	"etax", "こんびに交付", "顔認証", "有効期限", "きげん", "certificate", "my number", "mynumber", "pin"}
+	"etax", "こんびに交付", "顔認証", "有効期限", "きげん", "certificate", "my number", "mynumber", "pin", "card", "renew", "expir", "e tax"}
 
 // otherServicesNorm and domainWordsNorm are the two lists normalised once,
 // so that Ask does not normalise them per question.
@@ -242,7 +255,7 @@ type match struct {
 }
 
 func (ix *Index) match(question string) match {
-	question = truncate(question, maxQuestionRunes)
+	question = readable(truncate(question, maxQuestionRunes))
 	q := newQuery(question)
 	m := match{topic: -1, q: q}
 	if len(q) == 0 {
@@ -255,6 +268,7 @@ func (ix *Index) match(question string) match {
 		}
 	}
 	if m.topic >= 0 {
+		m.topic = ix.narrowed(m.topic, scores, Normalize(question))
 		m.score, m.bestDoc = scores[m.topic], bestDoc[m.topic]
 		for i, s := range scores {
 			if i != m.topic && s > m.second {
@@ -263,6 +277,32 @@ func (ix *Index) match(question string) match {
 		}
 	}
 	return m
+}
+
+// readable returns question with its romanised Japanese ("koushin wa
+// ikura kakarimasu ka") read as the kana the phrasings share n-grams with.
+func readable(question string) string {
+	if k, ok := romaji.Text(Normalize(question)); ok {
+		return k
+	}
+	return question
+}
+
+// narrowerShare is how close to the best score a narrower topic must come
+// to take its place.
+const narrowerShare = 0.75
+
+// narrowed returns, for the best topic, the best of its narrower topics
+// whose keyword the question holds and whose score is at least
+// narrowerShare of the best's; or the best itself.
+func (ix *Index) narrowed(best int, scores []float64, text string) int {
+	pick := best
+	for _, j := range ix.narrower[best] {
+		if containsAny(text, ix.keywords[j]) && scores[j] >= narrowerShare*scores[best] && (pick == best || scores[j] > scores[pick]) {
+			pick = j
+		}
+	}
+	return pick
 }
 
 // maxQuestionRunes bounds the work one question can cause; a resident's
@@ -309,6 +349,11 @@ func (ix *Index) scoreTopics(q query, question string) (scores []float64, bestDo
 		ix.wholes.score(q, whole)
 		for i, s := range whole {
 			scores[ix.wholes.docs[i].topic] += ix.cfg.topicDocWeight * s
+		}
+	}
+	for i, needs := range ix.needs {
+		if len(needs) > 0 && !containsAny(text, needs) {
+			scores[i] = 0 // the question names nothing the topic is about
 		}
 	}
 	return scores, bestDoc

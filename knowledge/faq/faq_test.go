@@ -152,3 +152,58 @@ func TestForKeepsOneIndexPerVersion(t *testing.T) {
 		t.Errorf("For(b) answers %q, want pin_types", r.Topic)
 	}
 }
+
+// TestAskEnglishByWords: an English question is matched by its words, not
+// by the letters they share with unrelated ones, and English small talk and
+// other services get no answer ("What's the weather like tomorrow?" once
+// matched the notice topic through "what's the" and the letters of "weather").
+func TestAskEnglishByWords(t *testing.T) {
+	ix := faq.New(testKB(t))
+	for q, want := range map[string]string{
+		"How much does it cost?":                                        "fee",
+		"I forgot my PIN. Can they reset it at the counter?":            "pin_forgotten",
+		"What time does the counter open?":                              "hours",
+		"What is this letter in the blue envelope?":                     "notice",
+		"What is this blue envelope I got from J-LIS?":                  "notice",
+		"What kinds of PIN are there, and how many digits is each one?": "pin_types",
+		"区役所の駐車場って何台くらいとめられる？":                                          "",
+		"What's the weather like tomorrow?":                             "",
+		"Thank you!":                                                    "",
+		"Where can I get a flu shot in Edogawa?":                        "",
+		"Is there a bus from Yoshida to Hiroshima station?":             "",
+		"How do I pay my resident tax?":                                 "",
+	} {
+		r := ix.Ask("edogawa", q)
+		got := r.Topic
+		if !r.Likely && !r.Confident {
+			got = ""
+		}
+		if got != want {
+			t.Errorf("Ask(%q) = %s (%.0f, likely %v, confident %v), want %q", q, r.Topic, r.Score, r.Likely, r.Confident, want)
+		}
+	}
+}
+
+// TestNarrowerAndNeeds: a follow-up question that names e-Tax or the
+// convenience store is that follow-up, not the follow-ups in general
+// (national.yaml followups.narrower); a question that names nothing of a
+// smartphone or a face is never the smartphone or face-authentication
+// topic (their needs), whatever it shares with their phrasings.
+func TestNarrowerAndNeeds(t *testing.T) {
+	ix := faq.New(testKB(t))
+	for q, want := range map[string]string{
+		"毎年e-Taxで確定申告してます。更新したら何か設定し直す必要ありますか":                          "followup_etax",
+		"konbini issuance after renewal - do I need to register again?": "followup_konbini",
+		"更新したあと、何かしておくことはありますか":                                         "followups",
+		"スマホに電子証明書を入れてるけど、どうなる？":                                        "smartphone",
+	} {
+		if r := ix.Ask("edogawa", q); r.Topic != want {
+			t.Errorf("Ask(%q) = %s (%.0f), want %s", q, r.Topic, r.Score, want)
+		}
+	}
+	for _, q := range []string{"江戸川区のマイナンバーの窓口の電話何番？", "葛西のマイナンバーカード専用窓口でも更新できますか？"} {
+		if r := ix.Ask("edogawa", q); r.Topic == "smartphone" || r.Topic == "face_auth" {
+			t.Errorf("Ask(%q) = %s (%.0f): the question names neither a smartphone nor a face", q, r.Topic, r.Score)
+		}
+	}
+}

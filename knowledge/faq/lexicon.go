@@ -23,7 +23,7 @@ var lexicon = []struct {
 	{"スマホ", []string{"スマートフォン", "携帯電話", "iphone", "android", "アンドロイド", "アイフォン", "smartphone"}},
 	{"etax", []string{"e tax", "イータックス", "確定申告", "電子申告", "税務署", "国税", "tax return"}},
 	{"オンライン", []string{"ネット", "web", "ウェブ", "自宅から", "家から", "online", "internet"}},
-	{"紛失", []string{"なくし", "無くし", "失くし", "落とし", "見当たら", "見つから", "盗まれ", "lost", "lose"}},
+	{"紛失", []string{"なくし", "無くし", "失くし", "落とし", "見当たら", "見つから", "盗まれ", "どっかいっ", "どこかいっ", "どっかにいっ", "どこかにいっ", "どっか行っ", "どこか行っ", "どっかやっ", "lost", "lose"}},
 	{"忘れ", []string{"わすれ", "覚えてない", "覚えていない", "おぼえてない", "思い出せ", "おもいだせ", "forgot", "forget"}},
 	{"手数料", []string{"料金", "お金", "おかね", "無料", "有料", "タダ", "費用", "いくら", "てすうりょう", "fee", "cost", "free", "charge", "how much", "pay"}},
 	{"受付時間", []string{"何時", "営業時間", "開庁時間", "時半", "時過ぎ", "なんじ", "じかん", "what time", "hours", "open", "close", "昼休み", "お昼"}},
@@ -35,7 +35,7 @@ var lexicon = []struct {
 	// Not arrived: the one negation that splits two topics (通知が届かない
 	// against 有効期限通知書), which shared characters alone cannot tell.
 	{"届かない", []string{"届いてない", "届いていない", "届きません", "届いていません", "来ない", "来てない", "来ていない", "来ません", "来ていません", "きてない", "こない", "とどかない", "とどいてない", "never came", "didn't come", "not arrived", "haven't received", "didn't receive", "届かん", "来とらん", "きとらん", "届いとらん"}},
-	{"代理人", []string{"代わり", "代理", "代行", "頼んで", "委任", "かわりに", "だいり", "instead", "on behalf", "proxy", "for me"}},
+	{"代理人", []string{"代わり", "代理", "代行", "頼んで", "委任", "かわりに", "だいり", "go instead", "come instead", "instead of me", "instead of my", "instead of him", "instead of her", "in my place", "on behalf", "proxy", "for me"}},
 	{"予約", []string{"よやく", "appointment", "reservation", "reserve", "book", "予約id"}},
 	{"郵便局", []string{"ゆうびんきょく", "ゆうびん局", "post office"}},
 	{"顔認証", []string{"かおにんしょう", "顔にんしょう", "face auth", "face recognition"}},

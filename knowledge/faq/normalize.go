@@ -1,6 +1,7 @@
 package faq
 
 import (
+	"strings"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -19,7 +20,7 @@ func Normalize(s string) string {
 // normalize is Normalize, also reporting which runes were katakana before
 // folding: a katakana word (コンビニ, スマホ) is content, not grammar.
 func normalize(s string) (rs []rune, katakana []bool) {
-	s = norm.NFKC.String(s)
+	s = joinKanaWords(norm.NFKC.String(s))
 	rs = make([]rune, 0, len(s)/2)
 	katakana = make([]bool, 0, len(s)/2)
 	space := true // drop leading separators
@@ -58,6 +59,36 @@ func normalize(s string) (rs []rune, katakana []bool) {
 	return rs, katakana
 }
 
+// joinKanaWords drops the spaces typed between words written in kana
+// (「こうしん の とき なに を もって いきますか」, as residents without
+// conversion and learners of Japanese write), which would keep the words
+// apart where Japanese runs them together: n-grams never cross a space.
+func joinKanaWords(s string) string {
+	if !strings.ContainsRune(s, ' ') {
+		return s
+	}
+	rs := []rune(s)
+	out := rs[:0:0]
+	for i := 0; i < len(rs); i++ {
+		if rs[i] == ' ' && len(out) > 0 && isKanaRune(out[len(out)-1]) {
+			j := i
+			for j < len(rs) && rs[j] == ' ' {
+				j++
+			}
+			if j < len(rs) && isKanaRune(rs[j]) {
+				i = j - 1
+				continue
+			}
+		}
+		out = append(out, rs[i])
+	}
+	return string(out)
+}
+
+func isKanaRune(r rune) bool {
+	return r >= 'ぁ' && r <= 'ゖ' || r >= 'ァ' && r <= 'ヺ' || r == 'ー'
+}
+
 // politeEndings are phrases that carry the register of a question, not its
 // subject. Their n-grams still count, at politeWeight, so that a question
 // made only of them ("教えてください") scores low instead of matching
@@ -93,6 +124,10 @@ var digitWeight = 0.5
 type gram struct {
 	text   string
 	weight float64
+	// order is the weight the gram's kind has on the query side
+	// (gramWeights[n] for a character n-gram, latinWordWeight for a word),
+	// which documents leave out.
+	order float64
 }
 
 // gramWeights are the weights of uni-, bi- and tri-grams. Unigrams rescue
@@ -118,6 +153,20 @@ func grams(text string) []gram {
 			end++
 		}
 		rs := all[start:end]
+		latin := isLatin(rs)
+		if latin && englishStop[string(rs)] {
+			start = end + 1
+			continue
+		}
+		if latin {
+			w := latinWordWeight
+			if start >= original {
+				w *= expansionWeight
+			}
+			out = append(out, gram{text: stem(string(rs)), weight: w, order: latinWordWeight})
+			start = end + 1
+			continue
+		}
 		polite := markPolite(rs)
 		for i := range rs {
 			for n := 1; n <= 3 && i+n <= len(rs); n++ {
@@ -133,12 +182,62 @@ func grams(text string) []gram {
 				case hasDigit(rs[i : i+n]):
 					w *= digitWeight
 				}
-				out = append(out, gram{text: string(rs[i : i+n]), weight: w})
+				out = append(out, gram{text: string(rs[i : i+n]), weight: w, order: gramWeights[n]})
 			}
 		}
 		start = end + 1
 	}
 	return out
+}
+
+// englishStop are English words that carry no subject (pronouns,
+// auxiliaries, prepositions, greetings): their letter n-grams matched
+// whatever English phrasing shared "the" or "can", so that "What's the
+// weather like tomorrow?" scored like a question. They are left out of the
+// grams; the topics' asks and keywords (where, what time, how much) are
+// matched on the whole text and stay.
+var englishStop = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a an the i i'm me my mine we our us you your he him his she her it its they them their
+		is am are was were be been being do does did doing can could will would should shall may might must have has had
+		to of in on at for from with by about as into than then and or but if so not no yes there here this that these those
+		what which who whom s t m d ll re ve don doesn didn isn aren can't cannot get got go going like just also any anything
+		some something please thanks thank hi hello hey ok okay well really very much many need want know tell let ask
+		when how`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// latinWordWeight is the weight of one English (or romanised) word, taken
+// whole: the letter n-grams of English words are shared by unrelated words
+// ("weather" and "letter"), where a kanji bigram is nearly a word.
+var latinWordWeight = 2.0
+
+// stem folds an English word's common endings (renewal, renewed, renewing,
+// expires, certificates) to one form: the suffix cut, then at most five
+// letters.
+func stem(w string) string {
+	for _, suf := range []string{"ing", "ed", "es", "al", "s"} {
+		if len(w)-len(suf) >= 3 && strings.HasSuffix(w, suf) {
+			w = w[:len(w)-len(suf)]
+			break
+		}
+	}
+	if len(w) > 5 {
+		w = w[:5]
+	}
+	return w
+}
+
+// isLatin reports whether rs is made of Latin letters alone.
+func isLatin(rs []rune) bool {
+	for _, r := range rs {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return len(rs) > 0
 }
 
 // markPolite reports, per rune of rs, whether it lies in a polite ending.

@@ -19,6 +19,8 @@ func TestNormalize(t *testing.T) {
 		{"leading and trailing separators", "  「予約」は?  ", "予約 は"},
 		{"iteration mark kept", "各々", "各々"},
 		{"circled digit", "①", "1"},
+		{"spaces between kana words dropped", "こうしん の　とき なに を もって いきますか？", "こうしんのときなにをもっていきますか"},
+		{"spaces by kanji or Latin kept", "わたしは ベトナム人 です。 e-Tax です", "わたしはべとなむ人 です e tax です"},
 		{"empty", "", ""},
 		{"punctuation only", "。。。", ""},
 	}

@@ -158,7 +158,7 @@ func (ix *Index) measures(m match) (normalized, coverage float64) {
 	self := bm25{k1: ix.questions.k1, b: ix.questions.b, idf: ix.questions.idf, avgLen: ix.questions.avgLen}
 	self.docs = []document{{tf: map[string]float64{}}}
 	for _, t := range m.q {
-		w := t.weight / gramWeights[len([]rune(t.gram))]
+		w := t.weight / t.order
 		self.docs[0].tf[t.gram] += w
 		self.docs[0].length += w
 	}

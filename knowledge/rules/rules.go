@@ -47,6 +47,9 @@ func Checklist(m *knowledge.Municipality, s bot.Slots, today bot.Date) (bot.Chec
 		Notes:         []string{},
 		Followups:     []bot.Followup{},
 	}
+	if m.Contact.Phone == "" {
+		c.Contact.NoPhone = m.Silent["phone"]
+	}
 	words := m.Words(bot.LangJa)
 	c.Texts = &words
 	if window != nil {

@@ -166,6 +166,7 @@ func (a *Admin) record(ctx context.Context, c *gin.Context, e audit.Entry) {
 
 func (a *Admin) registerAPI(r gin.IRouter) {
 	g := r.Group("/admin/api/v1")
+	g.GET("/openapi.json", httpx.Document(OpenAPI))
 	g.POST("/login", a.login)
 	g.POST("/setup", a.setup)
 	p := g.Group("", a.bearer)
@@ -614,6 +615,9 @@ func (a *Admin) tokens(c *gin.Context) {
 	if err != nil {
 		a.failErr(c, err)
 		return
+	}
+	if cs == nil {
+		cs = []auth.Credential{} // a list, never null (the request's own may expire meanwhile)
 	}
 	c.JSON(http.StatusOK, gin.H{"tokens": cs})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/webhook/httpx"
 )
 
 // Deps is what the API handlers need.
@@ -53,7 +54,7 @@ func Register(r gin.IRouter, deps Deps) {
 	v1.GET("/municipalities", h.municipalities)
 	v1.GET("/texts", h.texts)
 	v1.POST("/checklist", h.checklist)
-	v1.GET("/openapi.json", openAPI)
+	v1.GET("/openapi.json", httpx.Document(OpenAPI))
 	if deps.Responder != nil {
 		v1.POST("/chat", h.chat)
 	}

@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -11,44 +10,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/dialog"
 	"github.com/madoguchi/madoguchi/dialog/redisstore"
+	"github.com/madoguchi/madoguchi/internal/openapitest"
 	"github.com/madoguchi/madoguchi/internal/redistest"
 	"github.com/madoguchi/madoguchi/webhook/api"
 	"github.com/madoguchi/madoguchi/webhook/guard"
 	"github.com/madoguchi/madoguchi/webhook/httpx"
 )
 
-// loadOpenAPI loads and validates the embedded description.
-func loadOpenAPI(t *testing.T) *openapi3.T {
-	t.Helper()
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(api.OpenAPI)
-	if err != nil {
-		t.Fatalf("loading openapi.json: %v", err)
-	}
-	if err := doc.Validate(loader.Context); err != nil {
-		t.Fatalf("openapi.json does not validate: %v", err)
-	}
-	if !doc.IsOpenAPI31OrLater() || doc.IsOpenAPI32OrLater() {
-		t.Errorf("openapi.json is OpenAPI %s, want 3.1", doc.OpenAPI)
-	}
-	return doc
-}
-
 func TestOpenAPIDocument(t *testing.T) {
-	doc := loadOpenAPI(t)
+	doc := openapitest.Load(t, api.OpenAPI)
 	// Every route the API registers is described, and nothing else.
-	var got []string
-	for _, p := range doc.Paths.InMatchingOrder() {
-		for m := range doc.Paths.Value(p).Operations() {
-			got = append(got, m+" "+p)
-		}
-	}
+	got := openapitest.Operations(doc)
 	want := map[string]bool{"GET /api/v1/municipalities": true, "GET /api/v1/texts": true, "POST /api/v1/checklist": true,
 		"POST /api/v1/chat": true, "GET /api/v1/openapi.json": true}
 	if len(got) != len(want) {
@@ -66,22 +41,12 @@ func TestOpenAPIDocument(t *testing.T) {
 	}
 }
 
-// apiCase is one real request, the status it must get, and whether the
-// request itself is one the description allows (error cases send what it
-// forbids).
-type apiCase struct {
-	name, method, path, body string
-	header                   map[string]string
-	status                   int
-	validRequest             bool
-}
-
 // TestOpenAPIResponses sends real requests, successes and each documented
 // error, to the API as cmd/server mounts it (behind the guard, with the
 // dialog engine on Redis), and validates every response, its status,
 // headers and body, against the description.
 func TestOpenAPIResponses(t *testing.T) {
-	doc := loadOpenAPI(t)
+	checker := openapitest.NewChecker(t, openapitest.Load(t, api.OpenAPI))
 	client := redistest.Client(t)
 	prefix := redistest.Prefix(t)
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
@@ -103,97 +68,61 @@ func TestOpenAPIResponses(t *testing.T) {
 
 	flow := []string{`"text":"更新したい"`, `"postback":"age_group=adult"`, `"postback":"visitor=proxy"`,
 		`"postback":"has_notice=false"`, `"postback":"address_change=false"`, `"text":"2025年7月7日"`}
-	cases := []apiCase{
-		{name: "municipalities", method: "GET", path: "/api/v1/municipalities", status: 200, validRequest: true},
-		{name: "openapi", method: "GET", path: "/api/v1/openapi.json", status: 200, validRequest: true},
-		{name: "texts", method: "GET", path: "/api/v1/texts?municipality=yokohama", status: 200, validRequest: true},
-		{name: "texts in English", method: "GET", path: "/api/v1/texts?municipality=nerima&lang=en", status: 200, validRequest: true},
-		{name: "texts unknown lang", method: "GET", path: "/api/v1/texts?municipality=nerima&lang=fr", status: 400},
-		{name: "texts no municipality", method: "GET", path: "/api/v1/texts", status: 400},
-		{name: "texts unknown municipality", method: "GET", path: "/api/v1/texts?municipality=atlantis", status: 404, validRequest: true},
-		{name: "checklist", method: "POST", path: "/api/v1/checklist", status: 200, validRequest: true,
-			body: `{"municipality":"edogawa","age_group":"adult","visitor":"proxy","has_notice":false,"address_change":false,"expiry_date":"2025-07-07","today":"2025-05-01","ward":""}`},
-		{name: "checklist uncovered", method: "POST", path: "/api/v1/checklist", status: 200, validRequest: true,
-			body: `{"municipality":"akishima","age_group":"under15","visitor":"proxy"}`},
-		{name: "checklist ward, move", method: "POST", path: "/api/v1/checklist", status: 200, validRequest: true,
-			body: `{"municipality":"yokohama","age_group":"adult","visitor":"self","move_at_visit":true,"ward":"kohoku","expiry_date":"2024-01-01"}`},
-		{name: "checklist invalid", method: "POST", path: "/api/v1/checklist", status: 400, body: `{"municipality":"edogawa","age_group":"old","visitor":"self"}`},
-		{name: "checklist malformed", method: "POST", path: "/api/v1/checklist", status: 400, body: `{"municipality":`},
-		{name: "checklist unknown field", method: "POST", path: "/api/v1/checklist", status: 400, body: `{"municipality":"edogawa","age":1}`},
-		{name: "checklist unknown municipality", method: "POST", path: "/api/v1/checklist", status: 404,
-			body: `{"municipality":"atlantis","age_group":"adult","visitor":"self"}`},
-		{name: "checklist too large", method: "POST", path: "/api/v1/checklist", status: 413,
-			body: `{"municipality":"` + strings.Repeat("a", httpx.MaxBodyBytes) + `"}`},
-		{name: "chat bad session", method: "POST", path: "/api/v1/chat", status: 400, body: `{"municipality":"nerima","session_id":"x","text":"更新したい"}`},
-		{name: "chat both", method: "POST", path: "/api/v1/chat", status: 400, body: `{"municipality":"nerima","session_id":"openapi-both","text":"a","postback":"b"}`},
-		{name: "chat unknown municipality", method: "POST", path: "/api/v1/chat", status: 404, body: `{"municipality":"atlantis","session_id":"openapi-404x","text":"更新したい"}`},
-		{name: "chat forbidden origin", method: "POST", path: "/api/v1/chat", status: 403, validRequest: true,
-			header: map[string]string{"Origin": "https://evil.example"}, body: `{"municipality":"nerima","session_id":"openapi-origin","text":"更新したい"}`},
+	cases := []openapitest.Case{
+		{Name: "municipalities", Method: "GET", Path: "/api/v1/municipalities", Status: 200, ValidRequest: true},
+		{Name: "openapi", Method: "GET", Path: "/api/v1/openapi.json", Status: 200, ValidRequest: true},
+		{Name: "texts", Method: "GET", Path: "/api/v1/texts?municipality=yokohama", Status: 200, ValidRequest: true},
+		{Name: "texts in English", Method: "GET", Path: "/api/v1/texts?municipality=nerima&lang=en", Status: 200, ValidRequest: true},
+		{Name: "texts unknown lang", Method: "GET", Path: "/api/v1/texts?municipality=nerima&lang=fr", Status: 400},
+		{Name: "texts no municipality", Method: "GET", Path: "/api/v1/texts", Status: 400},
+		{Name: "texts unknown municipality", Method: "GET", Path: "/api/v1/texts?municipality=atlantis", Status: 404, ValidRequest: true},
+		{Name: "checklist", Method: "POST", Path: "/api/v1/checklist", Status: 200, ValidRequest: true,
+			Body: `{"municipality":"edogawa","age_group":"adult","visitor":"proxy","has_notice":false,"address_change":false,"expiry_date":"2025-07-07","today":"2025-05-01","ward":""}`},
+		{Name: "checklist uncovered", Method: "POST", Path: "/api/v1/checklist", Status: 200, ValidRequest: true,
+			Body: `{"municipality":"akishima","age_group":"under15","visitor":"proxy"}`},
+		{Name: "checklist ward, move", Method: "POST", Path: "/api/v1/checklist", Status: 200, ValidRequest: true,
+			Body: `{"municipality":"yokohama","age_group":"adult","visitor":"self","move_at_visit":true,"ward":"kohoku","expiry_date":"2024-01-01"}`},
+		{Name: "checklist invalid", Method: "POST", Path: "/api/v1/checklist", Status: 400, Body: `{"municipality":"edogawa","age_group":"old","visitor":"self"}`},
+		{Name: "checklist malformed", Method: "POST", Path: "/api/v1/checklist", Status: 400, Body: `{"municipality":`},
+		{Name: "checklist unknown field", Method: "POST", Path: "/api/v1/checklist", Status: 400, Body: `{"municipality":"edogawa","age":1}`},
+		{Name: "checklist unknown municipality", Method: "POST", Path: "/api/v1/checklist", Status: 404,
+			Body: `{"municipality":"atlantis","age_group":"adult","visitor":"self"}`},
+		{Name: "checklist too large", Method: "POST", Path: "/api/v1/checklist", Status: 413,
+			Body: `{"municipality":"` + strings.Repeat("a", httpx.MaxBodyBytes) + `"}`},
+		{Name: "chat too large", Method: "POST", Path: "/api/v1/chat", Status: 413,
+			Body: `{"municipality":"nerima","session_id":"openapi-large","text":"` + strings.Repeat("a", httpx.MaxBodyBytes) + `"}`},
+		{Name: "chat bad session", Method: "POST", Path: "/api/v1/chat", Status: 400, Body: `{"municipality":"nerima","session_id":"x","text":"更新したい"}`},
+		{Name: "chat both", Method: "POST", Path: "/api/v1/chat", Status: 400, Body: `{"municipality":"nerima","session_id":"openapi-both","text":"a","postback":"b"}`},
+		{Name: "chat unknown municipality", Method: "POST", Path: "/api/v1/chat", Status: 404, Body: `{"municipality":"atlantis","session_id":"openapi-404x","text":"更新したい"}`},
+		{Name: "chat forbidden origin", Method: "POST", Path: "/api/v1/chat", Status: 403, ValidRequest: true,
+			Header: map[string]string{"Origin": "https://evil.example"}, Body: `{"municipality":"nerima","session_id":"openapi-origin","text":"更新したい"}`},
 	}
 	for i, f := range flow {
-		cases = append(cases, apiCase{name: "chat turn " + f, method: "POST", path: "/api/v1/chat", status: 200, validRequest: true,
-			header: map[string]string{"Origin": "https://www.city.nerima.tokyo.jp", "X-Request-Id": "openapi-" + string(rune('a'+i))},
-			body:   `{"municipality":"nerima","session_id":"openapi-flow-1",` + f + `,"today":"2025-05-01"}`})
-	}
-	check := func(t *testing.T, h http.Handler, c apiCase) *httptest.ResponseRecorder {
-		t.Helper()
-		req := httptest.NewRequest(c.method, "http://madoguchi.example"+c.path, strings.NewReader(c.body))
-		if c.body != "" {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		for k, v := range c.header {
-			req.Header.Set(k, v)
-		}
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, req)
-		if w.Code != c.status {
-			t.Fatalf("%s: status %d, want %d: %s", c.name, w.Code, c.status, w.Body)
-		}
-		validate(t, doc, c, w)
-		return w
+		cases = append(cases, openapitest.Case{Name: "chat turn " + f, Method: "POST", Path: "/api/v1/chat", Status: 200, ValidRequest: true,
+			Header: map[string]string{"Origin": "https://www.city.nerima.tokyo.jp", "X-Request-Id": "openapi-" + string(rune('a'+i))},
+			Body:   `{"municipality":"nerima","session_id":"openapi-flow-1",` + f + `,"today":"2025-05-01"}`})
 	}
 	var last *httptest.ResponseRecorder
 	for _, c := range cases {
-		last = check(t, main, c)
+		last = checker.Do(t, main, c)
 	}
 	if !strings.Contains(last.Body.String(), `"done":true`) || !strings.Contains(last.Body.String(), `"type":"checklist"`) {
 		t.Errorf("the chat flow gave no checklist: %s", last.Body)
 	}
 	turn := `{"municipality":"nerima","session_id":"openapi-limited","text":"更新したい"}`
-	check(t, limited, apiCase{name: "chat within the limit", method: "POST", path: "/api/v1/chat", status: 200, validRequest: true, body: turn})
-	w := check(t, limited, apiCase{name: "chat rate limited", method: "POST", path: "/api/v1/chat", status: 429, validRequest: true, body: turn})
+	checker.Do(t, limited, openapitest.Case{Name: "chat within the limit", Method: "POST", Path: "/api/v1/chat", Status: 200, ValidRequest: true, Body: turn})
+	w := checker.Do(t, limited, openapitest.Case{Name: "chat rate limited", Method: "POST", Path: "/api/v1/chat", Status: 429, ValidRequest: true, Body: turn})
 	if w.Header().Get("Retry-After") == "" {
 		t.Error("429 without Retry-After")
 	}
-	check(t, down, apiCase{name: "chat store down", method: "POST", path: "/api/v1/chat", status: 503, validRequest: true,
-		body: `{"municipality":"nerima","session_id":"openapi-down","text":"更新したい"}`})
-}
-
-// validate checks c's request (when it is meant to be valid) and w, its
-// response, against doc; an undocumented status is an error.
-func validate(t *testing.T, doc *openapi3.T, c apiCase, w *httptest.ResponseRecorder) {
-	t.Helper()
-	path, _, _ := strings.Cut(c.path, "?")
-	item := doc.Paths.Find(path)
-	if item == nil || item.GetOperation(c.method) == nil {
-		t.Fatalf("%s: %s %s is not in the description", c.name, c.method, c.path)
-	}
-	req := httptest.NewRequest(c.method, c.path, strings.NewReader(c.body))
-	if c.body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	route := &routers.Route{Spec: doc, Path: path, PathItem: item, Method: c.method, Operation: item.GetOperation(c.method)}
-	in := &openapi3filter.RequestValidationInput{Request: req, Route: route,
-		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true}}
-	ctx := context.Background()
-	if c.validRequest {
-		if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
-			t.Errorf("%s: the request does not match the description: %v", c.name, err)
-		}
-	}
-	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: w.Code, Header: w.Header(),
-		Body: io.NopCloser(bytes.NewReader(w.Body.Bytes())), Options: in.Options}
-	if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
-		t.Errorf("%s: the %d response does not match the description: %v\n%s", c.name, w.Code, err, w.Body)
+	checker.Do(t, down, openapitest.Case{Name: "chat store down", Method: "POST", Path: "/api/v1/chat", Status: 503, ValidRequest: true,
+		Body: `{"municipality":"nerima","session_id":"openapi-down","text":"更新したい"}`})
+	// Every documented status is driven above, but these.
+	undriven, stale := checker.Undriven(map[string]string{
+		"POST /api/v1/checklist 429": "the guard as cmd/server mounts it rate-limits /api/v1/chat only (guard.Config.Paths)",
+		"POST /api/v1/checklist 503": "the checklist is stateless: no store it needs can be down here",
+	})
+	for _, u := range append(undriven, stale...) {
+		t.Errorf("documented but not driven by this test: %s", u)
 	}
 }

@@ -127,6 +127,9 @@ func itemsBubble(v present.View) flexBubble {
 			}
 		}
 	}
+	if len(v.Visits) == 0 { // nothing to bring: a page that does not cover the case
+		return bubble(v.Title, "", body)
+	}
 	return bubble(v.Titles.Items, v.Title, body)
 }
 

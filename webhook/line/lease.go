@@ -8,8 +8,12 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
+// renewSource extends the lease KEYS[1] by ARGV[2] ms if it is still
+// ours (ARGV[1]); 1 when it did, else 0. tickLeases sends it with EVAL, all
+// the leases in one pipeline.
+const renewSource = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`
+
 var (
-	renewScript = redis.NewScript(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`)
 	// Release deletes the lease only if it is still ours.
 	releaseScript = redis.NewScript(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`)
 	// Beat records this instance's heartbeat (ARGV[1]) at Redis's time,
@@ -48,7 +52,9 @@ const takeMargin = 20 * time.Millisecond
 // follows the lapse closely rather than at the next regular tick, the
 // loop also looks again just after the oldest other instance's beat ages
 // out and, while under its share, just after the soonest of the other
-// leases lapses.
+// leases lapses, and every LeaseTTL/10 while the others hold more than
+// their share (they give shards up at their next tick: an instance that
+// joins takes them within LeaseTTL/10 of their release).
 //
 // On its first tick an instance also takes the leases held under its own
 // Consumer name: the name is unique among running processes, so those
@@ -96,12 +102,9 @@ func (q *queue) tickLeases(ctx context.Context, adopt bool) time.Duration {
 	fair := (len(q.shards) + n - 1) / n
 
 	owned := 0
-	for _, s := range q.shards {
-		if !q.owns(s) {
-			continue
-		}
-		start := time.Now()
-		ok, err := renewScript.Run(ctx, q.rdb, []string{s.lease}, q.cfg.Consumer, ttl.Milliseconds()).Int()
+	held, renewed, start := q.renew(ctx)
+	for i, s := range held {
+		ok, err := renewed[i].Int()
 		switch {
 		case err == nil && ok == 1:
 			q.mu.Lock()
@@ -154,15 +157,55 @@ func (q *queue) tickLeases(ctx context.Context, adopt bool) time.Duration {
 		owned++
 	}
 	if owned < fair {
-		sooner(q.soonestLapse(ctx))
+		lapse, othersHeld := q.soonestLapse(ctx)
+		sooner(lapse)
+		if othersHeld > (n-1)*fair {
+			// Another instance holds more than its share (this one has just
+			// joined, or another left): it gives shards up at its next
+			// tick, which may come at any time in the next LeaseTTL/3.
+			// Look often until then, so that the shards it frees wait
+			// LeaseTTL/10 at most for a holder, not up to LeaseTTL/3.
+			sooner(ttl / 10)
+		}
 	}
 	return next
 }
 
+// renew sends the renewal of every lease this instance holds in one
+// pipeline and returns those shards, each one's answer (1 renewed, 0 no
+// longer ours, or an error: unknown) and when the pipeline was sent, which
+// the renewed leases are valid from. One round trip, not one a lease:
+// renewed one by one under load (each renewal waiting for a pooled
+// connection behind the workers' commands) 32 leases took seconds, which
+// let the first renewed lapse before the next tick and this instance's
+// heartbeat age out, so that another instance took its shards (README,
+// "Measured": the soak test's start with two replicas).
+func (q *queue) renew(ctx context.Context) (held []*shard, renewed []*redis.Cmd, start time.Time) {
+	for _, s := range q.shards {
+		if q.owns(s) {
+			held = append(held, s)
+		}
+	}
+	start = time.Now()
+	if len(held) == 0 {
+		return nil, nil, start
+	}
+	pipe := q.rdb.Pipeline()
+	for _, s := range held {
+		// EVAL, not EVALSHA: a pipeline cannot load a script missing from
+		// Redis's cache and retry.
+		renewed = append(renewed, pipe.Eval(ctx, renewSource, []string{s.lease}, q.cfg.Consumer, q.cfg.LeaseTTL.Milliseconds()))
+	}
+	_, _ = pipe.Exec(ctx) // each command holds its own answer or error
+	return held, renewed, start
+}
+
 // soonestLapse returns how long until the soonest of the leases this
 // instance does not hold lapses, plus takeMargin (a lease already free:
-// takeMargin; none held with an expiry, or no answer: a whole LeaseTTL).
-func (q *queue) soonestLapse(ctx context.Context) time.Duration {
+// takeMargin; none held with an expiry, or no answer: a whole LeaseTTL),
+// and how many of those leases are held (by other instances; 0 with no
+// answer).
+func (q *queue) soonestLapse(ctx context.Context) (time.Duration, int) {
 	pipe := q.rdb.Pipeline()
 	var ttls []*redis.DurationCmd
 	for _, s := range q.shards {
@@ -172,20 +215,22 @@ func (q *queue) soonestLapse(ctx context.Context) time.Duration {
 	}
 	soonest := q.cfg.LeaseTTL
 	if len(ttls) == 0 {
-		return soonest
+		return soonest, 0
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return soonest
+		return soonest, 0
 	}
+	held := 0
 	for _, c := range ttls {
 		switch d := c.Val(); {
 		case d == -2: // no lease: free (the take above lost a race, or failed)
 			soonest = 0
 		case d >= 0:
 			soonest = min(soonest, d)
+			held++
 		}
 	}
-	return soonest + takeMargin
+	return soonest + takeMargin, held
 }
 
 func (q *queue) owns(s *shard) bool {
@@ -217,18 +262,7 @@ func (q *queue) startShard(s *shard, validUntil time.Time) {
 
 // stopShard stops the worker of s and waits until it has finished the
 // entry it holds. Entries still buffered stay pending in Redis.
-func (q *queue) stopShard(s *shard) {
-	q.mu.Lock()
-	if s.state == shardIdle {
-		q.mu.Unlock()
-		return
-	}
-	s.state = shardIdle
-	stop, done := s.stop, s.done
-	q.mu.Unlock()
-	close(stop)
-	<-done
-}
+func (q *queue) stopShard(s *shard) { q.stopShards([]*shard{s}) }
 
 // giveUp hands shards back to other instances: it stops their workers
 // (each finishes the entry it holds) and releases their leases.
@@ -236,13 +270,36 @@ func (q *queue) giveUp(shards []*shard) {
 	if len(shards) == 0 {
 		return
 	}
-	for _, s := range shards {
-		q.stopShard(s)
-	}
+	stopped := q.stopShards(shards)
 	q.awaitRead()
-	for _, s := range shards {
+	for _, s := range stopped {
 		q.release(s)
 	}
+}
+
+// stopShards stops the workers of those of shards that are not idle, and
+// waits until each has finished the entry it holds; it returns them. The
+// workers are all told to stop first, then waited for: stopped one after
+// the other, each of the rest went on taking new entries meanwhile, and
+// 16 shards given up under load took 1.3 s of the lease loop's tick.
+func (q *queue) stopShards(shards []*shard) []*shard {
+	var (
+		stopped []*shard
+		dones   []chan struct{}
+	)
+	q.mu.Lock()
+	for _, s := range shards {
+		if s.state != shardIdle {
+			s.state = shardIdle
+			close(s.stop)
+			stopped, dones = append(stopped, s), append(dones, s.done)
+		}
+	}
+	q.mu.Unlock()
+	for _, d := range dones {
+		<-d
+	}
+	return stopped
 }
 
 // awaitRead waits for the read of new entries in flight, if any, to end.
@@ -264,19 +321,7 @@ func (q *queue) release(s *shard) {
 }
 
 func (q *queue) releaseAll() {
-	q.mu.Lock()
-	var mine []*shard
-	for _, s := range q.shards {
-		if s.state != shardIdle {
-			mine = append(mine, s)
-			s.state = shardIdle
-			close(s.stop)
-		}
-	}
-	q.mu.Unlock()
-	for _, s := range mine {
-		<-s.done
-	}
+	mine := q.stopShards(q.shards)
 	q.awaitRead()
 	for _, s := range mine {
 		q.release(s)

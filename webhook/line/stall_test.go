@@ -3,6 +3,7 @@ package line_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -16,13 +17,19 @@ import (
 )
 
 // failRenewals is a go-redis hook that fails an instance's lease scripts
-// while on is set, as when its Redis calls hang or its network is cut.
+// (alone or in a pipeline, as the renewals go) while on is set, as when
+// its Redis calls hang or its network is cut.
 type failRenewals struct{ on atomic.Bool }
+
+func (h *failRenewals) fails(cmd redis.Cmder) bool {
+	n := cmd.Name()
+	return h.on.Load() && (n == "evalsha" || n == "eval") && strings.Contains(cmd.String(), "lease:")
+}
 
 func (h *failRenewals) DialHook(next redis.DialHook) redis.DialHook { return next }
 func (h *failRenewals) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
-		if n := cmd.Name(); h.on.Load() && (n == "evalsha" || n == "eval") && strings.Contains(cmd.String(), "lease:") {
+		if h.fails(cmd) {
 			err := errors.New("i/o timeout (test)")
 			cmd.SetErr(err)
 			return err
@@ -31,7 +38,16 @@ func (h *failRenewals) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	}
 }
 func (h *failRenewals) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return next
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		if slices.ContainsFunc(cmds, h.fails) {
+			err := errors.New("i/o timeout (test)")
+			for _, c := range cmds {
+				c.SetErr(err)
+			}
+			return err
+		}
+		return next(ctx, cmds)
+	}
 }
 
 // stallAfterTurn is a Responder that, for the text "slow", applies the

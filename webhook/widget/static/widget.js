@@ -168,7 +168,7 @@
     '.launcher:hover{background:#084a8c}',
     '.launcher[hidden]{display:none}',
     '.launcher svg{width:22px;height:22px;fill:currentColor}',
-    '.panel{position:fixed;right:20px;bottom:20px;z-index:2147483001;width:400px;max-width:calc(100vw - 40px);height:640px;max-height:calc(100vh - 40px);display:flex;flex-direction:column;background:#fff;border:1px solid #8a8f98;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);overflow:hidden}',
+    '.panel{position:fixed;right:20px;bottom:20px;z-index:2147483001;width:440px;max-width:calc(100vw - 40px);height:720px;max-height:calc(100vh - 40px);display:flex;flex-direction:column;background:#fff;border:1px solid #8a8f98;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);overflow:hidden}',
     '.panel[hidden]{display:none}',
     '.header{display:flex;flex-wrap:wrap;align-items:center;gap:6px;padding:8px 12px;background:#0b5cad;color:#fff}',
     '.header h2{flex:1 1 12em;margin:0;font-size:16px;line-height:1.3}',
@@ -176,6 +176,10 @@
     '.header button:hover{background:#084a8c}',
     '.header :focus-visible{outline-color:#fff}',
     '.messages{flex:1;overflow-y:auto;padding:12px;background:#f7f8fa;display:flex;flex-direction:column;gap:10px}',
+    // A focus ring is drawn outside its control: the conversation scrolls a
+    // focused control in with room for the ring, and draws its own inside.
+    '.messages{scroll-padding:12px}.messages a,.messages button,.messages input{scroll-margin:8px}',
+    '.messages:focus-visible{outline-offset:-3px}',
     '.msg{max-width:88%;padding:8px 12px;border-radius:12px;white-space:pre-wrap;overflow-wrap:anywhere}',
     '.msg.bot{align-self:flex-start;background:#fff;border:1px solid #c9ced6}',
     '.msg.user{align-self:flex-end;background:#0b5cad;color:#fff}',
@@ -206,14 +210,16 @@
     '.card label{display:flex;gap:10px;align-items:flex-start;min-height:44px;padding:8px 0;cursor:pointer}',
     '.card input[type=checkbox]{width:24px;height:24px;margin:0;flex:none;accent-color:#0b5cad}',
     '.tag{display:inline-block;margin-left:4px;padding:0 6px;border-radius:4px;background:#e6e8eb;color:#374151;font-size:14px}',
-    '.note{display:block;font-size:14px;color:#4b5563}',
+    '.note{display:block;font-size:15px;color:#374151}',
+    '.step{display:block}',
     '.key{margin:0 0 6px;font-weight:bold;color:#1a1a1a}',
     '.uncovered{margin:6px 0;padding:8px;border-left:4px solid #b34d00;background:#fff4e5;color:#5c2800}',
     '.warnings{margin:12px 0 0;padding:4px 10px 8px;border-left:4px solid #b34d00;background:#fff4e5;color:#5c2800}',
     '.warnings h4{color:#5c2800;border-color:#b34d00}',
     '.counter{margin:4px 0;padding:6px 8px;background:#f7f8fa;border-radius:6px}',
     '.counter strong{display:block}',
-    '.tel{display:inline-flex;align-items:center;min-height:44px;min-width:44px;color:#0b5cad;font-weight:bold}',
+    '.tel{display:inline-flex;align-items:center;min-height:44px;min-width:44px;margin:4px 0;padding:4px 14px;border:2px solid #0b5cad;border-radius:8px;background:#fff;color:#0b5cad;font-weight:bold;text-decoration:none}',
+    '.tel:hover{background:#e8f0fa}',
     '.source{margin:10px 0 0;font-size:14px;color:#4b5563}',
     '.card-actions{margin-top:10px;display:flex;justify-content:flex-end}',
     '@media (max-width:480px){.panel{inset:0;width:100%;max-width:none;height:100%;max-height:none;border-radius:0;border:0}.launcher{right:12px;bottom:12px}}',
@@ -227,7 +233,7 @@
     '.card li{margin:1px 0}.note{font-size:8.5pt;color:#222}.source{color:#222}',
     '.counter{display:inline-block;width:49.5%;vertical-align:top;margin:1px 0;padding:2px 4px;background:none;border-left:2px solid #999;border-radius:0;font-size:9pt;break-inside:avoid}',
     '.card input[type=checkbox]{width:14px;height:14px}',
-    '.tel{color:#000;min-height:0;display:inline}',
+    '.tel{color:#000;min-height:0;display:inline;margin:0;padding:0;border:0}',
     '.card h5{margin:4px 0 1px;font-size:10pt;color:#000}.key{margin:0 0 2px;font-size:10pt}.card label{min-height:0;padding:0}',
     '.warnings{margin:4px 0 0;padding:0 4px;background:none;color:#000}.warnings h4{color:#000}',
     '}'
@@ -476,7 +482,7 @@
       v.afterwards.forEach(function (f) {
         var li = el('li');
         li.appendChild(el('strong', null, f.title));
-        if (f.text) { li.appendChild(el('span', 'note', f.text)); }
+        if (f.text) { li.appendChild(el('span', 'step', f.text)); }
         if (f.tel) { li.appendChild(telLink(f.tel, f.tel_label)); } else if (f.phone) { li.appendChild(el('span', 'note', f.phone)); }
         fl.appendChild(li);
       });

@@ -1,0 +1,82 @@
+package dialog_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/knowledge"
+)
+
+// TestWindowOrExpiredByTheDateGiven: a question about the window or the
+// expiry that gives the expiry date is answered by what that date calls
+// for (「期限が2027年2月27日です。もう手続きできますか？」 was answered as
+// expired, because 期限 weighs toward that topic).
+func TestWindowOrExpiredByTheDateGiven(t *testing.T) {
+	kb, err := knowledge.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _, _ := newEngine(t, nil)
+	for i, c := range []struct{ text, topic string }{
+		{"期限が2026年2月27日です。もう手続きできますか？", "window"},
+		{"有効期限が2026年3月1日なんですが、いつから更新できますか？", "window"},
+		{"有効期限が2025年12月30日で、気づいたら過ぎてました。どうすればいいですか？", "expired"},
+	} {
+		user := "u" + string(rune('a'+i))
+		say(t, e, user, "電子証明書の更新をしたい", "")
+		r := say(t, e, user, c.text, "")
+		want, ok := kb.Answer("nerima", c.topic)
+		if !ok {
+			t.Fatalf("nerima has no %s answer", c.topic)
+		}
+		if !replyHolds(r, want.Text) {
+			t.Errorf("%q: the reply does not carry the %s answer:\n%v", c.text, c.topic, r.Messages)
+		}
+	}
+}
+
+func replyHolds(r bot.Reply, text string) bool {
+	for _, m := range r.Messages {
+		if strings.Contains(m.Text, text) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestFactsDecideTheTopicAndTroublesAreAnswered: a child's-procedure
+// question about a holder of 15 or over is the proxy's; and a slot answer
+// that also tells a trouble in a sentence of its own gets that answer on
+// the way, while a sentence that reports, or is about a slot the text
+// answers, gets none.
+func TestFactsDecideTheTopicAndTroublesAreAnswered(t *testing.T) {
+	kb, err := knowledge.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer := func(topic string) string {
+		a, ok := kb.Answer("nerima", topic)
+		if !ok {
+			t.Fatalf("nerima has no %s answer", topic)
+		}
+		return a.Text
+	}
+	e, _, _ := newEngine(t, nil)
+	for i, c := range []struct {
+		text, topic string
+		answered    bool
+	}{
+		{"高校生の息子(17歳)の分なんですけど、平日は学校があるので母親の私だけで行ってもいいですか", "proxy", true},
+		{"40歳です。暗証番号を忘れてしまった", "pin_forgotten", true},
+		{"40歳です。おかげで予約とれました", "reservation", false},
+		{"父は80歳です。私が代わりに行きます。照会書はなくしました", "notice_missing", false},
+	} {
+		user := "f" + string(rune('a'+i))
+		say(t, e, user, "電子証明書の更新をしたい", "")
+		r := say(t, e, user, c.text, "")
+		if got := replyHolds(r, answer(c.topic)); got != c.answered {
+			t.Errorf("%q: the %s answer given: %v, want %v\n%v", c.text, c.topic, got, c.answered, r.Messages)
+		}
+	}
+}
