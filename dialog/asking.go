@@ -32,7 +32,7 @@ func (t *turn) miss(sugg []faq.Result) bot.Reply {
 	buttons := t.buttons(t.st.Asking)
 	if room := maxQuickReplies - 1 - len(buttons); len(sugg) > 0 && room > 0 {
 		t.tell(bot.TextMissSuggest)
-		buttons = append(buttons, suggestionButtons(sugg[:min(room, len(sugg))])...)
+		buttons = append(buttons, t.suggestionButtons(sugg[:min(room, len(sugg))])...)
 	}
 	t.sayQuestion(t.st.Asking)
 	return t.reply(t.withBack(buttons))

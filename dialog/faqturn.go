@@ -18,7 +18,7 @@ func (t *turn) faqMenu() bot.Reply {
 	var buttons []bot.QuickReply
 	for _, id := range faqMenuTopics {
 		if tp := t.k.kb.Topic(id); tp != nil {
-			buttons = append(buttons, bot.QuickReply{Label: tp.Title, Postback: "faq=" + id})
+			buttons = append(buttons, bot.QuickReply{Label: tp.TitleIn(t.lang()), Postback: "faq=" + id})
 		}
 	}
 	return t.reply(buttons)

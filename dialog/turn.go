@@ -340,7 +340,7 @@ func (t *turn) unsure(text string) bot.Reply {
 	}
 	t.note(Event{Kind: EventFAQ, FAQ: FAQSuggested, Topic: sugg[0].Topic})
 	t.tell(bot.TextUnsureSuggest)
-	buttons := suggestionButtons(sugg)
+	buttons := t.suggestionButtons(sugg)
 	if t.st.Asking != "" {
 		t.sayQuestion(t.st.Asking)
 		buttons = append(buttons, t.buttons(t.st.Asking)...)
@@ -353,10 +353,16 @@ func (t *turn) unsure(text string) bot.Reply {
 // maxSuggestions is how many 「もしかして」 topics are offered at most.
 const maxSuggestions = 3
 
-func suggestionButtons(sugg []faq.Result) []bot.QuickReply {
+// suggestionButtons offers the topics sugg names, titled in the
+// conversation's language.
+func (t *turn) suggestionButtons(sugg []faq.Result) []bot.QuickReply {
 	out := make([]bot.QuickReply, 0, len(sugg))
 	for _, s := range sugg {
-		out = append(out, bot.QuickReply{Label: s.Title, Postback: "faq=" + s.Topic})
+		label := s.Title
+		if tp := t.k.kb.Topic(s.Topic); tp != nil {
+			label = tp.TitleIn(t.lang())
+		}
+		out = append(out, bot.QuickReply{Label: label, Postback: "faq=" + s.Topic})
 	}
 	return out
 }

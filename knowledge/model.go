@@ -101,9 +101,13 @@ type Button struct {
 // Topic is one FAQ topic: an id shared by all municipalities, a title for
 // buttons, and the ways residents ask about it (used to match free questions).
 type Topic struct {
-	ID        string   `yaml:"id"`
-	Title     string   `yaml:"title"`
-	Questions []string `yaml:"questions"`
+	ID    string `yaml:"id"`
+	Title string `yaml:"title"`
+	// Easy and En are the title in やさしい日本語 and in English (a button:
+	// at most 20 characters).
+	Easy      *TopicWords `yaml:"ja-x-easy,omitempty"`
+	En        *TopicWords `yaml:"en,omitempty"`
+	Questions []string    `yaml:"questions"`
 	// Keywords are words that, found in a question, all but name the topic
 	// (予約 for reservation, 郵便局 for post_office): the matcher weighs a
 	// question holding one towards the topic, whatever else it says.
@@ -124,6 +128,23 @@ type Topic struct {
 	// the face-authentication card): without one, what it shares with the
 	// topic's phrasings (電話, マイナンバー, 窓口) is by chance.
 	Needs []string `yaml:"needs,omitempty"`
+}
+
+// TopicWords are a topic's words in one language beside Japanese.
+type TopicWords struct {
+	Title string `yaml:"title"`
+}
+
+// TitleIn returns t's title in lang, the Japanese one where it has none.
+func (t Topic) TitleIn(lang bot.Lang) string {
+	w := t.Easy
+	if lang == bot.LangEn {
+		w = t.En
+	}
+	if lang == bot.LangJa || w == nil || w.Title == "" {
+		return t.Title
+	}
+	return w.Title
 }
 
 // Answer answers one Topic. A Silent answer says that the page does not

@@ -201,6 +201,14 @@ func (kb *KB) MissingTranslations() []Problem {
 		}
 	}
 	questions("national.yaml", kb.National.Questions)
+	for i, tp := range kb.National.Topics {
+		for _, l := range []bot.Lang{bot.LangEasy, bot.LangEn} {
+			if tp.TitleIn(l) == tp.Title {
+				out = append(out, Problem{File: "national.yaml", Field: fmt.Sprintf("topics[%d].%s", i, l),
+					Message: fmt.Sprintf("the %s topic's title: no %s translation (the Japanese is shown)", tp.ID, l)})
+			}
+		}
+	}
 	for _, m := range kb.Municipalities {
 		questions(m.file, m.Questions)
 	}

@@ -137,6 +137,21 @@ func TestChatInEnglishWithoutLang(t *testing.T) {
 	if jv := card.Checklist.ViewJa; jv == nil || jv.Lang != bot.LangJa || jv.Title != "電子証明書の更新" {
 		t.Errorf("Japanese view beside the English one: %+v", jv)
 	}
+	// The FAQ menu's buttons are the topics' English titles; an answer,
+	// the page's Japanese, comes after the note.
+	menu := turn(t, h, "english-first", `"postback":"faq"`)
+	if len(menu.QuickReplies) == 0 || menu.Messages[0].Text != en.Get(bot.TextFAQMenu) {
+		t.Fatalf("FAQ menu: %+v", menu)
+	}
+	for _, q := range menu.QuickReplies {
+		if hasJapanese(q.Label) {
+			t.Errorf("FAQ button %q in Japanese", q.Label)
+		}
+	}
+	answer := turn(t, h, "english-first", `"postback":"faq=fee"`)
+	if len(answer.Messages) < 2 || answer.Messages[0].Text != en.Get(bot.TextJapaneseOnly) || !hasJapanese(answer.Messages[1].Text) {
+		t.Errorf("an FAQ answer in an English conversation: %+v", answer.Messages)
+	}
 }
 
 // TestChatLangKept: a lang asked on the first turn holds for the turns

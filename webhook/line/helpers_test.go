@@ -71,6 +71,10 @@ type fakeAPI struct {
 	// holds the answer for loseStall (longer than the client waits).
 	lose   func(path string, n int) string
 	notify chan struct{}
+	// profiles are the users' profile languages (GET /v2/bot/profile/
+	// {userId}: 404 for a user not listed); profileCalls counts the calls.
+	profiles     map[string]string
+	profileCalls int
 }
 
 // loseStall is how long a "stall" answer is held.
@@ -100,6 +104,21 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	if got := r.Header.Get("Authorization"); got != "Bearer "+token {
 		f.tb.Errorf("fake API: %s with Authorization %q", r.URL.Path, got)
 		http.Error(w, `{"message":"Authentication failed"}`, http.StatusUnauthorized)
+		return
+	}
+	if user, ok := strings.CutPrefix(r.URL.Path, "/v2/bot/profile/"); ok && r.Method == http.MethodGet {
+		f.mu.Lock()
+		f.profileCalls++
+		lang, known := f.profiles[user]
+		f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		if !known {
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, `{"message":"Not found"}`)
+			return
+		}
+		b, _ := json.Marshal(map[string]string{"userId": user, "displayName": "テスト", "language": lang})
+		w.Write(b)
 		return
 	}
 	f.mu.Lock()

@@ -16,10 +16,18 @@ import (
 // municipality (bot.TextLINEThanks opens the reply to a follow, in the
 // same message as the dialog's own greeting: one greeting a follow).
 func (h *Handler) text(municipality string, id bot.TextID) string {
+	return h.textIn(municipality, bot.LangJa, id)
+}
+
+// textIn is text in lang ("": Japanese).
+func (h *Handler) textIn(municipality string, lang bot.Lang, id bot.TextID) string {
+	if lang == "" {
+		lang = bot.LangJa
+	}
 	if h.cfg.Catalog == nil {
 		return bot.Texts{}.Get(id)
 	}
-	return h.cfg.Catalog.Texts(municipality, bot.LangJa).Get(id)
+	return h.cfg.Catalog.Texts(municipality, lang).Get(id)
 }
 
 // outbox is a reply saved when its reply token proved unusable, before it
@@ -191,6 +199,9 @@ func (h *Handler) handleEvent(ctx context.Context, ch Channel, m string, ev *eve
 		if err := h.cfg.Responder.Forget(ctx, bot.ChannelLINE, m, ev.Source.UserID); err != nil {
 			return "", err
 		}
+		if err := h.forgetProfile(ctx, ev.Source.UserID); err != nil {
+			return "", err
+		}
 		return OutcomeSilent, nil
 	}
 	if ev.Mode == "standby" || ev.ReplyToken == "" && ev.Source.chat() == "" {
@@ -203,8 +214,10 @@ func (h *Handler) handleEvent(ctx context.Context, ch Channel, m string, ev *eve
 	case "follow":
 		// The start command (bot.CommandStart) begins the conversation
 		// anew, whatever state is stored, with the dialog's greeting; it is
-		// a postback, so no language understanding reads it.
-		return h.turn(ctx, ch, m, ev, at, bot.Message{Postback: bot.CommandStart.Postback}, h.text(m, bot.TextLINEThanks))
+		// a postback, so no language understanding reads it. The user's
+		// profile language (asked of LINE once) is the conversation's.
+		lang := h.profileLang(ctx, ch, ev.Source.UserID)
+		return h.turn(ctx, ch, m, ev, at, bot.Message{Postback: bot.CommandStart.Postback, Lang: lang}, h.textIn(m, lang, bot.TextLINEThanks))
 	case "postback":
 		if inGroup {
 			return h.groupNote(ctx, ch, m, ev, at)

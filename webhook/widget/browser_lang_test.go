@@ -1,8 +1,11 @@
 package widget_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/internal/kbtest"
@@ -47,4 +50,33 @@ func TestBrowserLanguages(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestBrowserEnglishFirstText: on a Japanese page, a resident whose first
+// text is English is answered in English, and the widget's own words turn
+// English with the conversation.
+func TestBrowserEnglishFirstText(t *testing.T) {
+	s := newServer(t, guard.Config{})
+	tb := newBrowser(t, 1280, 800, false)
+	openWidget(t, tb, s, "nerima")
+	en, ja := kbtest.Texts(t, "nerima", bot.LangEn), kbtest.Texts(t, "nerima", bot.LangJa)
+	if got := tb.evalString(in(".send") + ".textContent"); got != ja.Get("widget_send") {
+		t.Fatalf("a Japanese page's send button says %q", got)
+	}
+	n := turns(tb)
+	tb.do(chromedp.SendKeys(chromedp.JSPath(in("textarea")), "Hello"), enter)
+	tb.waitFor("the reply", count(".msg")+" > "+itoa(n+1)+" && !"+in(".typing"))
+	tb.waitFor("the English send button", in(".send")+".textContent === "+jsString(en.Get("widget_send")))
+	if got := tb.evalString(in(".root") + ".getAttribute('lang')"); got != "en" {
+		t.Errorf("the widget's lang after an English first text: %q", got)
+	}
+	if got := tb.evalString(in("textarea") + ".getAttribute('placeholder')"); got != en.Get("widget_placeholder") {
+		t.Errorf("placeholder %q", got)
+	}
+	tb.checkClean()
+}
+
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }

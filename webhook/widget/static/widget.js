@@ -244,7 +244,22 @@
     '[data-madoguchi-printing]{display:block!important}}';
 
   // ---- build the widget
-  var host, root, launcher, panel, messages, quick, textarea, sendBtn, live, typing;
+  var host, root, launcher, panel, messages, quick, textarea, sendBtn, live, typing, langRoot;
+  // labelled lists the widget's own words as drawn: [element, attribute
+  // ('' for its text), text id], so that they can be said again in
+  // another language (relabel).
+  var labelled = [];
+  function say(e, attr, id) {
+    labelled.push([e, attr, id]);
+    if (attr) { e.setAttribute(attr, tx(id)); } else { e.textContent = tx(id); }
+    return e;
+  }
+  function relabel() {
+    labelled.forEach(function (l) {
+      if (l[1]) { l[0].setAttribute(l[1], tx(l[2])); } else { l[0].textContent = tx(l[2]); }
+    });
+    if (langRoot) { langRoot.setAttribute('lang', lang); }
+  }
   var busy = false;
 
   // place puts the widget's (empty) host on the page at once; build fills
@@ -261,15 +276,16 @@
     sheetFor(root, CSS);
     var wrap = el('div', 'root');
     wrap.setAttribute('lang', lang);
+    langRoot = wrap;
 
     launcher = el('button', 'launcher');
     launcher.type = 'button';
     launcher.setAttribute('aria-haspopup', 'dialog');
     launcher.setAttribute('aria-expanded', 'false');
     launcher.setAttribute('aria-controls', 'madoguchi-panel');
-    launcher.setAttribute('aria-label', tx('widget_launcher_label'));
+    say(launcher, 'aria-label', 'widget_launcher_label');
     launcher.appendChild(chatIcon());
-    launcher.appendChild(el('span', null, tx('widget_launcher')));
+    launcher.appendChild(say(el('span', null), '', 'widget_launcher'));
     launcher.addEventListener('click', open);
 
     panel = el('div', 'panel');
@@ -282,19 +298,19 @@
     });
 
     var header = el('div', 'header');
-    var h = el('h2', null, customTitle || tx('widget_title'));
+    var h = customTitle ? el('h2', null, customTitle) : say(el('h2'), '', 'widget_title');
     h.id = 'madoguchi-title';
-    var resetBtn = el('button', 'reset', tx(commands.reset.text));
+    var resetBtn = say(el('button', 'reset'), '', commands.reset.text);
     resetBtn.type = 'button';
-    resetBtn.setAttribute('aria-label', tx('widget_reset_label'));
+    say(resetBtn, 'aria-label', 'widget_reset_label');
     resetBtn.addEventListener('click', reset);
-    var closeBtn = el('button', 'close', tx('widget_close'));
+    var closeBtn = say(el('button', 'close'), '', 'widget_close');
     closeBtn.type = 'button';
-    closeBtn.setAttribute('aria-label', tx('widget_close_label'));
+    say(closeBtn, 'aria-label', 'widget_close_label');
     closeBtn.addEventListener('click', close);
-    var clearBtn = el('button', 'clear', tx('widget_clear'));
+    var clearBtn = say(el('button', 'clear'), '', 'widget_clear');
     clearBtn.type = 'button';
-    clearBtn.setAttribute('aria-label', tx('widget_clear_label'));
+    say(clearBtn, 'aria-label', 'widget_clear_label');
     clearBtn.addEventListener('click', clearConversation);
     header.appendChild(h);
     header.appendChild(resetBtn);
@@ -303,7 +319,7 @@
 
     messages = el('div', 'messages');
     messages.setAttribute('role', 'region');
-    messages.setAttribute('aria-label', tx('widget_history_label'));
+    say(messages, 'aria-label', 'widget_history_label');
     messages.tabIndex = 0; // scrollable by keyboard
 
     live = el('div', 'sr-only');
@@ -312,17 +328,17 @@
 
     quick = el('div', 'quick');
     quick.setAttribute('role', 'group');
-    quick.setAttribute('aria-label', tx('widget_choices_label'));
+    say(quick, 'aria-label', 'widget_choices_label');
 
     var form = el('form', 'composer');
-    form.setAttribute('aria-label', tx('widget_form_label'));
+    say(form, 'aria-label', 'widget_form_label');
     textarea = el('textarea');
     textarea.id = 'madoguchi-input';
     textarea.rows = 1;
     textarea.maxLength = 1000;
-    textarea.setAttribute('aria-label', tx('widget_input_label'));
+    say(textarea, 'aria-label', 'widget_input_label');
     textarea.setAttribute('aria-describedby', 'madoguchi-hint');
-    textarea.setAttribute('placeholder', tx('widget_placeholder'));
+    say(textarea, 'placeholder', 'widget_placeholder');
     textarea.setAttribute('enterkeyhint', 'send');
     var composing = false;
     textarea.addEventListener('compositionstart', function () { composing = true; });
@@ -335,13 +351,13 @@
       e.preventDefault();
       submitText();
     });
-    sendBtn = el('button', 'send', tx('widget_send'));
+    sendBtn = say(el('button', 'send'), '', 'widget_send');
     sendBtn.type = 'submit';
-    sendBtn.setAttribute('aria-label', tx('widget_send_label'));
+    say(sendBtn, 'aria-label', 'widget_send_label');
     form.addEventListener('submit', function (e) { e.preventDefault(); submitText(); });
     form.appendChild(textarea);
     form.appendChild(sendBtn);
-    var hint = el('p', 'hint', tx('widget_hint'));
+    var hint = say(el('p', 'hint'), '', 'widget_hint');
     hint.id = 'madoguchi-hint';
 
     panel.appendChild(header);
@@ -634,6 +650,7 @@
     if (card) { // a checklist is read from its top
       messages.scrollTop = card.offsetTop - messages.offsetTop - 8;
     }
+    if (typeof data.lang === 'string' && data.lang !== lang && /^(ja|ja-x-easy|en)$/.test(data.lang)) { switchLang(data.lang); }
     state.quick = Array.isArray(data.quick_replies) ? data.quick_replies.filter(validQuick) : [];
     state.asking = typeof data.asking === 'string' ? data.asking : '';
     panel.setAttribute('data-asking', state.asking);
@@ -674,6 +691,31 @@
   // draws the widget; without them (the server unreachable, or slow for
   // more than textsWait ms) it draws with the national Japanese ones.
   var textsWait = 3000;
+  // fetchTexts asks the server for the texts in want; done(ok) follows.
+  function fetchTexts(want, done) {
+    var url = origin + '/api/v1/texts?municipality=' + encodeURIComponent(municipality) + '&lang=' + encodeURIComponent(want);
+    fetch(url, { mode: 'cors', credentials: 'omit' }).then(function (res) {
+      return res.ok ? res.json() : null;
+    }).then(function (data) {
+      var ok = !!(data && data.texts && typeof data.texts === 'object');
+      done(ok ? data : null);
+    }).catch(function () { done(null); });
+  }
+  function takeTexts(data) {
+    Object.keys(data.texts).forEach(function (id) {
+      if (typeof data.texts[id] === 'string') { texts[id] = data.texts[id]; }
+    });
+    if (typeof data.lang === 'string') { lang = data.lang; }
+  }
+
+  // switchLang says the widget's words in the language the conversation
+  // turned to (a first text in English is answered in English).
+  function switchLang(want) {
+    fetchTexts(want, function (data) {
+      if (data) { takeTexts(data); relabel(); }
+    });
+  }
+
   function start() {
     place();
     var drawn = false;
@@ -683,18 +725,10 @@
       build();
     }
     setTimeout(draw, textsWait);
-    var url = origin + '/api/v1/texts?municipality=' + encodeURIComponent(municipality) + '&lang=' + encodeURIComponent(lang);
-    fetch(url, { mode: 'cors', credentials: 'omit' }).then(function (res) {
-      return res.ok ? res.json() : null;
-    }).then(function (data) {
-      if (!drawn && data && data.texts && typeof data.texts === 'object') {
-        Object.keys(data.texts).forEach(function (id) {
-          if (typeof data.texts[id] === 'string') { texts[id] = data.texts[id]; }
-        });
-        if (typeof data.lang === 'string') { lang = data.lang; }
-      }
+    fetchTexts(lang, function (data) {
+      if (!drawn && data) { takeTexts(data); }
       draw();
-    }).catch(draw);
+    });
   }
   if (document.body) { start(); } else { document.addEventListener('DOMContentLoaded', start); }
 })();
