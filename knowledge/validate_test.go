@@ -166,9 +166,9 @@ func TestValidateReportsProblems(t *testing.T) {
 			`yokohama.yaml:48: answers[0].topic: unknown topic "hours" (not in national.yaml topics)`,
 		}},
 		{"narrower topic unknown, itself, or without keywords", []edit{{nat, "    title: 受付時間\n", "    title: 受付時間\n    narrower: [fees, hours, fee]\n"}}, []string{
-			`national.yaml:12: topics[1].narrower[0]: unknown topic "fees"`,
-			`national.yaml:12: topics[1].narrower[1]: a topic is not narrower than itself`,
-			`national.yaml:12: topics[1].narrower[2]: topic "fee" has no keywords, which a question must hold to be answered by it`,
+			`national.yaml:14: topics[1].narrower[0]: unknown topic "fees"`,
+			`national.yaml:14: topics[1].narrower[1]: a topic is not narrower than itself`,
+			`national.yaml:14: topics[1].narrower[2]: topic "fee" has no keywords, which a question must hold to be answered by it`,
 		}},
 		{"question missing for a slot", []edit{{nat, "  - slot: ward\n", "  - slot: wards\n"}}, []string{
 			`national.yaml:27: questions: no question for slot ward`,
