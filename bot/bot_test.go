@@ -124,7 +124,7 @@ func TestHashUser(t *testing.T) {
 func TestCommandFor(t *testing.T) {
 	seen := map[string]bool{}
 	for _, c := range bot.Commands {
-		if c.Postback == "" || c.Label == "" || len(c.Postback) > bot.MaxPostbackBytes || seen[c.Postback] {
+		if c.Postback == "" || c.Text == "" || len(c.Postback) > bot.MaxPostbackBytes || seen[c.Postback] {
 			t.Errorf("command %+v: empty, too long or repeated", c)
 		}
 		seen[c.Postback] = true

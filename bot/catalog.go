@@ -26,4 +26,8 @@ type Catalog interface {
 	// municipality, CodeInvalid (naming the field) for slots the
 	// municipality does not accept.
 	Checklist(municipality string, s Slots, today Date) (Checklist, error)
+	// Texts returns the texts residents read (TextID) of municipality in
+	// lang: the national ones with the municipality's overrides, Japanese
+	// where untranslated; the national ones for an unknown municipality.
+	Texts(municipality string, lang Lang) Texts
 }

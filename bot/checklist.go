@@ -31,6 +31,19 @@ type Checklist struct {
 	// prefers it, or the resident wrote 令和. Empty (left out) for the
 	// Western year (2026年3月24日(火)). Dates in the JSON stay YYYY-MM-DD.
 	Calendar string `json:"calendar,omitempty"`
+	// Texts are the words the checklist is presented in (bot/present):
+	// the municipality's catalogue in the resident's language. The rules
+	// engine sets them; they travel with the checklist (a reply saved for
+	// a retry keeps them), but the API does not write them out.
+	Texts *Texts `json:"texts,omitempty"`
+}
+
+// Words returns c's texts, empty ones when it carries none.
+func (c *Checklist) Words() Texts {
+	if c.Texts == nil {
+		return Texts{Lang: LangJa}
+	}
+	return *c.Texts
 }
 
 // CalendarEra is Checklist.Calendar for dates written in the Japanese era.

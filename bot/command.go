@@ -2,28 +2,34 @@ package bot
 
 // Command is a thing a resident may do at any point of a conversation,
 // with its button: Postback is the data a channel sends (a quick reply, a
-// rich menu tile, a widget button), Label the button's word. Commands are
-// declared here once; the dialog understands them, its quick replies, the
-// widget's buttons (widget.js is given Commands as JSON when served) and
-// the rich menu's tiles (deploy/richmenu, checked by its tests) send them.
+// rich menu tile, a widget button), Text the id of the button's word in
+// the knowledge's texts. Commands are declared here once; the dialog
+// understands them, its quick replies, the widget's buttons (widget.js is
+// given Commands as JSON when served) and the rich menu's tiles
+// (deploy/richmenu, checked by its tests against the texts) send them.
 type Command struct {
 	Postback string `json:"postback"`
-	Label    string `json:"label"`
+	Text     TextID `json:"text"`
 }
 
-// Button returns c as a quick reply.
-func (c Command) Button() QuickReply { return QuickReply{Label: c.Label, Postback: c.Postback} }
+// Label returns the button's word in t.
+func (c Command) Label(t Texts) string { return t.Get(c.Text) }
+
+// Button returns c as a quick reply labelled from t.
+func (c Command) Button(t Texts) QuickReply {
+	return QuickReply{Label: c.Label(t), Postback: c.Postback}
+}
 
 // The commands.
 var (
 	// CommandStart begins (again) from the first question, with the greeting.
-	CommandStart = Command{Postback: "start", Label: "手続きを調べる"}
+	CommandStart = Command{Postback: "start", Text: TextCommandStart}
 	// CommandReset forgets the answers and starts over (最初から).
-	CommandReset = Command{Postback: "reset", Label: "最初から"}
+	CommandReset = Command{Postback: "reset", Text: TextCommandReset}
 	// CommandBack undoes the last answer (戻る).
-	CommandBack = Command{Postback: "back", Label: "戻る"}
+	CommandBack = Command{Postback: "back", Text: TextCommandBack}
 	// CommandFAQ lists the FAQ topics (よくある質問); "faq=<topic>" answers one.
-	CommandFAQ = Command{Postback: "faq", Label: "よくある質問"}
+	CommandFAQ = Command{Postback: "faq", Text: TextCommandFAQ}
 )
 
 // Commands lists every command, for channels that offer them all.

@@ -42,6 +42,11 @@ type Message struct {
 	// turn it answers as it did then, so a channel may retry a message
 	// whose reply it could not send.
 	ID string
+	// Lang, when set, is the language the resident chose (the API's lang,
+	// a widget's data-lang, LINE's profile): the conversation is answered
+	// in it from this turn on. Empty leaves the conversation's language,
+	// which its first text in English makes English.
+	Lang Lang
 }
 
 // Reply is what goes back for one Message.
@@ -53,6 +58,10 @@ type Reply struct {
 	Slots  Slots  `json:"slots"`
 	// Done is true in the turn that gives the checklist.
 	Done bool `json:"done"`
+	// Lang is the language the reply is written in: its catalogue texts
+	// (greetings, questions' frames, buttons); the knowledge's facts not
+	// yet translated stay Japanese, marked by a note (TextJapaneseOnly).
+	Lang Lang `json:"lang"`
 	// Repeat is true when the Message's ID was a turn applied before:
 	// nothing was applied, and the reply is that turn's again (the latest
 	// turn) or empty (an older one).
@@ -61,8 +70,11 @@ type Reply struct {
 
 // OutMessage is one message of a Reply: a text or a checklist.
 type OutMessage struct {
-	Type      string     `json:"type"` // "text" or "checklist"
-	Text      string     `json:"text,omitempty"`
+	Type string `json:"type"` // "text" or "checklist"
+	Text string `json:"text,omitempty"`
+	// TextJa is the Japanese original of a Text translated into the
+	// reply's language ("" when Text is Japanese), for a counter clerk.
+	TextJa    string     `json:"text_ja,omitempty"`
 	Checklist *Checklist `json:"checklist,omitempty"`
 }
 

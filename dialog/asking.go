@@ -1,7 +1,6 @@
 package dialog
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/madoguchi/madoguchi/bot"
@@ -15,34 +14,35 @@ func (t *turn) ask(slot string, buttons []bot.QuickReply) bot.Reply {
 		buttons = t.buttons(slot)
 	}
 	t.st.Asking = slot
-	t.say("%s", t.question(slot).Text)
-	return t.reply(withBack(buttons, len(t.st.History) > 0))
+	t.sayQuestion(slot)
+	return t.reply(t.withBack(buttons))
 }
 
 // miss asks the current question again after an answer it could not
 // read, offering the FAQ topics the text may have been about.
 func (t *turn) miss(sugg []faq.Result) bot.Reply {
 	t.st.Misses++
-	q := t.question(t.st.Asking)
 	if t.st.Misses >= missesBeforeContact {
-		t.say("すみません、うまく読み取れませんでした。%s\nボタンからもお選びいただけます。", t.contact())
+		t.tellContact(bot.TextMissContact)
 	} else {
-		t.say("すみません、うまく読み取れませんでした。%s", q.Hint)
+		t.tellWith(bot.TextMissHint, nil, func(tx bot.Texts) []string {
+			return []string{"hint", t.questionIn(t.st.Asking, tx.Lang).Hint}
+		})
 	}
 	buttons := t.buttons(t.st.Asking)
 	if room := maxQuickReplies - 1 - len(buttons); len(sugg) > 0 && room > 0 {
-		t.say("ご質問でしたら、もしかして次のことでしょうか(下のボタン)。")
-		buttons = append(buttons, suggestionButtons(sugg[:min(room, len(sugg))])...)
+		t.tell(bot.TextMissSuggest)
+		buttons = append(buttons, t.suggestionButtons(sugg[:min(room, len(sugg))])...)
 	}
-	t.say("%s", q.Text)
-	return t.reply(withBack(buttons, len(t.st.History) > 0))
+	t.sayQuestion(t.st.Asking)
+	return t.reply(t.withBack(buttons))
 }
 
 // back forgets the last answer and asks for it again.
 func (t *turn) back() bot.Reply {
 	h := t.st.History
 	if len(h) == 0 {
-		t.say("これより前の質問はありません。")
+		t.tell(bot.TextNoEarlierQuestion)
 		return t.resume(false)
 	}
 	slot := h[len(h)-1]
@@ -74,7 +74,7 @@ func (t *turn) remember(slot string) {
 // over (see adultsHaveNoLegalRep).
 func (t *turn) buttons(slot string) []bot.QuickReply {
 	if slot == bot.SlotWard {
-		return wardButtons(t.m, 0)
+		return wardButtons(t.m, t.tx(), 0)
 	}
 	var out []bot.QuickReply
 	for _, b := range t.question(slot).Buttons {
@@ -86,29 +86,50 @@ func (t *turn) buttons(slot string) []bot.QuickReply {
 	return out
 }
 
-// question returns how m asks for slot. The validator guarantees a
-// national question for every slot the dialog asks.
-func (t *turn) question(slot string) knowledge.Question {
-	q, _ := t.k.kb.Question(t.m.ID, slot)
+// question returns how m asks for slot, in the conversation's language.
+// The validator guarantees a national question for every slot the dialog
+// asks.
+func (t *turn) question(slot string) knowledge.Question { return t.questionIn(slot, t.lang()) }
+
+func (t *turn) questionIn(slot string, lang bot.Lang) knowledge.Question {
+	q, _ := t.k.kb.QuestionIn(t.m.ID, slot, lang)
 	return q
 }
 
-// contact is the sentence that sends the resident to the municipality.
-func (t *turn) contact() string {
+// sayQuestion asks the question for slot in the conversation's language,
+// with the Japanese beside it; a question not translated is said in
+// Japanese after the note saying so.
+func (t *turn) sayQuestion(slot string) {
+	q, ja := t.question(slot), t.questionIn(slot, bot.LangJa)
+	if t.lang() != bot.LangJa && q.Text == ja.Text {
+		t.sayJapanese(q.Text)
+		return
+	}
+	m := bot.OutMessage{Type: bot.OutText, Text: q.Text}
+	if q.Text != ja.Text {
+		m.TextJa = ja.Text
+	}
+	t.out = append(t.out, m)
+}
+
+// contactIn is the sentence, in tx, that sends the resident to the
+// municipality.
+func (t *turn) contactIn(tx bot.Texts) string {
 	c := t.m.Contact
 	if c.Phone == "" {
-		return fmt.Sprintf("%sにお問い合わせください。", c.Name)
+		return tx.Get(bot.TextContact, "name", c.Name)
 	}
-	return fmt.Sprintf("%s(電話: %s)にお問い合わせください。", c.Name, c.Phone)
+	return tx.Get(bot.TextContactPhone, "name", c.Name, "phone", c.Phone)
 }
 
 // maxQuickReplies is LINE's limit on the buttons of one message.
 const maxQuickReplies = 13
 
-func withBack(buttons []bot.QuickReply, canGoBack bool) []bot.QuickReply {
+// withBack adds 戻る to buttons when there is an answer to undo and room.
+func (t *turn) withBack(buttons []bot.QuickReply) []bot.QuickReply {
 	out := slices.Clone(buttons)
-	if canGoBack && len(out) < maxQuickReplies {
-		out = append(out, bot.CommandBack.Button())
+	if len(t.st.History) > 0 && len(out) < maxQuickReplies {
+		out = append(out, bot.CommandBack.Button(t.tx()))
 	}
 	return out
 }

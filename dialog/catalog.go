@@ -35,6 +35,11 @@ func (c catalog) Municipality(id string) (bot.MunicipalityInfo, bool) {
 	return info(m), true
 }
 
+func (c catalog) Texts(municipality string, lang bot.Lang) bot.Texts {
+	kb := c.p.Current()
+	return kb.Texts(kb.Municipality(municipality), lang)
+}
+
 func (c catalog) Checklist(municipality string, s bot.Slots, today bot.Date) (bot.Checklist, error) {
 	m := c.p.Current().Municipality(municipality)
 	if m == nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/internal/kbtest"
 )
 
 // TestStartGreetsOnce: the start command (what a LINE follow and the
@@ -25,11 +26,11 @@ func TestStartGreetsOnce(t *testing.T) {
 	r = say(t, e, "greet-once", "", "age_group=adult")
 	found := false
 	for _, q := range r.QuickReplies {
-		if q == bot.CommandBack.Button() {
+		if q == bot.CommandBack.Button(kbtest.Texts(t, "nerima", bot.LangJa)) {
 			found = true
 		}
 	}
 	if !found {
-		t.Errorf("the second question offers no %v: %v", bot.CommandBack.Button(), r.QuickReplies)
+		t.Errorf("the second question offers no %v: %v", bot.CommandBack.Button(kbtest.Texts(t, "nerima", bot.LangJa)), r.QuickReplies)
 	}
 }

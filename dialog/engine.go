@@ -103,7 +103,7 @@ func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error
 			if i == len(st.Recent)-1 && st.Before != nil {
 				t := &turn{ctx: ctx, e: e, k: k, m: m, st: st.Before.snapshot(), today: today}
 				reply = t.run(in)
-				reply.Repeat = true
+				reply.Repeat, reply.Lang = true, t.lang()
 				pin = t.pin
 			}
 			events = nil
@@ -115,7 +115,9 @@ func (e *Engine) Respond(ctx context.Context, msg bot.Message) (bot.Reply, error
 			t.note(Event{Kind: EventStarted})
 		}
 		reply = t.run(in)
+		reply.Lang = t.lang()
 		pin = t.pin
+		t.stampLanguage()
 		events = t.events
 		last, t.used.Started = t, st.Turns == 0
 		st.Turns++

@@ -19,6 +19,7 @@ import (
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/dialog"
 	"github.com/madoguchi/madoguchi/dialog/redisstore"
+	"github.com/madoguchi/madoguchi/internal/kbtest"
 )
 
 func say(tb testing.TB, e *dialog.Engine, user, text, postback string) bot.Reply {
@@ -303,8 +304,8 @@ func TestButtonOfLostConversation(t *testing.T) {
 		}
 		r := say(t, e, user, "", pb)
 		got := texts(r)
-		if len(got) == 0 || got[0] != dialog.MsgRecordLost {
-			t.Fatalf("button %q of a lost conversation: %q, want %q first", pb, got, dialog.MsgRecordLost)
+		if len(got) == 0 || got[0] != kbtest.Text(t, bot.TextRecordLost) {
+			t.Fatalf("button %q of a lost conversation: %q, want %q first", pb, got, kbtest.Text(t, bot.TextRecordLost))
 		}
 		if r.Asking != first.Asking || r.Done || checklistOf(r) != nil || r.Slots != (bot.Slots{}) {
 			t.Fatalf("button %q of a lost conversation: asking %q (want %q), done %v, slots %+v: the answer was applied",
@@ -317,7 +318,7 @@ func TestButtonOfLostConversation(t *testing.T) {
 	}
 	for i, pb := range []string{dialog.PostbackStart, "faq=phone", dialog.PostbackReset} {
 		r := say(t, e, fmt.Sprintf("lost-state-new-%d", i), "", pb)
-		if got := texts(r); len(got) > 0 && got[0] == dialog.MsgRecordLost {
+		if got := texts(r); len(got) > 0 && got[0] == kbtest.Text(t, bot.TextRecordLost) {
 			t.Errorf("button %q opening a new conversation is told the record is lost: %q", pb, got)
 		}
 	}

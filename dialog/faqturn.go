@@ -1,8 +1,6 @@
 package dialog
 
 import (
-	"fmt"
-
 	"github.com/madoguchi/madoguchi/dialog/understand"
 	"github.com/madoguchi/madoguchi/knowledge/faq"
 
@@ -16,11 +14,11 @@ var faqMenuTopics = []string{"fee", "hours", "where", "phone", "reservation", "p
 	"pin_types", "proxy", "window", "expired", "followup_konbini", "followup_etax"}
 
 func (t *turn) faqMenu() bot.Reply {
-	t.say("知りたいことをお選びください。文章でご質問いただくこともできます。")
+	t.tell(bot.TextFAQMenu)
 	var buttons []bot.QuickReply
 	for _, id := range faqMenuTopics {
 		if tp := t.k.kb.Topic(id); tp != nil {
-			buttons = append(buttons, bot.QuickReply{Label: tp.Title, Postback: "faq=" + id})
+			buttons = append(buttons, bot.QuickReply{Label: tp.TitleIn(t.lang()), Postback: "faq=" + id})
 		}
 	}
 	return t.reply(buttons)
@@ -61,7 +59,7 @@ func (t *turn) answerTopic(topic string) bot.Reply {
 	a, ok := t.k.kb.Answer(t.m.ID, topic)
 	if !ok {
 		t.note(Event{Kind: EventFAQ, FAQ: FAQUnanswered, Topic: topic})
-		t.say("すみません、そのご質問にはお答えできません。%s", t.contact())
+		t.tellContact(bot.TextFAQUnanswerable)
 	} else {
 		t.answer(topic, a)
 	}
@@ -79,30 +77,39 @@ func (t *turn) answer(topic string, a knowledge.Answer) {
 	t.note(Event{Kind: EventFAQ, FAQ: FAQAnswered, Topic: topic})
 	t.used.Topics = append(t.used.Topics, topic)
 	if w := t.m.Ward(t.st.Slots.Ward); w != nil && wardTopics[topic] {
-		t.say("%sの窓口は%sです。%s", w.Name, w.Counter, w.Reservation)
+		t.noteJapanese() // the ward's counter and rule are the page's words
+		t.tell(bot.TextFAQWardCounter, "ward", w.Name, "counter", w.Counter, "reservation", w.Reservation)
 		if topic == "reservation" {
 			return
 		}
 	}
-	t.say("%s", t.attributed(topic, a))
+	t.noteJapanese() // the answer is the page's Japanese
+	t.out = append(t.out, t.attributed(topic, a))
 }
 
 // attributed returns a's text, saying where it comes from when that is
 // not the municipality's own page: a national answer never passes for the
 // municipality's rule (「昭島市のページには記載がありません。全国共通の制度では、…」),
 // and a municipal answer quoting another page names it.
-func (t *turn) attributed(topic string, a knowledge.Answer) string {
+func (t *turn) attributed(topic string, a knowledge.Answer) bot.OutMessage {
 	own := false
 	for _, x := range t.m.Answers {
 		own = own || x.Topic == topic
 	}
-	switch {
-	case !own:
-		return fmt.Sprintf("%sのページには記載がありません。全国共通の制度では、%s", t.m.Name, a.Text)
-	case a.Source != nil && a.Source.Seed != "" && a.Source.Seed != t.m.Page.Seed:
-		if other := t.k.kb.MunicipalityBySeed(a.Source.Seed); other != nil {
-			return fmt.Sprintf("%s(%sのページによる情報です)", a.Text, other.Name)
+	in := func(tx bot.Texts) string {
+		switch {
+		case !own:
+			return tx.Get(bot.TextFAQNational, "municipality", t.m.Name, "answer", a.Text)
+		case a.Source != nil && a.Source.Seed != "" && a.Source.Seed != t.m.Page.Seed:
+			if other := t.k.kb.MunicipalityBySeed(a.Source.Seed); other != nil {
+				return tx.Get(bot.TextFAQOtherPage, "answer", a.Text, "other", other.Name)
+			}
 		}
+		return a.Text
 	}
-	return a.Text
+	m := bot.OutMessage{Type: bot.OutText, Text: in(t.tx())}
+	if ja := in(t.m.Words(bot.LangJa)); ja != m.Text {
+		m.TextJa = ja
+	}
+	return m
 }

@@ -18,6 +18,7 @@ type input struct {
 	topic    string // an FAQ topic chosen by button
 	text     string
 	postback bool
+	lang     bot.Lang // the language the message asks for, "" for none
 	err      error
 }
 
@@ -43,10 +44,12 @@ var (
 // here; free text is understood inside the turn, where the question being
 // asked is known.
 func understandInput(m *knowledge.Municipality, msg bot.Message) input {
+	in := input{text: msg.Text}
 	if msg.Postback != "" {
-		return parsePostback(m, msg.Postback)
+		in = parsePostback(m, msg.Postback)
 	}
-	return input{text: msg.Text}
+	in.lang = msg.Lang
+	return in
 }
 
 // parsePostback reads button data: a command, "faq=<topic>" or

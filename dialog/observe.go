@@ -55,7 +55,7 @@ const (
 	FAQUnanswered FAQOutcome = "unanswered"
 )
 
-// LanguageJapanese is the language of every conversation for now.
+// LanguageJapanese is the language of an event whose turn set none.
 const LanguageJapanese = "ja"
 
 // Event is one thing a turn did. Municipality, Channel and Language are
@@ -79,6 +79,17 @@ type Event struct {
 // once the turn is applied (the turn itself may run more than once).
 func (t *turn) note(ev Event) { t.events = append(t.events, ev) }
 
+// stampLanguage gives the turn's events the conversation's language (ja,
+// ja-x-easy or en) as the turn ends: the first turn chooses it after its
+// start is noted.
+func (t *turn) stampLanguage() {
+	for i := range t.events {
+		if t.events[i].Language == "" {
+			t.events[i].Language = string(t.lang())
+		}
+	}
+}
+
 // notify hands a turn's events to the observer, with the fields every
 // event shares filled in.
 func (e *Engine) notify(ctx context.Context, msg bot.Message, municipality string, events []Event) {
@@ -90,7 +101,10 @@ func (e *Engine) notify(ctx context.Context, msg bot.Message, municipality strin
 		channel = v
 	}
 	for _, ev := range events {
-		ev.Municipality, ev.Channel, ev.Language = municipality, channel, LanguageJapanese
+		ev.Municipality, ev.Channel = municipality, channel
+		if ev.Language == "" {
+			ev.Language = LanguageJapanese
+		}
 		e.observer.Observe(ctx, ev)
 	}
 }

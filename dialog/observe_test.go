@@ -126,3 +126,34 @@ func TestObserverEvents(t *testing.T) {
 		t.Errorf("a turn the store could not save told the observer %+v", got)
 	}
 }
+
+// TestObserverLanguage: the events of a conversation in English or
+// やさしい日本語 carry its language, for the metrics by language.
+func TestObserverLanguage(t *testing.T) {
+	rec := &recorder{}
+	e := dialog.New(dialog.Config{KB: loadKB(t), Store: &conflictStore{states: map[dialog.Key]dialog.State{}}, Observer: rec})
+	today := bot.NewDate(2026, time.January, 10)
+	for user, c := range map[string]struct {
+		msg  bot.Message
+		want string
+	}{
+		"Ulang0000000000000000000000000001": {bot.Message{Text: "I want to renew my certificate"}, "en"},
+		"Ulang0000000000000000000000000002": {bot.Message{Text: "更新したい", Lang: bot.LangEasy}, "ja-x-easy"},
+		"Ulang0000000000000000000000000003": {bot.Message{Text: "更新したい"}, "ja"},
+	} {
+		msg := c.msg
+		msg.Channel, msg.Municipality, msg.User, msg.Today = bot.ChannelWeb, "akishima", user, &today
+		if _, err := e.Respond(context.Background(), msg); err != nil {
+			t.Fatal(err)
+		}
+		evs := rec.take()
+		if len(evs) == 0 {
+			t.Fatalf("%q: no events", msg.Text)
+		}
+		for _, ev := range evs {
+			if ev.Language != c.want {
+				t.Errorf("%q: event %s in %q, want %q", msg.Text, ev.Kind, ev.Language, c.want)
+			}
+		}
+	}
+}

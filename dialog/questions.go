@@ -10,16 +10,16 @@ import (
 const wardButtonsPerPage = 11
 
 // wardButtons returns the ward buttons of page (0 or 1).
-func wardButtons(m *knowledge.Municipality, page int) []bot.QuickReply {
+func wardButtons(m *knowledge.Municipality, tx bot.Texts, page int) []bot.QuickReply {
 	var out []bot.QuickReply
 	from := page * wardButtonsPerPage
 	for i := from; i < len(m.Wards) && i < from+wardButtonsPerPage; i++ {
 		out = append(out, bot.QuickReply{Label: m.Wards[i].Name, Postback: "ward=" + m.Wards[i].ID})
 	}
 	if page == 0 && len(m.Wards) > wardButtonsPerPage {
-		out = append(out, bot.QuickReply{Label: "その他の区", Postback: "ward=more"})
+		out = append(out, bot.QuickReply{Label: tx.Get(bot.TextWardMore), Postback: "ward=more"})
 	}
-	return append(out, bot.QuickReply{Label: "わからない", Postback: "ward=unknown"})
+	return append(out, bot.QuickReply{Label: tx.Get(bot.TextWardUnknown), Postback: "ward=unknown"})
 }
 
 // nextSlot returns the next slot to ask for in m, or "" when the slots are

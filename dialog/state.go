@@ -36,6 +36,10 @@ type State struct {
 	// Era is true when the resident wrote the expiry date in 令和: the
 	// dates they read are then written so too (bot.CalendarEra).
 	Era bool `json:"era,omitempty"`
+	// Lang is the conversation's language once chosen (the resident asked
+	// for one, or wrote their first text, in English or not); "" until
+	// then, which is Japanese. A reset keeps it.
+	Lang bot.Lang `json:"lang,omitempty"`
 	// Turns counts the turns applied to this state.
 	Turns   int       `json:"turns"`
 	Updated time.Time `json:"updated"`

@@ -2,8 +2,8 @@ package dialog
 
 import (
 	"context"
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/madoguchi/madoguchi/bot"
@@ -32,22 +32,88 @@ type turn struct {
 	out   []bot.OutMessage
 	done  bool
 	pin   bool // the text looked like a PIN (logged as a flag, never the text)
+	// notedJapanese is set once the reply says that the page's words that
+	// follow are Japanese (TextJapaneseOnly).
+	notedJapanese bool
 	// events are what the Observer is told once the turn is applied.
 	events []Event
 
 	used usage.Turn // what the turn did, for the staff's usage figures
 }
 
-func (t *turn) say(format string, args ...any) {
-	t.out = append(t.out, bot.OutMessage{Type: bot.OutText, Text: fmt.Sprintf(format, args...)})
+// say says text as it is: a question's or an answer's words from the
+// knowledge.
+func (t *turn) say(text string) {
+	t.out = append(t.out, bot.OutMessage{Type: bot.OutText, Text: text})
 }
+
+// tell says the catalogue's text id (vars are its placeholders' name,
+// value pairs), with its Japanese original beside it when it is
+// translated into the conversation's language.
+func (t *turn) tell(id bot.TextID, vars ...string) {
+	t.tellWith(id, vars, nil)
+}
+
+// tellContact says the text id whose {contact} is whom to ask (contact),
+// in the conversation's language and, beside it, in Japanese.
+func (t *turn) tellContact(id bot.TextID) {
+	t.tellWith(id, nil, func(tx bot.Texts) []string { return []string{"contact", t.contactIn(tx)} })
+}
+
+// tellWith says the text id with vars and, when more is set, the
+// placeholders it gives for each catalogue (the phrases that are texts
+// themselves, so that the Japanese original is Japanese throughout).
+func (t *turn) tellWith(id bot.TextID, vars []string, more func(bot.Texts) []string) {
+	tx := t.tx()
+	fill := func(tx bot.Texts) []string {
+		if more == nil {
+			return vars
+		}
+		return append(append([]string(nil), vars...), more(tx)...)
+	}
+	m := bot.OutMessage{Type: bot.OutText, Text: tx.Get(id, fill(tx)...)}
+	if _, translated := tx.Japanese[id]; translated {
+		m.TextJa = t.m.Words(bot.LangJa).Get(id, fill(t.m.Words(bot.LangJa))...)
+	}
+	t.out = append(t.out, m)
+}
+
+// sayJapanese says a text of the knowledge that is not translated (a
+// question's words, an FAQ answer): in a conversation in another language
+// the first such text of a reply is preceded by the note saying so.
+func (t *turn) sayJapanese(text string) {
+	t.noteJapanese()
+	t.say(text)
+}
+
+// noteJapanese adds, once a reply and only outside Japanese, the note
+// that what follows is the page's Japanese.
+func (t *turn) noteJapanese() {
+	if t.lang() == bot.LangJa || t.notedJapanese {
+		return
+	}
+	t.notedJapanese = true
+	t.tell(bot.TextJapaneseOnly)
+}
+
+// lang is the conversation's language.
+func (t *turn) lang() bot.Lang {
+	if t.st.Lang == "" {
+		return bot.LangJa
+	}
+	return t.st.Lang
+}
+
+// tx is the municipality's catalogue of texts for this conversation.
+func (t *turn) tx() bot.Texts { return t.m.Words(t.lang()) }
 
 // greet opens a conversation.
 func (t *turn) greet() {
-	t.say("%sのマイナンバーカードの電子証明書の更新・発行について、必要な持ち物と窓口をご案内します。いくつか質問にお答えください。", t.m.Name)
+	t.tell(bot.TextGreeting, "municipality", t.m.Name)
 }
 
 func (t *turn) run(in input) bot.Reply {
+	t.st.Lang = chooseLang(t.st.Lang, in)
 	if !in.postback {
 		return t.text(in.text)
 	}
@@ -64,7 +130,7 @@ func (t *turn) run(in input) bot.Reply {
 	case in.command == cmdFAQMenu:
 		return t.faqMenu()
 	case in.command == cmdWardMore:
-		return t.ask(bot.SlotWard, wardButtons(t.m, 1))
+		return t.ask(bot.SlotWard, wardButtons(t.m, t.tx(), 1))
 	case in.topic != "":
 		return t.answerTopic(in.topic)
 	case in.skip != "":
@@ -115,7 +181,7 @@ func (t *turn) text(text string) bot.Reply {
 	case r.PIN:
 		t.pin = true
 		t.note(Event{Kind: EventPINWarning})
-		t.say("暗証番号のような文字列が送られたため、内容は保存も表示もしていません。暗証番号は、このチャットを含め、だれにも送らないでください。")
+		t.tell(bot.TextPINWarning)
 		return t.resume(false)
 	case r.Command == understand.Reset:
 		return t.run(input{command: cmdReset, postback: true})
@@ -269,28 +335,34 @@ func (t *turn) unsure(text string) bot.Reply {
 	t.e.log.InfoContext(t.ctx, "faq unanswered", "municipality", t.m.ID, "asking", t.st.Asking, "suggested", topics)
 	if len(sugg) == 0 {
 		t.note(Event{Kind: EventFAQ, FAQ: FAQUnanswered})
-		t.say("すみません、ご質問にはっきりお答えできませんでした。%s", t.contact())
+		t.tellContact(bot.TextUnsureContact)
 		return t.resume(false)
 	}
 	t.note(Event{Kind: EventFAQ, FAQ: FAQSuggested, Topic: sugg[0].Topic})
-	t.say("すみません、はっきりお答えできませんでした。もしかして、次のことでしょうか。下のボタンからお選びください。")
-	buttons := suggestionButtons(sugg)
+	t.tell(bot.TextUnsureSuggest)
+	buttons := t.suggestionButtons(sugg)
 	if t.st.Asking != "" {
-		t.say("%s", t.question(t.st.Asking).Text)
+		t.sayQuestion(t.st.Asking)
 		buttons = append(buttons, t.buttons(t.st.Asking)...)
 	} else {
-		buttons = append(buttons, afterButtons...)
+		buttons = append(buttons, t.afterButtons()...)
 	}
-	return t.reply(withBack(buttons[:min(len(buttons), maxQuickReplies-1)], len(t.st.History) > 0))
+	return t.reply(t.withBack(buttons[:min(len(buttons), maxQuickReplies-1)]))
 }
 
 // maxSuggestions is how many 「もしかして」 topics are offered at most.
 const maxSuggestions = 3
 
-func suggestionButtons(sugg []faq.Result) []bot.QuickReply {
+// suggestionButtons offers the topics sugg names, titled in the
+// conversation's language.
+func (t *turn) suggestionButtons(sugg []faq.Result) []bot.QuickReply {
 	out := make([]bot.QuickReply, 0, len(sugg))
 	for _, s := range sugg {
-		out = append(out, bot.QuickReply{Label: s.Title, Postback: "faq=" + s.Topic})
+		label := s.Title
+		if tp := t.k.kb.Topic(s.Topic); tp != nil {
+			label = tp.TitleIn(t.lang())
+		}
+		out = append(out, bot.QuickReply{Label: label, Postback: "faq=" + s.Topic})
 	}
 	return out
 }
@@ -326,7 +398,7 @@ func (t *turn) resume(progressed bool) bot.Reply {
 	}
 	if !progressed && t.st.Done {
 		t.st.Asking = ""
-		return t.reply(afterButtons)
+		return t.reply(t.afterButtons())
 	}
 	return t.checklist()
 }
@@ -337,8 +409,8 @@ func (t *turn) checklist() bot.Reply {
 		// The slots were validated on the way in, so this is a knowledge
 		// defect; say so honestly rather than fail the turn.
 		t.e.log.ErrorContext(t.ctx, "checklist failed", "municipality", t.m.ID, "err", err)
-		t.say("申し訳ありません、持ち物をご案内できませんでした。%s", t.contact())
-		return t.reply(afterButtons)
+		t.tellContact(bot.TextChecklistFailed)
+		return t.reply(t.afterButtons())
 	}
 	if t.st.Era {
 		c.Calendar = bot.CalendarEra
@@ -348,30 +420,29 @@ func (t *turn) checklist() bot.Reply {
 	}
 	t.note(Event{Kind: EventChecklist, Checklist: &c})
 	t.st.Asking, t.st.Done, t.done = "", true, true
-	t.say("%s", summary(t.m, c))
+	words := t.tx()
+	c.Texts = &words
+	t.tellSummary(c)
+	t.noteJapanese() // the checklist's facts are the page's Japanese
 	t.out = append(t.out, bot.OutMessage{Type: bot.OutChecklist, Checklist: &c})
-	t.say("ほかにご質問があれば、このままお送りください(手数料、受付時間、暗証番号など)。")
-	return t.reply(afterButtons)
+	t.tell(bot.TextAfterChecklist)
+	return t.reply(t.afterButtons())
 }
 
-// MsgRecordLost tells a resident that the conversation they were
-// answering is no longer stored (its state expired after a day without a
-// turn, or Redis evicted it under memory pressure) and that the questions
-// start again. It is said instead of applying the answer, so that an
-// answer given in a conversation that is gone never joins a new one.
-const MsgRecordLost = "申し訳ありません、これまでの会話の記録が残っていないため、最初からお伺いします。"
-
 // restartLost answers a button of a conversation whose state is gone (see
-// State.lost): it says so and asks the first question, applying nothing.
+// State.lost): it says so (bot.TextRecordLost: the state expired after a
+// day without a turn, or Redis evicted it under memory pressure) and asks
+// the first question, applying nothing, so that an answer given in a
+// conversation that is gone never joins a new one.
 func (t *turn) restartLost() bot.Reply {
 	t.reset()
-	t.say("%s", MsgRecordLost)
+	t.tell(bot.TextRecordLost)
 	return t.resume(true)
 }
 
 func (t *turn) reset() {
-	turns := t.st.Turns
-	*t.st = State{Version: SchemaVersion, Turns: turns}
+	turns, lang := t.st.Turns, t.st.Lang
+	*t.st = State{Version: SchemaVersion, Turns: turns, Lang: lang}
 }
 
 func (t *turn) wards() []understand.Ward {
@@ -389,62 +460,70 @@ func (t *turn) reply(buttons []bot.QuickReply) bot.Reply {
 	return bot.Reply{Messages: t.out, QuickReplies: buttons, Asking: t.st.Asking, Slots: t.st.Slots, Done: t.done}
 }
 
-var afterButtons = []bot.QuickReply{
-	bot.CommandReset.Button(),
-	bot.CommandFAQ.Button(),
+// afterButtons are offered once the checklist is given.
+func (t *turn) afterButtons() []bot.QuickReply {
+	return []bot.QuickReply{bot.CommandReset.Button(t.tx()), bot.CommandFAQ.Button(t.tx())}
 }
 
-// summary is the text that comes before the checklist.
-func summary(m *knowledge.Municipality, c bot.Checklist) string {
-	var b strings.Builder
-	if !c.Covered {
-		fmt.Fprintf(&b, "%sのページには、このケースの手続きの記載がありません。", m.Name)
-		return b.String()
-	}
-	proc := c.ProcedureName // the page's own word: 昭島市 renews after expiry
-	if proc == "" {
-		proc = "更新"
-		if c.Procedure == bot.ProcedureIssuance {
-			proc = "発行"
+// tellSummary says the text that comes before the checklist, with its
+// Japanese original beside it outside Japanese.
+func (t *turn) tellSummary(c bot.Checklist) {
+	m := bot.OutMessage{Type: bot.OutText, Text: t.summary(c, t.tx())}
+	if t.lang() != bot.LangJa {
+		ja := t.m.Words(bot.LangJa)
+		c.Texts = &ja
+		if s := t.summary(c, ja); s != m.Text {
+			m.TextJa = s
 		}
 	}
-	fmt.Fprintf(&b, "%sでの電子証明書の%sに必要なものをまとめました。", m.Name, proc)
-	if c.Visits > 1 {
-		fmt.Fprintf(&b, "窓口には%d回お越しいただく必要があります(即日の手続きはできません)。", c.Visits)
-	} else if c.SameDay {
-		b.WriteString("1回の来庁で手続きできます。")
+	t.out = append(t.out, m)
+}
+
+// summary is the text that comes before the checklist, in tx, in the
+// page's own word for the procedure (昭島市 renews after expiry).
+func (t *turn) summary(c bot.Checklist, tx bot.Texts) string {
+	if !c.Covered {
+		return tx.Get(bot.TextSummaryUncovered, "municipality", t.m.Name)
 	}
-	return b.String()
+	s := tx.Get(bot.TextSummary, "municipality", t.m.Name, "procedure", present.ProcedureWord(&c))
+	if c.Visits > 1 {
+		s += tx.Get(bot.TextSummaryVisits, "visits", strconv.Itoa(c.Visits))
+	} else if c.SameDay {
+		s += tx.Get(bot.TextSummarySameDay)
+	}
+	return s
+}
+
+// acknowledgements are the texts that confirm a corrected answer, by slot
+// and value.
+var acknowledgements = map[string]map[string]bot.TextID{
+	bot.SlotVisitor: {string(bot.VisitorSelf): bot.TextAckVisitorSelf, string(bot.VisitorProxy): bot.TextAckVisitorProxy,
+		string(bot.VisitorLegalRep): bot.TextAckVisitorLegal},
+	bot.SlotAgeGroup: {string(bot.AgeAdult): bot.TextAckAgeAdult, string(bot.AgeUnder15): bot.TextAckAgeUnder15,
+		string(bot.AgeAdultWard): bot.TextAckAgeAdultWard},
+	bot.SlotHasNotice:     {"true": bot.TextAckNoticeYes, "false": bot.TextAckNoticeNo},
+	bot.SlotAddressChange: {"true": bot.TextAckAddressYes, "false": bot.TextAckAddressNo},
 }
 
 // acknowledge confirms, in one short line, a slot the resident corrected,
 // so that a misreading is seen and put right at once.
 func (t *turn) acknowledge(slot string, s bot.Slots) {
-	var what string
 	switch slot {
-	case bot.SlotVisitor:
-		what = map[bot.Visitor]string{bot.VisitorSelf: "ご本人が行かれる", bot.VisitorProxy: "代理人の方が行かれる",
-			bot.VisitorLegalRep: "法定代理人の方が行かれる"}[s.Visitor]
-	case bot.SlotAgeGroup:
-		what = map[bot.AgeGroup]string{bot.AgeAdult: "15歳以上の方のカードな", bot.AgeUnder15: "15歳未満の方のカードな",
-			bot.AgeAdultWard: "成年被後見人の方のカードな"}[s.AgeGroup]
-	case bot.SlotHasNotice:
-		what = map[bool]string{true: "照会書兼回答書がお手元にある", false: "照会書兼回答書はお手元にない"}[*s.HasNotice]
-	case bot.SlotAddressChange:
-		what = map[bool]string{true: "住所・氏名などが変わった", false: "住所・氏名などは変わっていない"}[*s.AddressChange]
 	case bot.SlotExpiryDate:
-		d := s.ExpiryDate
 		cal := present.Western
 		if t.st.Era || t.m.Era() {
 			cal = present.Era
 		}
-		what = "有効期限は" + present.Date(*d, cal) + "な"
+		t.tellWith(bot.TextAckExpiry, nil, func(tx bot.Texts) []string {
+			return []string{"date", present.Date(*s.ExpiryDate, cal, tx)}
+		})
 	case bot.SlotWard:
 		if w := t.m.Ward(s.Ward); w != nil {
-			what = w.Name + "にお住まいな"
+			t.tell(bot.TextAckWard, "ward", w.Name)
 		}
-	}
-	if what != "" {
-		t.say("承知しました。%sのですね。", what)
+	default:
+		if id, ok := acknowledgements[slot][s.Get(slot)]; ok {
+			t.tell(id)
+		}
 	}
 }

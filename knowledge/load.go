@@ -189,7 +189,7 @@ func (l *loader) load() *KB {
 			l.problem(file, 0, "", "%q is not a municipality id: lower-case letters, digits and _, starting with a letter, at most 40 (it names the URL and the LINE_*_<ID> variables)", id)
 			continue
 		}
-		m := &Municipality{file: file}
+		m := &Municipality{file: file, kb: kb}
 		if !l.decode(file, m) {
 			continue
 		}

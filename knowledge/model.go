@@ -51,6 +51,10 @@ type National struct {
 	Answers []Answer `yaml:"answers"`
 	// Questions are how the dialog asks for each slot: one per slot.
 	Questions []Question `yaml:"questions"`
+	// Texts are every sentence and label the code says to residents
+	// (greetings, reprompts, section titles, buttons, error messages), by
+	// id, with their translations; see Text.
+	Texts []Text `yaml:"texts"`
 }
 
 // Question is how the dialog asks for one slot: the text, a hint shown
@@ -63,6 +67,28 @@ type Question struct {
 	Text    string   `yaml:"text"`
 	Hint    string   `yaml:"hint,omitempty"`
 	Buttons []Button `yaml:"buttons,omitempty"`
+	// Easy and En are the question in やさしい日本語 and in English: its
+	// text, hint and (national questions) button labels, in button order.
+	Easy *QuestionWords `yaml:"ja-x-easy,omitempty"`
+	En   *QuestionWords `yaml:"en,omitempty"`
+}
+
+// QuestionWords are a question's words in one language beside Japanese.
+type QuestionWords struct {
+	Text    string   `yaml:"text"`
+	Hint    string   `yaml:"hint,omitempty"`
+	Buttons []string `yaml:"buttons,omitempty"`
+}
+
+// in returns q's words in lang, nil for Japanese or when not translated.
+func (q Question) in(lang bot.Lang) *QuestionWords {
+	switch lang {
+	case bot.LangEasy:
+		return q.Easy
+	case bot.LangEn:
+		return q.En
+	}
+	return nil
 }
 
 // Button is one answer offered as a button: Label (at most 20 characters,
@@ -75,9 +101,13 @@ type Button struct {
 // Topic is one FAQ topic: an id shared by all municipalities, a title for
 // buttons, and the ways residents ask about it (used to match free questions).
 type Topic struct {
-	ID        string   `yaml:"id"`
-	Title     string   `yaml:"title"`
-	Questions []string `yaml:"questions"`
+	ID    string `yaml:"id"`
+	Title string `yaml:"title"`
+	// Easy and En are the title in やさしい日本語 and in English (a button:
+	// at most 20 characters).
+	Easy      *TopicWords `yaml:"ja-x-easy,omitempty"`
+	En        *TopicWords `yaml:"en,omitempty"`
+	Questions []string    `yaml:"questions"`
 	// Keywords are words that, found in a question, all but name the topic
 	// (予約 for reservation, 郵便局 for post_office): the matcher weighs a
 	// question holding one towards the topic, whatever else it says.
@@ -98,6 +128,23 @@ type Topic struct {
 	// the face-authentication card): without one, what it shares with the
 	// topic's phrasings (電話, マイナンバー, 窓口) is by chance.
 	Needs []string `yaml:"needs,omitempty"`
+}
+
+// TopicWords are a topic's words in one language beside Japanese.
+type TopicWords struct {
+	Title string `yaml:"title"`
+}
+
+// TitleIn returns t's title in lang, the Japanese one where it has none.
+func (t Topic) TitleIn(lang bot.Lang) string {
+	w := t.Easy
+	if lang == bot.LangEn {
+		w = t.En
+	}
+	if lang == bot.LangJa || w == nil || w.Title == "" {
+		return t.Title
+	}
+	return w.Title
 }
 
 // Answer answers one Topic. A Silent answer says that the page does not
@@ -145,6 +192,8 @@ type Municipality struct {
 	Answers   []Answer          `yaml:"answers,omitempty"`
 	// Questions override the national questions' text and hint.
 	Questions []Question `yaml:"questions,omitempty"`
+	// Texts override national texts in the municipality's own words.
+	Texts []Text `yaml:"texts,omitempty"`
 	// ProcedureNames give the page's own word for the procedure where it
 	// is not 更新 for renewal and 発行 for issuance (Nerima's 新規発行,
 	// Akishima's 更新 after expiry); the first whose When matches applies.
@@ -154,6 +203,7 @@ type Municipality struct {
 	Dates *DateStyle `yaml:"dates,omitempty"`
 
 	file string // the file it was loaded from, for messages
+	kb   *KB    // the knowledge it belongs to, for its texts (Words)
 }
 
 // File returns the name of the file the municipality was loaded from.

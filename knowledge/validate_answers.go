@@ -3,6 +3,9 @@ package knowledge
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/madoguchi/madoguchi/bot"
 )
 
 // checkNational checks national.yaml: topics with an id, a title and at
@@ -11,10 +14,22 @@ func (c *checker) checkNational() {
 	const f = "national.yaml"
 	n := &c.kb.National
 	c.resolveNationalContacts()
+	c.checkTexts(f, n.Texts, true)
 	c.uniqueIDs(f, "topics", "id", idsOf(n.Topics, func(x Topic) string { return x.ID }), true)
 	for i, t := range n.Topics {
 		p := fmt.Sprintf("topics[%d]", i)
 		c.required(f, p+".title", t.Title)
+		for _, w := range []struct {
+			lang  bot.Lang
+			words *TopicWords
+		}{{bot.LangEasy, t.Easy}, {bot.LangEn, t.En}} {
+			if w.words == nil {
+				continue
+			}
+			if n := utf8.RuneCountInString(w.words.Title); n == 0 || n > 20 {
+				c.at(f, p+"."+string(w.lang)+".title", "must be 1 to 20 characters (a button, LINE's limit), has %d", n)
+			}
+		}
 		if len(t.Questions) < 3 {
 			c.at(f, p+".questions", "needs at least 3 ways residents ask (has %d)", len(t.Questions))
 		}

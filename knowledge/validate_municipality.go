@@ -26,6 +26,7 @@ func (c *checker) checkMunicipality(m *Municipality) {
 	}
 	c.checkTopicsAnswered(m)
 	c.checkQuestionOverrides(m)
+	c.checkTexts(m.file, m.Texts, false)
 }
 
 // checkHeader checks the id, the name, the page and the contact: the id is

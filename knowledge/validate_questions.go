@@ -34,6 +34,7 @@ func (c *checker) checkNationalQuestions() {
 		c.questionSlot(f, p, q, seen)
 		c.required(f, p+".text", q.Text)
 		c.required(f, p+".hint", q.Hint)
+		c.questionWords(f, p, q, len(q.Buttons))
 		for j, b := range q.Buttons {
 			bp := fmt.Sprintf("%s.buttons[%d]", p, j)
 			c.required(f, bp+".label", b.Label)
@@ -67,6 +68,7 @@ func (c *checker) checkQuestionOverrides(m *Municipality) {
 		if len(q.Buttons) > 0 {
 			c.at(m.file, p+".buttons", "buttons are national (national.yaml); a municipality overrides text and hint only")
 		}
+		c.questionWords(m.file, p, q, 0)
 	}
 }
 
@@ -79,4 +81,31 @@ func (c *checker) questionSlot(file, p string, q Question, seen map[string]bool)
 		c.at(file, p+".slot", "duplicate slot %q", q.Slot)
 	}
 	seen[q.Slot] = true
+}
+
+// questionWords checks q's translations: a text (and a hint where q has
+// one), and as many button labels as buttons (want; none for a
+// municipality's override), each within LINE's 20 characters.
+func (c *checker) questionWords(file, p string, q Question, want int) {
+	for _, l := range []bot.Lang{bot.LangEasy, bot.LangEn} {
+		w := q.in(l)
+		if w == nil {
+			continue
+		}
+		lp := p + "." + string(l)
+		if q.Text != "" {
+			c.required(file, lp+".text", w.Text)
+		}
+		if q.Hint != "" {
+			c.required(file, lp+".hint", w.Hint)
+		}
+		if len(w.Buttons) != want {
+			c.at(file, lp+".buttons", "%d labels, want one for each of the %d buttons", len(w.Buttons), want)
+		}
+		for j, b := range w.Buttons {
+			if n := utf8.RuneCountInString(b); n == 0 || n > 20 {
+				c.at(file, fmt.Sprintf("%s.buttons[%d]", lp, j), "must be 1 to 20 characters (LINE's limit), has %d", n)
+			}
+		}
+	}
 }

@@ -161,7 +161,7 @@ func TestValidateReportsProblems(t *testing.T) {
 			`akishima.yaml:28: answers[0].topic: unknown topic "hours" (not in national.yaml topics)`,
 			`akitakata.yaml:29: answers[0].topic: unknown topic "hours" (not in national.yaml topics)`,
 			`edogawa.yaml:51: answers[0].topic: unknown topic "hours" (not in national.yaml topics)`,
-			`national.yaml:10: topics[1].id: duplicate id "fee" (first at topics[0])`,
+			`national.yaml:12: topics[1].id: duplicate id "fee" (first at topics[0])`,
 			`nerima.yaml:30: answers[0].topic: unknown topic "hours" (not in national.yaml topics)`,
 			`yokohama.yaml:48: answers[0].topic: unknown topic "hours" (not in national.yaml topics)`,
 		}},
@@ -171,14 +171,14 @@ func TestValidateReportsProblems(t *testing.T) {
 			`national.yaml:12: topics[1].narrower[2]: topic "fee" has no keywords, which a question must hold to be answered by it`,
 		}},
 		{"question missing for a slot", []edit{{nat, "  - slot: ward\n", "  - slot: wards\n"}}, []string{
-			`national.yaml:23: questions: no question for slot ward`,
-			`national.yaml:61: questions[6].slot: unknown slot "wards" (want one of [age_group visitor has_notice address_change move_at_visit expiry_date ward])`,
+			`national.yaml:27: questions: no question for slot ward`,
+			`national.yaml:113: questions[6].slot: unknown slot "wards" (want one of [age_group visitor has_notice address_change move_at_visit expiry_date ward])`,
 		}},
 		{"button value the dialog does not know", []edit{{nat, "{label: 15歳以上, value: adult}", "{label: 15歳以上, value: adults}"}}, []string{
-			`national.yaml:28: questions[0].buttons[0].value: unknown value "adults" for age_group (want one of [adult under15 adult_ward])`,
+			`national.yaml:32: questions[0].buttons[0].value: unknown value "adults" for age_group (want one of [adult under15 adult_ward])`,
 		}},
 		{"button label too long for LINE", []edit{{nat, "{label: 15歳以上, value: adult}", "{label: 15歳以上の方(高校生・大学生・社会人など), value: adult}"}}, []string{
-			`national.yaml:28: questions[0].buttons[0].label: longer than LINE's 20 characters (22)`,
+			`national.yaml:32: questions[0].buttons[0].label: longer than LINE's 20 characters (22)`,
 		}},
 		{"municipality question with buttons", []edit{{edo, "id: edogawa\n", "id: edogawa\nquestions:\n  - slot: visitor\n    text: どなたが行きますか。\n    buttons: [{label: 本人, value: self}]\n"}}, []string{
 			`edogawa.yaml:5: questions[0].buttons: buttons are national (national.yaml); a municipality overrides text and hint only`,
@@ -196,13 +196,13 @@ func TestValidateReportsProblems(t *testing.T) {
 			`akishima.yaml:26: rules[0].source: quote "マイナンバーカードをお持ちください。代理人の方は委任状と代理…" not found in seeds/akishima.txt`,
 		}},
 		{"quote from another seed", []edit{{nat, "{seed: akitakata, quote: 手数料は無料}", "{seed: yokohama, quote: 手数料は無料}"}}, []string{
-			`national.yaml:16: answers[0].source: quote "手数料は無料" not found in seeds/yokohama.txt`,
+			`national.yaml:20: answers[0].source: quote "手数料は無料" not found in seeds/yokohama.txt`,
 		}},
 		{"source seed not found", []edit{{nat, "{seed: akitakata, quote: 手数料は無料}", "{seed: akitakta, quote: 手数料は無料}"}}, []string{
-			`national.yaml:16: answers[0].source: seeds/akitakta.txt not found`,
+			`national.yaml:20: answers[0].source: seeds/akitakta.txt not found`,
 		}},
 		{"national source without a seed", []edit{{nat, "{seed: akitakata, quote: 手数料は無料}", "手数料は無料"}}, []string{
-			`national.yaml:16: answers[0].source: no seed: name one with {seed: …, quote: …}`,
+			`national.yaml:20: answers[0].source: no seed: name one with {seed: …, quote: …}`,
 		}},
 		{"uncovered combination", []edit{{edo, "  - id: everyone\n", "  - id: everyone\n    when: {visitor: [self, legal_rep]}\n"}}, []string{
 			`edogawa.yaml:26: rules: no rule matches: visitor=proxy has_notice=true (add rules, or a not_covered rule for what the page does not cover)`,
@@ -284,7 +284,7 @@ func TestValidateReportsProblems(t *testing.T) {
 			`akishima.yaml:12: procedure_names[0].source: required (quote the page text this comes from)`,
 		}},
 		{"topic with too few questions", []edit{{nat, "questions: [何時まで？, 受付時間は, 土日もやってる？]", "questions: [何時まで？]"}}, []string{
-			`national.yaml:12: topics[1].questions: needs at least 3 ways residents ask (has 1)`,
+			`national.yaml:16: topics[1].questions: needs at least 3 ways residents ask (has 1)`,
 		}},
 	}
 	for _, tt := range tests {

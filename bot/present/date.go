@@ -1,7 +1,6 @@
 package present
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 
@@ -22,52 +21,52 @@ const (
 	Era
 )
 
-var weekdays = [...]string{"日", "月", "火", "水", "木", "金", "土"}
-
 // eras are the eras Date can write, latest first, with the first day of
-// each: 令和 began on 2019-05-01, 平成 on 1989-01-08.
+// each (令和 began on 2019-05-01, 平成 on 1989-01-08) and the text of its
+// name.
 var eras = []struct {
-	name  string
+	name  bot.TextID
 	start bot.Date
 }{
-	{"令和", bot.NewDate(2019, time.May, 1)},
-	{"平成", bot.NewDate(1989, time.January, 8)},
+	{bot.TextEraReiwa, bot.NewDate(2019, time.May, 1)},
+	{bot.TextEraHeisei, bot.NewDate(1989, time.January, 8)},
 }
 
-// Date writes d as residents read dates, with the day of the week:
-// 2026年3月24日(火), or 令和8年3月24日(火) with Era (the first year of an
-// era is 元年: 令和元年5月1日(水)). It never writes ISO; an invalid d
-// gives "".
-func Date(d bot.Date, cal Calendar) string {
+// Date writes d as residents read dates, with the day of the week, in the
+// words of t: 2026年3月24日(火), or 令和8年3月24日(火) with Era (the first
+// year of an era is 元年: 令和元年5月1日(水)); "Tuesday, March 24, 2026" in
+// English. It never writes ISO; an invalid d gives "".
+func Date(d bot.Date, cal Calendar, t bot.Texts) string {
 	if !d.Valid() {
 		return ""
 	}
-	return fmt.Sprintf("%s%d月%d日(%s)", Year(d, cal), int(d.Month), d.Day, weekdays[d.Time().Weekday()])
+	return t.Get(bot.TextDate, "year", Year(d, cal, t), "month", t.Get(bot.MonthText(int(d.Month))),
+		"day", strconv.Itoa(d.Day), "weekday", t.Get(bot.WeekdayText(int(d.Time().Weekday()))))
 }
 
-// Year writes the year of d, with its 年: 2026年, or 令和8年 with Era.
-func Year(d bot.Date, cal Calendar) string {
+// Year writes the year of d, in the words of t: 2026年, or 令和8年 with Era.
+func Year(d bot.Date, cal Calendar, t bot.Texts) string {
 	if cal == Era {
 		for _, e := range eras {
 			if d.Compare(e.start) >= 0 {
 				n := d.Year - e.start.Year + 1
 				if n == 1 {
-					return e.name + "元年"
+					return t.Get(bot.TextYearEraFirst, "era", t.Get(e.name))
 				}
-				return e.name + strconv.Itoa(n) + "年"
+				return t.Get(bot.TextYearEra, "era", t.Get(e.name), "n", strconv.Itoa(n))
 			}
 		}
 	}
-	return strconv.Itoa(d.Year) + "年"
+	return t.Get(bot.TextYear, "n", strconv.Itoa(d.Year))
 }
 
 // DateString writes an ISO date (YYYY-MM-DD), such as a page's update date
 // in the knowledge, as Date does; a string that is not such a date is
 // returned as it is.
-func DateString(s string, cal Calendar) string {
+func DateString(s string, cal Calendar, t bot.Texts) string {
 	d, err := bot.ParseDate(s)
 	if err != nil {
 		return s
 	}
-	return Date(d, cal)
+	return Date(d, cal, t)
 }

@@ -1,5 +1,6 @@
 // Package present is the one presentation of a checklist: what residents
-// read, worded and ordered once. The LINE Flex renderer, the web widget
+// read, worded and ordered once, in the words of the knowledge's texts
+// that the checklist carries (bot.Checklist.Texts). The LINE Flex renderer, the web widget
 // (through the "view" field of the API) and the plain-text fallback all
 // render a View and add no sentence of their own, so a wording or an
 // order changed here changes in every channel.
@@ -8,7 +9,7 @@
 package present
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/madoguchi/madoguchi/bot"
@@ -20,6 +21,13 @@ import (
 // Afterwards, Warnings, Source. Empty sections are empty lists, never
 // null, in JSON.
 type View struct {
+	// Lang is the language of the view's own words (headings, labels,
+	// status lines): its texts' (bot.Texts.Lang).
+	Lang bot.Lang `json:"lang"`
+	// Note says, outside Japanese, that the page's facts (the items, the
+	// counters, their hours, the warnings) are shown in the page's
+	// Japanese; "" in Japanese.
+	Note string `json:"note"`
 	// Title is the procedure in the page's own word: 電子証明書の更新.
 	Title string `json:"title"`
 	// Headline says the visits and whether it ends the same day, in plain
@@ -99,38 +107,43 @@ type Options struct {
 	Calendar Calendar
 }
 
-// Present builds the View of c. Years are written in the era when o says
-// so or when c does (bot.CalendarEra).
+// Present builds the View of c in c's texts (bot.Checklist.Texts). Years
+// are written in the era when o says so or when c does (bot.CalendarEra).
 func Present(c *bot.Checklist, o Options) View {
 	if c.Calendar == bot.CalendarEra {
 		o.Calendar = Era
 	}
+	t := c.Words()
 	v := View{
+		Lang:  t.Lang,
 		Title: ProcedureTitle(c),
 		Titles: Titles{
-			Items:      "持ち物",
-			Places:     "窓口とお問い合わせ",
-			Afterwards: "この後の手続き",
-			Warnings:   "ご注意",
+			Items:      t.Get(bot.TextTitleItems),
+			Places:     t.Get(bot.TextTitlePlaces),
+			Afterwards: t.Get(bot.TextTitleAfterwards),
+			Warnings:   t.Get(bot.TextTitleWarnings),
 		},
 		Visits:     []Visit{},
 		Places:     []Place{},
 		Afterwards: []Step{},
 		Warnings:   []string{},
 	}
-	v.Headline = headline(c)
-	v.Status = status(c, o)
+	if t.Lang != bot.LangJa {
+		v.Note = t.Get(bot.TextJapaneseOnly)
+	}
+	v.Headline = headline(c, t)
+	v.Status = status(c, t, o)
 	if !c.Covered {
-		v.Uncovered = "このページには、あなたの場合の手続きが書かれていません。"
+		v.Uncovered = t.Get(bot.TextUncovered)
 		if c.Contact != nil && c.Contact.Name != "" {
-			v.Uncovered += "「お問い合わせ先」に確かめてください。"
+			v.Uncovered += t.Get(bot.TextUncoveredAsk)
 		}
 	}
 	visits := max(c.Visits, 1)
 	for n := 1; n <= visits; n++ {
 		var g Visit
 		if c.Visits > 1 {
-			g.Title = fmt.Sprintf("%d回目の来庁で持っていくもの", n)
+			g.Title = t.Get(bot.TextVisitTitle, "n", strconv.Itoa(n))
 		}
 		for _, it := range c.Items {
 			if max(it.Visit, 1) != n {
@@ -138,7 +151,7 @@ func Present(c *bot.Checklist, o Options) View {
 			}
 			l := Line{Text: it.Text, Note: it.Note}
 			if it.Optional {
-				l.Optional = "お持ちの場合"
+				l.Optional = t.Get(bot.TextOptional)
 			}
 			g.Items = append(g.Items, l)
 		}
@@ -147,11 +160,11 @@ func Present(c *bot.Checklist, o Options) View {
 		}
 	}
 	for _, k := range c.Counters {
-		v.Places = append(v.Places, place(k.Name, k.Hours, k.Reservation, k.Phone))
+		v.Places = append(v.Places, place(t, k.Name, k.Hours, k.Reservation, k.Phone))
 	}
 	if c.Contact != nil && c.Contact.Name != "" {
-		p := place(c.Contact.Name, "", "", c.Contact.Phone)
-		p.Name = "お問い合わせ先：" + p.Name
+		p := place(t, c.Contact.Name, "", "", c.Contact.Phone)
+		p.Name = t.Get(bot.TextContactPlace, "name", p.Name)
 		if p.Phone == "" {
 			p.Phone = c.Contact.NoPhone
 		}
@@ -160,8 +173,8 @@ func Present(c *bot.Checklist, o Options) View {
 	for _, f := range c.Followups {
 		s := Step{Title: f.Title, Text: f.Text}
 		if f.Phone != "" {
-			s.Phone = "電話：" + f.Phone
-			s.Tel, s.TelLabel = tel(f.Phone)
+			s.Phone = t.Get(bot.TextPhoneLine, "phone", f.Phone)
+			s.Tel, s.TelLabel = tel(t, f.Phone)
 		}
 		v.Afterwards = append(v.Afterwards, s)
 	}
@@ -171,88 +184,100 @@ func Present(c *bot.Checklist, o Options) View {
 		}
 	}
 	if c.Source.Title != "" {
-		v.Source = "出典：" + c.Source.Title
+		v.Source = t.Get(bot.TextSource, "title", c.Source.Title)
 		if c.Source.Updated != "" {
-			v.Source += "（" + DateString(c.Source.Updated, o.Calendar) + "更新）"
+			v.Source = t.Get(bot.TextSourceUpdated, "title", c.Source.Title, "date", DateString(c.Source.Updated, o.Calendar, t))
 		}
 	}
-	v.Summary = summary(c, v)
+	v.Summary = summary(c, t, v)
 	return v
 }
 
 // ProcedureTitle is the procedure in the page's own word (Akishima calls
-// the procedure after expiry 更新): 電子証明書の更新.
+// the procedure after expiry 更新), in c's texts: 電子証明書の更新.
 func ProcedureTitle(c *bot.Checklist) string {
-	switch {
-	case c.ProcedureName != "":
-		return "電子証明書の" + c.ProcedureName
-	case c.Procedure == bot.ProcedureIssuance:
-		return "電子証明書の発行"
+	return c.Words().Get(bot.TextProcedureTitle, "procedure", ProcedureWord(c))
+}
+
+// ProcedureWord is the procedure's word alone, in c's texts: the page's
+// own (ProcedureName: 更新, 発行, 新規発行) or the contract's procedure's.
+func ProcedureWord(c *bot.Checklist) string {
+	t := c.Words()
+	switch c.ProcedureName {
+	case "":
+	case t.Japanese[bot.TextProcRenewal], t.Words[bot.TextProcRenewal]:
+		return t.Get(bot.TextProcRenewal)
+	case t.Japanese[bot.TextProcIssuance], t.Words[bot.TextProcIssuance]:
+		return t.Get(bot.TextProcIssuance)
+	case t.Japanese[bot.TextProcNewIssuance], t.Words[bot.TextProcNewIssuance]:
+		return t.Get(bot.TextProcNewIssuance)
+	default:
+		return c.ProcedureName
 	}
-	return "電子証明書の更新"
+	if c.Procedure == bot.ProcedureIssuance {
+		return t.Get(bot.TextProcIssuance)
+	}
+	return t.Get(bot.TextProcRenewal)
 }
 
-// procedureWord is the procedure's word alone: 更新, 発行.
-func procedureWord(c *bot.Checklist) string {
-	return strings.TrimPrefix(ProcedureTitle(c), "電子証明書の")
-}
-
-func headline(c *bot.Checklist) string {
+func headline(c *bot.Checklist, t bot.Texts) string {
+	visits := strconv.Itoa(c.Visits)
 	switch {
 	case !c.Covered || c.Visits == 0:
 		return ""
 	case c.Visits == 1 && c.SameDay:
-		return "窓口へ1回お越しください。その日のうちに終わります。"
+		return t.Get(bot.TextHeadlineOneSameDay)
 	case c.Visits == 1:
-		return "窓口へ1回お越しください。"
+		return t.Get(bot.TextHeadlineOne)
 	case c.SameDay:
-		return fmt.Sprintf("窓口へ%d回お越しください。同じ日のうちに終わります。", c.Visits)
+		return t.Get(bot.TextHeadlineSameDay, "visits", visits)
 	}
-	return fmt.Sprintf("窓口へ%d回お越しください。1回目の日には終わりません。2回目は別の日です。", c.Visits)
+	return t.Get(bot.TextHeadlineTwoDays, "visits", visits)
 }
 
-func status(c *bot.Checklist, o Options) string {
+func status(c *bot.Checklist, t bot.Texts, o Options) string {
+	proc := ProcedureWord(c)
 	switch c.Status {
 	case bot.StatusExpired:
-		return "有効期限が過ぎています：" + procedureWord(c) + "の手続きになります"
+		return t.Get(bot.TextStatusExpired, "procedure", proc)
 	case bot.StatusTooEarly:
 		if c.Window != nil {
-			return procedureWord(c) + "は" + Date(c.Window.Start, o.Calendar) + "からできます"
+			return t.Get(bot.TextStatusTooEarly, "procedure", proc, "date", Date(c.Window.Start, o.Calendar, t))
 		}
-		return "まだ" + procedureWord(c) + "できる期間の前です"
+		return t.Get(bot.TextStatusTooEarlyNoDate, "procedure", proc)
 	case bot.StatusInWindow:
 		if c.Window != nil {
-			return "今は更新できる期間です（" + Date(c.Window.End, o.Calendar) + "まで）"
+			return t.Get(bot.TextStatusInWindowUntil, "date", Date(c.Window.End, o.Calendar, t))
 		}
-		return "今は更新できる期間です"
+		return t.Get(bot.TextStatusInWindow)
 	}
 	return ""
 }
 
-func place(name, hours, reservation, phone string) Place {
+func place(t bot.Texts, name, hours, reservation, phone string) Place {
 	p := Place{Name: name}
 	if hours != "" {
-		p.Hours = "受付時間：" + hours
+		p.Hours = t.Get(bot.TextHoursLine, "hours", hours)
 	}
 	if reservation != "" {
-		p.Reservation = "予約：" + reservation
+		p.Reservation = t.Get(bot.TextReservationLine, "reservation", reservation)
 	}
 	if phone != "" {
-		p.Phone = "電話：" + phone
-		p.Tel, p.TelLabel = tel(phone)
+		p.Phone = t.Get(bot.TextPhoneLine, "phone", phone)
+		p.Tel, p.TelLabel = tel(t, phone)
 	}
 	return p
 }
 
 // tel returns the digits to dial for the first number in phone and the
 // label of a button that dials it, or "" twice when phone holds no number.
-func tel(phone string) (digits, label string) {
+func tel(t bot.Texts, phone string) (digits, label string) {
 	n := FirstNumber(phone)
 	d := strings.ReplaceAll(n, "-", "")
 	if len(d) < 6 {
 		return "", ""
 	}
-	return d, "電話する " + n
+	return d, t.Get(bot.TextTelLabel, "number", n)
 }
 
 // FirstNumber returns the first phone number written in s ("03-1234-5678
@@ -276,22 +301,19 @@ func FirstNumber(s string) string {
 	return strings.TrimRight(b.String(), "-")
 }
 
-func summary(c *bot.Checklist, v View) string {
-	var b strings.Builder
-	b.WriteString(v.Title + "の持ち物：")
+func summary(c *bot.Checklist, t bot.Texts, v View) string {
+	items := make([]string, len(c.Items))
 	for i, it := range c.Items {
-		if i > 0 {
-			b.WriteString("、")
-		}
-		b.WriteString(it.Text)
+		items[i] = it.Text
 	}
+	s := t.Get(bot.TextAltItems, "title", v.Title, "items", strings.Join(items, t.Get(bot.TextListSeparator)))
 	if c.Visits > 1 {
-		fmt.Fprintf(&b, "（窓口へ%d回）", c.Visits)
+		s += t.Get(bot.TextAltVisits, "visits", strconv.Itoa(c.Visits))
 	}
 	if len(c.Counters) > 0 {
-		b.WriteString(" 窓口：" + c.Counters[0].Name)
+		s += t.Get(bot.TextAltCounter, "counter", c.Counters[0].Name)
 	}
-	return b.String()
+	return s
 }
 
 // Text writes v as plain text, section by section: LINE's fallback when
@@ -305,6 +327,7 @@ func Text(v View) string {
 	}
 	section := func(title string) { b.WriteString("\n【" + title + "】\n") }
 	line("【" + v.Title + "】")
+	line(v.Note)
 	line(v.Headline)
 	line(v.Status)
 	line(v.Uncovered)

@@ -8,7 +8,10 @@
 // each problem as file:line: field: message, and each file of the folder
 // that loading does not read (knowledge.Unused: nerima.yml, a seed no file
 // names), exiting 1 when there is any, or a one-line summary and 0 when
-// the folder is valid. Usage errors exit 2.
+// the folder is valid. A valid folder's texts without their やさしい日本語 or
+// English translation are listed first, each as "warning: …" (residents
+// reading that language get the Japanese there): they do not fail the
+// folder. Usage errors exit 2.
 package main
 
 import (
@@ -70,6 +73,9 @@ func lint(fsys fs.FS, stdout, stderr io.Writer) int {
 	}
 	if err != nil || len(unused) > 0 {
 		return 1
+	}
+	for _, p := range kb.MissingTranslations() {
+		fmt.Fprintln(stdout, "warning: "+p.String())
 	}
 	rules, items := 0, 0
 	for _, m := range kb.Municipalities {

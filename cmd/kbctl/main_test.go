@@ -73,6 +73,29 @@ func TestRunEmbedded(t *testing.T) {
 	}
 }
 
+// TestLintWarnsOfMissingTranslations: a text without its English or its
+// やさしい日本語 is listed as a warning, and the folder still passes.
+func TestLintWarnsOfMissingTranslations(t *testing.T) {
+	f := kbtest.Copy(t)
+	kbtest.Replace(t, f, "national.yaml", "    en: \"Back\"\n", "", 1)
+	kbtest.Replace(t, f, "akishima.yaml", "\ncounters:\n", "\ntexts:\n  - id: command_reset\n    ja: はじめから\n    en: Start again\ncounters:\n", 1)
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"lint", kbtest.WriteDir(t, f)}, &stdout, &stderr)
+	out := stdout.String()
+	for _, want := range []string{
+		"warning: national.yaml: texts[", "].en: command_back: no en translation (the Japanese is shown)\n",
+		"warning: akishima.yaml: texts[0].ja-x-easy: command_reset: no ja-x-easy translation (the Japanese is shown)\n",
+		"ok: 5 municipalities",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lint output lacks %q:\n%s", want, out)
+		}
+	}
+	if code != 0 || strings.Count(out, "warning: ") != 2 {
+		t.Errorf("lint = %d with %d warnings, want 0 and 2:\n%s%s", code, strings.Count(out, "warning: "), out, &stderr)
+	}
+}
+
 // TestLintReportsUnusedFiles: a file the knowledge does not read is
 // reported, and a seventh municipality's file is read, not ignored.
 func TestLintReportsUnusedFiles(t *testing.T) {

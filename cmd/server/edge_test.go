@@ -158,4 +158,10 @@ func TestShutdownDrains(t *testing.T) {
 	if _, err := http.Get(base + "/healthz"); err == nil {
 		t.Error("server still answers after shutdown")
 	}
+	// A normal shutdown logs no error: operators alert on error lines.
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, `"level":"ERROR"`) {
+			t.Errorf("an error logged by a normal shutdown: %s", line)
+		}
+	}
 }

@@ -15,7 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/madoguchi/madoguchi/dialog"
+	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/internal/kbtest"
 	"github.com/madoguchi/madoguchi/internal/redistest"
 	"github.com/redis/go-redis/v9"
 )
@@ -151,7 +152,7 @@ func runEvictionPressure(t *testing.T, policy, sessionsCap string) {
 	t.Logf("  LINE: %d users x %d conversations, %d events acknowledged, %d webhooks refused (sent again), %d never accepted",
 		evictLINEUsers, conversations, sum.events, sum.refused, sum.failed)
 	t.Logf("  LINE replies: %d as expected, %d %q (restarted), %d wrong; %d checklists given",
-		sum.correct, sum.lostRecord, dialog.MsgRecordLost, sum.wrong, sum.checklists)
+		sum.correct, sum.lostRecord, kbtest.Text(t, bot.TextRecordLost), sum.wrong, sum.checklists)
 	t.Logf("  LINE events: %d never answered (lost), %d answered only after %s (late), %d answered twice, %d pushed",
 		lost, late, evictReplyWait, twice, pushed)
 	for _, s := range sum.wrongSamples[:min(3, len(sum.wrongSamples))] {
@@ -159,7 +160,7 @@ func runEvictionPressure(t *testing.T, policy, sessionsCap string) {
 	}
 
 	if sum.wrong > 0 {
-		t.Errorf("%d wrong LINE replies (neither the expected one nor %q)", sum.wrong, dialog.MsgRecordLost)
+		t.Errorf("%d wrong LINE replies (neither the expected one nor %q)", sum.wrong, kbtest.Text(t, bot.TextRecordLost))
 	}
 	if twice > 0 || pushed > 0 {
 		t.Errorf("%d LINE events answered twice, %d pushed", twice, pushed)
@@ -583,7 +584,7 @@ func (c *evictLINEClient) converse(user string, script []string, want []json.Raw
 // first question as the opening reply asked it.
 func isRecordLost(t *testing.T, raw json.RawMessage, opening []evictMessage) bool {
 	ms := decodeMessages(t, raw)
-	if len(ms) < 2 || ms[0].Text != dialog.MsgRecordLost {
+	if len(ms) < 2 || ms[0].Text != kbtest.Text(t, bot.TextRecordLost) {
 		return false
 	}
 	a, _ := json.Marshal(ms[len(ms)-1])

@@ -171,6 +171,7 @@ func (m *Main) registerLINE(r gin.IRouter, responder bot.Responder, reg promethe
 		Channels:    line.ChannelsFromEnv(m.Getenv, m.Knowledge.Current().IDs()),
 		Known:       func(id string) bool { return m.Knowledge.Current().Municipality(id) != nil },
 		Responder:   responder,
+		Catalog:     dialog.NewCatalog(m.Knowledge),
 		Redis:       m.Redis,
 		Prefix:      m.Config.RedisPrefix + "line:",
 		APIEndpoint: m.Config.LINEAPIEndpoint,

@@ -306,7 +306,13 @@ func (m *Main) goBackground(name string, fn func(context.Context) error) {
 	m.work.Add(1)
 	go func() {
 		defer m.work.Done()
-		if err := fn(m.workCtx); err != nil {
+		switch err := fn(m.workCtx); {
+		case err == nil:
+		case m.workCtx.Err() != nil && errors.Is(err, context.Canceled):
+			// Close asked it to stop: a normal shutdown, not an error an
+			// operator's alert on error lines should see.
+			m.Logger.Debug("background work stopped", "work", name)
+		default:
 			m.Logger.Error("background work stopped", "work", name, "error", err.Error())
 		}
 	}()

@@ -85,7 +85,9 @@ func joinKanaWords(s string) string {
 	return string(out)
 }
 
-func isKanaRune(r rune) bool { return r >= 'ぁ' && r <= 'ゖ' || r >= 'ァ' && r <= 'ヺ' || r == 'ー' }
+func isKanaRune(r rune) bool {
+	return r >= 'ぁ' && r <= 'ゖ' || r >= 'ァ' && r <= 'ヺ' || r == 'ー'
+}
 
 // politeEndings are phrases that carry the register of a question, not its
 // subject. Their n-grams still count, at politeWeight, so that a question

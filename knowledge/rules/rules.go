@@ -50,6 +50,8 @@ func Checklist(m *knowledge.Municipality, s bot.Slots, today bot.Date) (bot.Chec
 	if m.Contact.Phone == "" {
 		c.Contact.NoPhone = m.Silent["phone"]
 	}
+	words := m.Words(bot.LangJa)
+	c.Texts = &words
 	if window != nil {
 		c.Status = bot.Status(sit.Status)
 	}
@@ -72,7 +74,7 @@ func Checklist(m *knowledge.Municipality, s bot.Slots, today bot.Date) (bot.Chec
 	c.Counters = counters(m, s.Ward)
 	for _, n := range m.Notes {
 		if n.When.Matches(sit) {
-			c.Notes = append(c.Notes, windowText(n.Text, window, cal))
+			c.Notes = append(c.Notes, windowText(n.Text, window, cal, words))
 		}
 	}
 	c.Notes = append(c.Notes, silentNotes(m)...)
@@ -142,11 +144,11 @@ func procedureName(m *knowledge.Municipality, sit knowledge.Situation) string {
 // 令和7年9月2日(火) in the era calendar; present.Date). Validation allows
 // them only in notes that apply when the window is known; with none, the
 // text is returned as it is.
-func windowText(text string, w *bot.Window, cal present.Calendar) string {
+func windowText(text string, w *bot.Window, cal present.Calendar, t bot.Texts) string {
 	if w == nil || !strings.Contains(text, "{window_") {
 		return text
 	}
-	return strings.NewReplacer("{window_start}", present.Date(w.Start, cal), "{window_end}", present.Date(w.End, cal)).Replace(text)
+	return strings.NewReplacer("{window_start}", present.Date(w.Start, cal, t), "{window_end}", present.Date(w.End, cal, t)).Replace(text)
 }
 
 // certificates returns the certificates the procedure covers: the rule's

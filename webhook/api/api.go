@@ -35,6 +35,7 @@ const DefaultTurnTimeout = 800 * time.Millisecond
 // Register adds the API routes to r:
 //
 //	GET  /api/v1/municipalities
+//	GET  /api/v1/texts         (the texts residents read, for the widget)
 //	POST /api/v1/checklist
 //	POST /api/v1/chat          (only when deps.Responder is set)
 //	GET  /api/v1/openapi.json  (OpenAPI, the description of these routes)
@@ -51,6 +52,7 @@ func Register(r gin.IRouter, deps Deps) {
 	h := &handlers{Deps: deps}
 	v1 := r.Group("/api/v1")
 	v1.GET("/municipalities", h.municipalities)
+	v1.GET("/texts", h.texts)
 	v1.POST("/checklist", h.checklist)
 	v1.GET("/openapi.json", httpx.Document(OpenAPI))
 	if deps.Responder != nil {

@@ -22,6 +22,7 @@ type chatRequest struct {
 	Text         *string `json:"text"`
 	Postback     *string `json:"postback"`
 	Today        *string `json:"today"`
+	Lang         string  `json:"lang"`
 }
 
 // chatResponse is the answer to POST /api/v1/chat: the session id and the
@@ -73,7 +74,11 @@ func (h *handlers) chat(c *gin.Context) {
 	if reply.QuickReplies == nil {
 		reply.QuickReplies = []bot.QuickReply{}
 	}
-	c.JSON(http.StatusOK, chatResponse{SessionID: req.SessionID, Reply: reply, Messages: outMessages(reply.Messages)})
+	if reply.Lang == "" {
+		reply.Lang = bot.LangJa
+	}
+	ja := func() bot.Texts { return h.Catalog.Texts(msg.Municipality, bot.LangJa) }
+	c.JSON(http.StatusOK, chatResponse{SessionID: req.SessionID, Reply: reply, Messages: outMessages(reply.Messages, ja)})
 }
 
 // chatMessage validates a chat request and translates it to a bot.Message.
@@ -113,5 +118,10 @@ func (h *handlers) chatMessage(req chatRequest) (bot.Message, error) {
 		return bot.Message{}, err
 	}
 	msg.Today = today
+	if req.Lang != "" {
+		if msg.Lang, err = parseLang(req.Lang); err != nil {
+			return bot.Message{}, err
+		}
+	}
 	return msg, nil
 }

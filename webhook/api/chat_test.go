@@ -46,6 +46,7 @@ type chatResponse struct {
 	Asking       string           `json:"asking"`
 	Slots        bot.Slots        `json:"slots"`
 	Done         bool             `json:"done"`
+	Lang         bot.Lang         `json:"lang"`
 }
 
 func TestChatErrors(t *testing.T) {
@@ -80,6 +81,8 @@ func TestChatErrors(t *testing.T) {
 		{name: "emoji today", path: p, body: `{"municipality":"nerima","session_id":"abcdefgh","text":"x","today":"🎉"}`, status: 400, code: "invalid", field: "today"},
 		{name: "4 MB body", path: p, body: `{"municipality":"nerima","session_id":"abcdefgh","text":"` + strings.Repeat("あ", 1<<20+1) + `"}`, status: 413, code: "too_large"},
 		{name: "GET chat", method: "GET", path: p, status: 404, code: "not_found"},
+		{name: "unknown lang", path: p, body: `{"municipality":"nerima","session_id":"abcdefgh","text":"x","lang":"fr"}`, status: 400, code: "invalid", field: "lang", inMsg: "ja-x-easy"},
+		{name: "lang in another case", path: p, body: `{"municipality":"nerima","session_id":"abcdefgh","text":"x","lang":"EN"}`, status: 400, code: "invalid", field: "lang"},
 	})
 	if n := len(rec.calls()); n != 0 {
 		t.Errorf("the responder was called %d times for invalid requests", n)
@@ -103,7 +106,7 @@ func TestChatTurn(t *testing.T) {
 	decodeStrict(t, w, &got)
 	if got.SessionID != "abc123_-XYZ" || got.Asking != "visitor" || got.Done || got.Slots.AgeGroup != bot.AgeAdult ||
 		len(got.Messages) != 1 || got.Messages[0].Text != "カードをお持ちになる方はどなたですか？" ||
-		len(got.QuickReplies) != 1 || got.QuickReplies[0].Postback != "visitor=self" {
+		len(got.QuickReplies) != 1 || got.QuickReplies[0].Postback != "visitor=self" || got.Lang != bot.LangJa {
 		t.Errorf("response = %+v", got)
 	}
 

@@ -20,6 +20,7 @@ type checklistRequest struct {
 	ExpiryDate    *string `json:"expiry_date"`
 	Today         *string `json:"today"`
 	Ward          string  `json:"ward"`
+	Lang          string  `json:"lang"`
 }
 
 // checklist answers POST /api/v1/checklist with the rules engine's
@@ -40,12 +41,22 @@ func (h *handlers) checklist(c *gin.Context) {
 		httpx.WriteError(c, err)
 		return
 	}
+	lang, err := parseLang(req.Lang)
+	if err != nil {
+		httpx.WriteError(c, err)
+		return
+	}
 	list, err := h.Catalog.Checklist(m.ID, slots, today)
 	if err != nil {
 		httpx.WriteError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, withView(&list))
+	if lang != bot.LangJa {
+		words := h.Catalog.Texts(m.ID, lang)
+		list.Texts = &words
+	}
+	ja := func() bot.Texts { return h.Catalog.Texts(m.ID, bot.LangJa) }
+	c.JSON(http.StatusOK, withView(&list, ja))
 }
 
 // checklistSlots turns a request into slots and the day to judge the

@@ -10,6 +10,7 @@ import (
 
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/bot/present"
+	"github.com/madoguchi/madoguchi/internal/kbtest"
 	"github.com/madoguchi/madoguchi/knowledge/rules"
 	"github.com/madoguchi/madoguchi/webhook/api"
 )
@@ -27,6 +28,7 @@ func TestChecklistErrors(t *testing.T) {
 		{name: "unknown field", path: p, body: `{` + ok + `,"agegroup":"adult"}`, status: 400, code: "invalid", field: "agegroup", inMsg: "unknown field"},
 		{name: "wrong type", path: p, body: `{` + ok + `,"has_notice":"yes"}`, status: 400, code: "invalid", field: "has_notice", inMsg: "boolean"},
 		{name: "number for string", path: p, body: `{"municipality":1}`, status: 400, code: "invalid", field: "municipality", inMsg: "string"},
+		{name: "unknown lang", path: p, body: `{` + ok + `,"lang":"zh"}`, status: 400, code: "invalid", field: "lang", inMsg: "ja-x-easy"},
 		{name: "missing municipality", path: p, body: `{"age_group":"adult","visitor":"self"}`, status: 400, code: "invalid", field: "municipality", inMsg: "required"},
 		{name: "missing age_group", path: p, body: `{"municipality":"edogawa","visitor":"self"}`, status: 400, code: "invalid", field: "age_group", inMsg: "required"},
 		{name: "missing visitor", path: p, body: `{"municipality":"edogawa","age_group":"adult"}`, status: 400, code: "invalid", field: "visitor", inMsg: "required"},
@@ -72,9 +74,16 @@ func checklistFor(t *testing.T, h http.Handler, reqBody string) bot.Checklist {
 		View present.View `json:"view"`
 	}
 	decodeStrict(t, w, &body)
+	if body.Texts != nil {
+		t.Errorf("POST %s: the body writes out the checklist's texts (they are in the view)", reqBody)
+	}
+	// The view is in the municipality's texts (Japanese: no lang asked).
+	words := kbtest.Texts(t, body.Municipality, bot.LangJa)
+	body.Texts = &words
 	if want := present.Present(&body.Checklist, present.Options{}); !reflect.DeepEqual(body.View, want) {
 		t.Errorf("POST %s: view %+v, want present.Present's %+v", reqBody, body.View, want)
 	}
+	body.Texts = nil
 	if body.View.Title == "" || body.View.Visits == nil || body.View.Warnings == nil {
 		t.Errorf("POST %s: view without a title or with null lists: %+v", reqBody, body.View)
 	}
@@ -123,6 +132,7 @@ func TestChecklistIsTheRulesEngines(t *testing.T) {
 			t.Fatalf("rules.Checklist(%s): %v", tt.slots, err)
 		}
 		got := checklistFor(t, h, tt.body)
+		want.Texts = nil // the API writes the words out in the view alone
 		gb, _ := json.Marshal(got)
 		wb, _ := json.Marshal(want)
 		if string(gb) != string(wb) {

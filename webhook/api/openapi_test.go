@@ -24,7 +24,7 @@ func TestOpenAPIDocument(t *testing.T) {
 	doc := openapitest.Load(t, api.OpenAPI)
 	// Every route the API registers is described, and nothing else.
 	got := openapitest.Operations(doc)
-	want := map[string]bool{"GET /api/v1/municipalities": true, "POST /api/v1/checklist": true,
+	want := map[string]bool{"GET /api/v1/municipalities": true, "GET /api/v1/texts": true, "POST /api/v1/checklist": true,
 		"POST /api/v1/chat": true, "GET /api/v1/openapi.json": true}
 	if len(got) != len(want) {
 		t.Errorf("operations %v, want %v", got, want)
@@ -71,6 +71,11 @@ func TestOpenAPIResponses(t *testing.T) {
 	cases := []openapitest.Case{
 		{Name: "municipalities", Method: "GET", Path: "/api/v1/municipalities", Status: 200, ValidRequest: true},
 		{Name: "openapi", Method: "GET", Path: "/api/v1/openapi.json", Status: 200, ValidRequest: true},
+		{Name: "texts", Method: "GET", Path: "/api/v1/texts?municipality=yokohama", Status: 200, ValidRequest: true},
+		{Name: "texts in English", Method: "GET", Path: "/api/v1/texts?municipality=nerima&lang=en", Status: 200, ValidRequest: true},
+		{Name: "texts unknown lang", Method: "GET", Path: "/api/v1/texts?municipality=nerima&lang=fr", Status: 400},
+		{Name: "texts no municipality", Method: "GET", Path: "/api/v1/texts", Status: 400},
+		{Name: "texts unknown municipality", Method: "GET", Path: "/api/v1/texts?municipality=atlantis", Status: 404, ValidRequest: true},
 		{Name: "checklist", Method: "POST", Path: "/api/v1/checklist", Status: 200, ValidRequest: true,
 			Body: `{"municipality":"edogawa","age_group":"adult","visitor":"proxy","has_notice":false,"address_change":false,"expiry_date":"2025-07-07","today":"2025-05-01","ward":""}`},
 		{Name: "checklist uncovered", Method: "POST", Path: "/api/v1/checklist", Status: 200, ValidRequest: true,

@@ -10,11 +10,27 @@ import (
 // (present.View), which the widget renders as it is.
 type checklistBody struct {
 	*bot.Checklist
-	View present.View `json:"view"`
+	// Texts hides bot.Checklist.Texts: the words are in View.
+	Texts *struct{}    `json:"texts,omitempty"`
+	View  present.View `json:"view"`
+	// ViewJa is the view in Japanese when View is in another language:
+	// the original, for the resident to show a counter clerk.
+	ViewJa *present.View `json:"view_ja,omitempty"`
 }
 
-func withView(c *bot.Checklist) checklistBody {
-	return checklistBody{Checklist: c, View: present.Present(c, present.Options{})}
+// withView writes c with its view in c's texts and, when they are not
+// Japanese, the Japanese view beside it (ja: the municipality's Japanese
+// texts).
+func withView(c *bot.Checklist, ja func() bot.Texts) checklistBody {
+	b := checklistBody{Checklist: c, View: present.Present(c, present.Options{})}
+	if b.View.Lang != bot.LangJa {
+		jc := *c
+		words := ja()
+		jc.Texts = &words
+		v := present.Present(&jc, present.Options{})
+		b.ViewJa = &v
+	}
+	return b
 }
 
 // outMessage is a chat message as the API writes it: bot.OutMessage with
@@ -22,15 +38,16 @@ func withView(c *bot.Checklist) checklistBody {
 type outMessage struct {
 	Type      string         `json:"type"`
 	Text      string         `json:"text,omitempty"`
+	TextJa    string         `json:"text_ja,omitempty"`
 	Checklist *checklistBody `json:"checklist,omitempty"`
 }
 
-func outMessages(ms []bot.OutMessage) []outMessage {
+func outMessages(ms []bot.OutMessage, ja func() bot.Texts) []outMessage {
 	out := make([]outMessage, len(ms))
 	for i, m := range ms {
-		out[i] = outMessage{Type: m.Type, Text: m.Text}
+		out[i] = outMessage{Type: m.Type, Text: m.Text, TextJa: m.TextJa}
 		if m.Checklist != nil {
-			b := withView(m.Checklist)
+			b := withView(m.Checklist, ja)
 			out[i].Checklist = &b
 		}
 	}

@@ -66,6 +66,10 @@ type Config struct {
 	Known func(municipality string) bool
 	// Responder is the conversation engine.
 	Responder bot.Responder
+	// Catalog gives the texts LINE says itself (a follow's thanks, the
+	// answer to a sticker or a group, the apology for a failed turn), in
+	// the knowledge's current words. Without it those texts are their ids.
+	Catalog bot.Catalog
 	// Redis holds the event queue, leases and deduplication keys. It may
 	// be shared with other packages: every key starts with Prefix.
 	Redis redis.UniversalClient

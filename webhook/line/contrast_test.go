@@ -90,6 +90,7 @@ func TestFlexKeyLines(t *testing.T) {
 // hours, a reservation rule, a phone, a follow-up and a warning.
 func contrastChecklist() *bot.Checklist {
 	return &bot.Checklist{
+		Texts:     nationalTexts(),
 		Procedure: bot.ProcedureRenewal, ProcedureName: "更新", Covered: true,
 		Window: &bot.Window{Start: bot.NewDate(2025, 4, 8), End: bot.NewDate(2025, 7, 7)}, Status: bot.StatusInWindow,
 		Visits: 2, Items: []bot.Item{

@@ -196,5 +196,7 @@
 // Logs hold bot.HashUser of user, group and room ids, never the ids or
 // message text; the JSON parser's errors (which quote the body) are never
 // logged. Unfollow calls Responder.Forget; this package keeps nothing per
-// user beyond per-event keys that expire.
+// user beyond per-event keys that expire and the user's profile language
+// (asked of LINE at a follow, kept under the user's hash for 7 days,
+// deleted at an unfollow).
 package line

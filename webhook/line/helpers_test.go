@@ -27,7 +27,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/madoguchi/madoguchi/bot"
+	"github.com/madoguchi/madoguchi/dialog"
 	"github.com/madoguchi/madoguchi/internal/redistest"
+	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/webhook/line"
 )
 
@@ -79,6 +81,10 @@ type fakeAPI struct {
 	// before its answer is written. Called without mu held.
 	around func(c call) (after func())
 	notify chan struct{}
+	// profiles are the users' profile languages (GET /v2/bot/profile/
+	// {userId}: 404 for a user not listed); profileCalls counts the calls.
+	profiles     map[string]string
+	profileCalls int
 }
 
 // tokenValidity is how long LINE accepts a reply token: its reference
@@ -117,6 +123,21 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	if got := r.Header.Get("Authorization"); got != "Bearer "+token {
 		f.tb.Errorf("fake API: %s with Authorization %q", r.URL.Path, got)
 		http.Error(w, `{"message":"Authentication failed"}`, http.StatusUnauthorized)
+		return
+	}
+	if user, ok := strings.CutPrefix(r.URL.Path, "/v2/bot/profile/"); ok && r.Method == http.MethodGet {
+		f.mu.Lock()
+		f.profileCalls++
+		lang, known := f.profiles[user]
+		f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		if !known {
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, `{"message":"Not found"}`)
+			return
+		}
+		b, _ := json.Marshal(map[string]string{"userId": user, "displayName": "テスト", "language": lang})
+		w.Write(b)
 		return
 	}
 	f.mu.Lock()
@@ -520,6 +541,7 @@ func (e *fakeEngine) Turns(user string) []string {
 
 func sampleChecklist() *bot.Checklist {
 	return &bot.Checklist{
+		Texts:        nationalTexts(),
 		Municipality: "edogawa", Procedure: bot.ProcedureRenewal, Certificates: []bot.Certificate{bot.CertSigning, bot.CertUser},
 		Window: &bot.Window{Start: bot.NewDate(2025, 4, 8), End: bot.NewDate(2025, 7, 7)}, Status: bot.StatusInWindow,
 		Visits: 2, Items: []bot.Item{
@@ -605,6 +627,7 @@ func (e *env) config() line.Config {
 		Channels:    line.Channels{"edogawa": {Secret: secret, AccessToken: token}},
 		Known:       func(m string) bool { return m == "edogawa" || m == "nerima" },
 		Responder:   e.engine,
+		Catalog:     embeddedCatalog(),
 		Redis:       e.rdb,
 		Prefix:      e.prefix,
 		APIEndpoint: e.api.srv.URL,
@@ -748,3 +771,19 @@ func event(user, id string, ts int64, typ string, extra map[string]any) []byte {
 func textEvent(user, id string, ts int64, text string) []byte {
 	return event(user, id, ts, "message", map[string]any{"message": map[string]any{"id": "m" + id, "type": "text", "text": text, "quoteToken": "q"}})
 }
+
+// nationalTexts are the embedded knowledge's national texts in Japanese,
+// for checklists a test builds by hand (the rules engine sets them on
+// real ones), and the Catalog of the env's Handlers.
+var nationalTexts = sync.OnceValue(func() *bot.Texts {
+	t := embeddedCatalog().Texts("", bot.LangJa)
+	return &t
+})
+
+var embeddedCatalog = sync.OnceValue(func() bot.Catalog {
+	kb, err := knowledge.LoadEmbedded()
+	if err != nil {
+		panic(err) // every test of the module fails on it first
+	}
+	return dialog.NewCatalog(knowledge.NewProvider(kb))
+})

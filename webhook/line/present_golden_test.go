@@ -81,7 +81,7 @@ func TestPresentGolden(t *testing.T) {
 			for i := range lists {
 				c := &lists[i]
 				v := present.Present(c, present.Options{})
-				fmt.Fprintf(&txt, "=== %s (%s, 今日 %s)\n%s\n\n", names[i], c.Rule, present.Date(goldenToday, present.Western), present.Text(v))
+				fmt.Fprintf(&txt, "=== %s (%s, 今日 %s)\n%s\n\n", names[i], c.Rule, present.Date(goldenToday, present.Western, *nationalTexts()), present.Text(v))
 				f := checklistFlex(c)
 				if f == nil {
 					t.Fatalf("%s: no Flex form", names[i])

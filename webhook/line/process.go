@@ -12,15 +12,23 @@ import (
 	"github.com/madoguchi/madoguchi/bot"
 )
 
-// Texts residents read.
-const (
-	// textThanks opens the reply to a follow, in the same message as the
-	// dialog's own greeting: one greeting a follow.
-	textThanks   = "友だち追加ありがとうございます。"
-	textGuidance = "恐れ入りますが、スタンプや画像、位置情報などの内容にはお答えできません。ご質問は文字でお送りいただくか、表示されるボタンからお選びください。"
-	textGroup    = "このアカウントは1対1のトークでご利用いただけます。お手数ですが、友だち追加のうえ個別のトークからお問い合わせください。"
-	textSorry    = "申し訳ありません。うまくお答えできませんでした。お手数ですが、もう一度お送りいただくか「最初から」とお送りください。"
-)
+// text returns the text id LINE says itself to a resident of
+// municipality (bot.TextLINEThanks opens the reply to a follow, in the
+// same message as the dialog's own greeting: one greeting a follow).
+func (h *Handler) text(municipality string, id bot.TextID) string {
+	return h.textIn(municipality, bot.LangJa, id)
+}
+
+// textIn is text in lang ("": Japanese).
+func (h *Handler) textIn(municipality string, lang bot.Lang, id bot.TextID) string {
+	if lang == "" {
+		lang = bot.LangJa
+	}
+	if h.cfg.Catalog == nil {
+		return bot.Texts{}.Get(id)
+	}
+	return h.cfg.Catalog.Texts(municipality, lang).Get(id)
+}
 
 // outbox is a reply saved when its reply token proved unusable, before it
 // is pushed, so that a retried event pushes the same answer (with the same
@@ -183,6 +191,9 @@ func (h *Handler) handleEvent(ctx context.Context, ch Channel, m string, ev *eve
 		if err := h.cfg.Responder.Forget(ctx, bot.ChannelLINE, m, ev.Source.UserID); err != nil {
 			return "", err
 		}
+		if err := h.forgetProfile(ctx, ev.Source.UserID); err != nil {
+			return "", err
+		}
 		return OutcomeSilent, nil
 	}
 	if ev.Mode == "standby" || ev.ReplyToken == "" && ev.Source.chat() == "" {
@@ -191,15 +202,17 @@ func (h *Handler) handleEvent(ctx context.Context, ch Channel, m string, ev *eve
 	inGroup := ev.Source.Type == "group" || ev.Source.Type == "room"
 	switch ev.Type {
 	case "join":
-		return h.deliver(ctx, ch, ev, textReply(textGroup), at)
+		return h.deliver(ctx, ch, ev, textReply(h.text(m, bot.TextLINEGroup)), at)
 	case "follow":
 		// The start command (bot.CommandStart) begins the conversation
 		// anew, whatever state is stored, with the dialog's greeting; it is
-		// a postback, so no language understanding reads it.
-		return h.turn(ctx, ch, m, ev, at, bot.Message{Postback: bot.CommandStart.Postback}, textThanks)
+		// a postback, so no language understanding reads it. The user's
+		// profile language (asked of LINE once) is the conversation's.
+		lang := h.profileLang(ctx, ch, ev.Source.UserID)
+		return h.turn(ctx, ch, m, ev, at, bot.Message{Postback: bot.CommandStart.Postback, Lang: lang}, h.textIn(m, lang, bot.TextLINEThanks))
 	case "postback":
 		if inGroup {
-			return h.groupNote(ctx, ch, ev, at)
+			return h.groupNote(ctx, ch, m, ev, at)
 		}
 		if ev.Postback == nil || ev.Postback.Data == "" {
 			return OutcomeSilent, nil
@@ -207,12 +220,12 @@ func (h *Handler) handleEvent(ctx context.Context, ch Channel, m string, ev *eve
 		return h.turn(ctx, ch, m, ev, at, bot.Message{Postback: ev.Postback.Data}, "")
 	case "message":
 		if inGroup {
-			return h.groupNote(ctx, ch, ev, at)
+			return h.groupNote(ctx, ch, m, ev, at)
 		}
 		if ev.Message != nil && ev.Message.Type == "text" {
 			return h.turn(ctx, ch, m, ev, at, bot.Message{Text: ev.Message.Text}, "")
 		}
-		return h.deliver(ctx, ch, ev, textReply(textGuidance), at)
+		return h.deliver(ctx, ch, ev, textReply(h.text(m, bot.TextLINEGuidance)), at)
 	}
 	// leave, memberJoined, memberLeft, beacon, accountLink, unsend,
 	// videoPlayComplete and types yet to come: nothing to say.
@@ -225,7 +238,7 @@ func textReply(s string) bot.Reply {
 
 // groupNote tells a group or room, at most once a day, that the bot
 // works in one-to-one chats: answering every message would be noise.
-func (h *Handler) groupNote(ctx context.Context, ch Channel, ev *event, at attempt) (Outcome, error) {
+func (h *Handler) groupNote(ctx context.Context, ch Channel, m string, ev *event, at attempt) (Outcome, error) {
 	ok, err := h.cfg.Redis.SetNX(ctx, h.q.key("groupnote", bot.HashUser(ev.Source.chat())), "1", 24*time.Hour).Result()
 	if err != nil {
 		return "", err
@@ -233,7 +246,7 @@ func (h *Handler) groupNote(ctx context.Context, ch Channel, ev *event, at attem
 	if !ok {
 		return OutcomeSilent, nil
 	}
-	return h.deliver(ctx, ch, ev, textReply(textGroup), at)
+	return h.deliver(ctx, ch, ev, textReply(h.text(m, bot.TextLINEGroup)), at)
 }
 
 // turn runs one dialog turn for a user event and sends the reply, with
@@ -255,7 +268,7 @@ func (h *Handler) turn(ctx context.Context, ch Channel, m string, ev *event, at 
 		switch bot.ErrorCode(err) {
 		case bot.CodeInvalid, bot.CodeNotFound, bot.CodeTooLarge:
 			h.cfg.Logger.Warn("line: turn refused", "user", bot.HashUser(msg.User), "code", bot.ErrorCode(err))
-			reply = textReply(textSorry)
+			reply = textReply(h.text(m, bot.TextLINESorry))
 		default:
 			return "", err // unavailable: nothing was applied, try again
 		}

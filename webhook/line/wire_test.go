@@ -143,10 +143,10 @@ func TestChecklistSizeLimits(t *testing.T) {
 		c    bot.Checklist
 		want string // type of the first message
 	}{
-		{"a carousel over 30 KB, its bubbles under", bot.Checklist{Items: items(20), Counters: counters(20)}, "flex"},
-		{"a bubble over 30 KB", bot.Checklist{Items: items(31)}, "text"},
-		{"a carousel with a bubble over 30 KB", bot.Checklist{Items: items(1), Counters: counters(31)}, "text"},
-		{"a carousel over 50 KB", bot.Checklist{Items: items(26), Counters: counters(26)}, "text"},
+		{"a carousel over 30 KB, its bubbles under", bot.Checklist{Texts: nationalTexts(), Items: items(20), Counters: counters(20)}, "flex"},
+		{"a bubble over 30 KB", bot.Checklist{Texts: nationalTexts(), Items: items(31)}, "text"},
+		{"a carousel with a bubble over 30 KB", bot.Checklist{Texts: nationalTexts(), Items: items(1), Counters: counters(31)}, "text"},
+		{"a carousel over 50 KB", bot.Checklist{Texts: nationalTexts(), Items: items(26), Counters: counters(26)}, "text"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,7 +13,9 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/bot/present"
+	"github.com/madoguchi/madoguchi/internal/kbtest"
 	"github.com/madoguchi/madoguchi/webhook/guard"
 )
 
@@ -77,7 +79,7 @@ func TestBrowserConversation(t *testing.T) {
 	card := tb.evalString(in(".card") + ".textContent")
 	// The card shows the one presentation: the page's date as residents
 	// read it, never ISO.
-	for _, want := range []string{"持ち物", page.Title, present.DateString(page.Updated, present.Western), "印刷する"} {
+	for _, want := range []string{"持ち物", page.Title, present.DateString(page.Updated, present.Western, kbtest.Texts(t, "", bot.LangJa)), "印刷する"} {
 		if !strings.Contains(card, want) {
 			t.Errorf("checklist card lacks %q: %s", want, card)
 		}

@@ -3,6 +3,8 @@ package widget
 import (
 	"bytes"
 	"html/template"
+
+	"github.com/madoguchi/madoguchi/bot"
 )
 
 // demoTemplate is the mock municipal page. It carries no inline script or
@@ -37,20 +39,25 @@ var demoTemplate = template.Must(template.New("demo").Parse(`<!doctype html>
 <p>くわしくは{{.Current.Name}}の担当窓口へお問い合わせください。</p>
 </main>
 <footer class="site"><p>© {{.Current.Name}}（デモ）</p></footer>
-<script src="/widget.js" data-municipality="{{.Current.ID}}" async></script>
+<script src="/widget.js" data-municipality="{{.Current.ID}}"{{with .Lang}} data-lang="{{.}}"{{end}} async></script>
 </body>
 </html>
 `))
 
-// demoPage renders the demo page for municipality id; false if unknown.
-func demoPage(ms []Municipality, id string) ([]byte, bool) {
+// demoPage renders the demo page for municipality id, its widget in lang
+// (data-lang; "" or an unknown language: none); false if id is unknown.
+func demoPage(ms []Municipality, id, lang string) ([]byte, bool) {
+	if _, ok := bot.ParseLang(lang); !ok {
+		lang = ""
+	}
 	for _, m := range ms {
 		if m.ID == id {
 			var b bytes.Buffer
 			if err := demoTemplate.Execute(&b, struct {
 				Current Municipality
 				All     []Municipality
-			}{m, ms}); err != nil {
+				Lang    string
+			}{m, ms, lang}); err != nil {
 				panic(err) // cannot happen: the template only prints strings
 			}
 			return b.Bytes(), true

@@ -66,13 +66,13 @@ type asset struct {
 	etag        string
 }
 
-func loadAsset(name, contentType string) asset {
+func loadAsset(name, contentType string, texts bot.Texts) asset {
 	b, err := static.ReadFile("static/" + name)
 	if err != nil {
 		panic(fmt.Sprintf("widget: embedded %s: %v", name, err)) // cannot happen: embedded at build time
 	}
 	if name == "widget.js" {
-		b = withCommands(b)
+		b = withTexts(withCommands(b), texts)
 	}
 	sum := sha256.Sum256(b)
 	return asset{body: b, contentType: contentType, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
@@ -82,10 +82,18 @@ func loadAsset(name, contentType string) asset {
 //
 //	GET /widget.js   the widget (cacheable for 5 minutes, then revalidated by ETag)
 //	GET /demo.css    the demo page's stylesheet
-//	GET /            the demo page; ?m=<id> selects a tab (unknown id: 404)
+//	GET /            the demo page; ?m=<id> selects a tab (unknown id: 404),
+//	                 ?lang=<en|ja-x-easy|ja> sets the widget's data-lang
 func Register(r gin.IRouter, cfg Config) {
-	js := loadAsset("widget.js", "text/javascript; charset=utf-8")
-	css := loadAsset("demo.css", "text/css; charset=utf-8")
+	// widget.js holds the national Japanese texts as they were at start,
+	// for when GET /api/v1/texts cannot be reached; it asks that for the
+	// municipality's current ones.
+	var texts bot.Texts
+	if cfg.Catalog != nil {
+		texts = cfg.Catalog.Texts("", bot.LangJa)
+	}
+	js := loadAsset("widget.js", "text/javascript; charset=utf-8", texts)
+	css := loadAsset("demo.css", "text/css; charset=utf-8", texts)
 	// The URL is not versioned, so caches hold it briefly: a fix reaches
 	// every municipal page within minutes.
 	r.GET("/widget.js", serveAsset(js, "public, max-age=300", true))
@@ -122,7 +130,7 @@ func demo(tabs func() []Municipality) gin.HandlerFunc {
 		if id == "" && len(ms) > 0 {
 			id = ms[0].ID
 		}
-		page, ok := demoPage(ms, id)
+		page, ok := demoPage(ms, id, c.Query("lang"))
 		if !ok {
 			httpx.WriteError(c, bot.NotFoundf("unknown municipality %q", id))
 			return
@@ -134,6 +142,26 @@ func demo(tabs func() []Municipality) gin.HandlerFunc {
 		h.Set("Referrer-Policy", "no-referrer")
 		c.Data(http.StatusOK, "text/html; charset=utf-8", page)
 	}
+}
+
+// textsMarker is where widget.js holds its fallback texts.
+const textsMarker = "/*texts*/{}/*end*/"
+
+// withTexts writes the widget's texts (bot.WidgetTexts) of t into
+// widget.js: the words it shows when the server cannot give the
+// municipality's own.
+func withTexts(js []byte, t bot.Texts) []byte {
+	words := map[bot.TextID]string{}
+	for _, id := range bot.WidgetTexts {
+		if w, ok := t.Words[id]; ok {
+			words[id] = w
+		}
+	}
+	j, err := json.Marshal(words)
+	if err != nil || bytes.Count(js, []byte(textsMarker)) != 1 {
+		panic("widget: widget.js must hold " + textsMarker + " once") // a build defect, caught by every test
+	}
+	return bytes.Replace(js, []byte(textsMarker), j, 1)
 }
 
 // commandsMarker is where widget.js holds its commands.

@@ -5,12 +5,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/gin-gonic/gin"
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/dialog"
+	"github.com/madoguchi/madoguchi/internal/kbtest"
 	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/webhook/httpx"
 	"github.com/madoguchi/madoguchi/webhook/widget"
@@ -144,10 +146,45 @@ func TestWidgetCommandsAreBots(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range bot.Commands {
-		for _, lit := range []string{"postback: '" + c.Postback + "'", "'" + c.Label + "')"} {
+		for _, lit := range []string{"postback: '" + c.Postback + "'", "'" + kbtest.Text(t, c.Text) + "'"} {
 			if strings.Contains(string(src), lit) {
 				t.Errorf("widget.js writes %s itself: use commands.%s", lit, c.Postback)
 			}
+		}
+	}
+}
+
+// TestWidgetHoldsNoWords: widget.js writes no Japanese of its own (outside
+// comments): every word residents read comes from the knowledge's texts,
+// written into the served file (the national Japanese, for when the server
+// cannot be reached) and asked of GET /api/v1/texts.
+func TestWidgetHoldsNoWords(t *testing.T) {
+	src, err := os.ReadFile("static/widget.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	japanese := regexp.MustCompile(`[\p{Han}\p{Hiragana}\p{Katakana}]`)
+	for i, line := range strings.Split(string(src), "\n") {
+		code := strings.TrimSpace(line)
+		if j := strings.Index(code, "//"); j >= 0 && !strings.Contains(code[:j], "'") {
+			code = code[:j]
+		}
+		if strings.HasPrefix(code, "*") || strings.HasPrefix(code, "/*") {
+			continue
+		}
+		if japanese.MatchString(code) {
+			t.Errorf("widget.js:%d writes words of its own: %s", i+1, code)
+		}
+	}
+	w := get(staticEngine(t), "/widget.js")
+	body := w.Body.String()
+	if strings.Contains(body, "/*texts*/") {
+		t.Fatal("the served widget.js has no texts written in")
+	}
+	for _, id := range bot.WidgetTexts {
+		b, _ := json.Marshal(kbtest.Text(t, id))
+		if !strings.Contains(body, `"`+string(id)+`":`+string(b)) {
+			t.Errorf("the served widget.js lacks the text %s = %s", id, b)
 		}
 	}
 }

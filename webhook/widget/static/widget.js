@@ -25,13 +25,38 @@
   if (registry[municipality]) { return; } // the tag was included twice
   registry[municipality] = true;
 
-  // The commands (postback and label), declared once in Go (bot.Commands)
-  // and written in here by the server that serves this file.
+  // The commands (postback and the id of their word), declared once in Go
+  // (bot.Commands) and written in here by the server that serves this file.
   var commands = /*commands*/{}/*end*/;
+  // The words residents read, from the knowledge (its texts, by id): the
+  // national Japanese ones are written in here by the server; the
+  // municipality's own, in the page's language, come from
+  // GET /api/v1/texts before the widget is drawn.
+  var texts = /*texts*/{}/*end*/;
+  // The language residents read: the tag's data-lang, else the page's
+  // <html lang> when it is not Japanese (en…, ja-x-easy), else Japanese. One the page names is
+  // sent with every turn (the conversation is in it); without one the
+  // server answers in Japanese, or in English to an English first text.
+  var pageLang = langOf(document.documentElement.getAttribute('lang'));
+  var askedLang = langOf(script.getAttribute('data-lang')) || (pageLang === 'ja' ? '' : pageLang);
+  var lang = askedLang || 'ja';
+  function langOf(tag) {
+    tag = (tag || '').toLowerCase();
+    if (tag === 'ja-x-easy' || tag === 'easy') { return 'ja-x-easy'; }
+    if (tag === 'en' || tag.indexOf('en-') === 0) { return 'en'; }
+    if (tag === 'ja' || tag.indexOf('ja-') === 0) { return 'ja'; }
+    return '';
+  }
+  // tx returns the text id with each {name} of vars filled in.
+  function tx(id, vars) {
+    var s = Object.prototype.hasOwnProperty.call(texts, id) ? texts[id] : '{' + id + '}';
+    Object.keys(vars || {}).forEach(function (k) { s = s.split('{' + k + '}').join(String(vars[k])); });
+    return s;
+  }
 
   var origin = new URL(script.src, location.href).origin;
   var apiURL = origin + '/api/v1/chat';
-  var title = script.getAttribute('data-title') || 'マイナンバーカード 電子証明書の更新';
+  var customTitle = script.getAttribute('data-title');
   var storePrefix = 'madoguchi.v1.' + municipality + '.';
   var maxEntries = 200;
   // What is kept in localStorage, and for how long: the session id and the
@@ -219,26 +244,48 @@
     '[data-madoguchi-printing]{display:block!important}}';
 
   // ---- build the widget
-  var host, root, launcher, panel, messages, quick, textarea, sendBtn, live, typing;
+  var host, root, launcher, panel, messages, quick, textarea, sendBtn, live, typing, langRoot;
+  // labelled lists the widget's own words as drawn: [element, attribute
+  // ('' for its text), text id], so that they can be said again in
+  // another language (relabel).
+  var labelled = [];
+  function say(e, attr, id) {
+    labelled.push([e, attr, id]);
+    if (attr) { e.setAttribute(attr, tx(id)); } else { e.textContent = tx(id); }
+    return e;
+  }
+  function relabel() {
+    labelled.forEach(function (l) {
+      if (l[1]) { l[0].setAttribute(l[1], tx(l[2])); } else { l[0].textContent = tx(l[2]); }
+    });
+    if (langRoot) { langRoot.setAttribute('lang', lang); }
+  }
   var busy = false;
 
-  function build() {
+  // place puts the widget's (empty) host on the page at once; build fills
+  // it once the texts are known.
+  function place() {
     host = el('div');
     host.id = 'madoguchi-widget-' + municipality;
     host.setAttribute('data-madoguchi-widget', municipality);
     root = host.attachShadow({ mode: 'open' });
+    document.body.appendChild(host);
+  }
+
+  function build() {
     sheetFor(root, CSS);
     var wrap = el('div', 'root');
-    wrap.setAttribute('lang', 'ja');
+    wrap.setAttribute('lang', lang);
+    langRoot = wrap;
 
     launcher = el('button', 'launcher');
     launcher.type = 'button';
     launcher.setAttribute('aria-haspopup', 'dialog');
     launcher.setAttribute('aria-expanded', 'false');
     launcher.setAttribute('aria-controls', 'madoguchi-panel');
-    launcher.setAttribute('aria-label', 'チャットで相談（電子証明書の更新）');
+    say(launcher, 'aria-label', 'widget_launcher_label');
     launcher.appendChild(chatIcon());
-    launcher.appendChild(el('span', null, 'チャットで相談'));
+    launcher.appendChild(say(el('span', null), '', 'widget_launcher'));
     launcher.addEventListener('click', open);
 
     panel = el('div', 'panel');
@@ -251,19 +298,19 @@
     });
 
     var header = el('div', 'header');
-    var h = el('h2', null, title);
+    var h = customTitle ? el('h2', null, customTitle) : say(el('h2'), '', 'widget_title');
     h.id = 'madoguchi-title';
-    var resetBtn = el('button', 'reset', commands.reset.label);
+    var resetBtn = say(el('button', 'reset'), '', commands.reset.text);
     resetBtn.type = 'button';
-    resetBtn.setAttribute('aria-label', '会話を最初からやり直す');
+    say(resetBtn, 'aria-label', 'widget_reset_label');
     resetBtn.addEventListener('click', reset);
-    var closeBtn = el('button', 'close', '閉じる');
+    var closeBtn = say(el('button', 'close'), '', 'widget_close');
     closeBtn.type = 'button';
-    closeBtn.setAttribute('aria-label', 'チャットを閉じる');
+    say(closeBtn, 'aria-label', 'widget_close_label');
     closeBtn.addEventListener('click', close);
-    var clearBtn = el('button', 'clear', 'この会話を消す');
+    var clearBtn = say(el('button', 'clear'), '', 'widget_clear');
     clearBtn.type = 'button';
-    clearBtn.setAttribute('aria-label', 'この会話を消す（この端末に残る履歴も消します）');
+    say(clearBtn, 'aria-label', 'widget_clear_label');
     clearBtn.addEventListener('click', clearConversation);
     header.appendChild(h);
     header.appendChild(resetBtn);
@@ -272,7 +319,7 @@
 
     messages = el('div', 'messages');
     messages.setAttribute('role', 'region');
-    messages.setAttribute('aria-label', '会話の履歴');
+    say(messages, 'aria-label', 'widget_history_label');
     messages.tabIndex = 0; // scrollable by keyboard
 
     live = el('div', 'sr-only');
@@ -281,17 +328,17 @@
 
     quick = el('div', 'quick');
     quick.setAttribute('role', 'group');
-    quick.setAttribute('aria-label', '選択肢');
+    say(quick, 'aria-label', 'widget_choices_label');
 
     var form = el('form', 'composer');
-    form.setAttribute('aria-label', 'メッセージの送信');
+    say(form, 'aria-label', 'widget_form_label');
     textarea = el('textarea');
     textarea.id = 'madoguchi-input';
     textarea.rows = 1;
     textarea.maxLength = 1000;
-    textarea.setAttribute('aria-label', 'メッセージを入力');
+    say(textarea, 'aria-label', 'widget_input_label');
     textarea.setAttribute('aria-describedby', 'madoguchi-hint');
-    textarea.setAttribute('placeholder', 'メッセージを入力');
+    say(textarea, 'placeholder', 'widget_placeholder');
     textarea.setAttribute('enterkeyhint', 'send');
     var composing = false;
     textarea.addEventListener('compositionstart', function () { composing = true; });
@@ -304,13 +351,13 @@
       e.preventDefault();
       submitText();
     });
-    sendBtn = el('button', 'send', '送信');
+    sendBtn = say(el('button', 'send'), '', 'widget_send');
     sendBtn.type = 'submit';
-    sendBtn.setAttribute('aria-label', '送信する');
+    say(sendBtn, 'aria-label', 'widget_send_label');
     form.addEventListener('submit', function (e) { e.preventDefault(); submitText(); });
     form.appendChild(textarea);
     form.appendChild(sendBtn);
-    var hint = el('p', 'hint', 'Enterで送信、Shift+Enterで改行します。');
+    var hint = say(el('p', 'hint'), '', 'widget_hint');
     hint.id = 'madoguchi-hint';
 
     panel.appendChild(header);
@@ -322,7 +369,6 @@
     wrap.appendChild(launcher);
     wrap.appendChild(panel);
     root.appendChild(wrap);
-    document.body.appendChild(host);
 
     state.entries.forEach(function (e, i) { messages.appendChild(renderEntry(e, i)); });
     renderQuick(state.quick);
@@ -363,7 +409,7 @@
     if (entry.type === 'checklist') { return renderChecklist(entry, index); }
     var m = el('div', 'msg ' + entry.from, entry.text);
     if (entry.from === 'user') {
-      m.insertBefore(el('span', 'sr-only', 'あなた: '), m.firstChild);
+      m.insertBefore(el('span', 'sr-only', tx('widget_you')), m.firstChild);
     }
     return m;
   }
@@ -379,7 +425,7 @@
     var n = renderEntry(entry, state.entries.length - 1);
     messages.appendChild(n);
     if (speak) {
-      announce(entry.type === 'checklist' ? 'チェックリストが表示されました。' : entry.text);
+      announce(entry.type === 'checklist' ? tx('widget_checklist_shown') : entry.text);
     }
     scrollToEnd();
     return n;
@@ -402,8 +448,9 @@
     var v = entry.checklist.view;
     if (!entry.checked || typeof entry.checked !== 'object') { entry.checked = {}; }
     var card = el('section', 'msg card');
-    card.setAttribute('aria-label', '持ち物チェックリスト');
+    card.setAttribute('aria-label', tx('widget_card_label'));
     card.appendChild(el('h3', null, v.title));
+    if (v.note) { card.appendChild(el('p', 'note', v.note)); }
     if (v.headline) { card.appendChild(el('p', 'key', v.headline)); }
     if (v.status) { card.appendChild(el('p', 'key', v.status)); }
     if (v.uncovered) { card.appendChild(el('p', 'uncovered', v.uncovered)); }
@@ -451,9 +498,9 @@
     }
     if (v.source) { card.appendChild(el('p', 'source', v.source)); }
     var actions = el('div', 'card-actions');
-    var pb = el('button', 'btn print', '印刷する');
+    var pb = el('button', 'btn print', tx('widget_print'));
     pb.type = 'button';
-    pb.setAttribute('aria-label', 'チェックリストを印刷する');
+    pb.setAttribute('aria-label', tx('widget_print_label'));
     pb.addEventListener('click', function () { printCard(card); });
     actions.appendChild(pb);
     card.appendChild(actions);
@@ -504,7 +551,7 @@
     if (b) {
       typing = el('div', 'typing');
       typing.setAttribute('role', 'status');
-      typing.setAttribute('aria-label', '回答を準備しています');
+      typing.setAttribute('aria-label', tx('widget_busy_label'));
       for (var i = 0; i < 3; i++) { typing.appendChild(el('span')); }
       messages.appendChild(typing);
       scrollToEnd();
@@ -526,7 +573,7 @@
     n.setAttribute('role', 'alert');
     if (retry) {
       var a = el('div', 'notice-actions');
-      var b = el('button', 'btn', 'もう一度送る');
+      var b = el('button', 'btn', tx('widget_retry'));
       b.type = 'button';
       b.addEventListener('click', function () { n.remove(); retry(); });
       a.appendChild(b);
@@ -538,9 +585,9 @@
 
   // waitText says how long to wait, from a Retry-After in seconds.
   function waitText(secs) {
-    if (!(secs > 0) || secs >= 3600) { return 'しばらく時間をおいてから'; }
-    if (secs < 60) { return '約' + secs + '秒後に'; }
-    return '約' + Math.ceil(secs / 60) + '分後に';
+    if (!(secs > 0) || secs >= 3600) { return tx('widget_wait_later'); }
+    if (secs < 60) { return tx('widget_wait_seconds', { n: secs }); }
+    return tx('widget_wait_minutes', { n: Math.ceil(secs / 60) });
   }
 
   // send posts one turn. shown is what the resident's bubble says (null: none).
@@ -550,6 +597,7 @@
     renderQuick([]);
     setBusy(true);
     var body = { municipality: municipality, session_id: sessionID };
+    if (askedLang) { body.lang = askedLang; }
     if (payload.text !== undefined) { body.text = payload.text; } else { body.postback = payload.postback; }
     var retry = function () { send(payload, null); };
     fetch(apiURL, {
@@ -567,28 +615,26 @@
         if (res.status === 429) {
           // A rate limit: this browser's (or its network's) messages or new
           // conversations came too fast.
-          notice('短い時間に多くのご利用があったため、少しお待ちいただいています。申し訳ありませんが、' +
-            waitText(wait) + 'もう一度お試しください。', retry);
+          notice(tx('widget_rate_limited', { wait: waitText(wait) }), retry);
         } else if (res.status === 503 && wait > 0 && data && data.error && data.error.code === 'unavailable') {
           // The cap on open conversations (only it sends Retry-After with a
           // 503): the service is full, not broken.
-          notice('ただいまご相談が大変混み合っているため、新しいご相談を始められません。申し訳ありませんが、' +
-            waitText(wait) + 'もう一度お試しください。', retry);
+          notice(tx('widget_overloaded', { wait: waitText(wait) }), retry);
         } else if (res.status === 403 && data && data.error && data.error.code === 'forbidden_origin') {
           // The site is not set up for this municipality: nothing the resident can fix.
           console.warn('madoguchi: this page\'s origin (' + location.origin + ') is not allowed for data-municipality="' +
             municipality + '"; ask the operator to add it');
-          notice('このページからはご利用いただけません。', null);
+          notice(tx('widget_forbidden'), null);
         } else if (res.status >= 500) {
-          notice('ただいま応答できません。少し待ってから「もう一度送る」を押してください。', retry);
+          notice(tx('widget_unavailable'), retry);
         } else {
-          notice('送信できませんでした。内容を確かめて、もう一度お試しください。', null);
+          notice(tx('widget_invalid'), null);
         }
       });
     }).catch(function () {
       setBusy(false);
       renderQuick(state.quick);
-      notice('通信できませんでした。インターネット接続を確かめて、「もう一度送る」を押してください。', retry);
+      notice(tx('widget_network'), retry);
     });
   }
 
@@ -604,6 +650,7 @@
     if (card) { // a checklist is read from its top
       messages.scrollTop = card.offsetTop - messages.offsetTop - 8;
     }
+    if (typeof data.lang === 'string' && data.lang !== lang && /^(ja|ja-x-easy|en)$/.test(data.lang)) { switchLang(data.lang); }
     state.quick = Array.isArray(data.quick_replies) ? data.quick_replies.filter(validQuick) : [];
     state.asking = typeof data.asking === 'string' ? data.asking : '';
     panel.setAttribute('data-asking', state.asking);
@@ -617,7 +664,7 @@
     save('history', null);
     while (messages.firstChild) { messages.removeChild(messages.firstChild); }
     renderQuick([]);
-    announce('会話を最初からやり直します。');
+    announce(tx('widget_restarting'));
     send({ postback: commands.reset.postback }, null);
     textarea.focus();
   }
@@ -634,11 +681,54 @@
     while (messages.firstChild) { messages.removeChild(messages.firstChild); }
     renderQuick([]);
     panel.setAttribute('data-asking', '');
-    messages.appendChild(el('div', 'msg notice', 'この会話を消しました。この端末には残っていません。'));
-    announce('この会話を消しました。');
+    messages.appendChild(el('div', 'msg notice', tx('widget_cleared')));
+    announce(tx('widget_cleared_announce'));
     textarea.value = '';
     textarea.focus();
   }
 
-  if (document.body) { build(); } else { document.addEventListener('DOMContentLoaded', build); }
+  // start takes the municipality's texts in the page's language, then
+  // draws the widget; without them (the server unreachable, or slow for
+  // more than textsWait ms) it draws with the national Japanese ones.
+  var textsWait = 3000;
+  // fetchTexts asks the server for the texts in want; done(ok) follows.
+  function fetchTexts(want, done) {
+    var url = origin + '/api/v1/texts?municipality=' + encodeURIComponent(municipality) + '&lang=' + encodeURIComponent(want);
+    fetch(url, { mode: 'cors', credentials: 'omit' }).then(function (res) {
+      return res.ok ? res.json() : null;
+    }).then(function (data) {
+      var ok = !!(data && data.texts && typeof data.texts === 'object');
+      done(ok ? data : null);
+    }).catch(function () { done(null); });
+  }
+  function takeTexts(data) {
+    Object.keys(data.texts).forEach(function (id) {
+      if (typeof data.texts[id] === 'string') { texts[id] = data.texts[id]; }
+    });
+    if (typeof data.lang === 'string') { lang = data.lang; }
+  }
+
+  // switchLang says the widget's words in the language the conversation
+  // turned to (a first text in English is answered in English).
+  function switchLang(want) {
+    fetchTexts(want, function (data) {
+      if (data) { takeTexts(data); relabel(); }
+    });
+  }
+
+  function start() {
+    place();
+    var drawn = false;
+    function draw() {
+      if (drawn) { return; }
+      drawn = true;
+      build();
+    }
+    setTimeout(draw, textsWait);
+    fetchTexts(lang, function (data) {
+      if (!drawn && data) { takeTexts(data); }
+      draw();
+    });
+  }
+  if (document.body) { start(); } else { document.addEventListener('DOMContentLoaded', start); }
 })();
