@@ -12,6 +12,19 @@ import (
 // nil when the text says neither. An answer about the past wins over a
 // yes in the same message (「はい、もう出しました」 filed it already).
 func readMoveAtVisit(text string) *bool {
+	// A later sentence corrects an earlier one: 「転居届はもう出した…と思っ
+	// たらまだでした。当日一緒に出します」.
+	var last *bool
+	for _, sentence := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune("。．.!！?？…\n", r) }) {
+		if v := readMoveAtVisitSentence(sentence); v != nil {
+			last = v
+		}
+	}
+	return last
+}
+
+// readMoveAtVisitSentence is readMoveAtVisit for one sentence.
+func readMoveAtVisitSentence(text string) *bool {
 	n := understand.Normalize(text)
 	no, yes := false, true
 	switch {

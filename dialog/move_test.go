@@ -63,3 +63,17 @@ func TestMoveAtVisitAskedOnlyWhereItMatters(t *testing.T) {
 		}
 	}
 }
+
+// TestMoveAtVisitLaterSentenceCorrects: a later sentence of the answer
+// corrects an earlier one (「もう出した…と思ったらまだでした。当日一緒に出します」).
+func TestMoveAtVisitLaterSentenceCorrects(t *testing.T) {
+	for text, want := range map[string]bool{
+		"転居届はもう出した…と思ったらまだでした💦 当日一緒に出します":  true,
+		"はい、同じ日に出します。あ、やっぱりもう出してました":       false,
+		"転居届は先に別の日に出すことになったので、当日じゃなくなりました": false,
+	} {
+		if got := readMoveAtVisit(text); got == nil || *got != want {
+			t.Errorf("readMoveAtVisit(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

@@ -40,6 +40,10 @@ type State struct {
 	// for one, or wrote their first text, in English or not); "" until
 	// then, which is Japanese. A reset keeps it.
 	Lang bot.Lang `json:"lang,omitempty"`
+	// HolderOther is true once a message named the holder as someone
+	// other than the writer (親父の電子証明書をやりたい): the writer's
+	// 「俺が行く」 later is then going for them (understand.Context).
+	HolderOther bool `json:"holder_other,omitempty"`
 	// Turns counts the turns applied to this state.
 	Turns   int       `json:"turns"`
 	Updated time.Time `json:"updated"`

@@ -144,6 +144,7 @@ func (t *turn) run(in input) bot.Reply {
 // "わからない", an FAQ question, or nothing readable.
 func (t *turn) text(text string) bot.Reply {
 	r := understand.Read(text, t.readContext())
+	t.st.HolderOther = t.st.HolderOther || r.HolderOther
 	if r.Slots.ExpiryDate != nil {
 		t.st.Era = strings.Contains(text, "令和")
 	}
@@ -244,7 +245,8 @@ func (t *turn) text(text string) bot.Reply {
 
 // readContext is what the understanding needs to know of the conversation.
 func (t *turn) readContext() understand.Context {
-	return understand.Context{Asking: t.st.Asking, Today: t.today, Wards: t.wards(), Age: t.st.Slots.AgeGroup, AfterChecklist: t.st.Done}
+	return understand.Context{Asking: t.st.Asking, Today: t.today, Wards: t.wards(), Age: t.st.Slots.AgeGroup, AfterChecklist: t.st.Done,
+		HolderOther: t.st.HolderOther}
 }
 
 // answerAside answers, on the way, the sentence of a slot answer that

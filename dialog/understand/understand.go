@@ -46,6 +46,9 @@ type Result struct {
 	// an acceptable answer to an optional slot (expiry_date), and never a
 	// yes or a no (「あるかわからない」 answers nothing).
 	DontKnow bool
+	// HolderOther is true when the text names the card's holder as
+	// someone other than the writer: 親父の電子証明書, 母の分, 叔母の成年後見人です.
+	HolderOther bool
 	// Slots holds every slot value the text states, whatever was asked.
 	Slots bot.Slots
 	// Found names the slots set in Slots, in the contract's order.
@@ -78,6 +81,10 @@ type Context struct {
 	// AfterChecklist is true once the checklist has been given: a short
 	// answer then corrects one of the yes/no slots it rests on.
 	AfterChecklist bool
+	// HolderOther is true once a message of the conversation named the
+	// holder as someone other than the writer (Result.HolderOther): a
+	// later 「私が行きます」 is then the writer going for them.
+	HolderOther bool
 }
 
 // lateAnswer stands for "a question after the yes/no slots" in yesNo.
@@ -155,7 +162,8 @@ func Read(text string, c Context) Result {
 	if holderAge == "" {
 		holderAge = c.Age
 	}
-	s.Visitor = visitor(p, toks, asking, holderAge)
+	s.Visitor = visitor(p, toks, asking, holderAge, c.HolderOther)
+	r.HolderOther = namesOtherHolder(p, toks)
 	if r.DontKnow && wonders(p) {
 		// 子どもを連れていけるかは、まだわからない: who comes is not known yet.
 		s.Visitor = ""

@@ -118,3 +118,35 @@ func TestWardReadingsFromTheKnowledge(t *testing.T) {
 		t.Errorf("by name: ward %q, want chuo", got)
 	}
 }
+
+// TestHolderOther: a message that names the holder as someone else says
+// so, and a later 「俺が行く」 in that conversation is the writer going for
+// them, while 「本人が行きます」 stays the holder.
+func TestHolderOther(t *testing.T) {
+	today := bot.NewDate(2026, 12, 2)
+	for text, want := range map[string]bool{
+		"親父の電子証明書を代わりに更新したい": true, "母の分の更新です": true, "叔母の成年後見人です": true,
+		"私の電子証明書の更新です": false, "夫の父が寝たきりなので": false, "更新したい": false,
+	} {
+		if got := understand.Read(text, understand.Context{Today: today}).HolderOther; got != want {
+			t.Errorf("Read(%q).HolderOther = %v, want %v", text, got, want)
+		}
+	}
+	for _, c := range []struct {
+		text        string
+		holderOther bool
+		age         bot.AgeGroup
+		want        bot.Visitor
+	}{
+		{"俺が行く", true, bot.AgeAdult, bot.VisitorProxy},
+		{"俺が行く", false, bot.AgeAdult, bot.VisitorSelf},
+		{"本人が行きます", true, bot.AgeAdult, bot.VisitorSelf},
+		{"私が行きます", true, bot.AgeUnder15, bot.VisitorLegalRep},
+		{"一緒に行きます", true, bot.AgeUnder15, bot.VisitorSelf},
+	} {
+		r := understand.Read(c.text, understand.Context{Asking: bot.SlotVisitor, Today: today, Age: c.age, HolderOther: c.holderOther})
+		if r.Slots.Visitor != c.want {
+			t.Errorf("Read(%q, holder other %v, %s).Visitor = %q, want %q", c.text, c.holderOther, c.age, r.Slots.Visitor, c.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package understand
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/madoguchi/madoguchi/bot"
@@ -87,11 +88,11 @@ var honorifics = []string{"さん", "さま", "様", "ちゃん", "くん", "君
 // adult ward, the parent or guardian (or the writer, who is then the
 // parent) going alone is the legal_rep; for anyone else a person other
 // than the holder is a proxy.
-func visitor(p string, toks []token, asking string, age bot.AgeGroup) bot.Visitor {
+func visitor(p string, toks []token, asking string, age bot.AgeGroup, holderOther bool) bot.Visitor {
 	if containsAny(p, undecided...) {
 		return "" // 家族と相談して決めます: nobody is chosen yet
 	}
-	v := readVisitor(p, toks, asking)
+	v := readVisitor(p, toks, asking, holderOther)
 	alone := containsAny(p, aloneWords...)
 	needsRep := age == bot.AgeUnder15 || age == bot.AgeAdultWard
 	switch {
@@ -117,13 +118,13 @@ type visitorReading struct {
 	byFamily   bool
 }
 
-func readVisitor(p string, toks []token, asking string) visitorReading {
+func readVisitor(p string, toks []token, asking string, holderOther bool) visitorReading {
 	var r visitorReading
-	r.who = readVisitorKind(p, toks, asking, &r)
+	r.who = readVisitorKind(p, toks, asking, holderOther, &r)
 	return r
 }
 
-func readVisitorKind(p string, toks []token, asking string, r *visitorReading) bot.Visitor {
+func readVisitorKind(p string, toks []token, asking string, holderOther bool, r *visitorReading) bot.Visitor {
 	var goes, together, request bool
 	for i, t := range toks {
 		goes = goes || t.kind == kGo
@@ -141,6 +142,7 @@ func readVisitorKind(p string, toks []token, asking string, r *visitorReading) b
 	strong := false                // who is followed by a word of coming
 	whoEnd := 0                    // where who's word ends
 	var whoWord, holderWord string // who's word, and the holder's where an age names them
+	var writerRole kind            // the writer's role where they give it (叔母の成年後見人です)
 	for i, t := range toks {
 		if !isPerson(t) {
 			continue
@@ -149,13 +151,16 @@ func readVisitorKind(p string, toks []token, asking string, r *visitorReading) b
 		for _, h := range honorifics {
 			rest = strings.TrimPrefix(rest, h)
 		}
-		next, coming := len(p), false
+		next, coming, clauseEnded := len(p), false, false
 		for _, u := range toks[i+1:] {
 			if isPerson(u) {
 				next = u.start
 				break
 			}
-			coming = coming || u.kind == kGo || u.kind == kRequest || u.kind == kTogether
+			if u.kind == kBoundary && (p[u.start:u.end] == "ので" || p[u.start:u.end] == ".") {
+				clauseEnded = true // 叔母が施設に移ったので…行きます: the coming is another clause's
+			}
+			coming = coming || !clauseEnded && (u.kind == kGo || u.kind == kRequest || u.kind == kTogether)
 		}
 		switch {
 		case hasAnyPrefix(rest, holderMarks):
@@ -164,6 +169,9 @@ func readVisitorKind(p string, toks []token, asking string, r *visitorReading) b
 			// 16歳の息子です: the writer speaks of the holder
 			holder, holderWord = holderKind(t), p[t.start:t.end]
 		case t.kind == kAge:
+		case strings.HasPrefix(rest, "の") && i+1 < len(toks) && guardianOf(p, toks[i+1]) && t.kind != kSelf:
+			// 叔母の成年後見人です: the writer is the holder's legal representative
+			holder, holderWord, writerRole = holderKind(t), p[t.start:t.end], kLegalRep
 		case strings.HasPrefix(rest, "の") && !hasAnyPrefix(rest, []string{"の人", "の方", "のかた", "のみ", "のほう"}):
 		case nextIsWardMark(toks[i+1:], p, t.end):
 			holder = holderKind(t) // 母は後見人がついとる: the ward holds the card
@@ -189,9 +197,19 @@ func readVisitorKind(p string, toks []token, asking string, r *visitorReading) b
 		}
 	}
 	if holderWord != "" && whoWord == holderWord && !together {
-		// 16歳の息子です。息子ひとりで行かせます: the holder spoken of comes.
-		r.holderGoes = true
-		return bot.VisitorSelf
+		if strong {
+			// 16歳の息子です。息子ひとりで行かせます: the holder spoken of comes.
+			r.holderGoes = true
+			return bot.VisitorSelf
+		}
+		if goes {
+			// 叔母の成年後見人です。叔母が施設に移ったので…行きます: the holder
+			// does not come; the writer, in the role they gave, does.
+			who, strong = writerRole, true
+			if who == 0 {
+				who = kSelf
+			}
+		}
 	}
 	if who == 0 && holder == kSelf && asking == bot.SlotVisitor && !together {
 		// 本人は行けないです: someone else goes, who is not said.
@@ -212,6 +230,11 @@ func readVisitorKind(p string, toks []token, asking string, r *visitorReading) b
 		return bot.VisitorProxy
 	case who == 0 && (goes || together) && (holder != 0 || asking == bot.SlotVisitor):
 		who = kSelf
+	}
+	if who == kSelf && holder == 0 && holderOther && !together && !slices.Contains(holderSelfWords, whoWord) {
+		// 「親父の電子証明書をやりたい」, then 「俺が行く」: the writer goes for
+		// the holder an earlier message named.
+		holder = kProxy
 	}
 	if (who == kSelf || who == kSpouse) && (holder == kChild || holder == kAge) {
 		return bot.VisitorLegalRep
@@ -280,6 +303,42 @@ func twoComing(p string, toks []token) bool {
 	return false
 }
 
+// namesOtherHolder reports whether p names the holder as another person
+// than the writer: a person word (not 私, not 本人) with a holder mark
+// after it (母の分, 親父の電子証明書) or with a legal representative's word
+// (叔母の成年後見人).
+func namesOtherHolder(p string, toks []token) bool {
+	for i, t := range toks {
+		if !isPerson(t) || t.kind == kSelf || t.kind == kAge {
+			continue
+		}
+		rest := strings.TrimLeft(p[t.end:], " ")
+		for _, h := range honorifics {
+			rest = strings.TrimPrefix(rest, h)
+		}
+		if hasAnyPrefix(rest, holderMarks) && !strings.HasPrefix(rest, "のため") {
+			return true
+		}
+		if strings.HasPrefix(rest, "の") && i+1 < len(toks) && guardianOf(p, toks[i+1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// guardianOf reports whether t is a guardian's word that the writer gives
+// as their role (成年後見人です, 後見人をしています), as in 叔母の成年後見人です.
+func guardianOf(p string, t token) bool {
+	if t.kind != kLegalRep || !slices.Contains([]string{"後見人", "成年後見人", "未成年後見人", "保佐人", "補助人", "法定代理人"}, p[t.start:t.end]) {
+		return false
+	}
+	return hasAnyPrefix(strings.TrimLeft(p[t.end:], " "), []string{"です", "をして", "をしており", "を務め", "をつとめ", "をやって", "で", "になって"})
+}
+
+// holderSelfWords name the holder as such (本人が行きます): never the writer
+// going for someone else.
+var holderSelfWords = []string{"本人", "ご本人", "ほんにん", "ごほんにん"}
+
 // withAThing reports whether toks[i], a word of togetherness, joins a thing
 // rather than a person: 転入届と一緒に, 夫の電子証明書も一緒に (at the same
 // time), where 息子と一緒に and 一緒に行きます join people.
@@ -294,8 +353,9 @@ func withAThing(p string, toks []token, i int) bool {
 }
 
 // things are what a procedure is done together with: a filing, a form,
-// another procedure.
-var things = []string{"届", "書", "手続き", "手続", "更新", "申請", "かーど", "証明", "転入", "転居", "転出", "変更", "引っ越し", "引越し", "ひっこし"}
+// another procedure, or anything said with の (転入届出すのと一緒に, 息子の
+// と一緒に: the filing, the son's card).
+var things = []string{"の", "届", "書", "手続き", "手続", "更新", "申請", "かーど", "証明", "転入", "転居", "転出", "変更", "引っ越し", "引越し", "ひっこし"}
 
 func hasAnySuffix(s string, suffixes []string) bool {
 	for _, suf := range suffixes {
