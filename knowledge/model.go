@@ -126,6 +126,8 @@ type Answer struct {
 	Phone   string  `yaml:"phone,omitempty"`
 	Silent  bool    `yaml:"silent,omitempty"`
 	Source  *Source `yaml:"source,omitempty"`
+	// Translations are the fact's words in やさしい日本語 and English.
+	Translations `yaml:",inline"`
 }
 
 // Municipality is one <id>.yaml.
@@ -168,6 +170,9 @@ type Municipality struct {
 	// Dates says how the municipality writes years for residents, when it
 	// prefers the Japanese era (令和) to the Western year; nil for Western.
 	Dates *DateStyle `yaml:"dates,omitempty"`
+	// Translations translate the Silent texts, under the keys
+	// silent.<field> (silent.phone: …).
+	Translations `yaml:",inline"`
 
 	file string // the file it was loaded from, for messages
 	kb   *KB    // the knowledge it belongs to, for its texts (Words)
@@ -220,6 +225,8 @@ type Contact struct {
 	Fax    string  `yaml:"fax,omitempty"`
 	Email  string  `yaml:"email,omitempty"`
 	Source *Source `yaml:"source,omitempty"`
+	// Translations are the fact's words in やさしい日本語 and English.
+	Translations `yaml:",inline"`
 }
 
 // Counter is a place where the procedure is done. Empty Phone, Hours or
@@ -238,6 +245,8 @@ type Counter struct {
 	Source      *Source `yaml:"source"`
 	// Also quotes further sentences the texts rest on (hours, reservation).
 	Also []Source `yaml:"also,omitempty"`
+	// Translations are the fact's words in やさしい日本語 and English.
+	Translations `yaml:",inline"`
 }
 
 // Ward is one ward of a municipality with wards (Yokohama's 18): its
@@ -257,6 +266,8 @@ type Ward struct {
 	Source              *Source  `yaml:"source"`
 	// Also quotes further sentences the reservation text rests on.
 	Also []Source `yaml:"also,omitempty"`
+	// Translations are the fact's words in やさしい日本語 and English.
+	Translations `yaml:",inline"`
 }
 
 // ItemDef defines a thing to bring, referenced by id from rules.
@@ -265,6 +276,8 @@ type ItemDef struct {
 	Text   string  `yaml:"text"`
 	Note   string  `yaml:"note,omitempty"`
 	Source *Source `yaml:"source"`
+	// Translations are the fact's words in やさしい日本語 and English.
+	Translations `yaml:",inline"`
 }
 
 // Rule maps a situation to the visits it needs. Rules are tried in file
@@ -286,6 +299,8 @@ type Rule struct {
 	Certificates []bot.Certificate `yaml:"certificates,omitempty"`
 	NotCovered   string            `yaml:"not_covered,omitempty"`
 	Source       *Source           `yaml:"source"`
+	// Translations are the fact's words in やさしい日本語 and English.
+	Translations `yaml:",inline"`
 }
 
 // Visit is one trip to the counter and what to bring on it.
@@ -299,6 +314,8 @@ type ItemRef struct {
 	Item     string `yaml:"item"`
 	Optional bool   `yaml:"optional,omitempty"`
 	Note     string `yaml:"note,omitempty"` // overrides the ItemDef's note
+	// Translations are the fact's words in やさしい日本語 and English.
+	Translations `yaml:",inline"`
 }
 
 // Condition restricts when a rule, note or follow-up applies. Each field
@@ -328,6 +345,8 @@ type Note struct {
 	Source *Source   `yaml:"source"`
 	// Also quotes further sentences the text joins to Source's.
 	Also []Source `yaml:"also,omitempty"`
+	// Translations are the fact's words in やさしい日本語 and English.
+	Translations `yaml:",inline"`
 }
 
 // Followup is a step to take after the procedure, added when When matches.
@@ -342,6 +361,8 @@ type Followup struct {
 	Source  *Source   `yaml:"source"`
 	// Also quotes further sentences the text joins to Source's.
 	Also []Source `yaml:"also,omitempty"`
+	// Translations are the fact's words in やさしい日本語 and English.
+	Translations `yaml:",inline"`
 }
 
 // Source records where a fact comes from: a quote that appears verbatim
