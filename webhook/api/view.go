@@ -14,9 +14,9 @@ type checklistBody struct {
 	Texts *struct{} `json:"texts,omitempty"`
 	// Japanese and Untranslated hide bot.Checklist's: the Japanese is
 	// ViewJa, and View.Note says whether some facts are untranslated.
-	Japanese     *struct{} `json:"japanese,omitempty"`
-	Untranslated *struct{} `json:"untranslated,omitempty"`
-	View  present.View `json:"view"`
+	Japanese     *struct{}    `json:"japanese,omitempty"`
+	Untranslated *struct{}    `json:"untranslated,omitempty"`
+	View         present.View `json:"view"`
 	// ViewJa is the view in Japanese when View is in another language:
 	// the original, for the resident to show a counter clerk.
 	ViewJa *present.View `json:"view_ja,omitempty"`
