@@ -425,6 +425,9 @@ func checklistDiff(got *bot.Checklist, want bot.Checklist) string {
 		d = append(d, fmt.Sprintf("visits %d same day %v, want %d %v", got.Visits, got.SameDay, want.Visits, want.SameDay))
 	}
 	items := func(c bot.Checklist) []string {
+		if c.Japanese != nil { // a checklist in another language: compare its Japanese
+			c = *c.Japanese
+		}
 		var out []string
 		for _, it := range c.Items {
 			out = append(out, fmt.Sprintf("%d:%s", it.Visit, it.Text))
