@@ -81,15 +81,7 @@ type QuestionWords struct {
 }
 
 // in returns q's words in lang, nil for Japanese or when not translated.
-func (q Question) in(lang bot.Lang) *QuestionWords {
-	switch lang {
-	case bot.LangEasy:
-		return q.Easy
-	case bot.LangEn:
-		return q.En
-	}
-	return nil
-}
+func (q Question) in(lang bot.Lang) *QuestionWords { return byLang(lang, nil, q.Easy, q.En) }
 
 // Button is one answer offered as a button: Label (at most 20 characters,
 // LINE's limit) sends Value for the question's slot.

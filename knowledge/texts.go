@@ -23,15 +23,7 @@ type Text struct {
 }
 
 // in returns t's words in lang, "" when t has none.
-func (t Text) in(lang bot.Lang) string {
-	switch lang {
-	case bot.LangEasy:
-		return t.Easy
-	case bot.LangEn:
-		return t.En
-	}
-	return t.Ja
-}
+func (t Text) in(lang bot.Lang) string { return byLang(lang, t.Ja, t.Easy, t.En) }
 
 // Words returns m's catalogue in lang (KB.Texts), empty for a
 // municipality not loaded by Load.

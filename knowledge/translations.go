@@ -38,28 +38,24 @@ func (t Translations) In(lang bot.Lang, field, ja string) (string, bool) {
 	if lang == bot.LangJa || lang == "" || ja == "" {
 		return ja, true
 	}
-	var tr Tr
-	switch lang {
-	case bot.LangEasy:
-		tr = t.Easy
-	case bot.LangEn:
-		tr = t.En
-	}
-	if s := tr[field]; s != "" {
+	if s := t.tr(lang)[field]; s != "" {
 		return s, true
 	}
 	return ja, false
 }
 
 // tr returns t's translation into lang (nil for Japanese).
-func (t Translations) tr(lang bot.Lang) Tr {
+func (t Translations) tr(lang bot.Lang) Tr { return byLang(lang, nil, t.Easy, t.En) }
+
+// byLang returns easy for やさしい日本語, en for English and ja otherwise.
+func byLang[T any](lang bot.Lang, ja, easy, en T) T {
 	switch lang {
 	case bot.LangEasy:
-		return t.Easy
+		return easy
 	case bot.LangEn:
-		return t.En
+		return en
 	}
-	return nil
+	return ja
 }
 
 // translationKeys are the YAML keys of a mapping that carry translations.
