@@ -24,8 +24,10 @@ type Catalog interface {
 	// Checklist returns the checklist for s in municipality on today, from
 	// one knowledge version. Errors are *Error: CodeNotFound for an unknown
 	// municipality, CodeInvalid (naming the field) for slots the
-	// municipality does not accept.
-	Checklist(municipality string, s Slots, today Date) (Checklist, error)
+	// municipality does not accept. With lang other than LangJa the
+	// page's facts are in lang where translated (Checklist.Japanese holds
+	// the Japanese, Untranslated counts what is not), the texts too.
+	Checklist(municipality string, s Slots, today Date, lang Lang) (Checklist, error)
 	// Texts returns the texts residents read (TextID) of municipality in
 	// lang: the national ones with the municipality's overrides, Japanese
 	// where untranslated; the national ones for an unknown municipality.

@@ -36,6 +36,17 @@ type Checklist struct {
 	// engine sets them; they travel with the checklist (a reply saved for
 	// a retry keeps them), but the API does not write them out.
 	Texts *Texts `json:"texts,omitempty"`
+	// Japanese is the same checklist in Japanese when this one's facts
+	// are in another language (the rules engine's ChecklistIn): the
+	// page's original, for the resident to show a counter clerk. Like
+	// Texts, it travels with the checklist but the API writes it only as
+	// the Japanese view (view_ja).
+	Japanese *Checklist `json:"japanese,omitempty"`
+	// Untranslated counts the facts (items, notes, counters' words,
+	// follow-ups, the contact's name) left in Japanese for want of a
+	// translation into the checklist's language; 0 in Japanese. The
+	// presentation says they are Japanese only when there are some.
+	Untranslated int `json:"untranslated,omitempty"`
 }
 
 // Words returns c's texts, empty ones when it carries none.

@@ -116,10 +116,11 @@ func (t *turn) sayQuestion(slot string) {
 // municipality.
 func (t *turn) contactIn(tx bot.Texts) string {
 	c := t.m.Contact
+	name, _ := c.In(tx.Lang, "name", c.Name)
 	if c.Phone == "" {
-		return tx.Get(bot.TextContact, "name", c.Name)
+		return tx.Get(bot.TextContact, "name", name)
 	}
-	return tx.Get(bot.TextContactPhone, "name", c.Name, "phone", c.Phone)
+	return tx.Get(bot.TextContactPhone, "name", name, "phone", c.Phone)
 }
 
 // maxQuickReplies is LINE's limit on the buttons of one message.

@@ -40,10 +40,10 @@ func (c catalog) Texts(municipality string, lang bot.Lang) bot.Texts {
 	return kb.Texts(kb.Municipality(municipality), lang)
 }
 
-func (c catalog) Checklist(municipality string, s bot.Slots, today bot.Date) (bot.Checklist, error) {
+func (c catalog) Checklist(municipality string, s bot.Slots, today bot.Date, lang bot.Lang) (bot.Checklist, error) {
 	m := c.p.Current().Municipality(municipality)
 	if m == nil {
 		return bot.Checklist{}, bot.NotFoundf("unknown municipality %q", municipality)
 	}
-	return rules.Checklist(m, s, today)
+	return rules.ChecklistIn(m, s, today, lang)
 }

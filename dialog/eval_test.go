@@ -262,18 +262,23 @@ func TestResidentsQuestions(t *testing.T) {
 	})
 }
 
-// answerTexts maps each municipality's answer texts to their topics.
+// answerTexts maps each municipality's answer texts to their topics, in
+// every language (an English question is answered in English).
 func answerTexts(kb *knowledge.KB) map[string]map[string]string {
 	out := map[string]map[string]string{}
 	for _, m := range kb.Municipalities {
 		out[m.ID] = map[string]string{}
-		for _, tp := range kb.National.Topics {
-			if a, ok := kb.Answer(m.ID, tp.ID); ok && a.Text != "" {
-				out[m.ID][a.Text] = tp.ID
+		for _, l := range bot.Langs {
+			for _, tp := range kb.National.Topics {
+				if a, ok := kb.Answer(m.ID, tp.ID); ok && a.Text != "" {
+					text, _ := a.In(l, "text", a.Text)
+					out[m.ID][text] = tp.ID
+				}
 			}
-		}
-		for _, w := range m.Wards {
-			out[m.ID][w.Reservation] = "reservation" // a ward's own rule answers its booking questions
+			for _, w := range m.Wards {
+				text, _ := w.In(l, "reservation", w.Reservation)
+				out[m.ID][text] = "reservation" // a ward's own rule answers its booking questions
+			}
 		}
 	}
 	return out
@@ -443,6 +448,9 @@ func checklistDiff(got *bot.Checklist, want bot.Checklist) string {
 		d = append(d, fmt.Sprintf("visits %d same day %v, want %d %v", got.Visits, got.SameDay, want.Visits, want.SameDay))
 	}
 	items := func(c bot.Checklist) []string {
+		if c.Japanese != nil { // a checklist in another language: compare its Japanese
+			c = *c.Japanese
+		}
 		var out []string
 		for _, it := range c.Items {
 			out = append(out, fmt.Sprintf("%d:%s", it.Visit, it.Text))

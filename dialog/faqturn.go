@@ -70,20 +70,32 @@ func (t *turn) answerTopic(topic string) bot.Reply {
 // municipality with wards (Yokohama: 16 wards book, two take walk-ins).
 var wardTopics = map[string]bool{"reservation": true, "where": true}
 
-// answer says a's text; for a ward topic with the ward known, the ward's
+// answer says a's text in the conversation's language (its translation,
+// else the Japanese after the note saying so); for a ward topic with the ward known, the ward's
 // own counter and reservation rule come first, since they are what the
 // resident asked about.
 func (t *turn) answer(topic string, a knowledge.Answer) {
 	t.note(Event{Kind: EventFAQ, FAQ: FAQAnswered, Topic: topic})
 	t.used.Topics = append(t.used.Topics, topic)
 	if w := t.m.Ward(t.st.Slots.Ward); w != nil && wardTopics[topic] {
-		t.noteJapanese() // the ward's counter and rule are the page's words
-		t.tell(bot.TextFAQWardCounter, "ward", w.Name, "counter", w.Counter, "reservation", w.Reservation)
+		counter, ok1 := w.In(t.lang(), "counter", w.Counter)
+		reservation, ok2 := w.In(t.lang(), "reservation", w.Reservation)
+		if !ok1 || !ok2 {
+			t.noteJapanese() // the ward's counter or rule is the page's Japanese
+		}
+		t.tellWith(bot.TextFAQWardCounter, []string{"ward", w.Name}, func(tx bot.Texts) []string {
+			if tx.Lang == bot.LangJa {
+				return []string{"counter", w.Counter, "reservation", w.Reservation}
+			}
+			return []string{"counter", counter, "reservation", reservation}
+		})
 		if topic == "reservation" {
 			return
 		}
 	}
-	t.noteJapanese() // the answer is the page's Japanese
+	if _, ok := a.In(t.lang(), "text", a.Text); !ok {
+		t.noteJapanese() // the answer is the page's Japanese
+	}
 	t.out = append(t.out, t.attributed(topic, a))
 }
 
@@ -97,15 +109,16 @@ func (t *turn) attributed(topic string, a knowledge.Answer) bot.OutMessage {
 		own = own || x.Topic == topic
 	}
 	in := func(tx bot.Texts) string {
+		text, _ := a.In(tx.Lang, "text", a.Text)
 		switch {
 		case !own:
-			return tx.Get(bot.TextFAQNational, "municipality", t.m.Name, "answer", a.Text)
+			return tx.Get(bot.TextFAQNational, "municipality", t.m.Name, "answer", text)
 		case a.Source != nil && a.Source.Seed != "" && a.Source.Seed != t.m.Page.Seed:
 			if other := t.k.kb.MunicipalityBySeed(a.Source.Seed); other != nil {
-				return tx.Get(bot.TextFAQOtherPage, "answer", a.Text, "other", other.Name)
+				return tx.Get(bot.TextFAQOtherPage, "answer", text, "other", other.Name)
 			}
 		}
-		return a.Text
+		return text
 	}
 	m := bot.OutMessage{Type: bot.OutText, Text: in(t.tx())}
 	if ja := in(t.m.Words(bot.LangJa)); ja != m.Text {

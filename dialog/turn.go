@@ -406,7 +406,7 @@ func (t *turn) resume(progressed bool) bot.Reply {
 }
 
 func (t *turn) checklist() bot.Reply {
-	c, err := rules.Checklist(t.m, checklistSlots(t.st), t.today)
+	c, err := rules.ChecklistIn(t.m, checklistSlots(t.st), t.today, t.lang())
 	if err != nil {
 		// The slots were validated on the way in, so this is a knowledge
 		// defect; say so honestly rather than fail the turn.
@@ -416,16 +416,19 @@ func (t *turn) checklist() bot.Reply {
 	}
 	if t.st.Era {
 		c.Calendar = bot.CalendarEra
+		if c.Japanese != nil {
+			c.Japanese.Calendar = bot.CalendarEra
+		}
 	}
 	if !t.st.Done {
 		t.note(Event{Kind: EventFinished, Checklist: &c})
 	}
 	t.note(Event{Kind: EventChecklist, Checklist: &c})
 	t.st.Asking, t.st.Done, t.done = "", true, true
-	words := t.tx()
-	c.Texts = &words
 	t.tellSummary(c)
-	t.noteJapanese() // the checklist's facts are the page's Japanese
+	if c.Untranslated > 0 {
+		t.noteJapanese() // some of the checklist's facts are the page's Japanese
+	}
 	t.out = append(t.out, bot.OutMessage{Type: bot.OutChecklist, Checklist: &c})
 	t.tell(bot.TextAfterChecklist)
 	return t.reply(t.afterButtons())

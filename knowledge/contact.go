@@ -8,7 +8,7 @@ import (
 )
 
 // contactFields are the keys a contact written out may have.
-var contactFields = []string{"id", "name", "phone", "fax", "email", "source"}
+var contactFields = []string{"id", "name", "phone", "fax", "email", "source", "ja-x-easy", "en"}
 
 // UnmarshalYAML reads a contact written out (a mapping, strictly: an
 // unknown key is an error, as everywhere else) or referred to by id (a

@@ -81,15 +81,7 @@ type QuestionWords struct {
 }
 
 // in returns q's words in lang, nil for Japanese or when not translated.
-func (q Question) in(lang bot.Lang) *QuestionWords {
-	switch lang {
-	case bot.LangEasy:
-		return q.Easy
-	case bot.LangEn:
-		return q.En
-	}
-	return nil
-}
+func (q Question) in(lang bot.Lang) *QuestionWords { return byLang(lang, nil, q.Easy, q.En) }
 
 // Button is one answer offered as a button: Label (at most 20 characters,
 // LINE's limit) sends Value for the question's slot.
@@ -158,6 +150,8 @@ type Answer struct {
 	Phone   string  `yaml:"phone,omitempty"`
 	Silent  bool    `yaml:"silent,omitempty"`
 	Source  *Source `yaml:"source,omitempty"`
+	// Translations are the fact's words in やさしい日本語 and English.
+	Translations `yaml:",inline"`
 }
 
 // Municipality is one <id>.yaml.
@@ -201,6 +195,9 @@ type Municipality struct {
 	// Dates says how the municipality writes years for residents, when it
 	// prefers the Japanese era (令和) to the Western year; nil for Western.
 	Dates *DateStyle `yaml:"dates,omitempty"`
+	// Translations translate the Silent texts, under the keys
+	// silent.<field> (silent.phone: …).
+	Translations `yaml:",inline"`
 
 	file string // the file it was loaded from, for messages
 	kb   *KB    // the knowledge it belongs to, for its texts (Words)
@@ -253,6 +250,8 @@ type Contact struct {
 	Fax    string  `yaml:"fax,omitempty"`
 	Email  string  `yaml:"email,omitempty"`
 	Source *Source `yaml:"source,omitempty"`
+	// Translations are the fact's words in やさしい日本語 and English.
+	Translations `yaml:",inline"`
 }
 
 // Counter is a place where the procedure is done. Empty Phone, Hours or
@@ -271,6 +270,8 @@ type Counter struct {
 	Source      *Source `yaml:"source"`
 	// Also quotes further sentences the texts rest on (hours, reservation).
 	Also []Source `yaml:"also,omitempty"`
+	// Translations are the fact's words in やさしい日本語 and English.
+	Translations `yaml:",inline"`
 }
 
 // Ward is one ward of a municipality with wards (Yokohama's 18): its
@@ -290,6 +291,8 @@ type Ward struct {
 	Source              *Source  `yaml:"source"`
 	// Also quotes further sentences the reservation text rests on.
 	Also []Source `yaml:"also,omitempty"`
+	// Translations are the fact's words in やさしい日本語 and English.
+	Translations `yaml:",inline"`
 }
 
 // ItemDef defines a thing to bring, referenced by id from rules.
@@ -298,6 +301,8 @@ type ItemDef struct {
 	Text   string  `yaml:"text"`
 	Note   string  `yaml:"note,omitempty"`
 	Source *Source `yaml:"source"`
+	// Translations are the fact's words in やさしい日本語 and English.
+	Translations `yaml:",inline"`
 }
 
 // Rule maps a situation to the visits it needs. Rules are tried in file
@@ -319,6 +324,8 @@ type Rule struct {
 	Certificates []bot.Certificate `yaml:"certificates,omitempty"`
 	NotCovered   string            `yaml:"not_covered,omitempty"`
 	Source       *Source           `yaml:"source"`
+	// Translations are the fact's words in やさしい日本語 and English.
+	Translations `yaml:",inline"`
 }
 
 // Visit is one trip to the counter and what to bring on it.
@@ -332,6 +339,8 @@ type ItemRef struct {
 	Item     string `yaml:"item"`
 	Optional bool   `yaml:"optional,omitempty"`
 	Note     string `yaml:"note,omitempty"` // overrides the ItemDef's note
+	// Translations are the fact's words in やさしい日本語 and English.
+	Translations `yaml:",inline"`
 }
 
 // Condition restricts when a rule, note or follow-up applies. Each field
@@ -361,6 +370,8 @@ type Note struct {
 	Source *Source   `yaml:"source"`
 	// Also quotes further sentences the text joins to Source's.
 	Also []Source `yaml:"also,omitempty"`
+	// Translations are the fact's words in やさしい日本語 and English.
+	Translations `yaml:",inline"`
 }
 
 // Followup is a step to take after the procedure, added when When matches.
@@ -375,6 +386,8 @@ type Followup struct {
 	Source  *Source   `yaml:"source"`
 	// Also quotes further sentences the text joins to Source's.
 	Also []Source `yaml:"also,omitempty"`
+	// Translations are the fact's words in やさしい日本語 and English.
+	Translations `yaml:",inline"`
 }
 
 // Source records where a fact comes from: a quote that appears verbatim

@@ -23,15 +23,7 @@ type Text struct {
 }
 
 // in returns t's words in lang, "" when t has none.
-func (t Text) in(lang bot.Lang) string {
-	switch lang {
-	case bot.LangEasy:
-		return t.Easy
-	case bot.LangEn:
-		return t.En
-	}
-	return t.Ja
-}
+func (t Text) in(lang bot.Lang) string { return byLang(lang, t.Ja, t.Easy, t.En) }
 
 // Words returns m's catalogue in lang (KB.Texts), empty for a
 // municipality not loaded by Load.
@@ -169,7 +161,9 @@ func braces(names []string) string {
 // without its やさしい日本語 or English: residents reading those languages
 // get the Japanese there. A municipality's Japanese override (a text or a
 // question) without a translation is listed too (its residents get the
-// Japanese).
+// Japanese), and so is every field of the page's facts (Translations: items,
+// counters, wards, notes, follow-ups, contacts' names, not-covered and
+// silent texts, FAQ answers, national ones included) without one.
 func (kb *KB) MissingTranslations() []Problem {
 	var out []Problem
 	check := func(file string, i int, t Text) {
@@ -212,5 +206,5 @@ func (kb *KB) MissingTranslations() []Problem {
 	for _, m := range kb.Municipalities {
 		questions(m.file, m.Questions)
 	}
-	return out
+	return append(out, kb.missingFactTranslations()...)
 }

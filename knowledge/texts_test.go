@@ -2,6 +2,7 @@ package knowledge_test
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/madoguchi/madoguchi/bot"
@@ -65,9 +66,20 @@ func TestTextsValidation(t *testing.T) {
 	}
 }
 
-// TestEmbeddedTextsTranslated: every text of the embedded knowledge has
-// its やさしい日本語 and its English, so the validator's report of missing
-// translations is empty.
+// textProblems keeps the problems of texts and questions, not of facts.
+func textProblems(ps []knowledge.Problem) []knowledge.Problem {
+	var out []knowledge.Problem
+	for _, p := range ps {
+		if strings.HasPrefix(p.Field, "texts[") || strings.HasPrefix(p.Field, "questions[") {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// TestEmbeddedTextsTranslated: every text and every fact of the embedded
+// knowledge has its やさしい日本語 and its English, so the validator's
+// report of missing translations is empty.
 func TestEmbeddedTextsTranslated(t *testing.T) {
 	kb, err := knowledge.LoadEmbedded()
 	if err != nil {
@@ -128,7 +140,7 @@ func TestMissingTranslationFallsBack(t *testing.T) {
 	if got, ja := en.Get(bot.TextCommandReset), en.Ja(bot.TextCommandReset); got != "Start over" || ja != "最初から" {
 		t.Errorf("translated reset button: %q beside %q, want Start over beside 最初から", got, ja)
 	}
-	if n := len(kb.MissingTranslations()); n != 1 {
-		t.Errorf("%d missing translations, want 1: %v", n, kb.MissingTranslations())
+	if n := len(textProblems(kb.MissingTranslations())); n != 1 {
+		t.Errorf("%d missing translations of texts, want 1: %v", n, textProblems(kb.MissingTranslations()))
 	}
 }

@@ -15,6 +15,7 @@ func (l *loader) validate(kb *KB) {
 	for _, m := range kb.Municipalities {
 		c.checkMunicipality(m)
 	}
+	c.checkTranslations()
 }
 
 // checker carries what the checks share: the loader (problems, node trees,

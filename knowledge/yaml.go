@@ -6,13 +6,13 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// UnmarshalYAML accepts an item id alone or a map {item, optional, note}.
+// UnmarshalYAML accepts an item id alone or a map {item, optional, note, ja-x-easy, en}.
 func (r *ItemRef) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind == yaml.ScalarNode {
 		r.Item = n.Value
 		return nil
 	}
-	if err := checkKeys(n, "item", "optional", "note"); err != nil {
+	if err := checkKeys(n, "item", "optional", "note", "ja-x-easy", "en"); err != nil {
 		return err
 	}
 	type plain ItemRef

@@ -24,9 +24,10 @@ type View struct {
 	// Lang is the language of the view's own words (headings, labels,
 	// status lines): its texts' (bot.Texts.Lang).
 	Lang bot.Lang `json:"lang"`
-	// Note says, outside Japanese, that the page's facts (the items, the
-	// counters, their hours, the warnings) are shown in the page's
-	// Japanese; "" in Japanese.
+	// Note says, outside Japanese, that some of the page's facts (the
+	// items, the counters, their hours, the warnings) are shown in the
+	// page's Japanese for want of a translation (bot.Checklist.Untranslated);
+	// "" in Japanese and when every fact is translated.
 	Note string `json:"note"`
 	// Title is the procedure in the page's own word: 電子証明書の更新.
 	Title string `json:"title"`
@@ -128,7 +129,7 @@ func Present(c *bot.Checklist, o Options) View {
 		Afterwards: []Step{},
 		Warnings:   []string{},
 	}
-	if t.Lang != bot.LangJa {
+	if t.Lang != bot.LangJa && c.Untranslated > 0 {
 		v.Note = t.Get(bot.TextJapaneseOnly)
 	}
 	v.Headline = headline(c, t)

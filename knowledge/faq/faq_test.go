@@ -1,6 +1,7 @@
 package faq_test
 
 import (
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -54,7 +55,7 @@ func TestAskNothingToMatch(t *testing.T) {
 		if r.Confident || r.Topic != "" && r.Score >= ix.Threshold() {
 			t.Errorf("Ask(%q) = %+v, want no confident match", q, r)
 		}
-		if q != "zzzzqqq" && (r != faq.Result{}) {
+		if q != "zzzzqqq" && !reflect.DeepEqual(r, faq.Result{}) {
 			t.Errorf("Ask(%q) = %+v, want the zero Result", q, r)
 		}
 	}
@@ -69,7 +70,7 @@ func TestAskOddInput(t *testing.T) {
 	if r := ix.Ask("nerima", "暗証番号\xff\xfeを忘れた"); r.Topic != "pin_forgotten" {
 		t.Errorf("invalid UTF-8: got %q, want pin_forgotten", r.Topic)
 	}
-	if r := faq.New(&knowledge.KB{}).Ask("nerima", "暗証番号を忘れた"); r != (faq.Result{}) {
+	if r := faq.New(&knowledge.KB{}).Ask("nerima", "暗証番号を忘れた"); !reflect.DeepEqual(r, faq.Result{}) {
 		t.Errorf("empty knowledge base: got %+v, want the zero Result", r)
 	}
 }

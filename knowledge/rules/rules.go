@@ -24,6 +24,52 @@ import (
 // rule of m matching the situation; when the rule is NotCovered the
 // checklist has no items, Covered is false and the notes say so.
 func Checklist(m *knowledge.Municipality, s bot.Slots, today bot.Date) (bot.Checklist, error) {
+	return build(m, s, today, &words{lang: bot.LangJa})
+}
+
+// ChecklistIn is Checklist in lang: the page's facts (items and their
+// notes, counters, wards' counters and reservation rules, notes,
+// follow-ups, the contact's name, the not-covered text) in their
+// translation into lang where the knowledge has one, else in Japanese,
+// counted in Untranslated; the texts are m's catalogue in lang, and
+// Japanese holds the checklist in Japanese. In Japanese it is Checklist.
+func ChecklistIn(m *knowledge.Municipality, s bot.Slots, today bot.Date, lang bot.Lang) (bot.Checklist, error) {
+	if _, ok := bot.ParseLang(string(lang)); !ok || lang == bot.LangJa {
+		return Checklist(m, s, today)
+	}
+	ja, err := Checklist(m, s, today)
+	if err != nil {
+		return bot.Checklist{}, err
+	}
+	w := &words{lang: lang}
+	c, err := build(m, s, today, w)
+	if err != nil {
+		return bot.Checklist{}, err
+	}
+	c.Untranslated = w.missing
+	c.Japanese = &ja
+	return c, nil
+}
+
+// words picks the facts' words in one language, counting those left in
+// Japanese.
+type words struct {
+	lang    bot.Lang
+	missing int
+}
+
+// of returns field (ja in Japanese) of a fact with translations t in w's
+// language, or ja, counted as missing, where t has none.
+func (w *words) of(t knowledge.Translations, field, ja string) string {
+	s, ok := t.In(w.lang, field, ja)
+	if !ok {
+		w.missing++
+	}
+	return s
+}
+
+// build makes the checklist of Checklist with the facts in w's language.
+func build(m *knowledge.Municipality, s bot.Slots, today bot.Date, w *words) (bot.Checklist, error) {
 	sit, window, err := situation(m, s, today)
 	if err != nil {
 		return bot.Checklist{}, err
@@ -42,16 +88,16 @@ func Checklist(m *knowledge.Municipality, s bot.Slots, today bot.Date) (bot.Chec
 		Covered:       rule.NotCovered == "",
 		Rule:          rule.ID,
 		Source:        bot.Source{Title: m.Page.Title, Updated: m.Page.Updated, PageID: m.Page.PageID},
-		Contact:       &bot.Contact{Name: m.Contact.Name, Phone: m.Contact.Phone, Fax: m.Contact.Fax, Email: m.Contact.Email},
+		Contact:       &bot.Contact{Name: w.of(m.Contact.Translations, "name", m.Contact.Name), Phone: m.Contact.Phone, Fax: m.Contact.Fax, Email: m.Contact.Email},
 		Items:         []bot.Item{},
 		Notes:         []string{},
 		Followups:     []bot.Followup{},
 	}
 	if m.Contact.Phone == "" {
-		c.Contact.NoPhone = m.Silent["phone"]
+		c.Contact.NoPhone = w.of(m.Translations, "silent.phone", m.Silent["phone"])
 	}
-	words := m.Words(bot.LangJa)
-	c.Texts = &words
+	texts := m.Words(w.lang)
+	c.Texts = &texts
 	if window != nil {
 		c.Status = bot.Status(sit.Status)
 	}
@@ -60,9 +106,9 @@ func Checklist(m *knowledge.Municipality, s bot.Slots, today bot.Date) (bot.Chec
 		c.Calendar, cal = bot.CalendarEra, present.Era
 	}
 	if !c.Covered {
-		c.Notes = append(c.Notes, rule.NotCovered)
+		c.Notes = append(c.Notes, w.of(rule.Translations, "not_covered", rule.NotCovered))
 	}
-	c.Items, err = items(m, rule)
+	c.Items, err = items(m, rule, w)
 	if err != nil {
 		return bot.Checklist{}, err
 	}
@@ -71,16 +117,17 @@ func Checklist(m *knowledge.Municipality, s bot.Slots, today bot.Date) (bot.Chec
 	if rule.SameDay != nil {
 		c.SameDay = *rule.SameDay
 	}
-	c.Counters = counters(m, s.Ward)
+	c.Counters = counters(m, s.Ward, w)
 	for _, n := range m.Notes {
 		if n.When.Matches(sit) {
-			c.Notes = append(c.Notes, windowText(n.Text, window, cal, words))
+			c.Notes = append(c.Notes, windowText(w.of(n.Translations, "text", n.Text), window, cal, texts))
 		}
 	}
-	c.Notes = append(c.Notes, silentNotes(m)...)
+	c.Notes = append(c.Notes, silentNotes(m, w)...)
 	for _, f := range m.Followups {
 		if f.When.Matches(sit) {
-			c.Followups = append(c.Followups, bot.Followup{Title: f.Title, Text: f.Text, Phone: f.Phone})
+			c.Followups = append(c.Followups, bot.Followup{Title: w.of(f.Translations, "title", f.Title),
+				Text: w.of(f.Translations, "text", f.Text), Phone: f.Phone})
 		}
 	}
 	return c, nil
@@ -171,7 +218,7 @@ func certificates(r *knowledge.Rule, sit knowledge.Situation) []bot.Certificate 
 }
 
 // items lists what to bring on each visit of r, numbering visits from 1.
-func items(m *knowledge.Municipality, r *knowledge.Rule) ([]bot.Item, error) {
+func items(m *knowledge.Municipality, r *knowledge.Rule, w *words) ([]bot.Item, error) {
 	out := []bot.Item{}
 	for i, v := range r.Visits {
 		for _, ref := range v.Items {
@@ -179,11 +226,11 @@ func items(m *knowledge.Municipality, r *knowledge.Rule) ([]bot.Item, error) {
 			if def == nil {
 				return nil, fmt.Errorf("rules: %s rule %s refers to undefined item %q", m.File(), r.ID, ref.Item)
 			}
-			note := def.Note
+			note := w.of(def.Translations, "note", def.Note)
 			if ref.Note != "" {
-				note = ref.Note
+				note = w.of(ref.Translations, "note", ref.Note)
 			}
-			out = append(out, bot.Item{Text: def.Text, Visit: i + 1, Optional: ref.Optional, Note: note})
+			out = append(out, bot.Item{Text: w.of(def.Translations, "text", def.Text), Visit: i + 1, Optional: ref.Optional, Note: note})
 		}
 	}
 	return out, nil
@@ -191,13 +238,15 @@ func items(m *knowledge.Municipality, r *knowledge.Rule) ([]bot.Item, error) {
 
 // counters lists m's counters; a per-ward counter becomes the ward's own
 // counter, with its reservation rule, when the ward is known.
-func counters(m *knowledge.Municipality, ward string) []bot.Counter {
-	w := m.Ward(ward)
+func counters(m *knowledge.Municipality, ward string, w *words) []bot.Counter {
+	wd := m.Ward(ward)
 	out := make([]bot.Counter, 0, len(m.Counters))
 	for _, c := range m.Counters {
-		bc := bot.Counter{Name: c.Name, Phone: c.Phone, Hours: c.Hours, Reservation: c.Reservation}
-		if c.PerWard && w != nil {
-			bc.Name, bc.Reservation = w.Counter, w.Reservation
+		bc := bot.Counter{Phone: c.Phone, Hours: w.of(c.Translations, "hours", c.Hours)}
+		if c.PerWard && wd != nil {
+			bc.Name, bc.Reservation = w.of(wd.Translations, "counter", wd.Counter), w.of(wd.Translations, "reservation", wd.Reservation)
+		} else {
+			bc.Name, bc.Reservation = w.of(c.Translations, "name", c.Name), w.of(c.Translations, "reservation", c.Reservation)
 		}
 		out = append(out, bc)
 	}
@@ -206,7 +255,7 @@ func counters(m *knowledge.Municipality, ward string) []bot.Counter {
 
 // silentNotes returns, for each counter field the page leaves empty, the
 // knowledge's note saying so, once.
-func silentNotes(m *knowledge.Municipality) []string {
+func silentNotes(m *knowledge.Municipality, w *words) []string {
 	var out []string
 	for _, field := range []string{"phone", "hours", "reservation"} {
 		text, ok := m.Silent[field]
@@ -216,7 +265,7 @@ func silentNotes(m *knowledge.Municipality) []string {
 		for _, c := range m.Counters {
 			v := map[string]string{"phone": c.Phone, "hours": c.Hours, "reservation": c.Reservation}[field]
 			if v == "" {
-				out = append(out, text)
+				out = append(out, w.of(m.Translations, "silent."+field, text))
 				break
 			}
 		}

@@ -46,14 +46,10 @@ func (h *handlers) checklist(c *gin.Context) {
 		httpx.WriteError(c, err)
 		return
 	}
-	list, err := h.Catalog.Checklist(m.ID, slots, today)
+	list, err := h.Catalog.Checklist(m.ID, slots, today, lang)
 	if err != nil {
 		httpx.WriteError(c, err)
 		return
-	}
-	if lang != bot.LangJa {
-		words := h.Catalog.Texts(m.ID, lang)
-		list.Texts = &words
 	}
 	ja := func() bot.Texts { return h.Catalog.Texts(m.ID, bot.LangJa) }
 	c.JSON(http.StatusOK, withView(&list, ja))

@@ -11,20 +11,28 @@ import (
 type checklistBody struct {
 	*bot.Checklist
 	// Texts hides bot.Checklist.Texts: the words are in View.
-	Texts *struct{}    `json:"texts,omitempty"`
-	View  present.View `json:"view"`
+	Texts *struct{} `json:"texts,omitempty"`
+	// Japanese and Untranslated hide bot.Checklist's: the Japanese is
+	// ViewJa, and View.Note says whether some facts are untranslated.
+	Japanese     *struct{}    `json:"japanese,omitempty"`
+	Untranslated *struct{}    `json:"untranslated,omitempty"`
+	View         present.View `json:"view"`
 	// ViewJa is the view in Japanese when View is in another language:
 	// the original, for the resident to show a counter clerk.
 	ViewJa *present.View `json:"view_ja,omitempty"`
 }
 
 // withView writes c with its view in c's texts and, when they are not
-// Japanese, the Japanese view beside it (ja: the municipality's Japanese
-// texts).
+// Japanese, the Japanese view beside it: of c.Japanese (the facts in
+// Japanese) when c has it, in ja (the municipality's Japanese texts).
 func withView(c *bot.Checklist, ja func() bot.Texts) checklistBody {
 	b := checklistBody{Checklist: c, View: present.Present(c, present.Options{})}
 	if b.View.Lang != bot.LangJa {
 		jc := *c
+		if c.Japanese != nil {
+			jc = *c.Japanese
+			jc.Calendar = c.Calendar
+		}
 		words := ja()
 		jc.Texts = &words
 		v := present.Present(&jc, present.Options{})

@@ -169,3 +169,66 @@ func compareGolden(t *testing.T, path string, got []byte) {
 		t.Errorf("%s differs from what is rendered now; run go test -run TestPresentGolden -update ./webhook/line/ and review the diff", path)
 	}
 }
+
+// goldenLangMunicipality is the municipality whose checklists are rendered
+// in every language: its facts are all translated.
+const goldenLangMunicipality = "akitakata"
+
+// TestPresentGoldenLangs renders the golden situations' checklists of
+// goldenLangMunicipality in やさしい日本語 and in English (the rules
+// engine's ChecklistIn, the facts in their translations) for LINE and as
+// text, into testdata/present/<id>.<lang>.txt and .flex.json, for a
+// reviewer to read beside the Japanese. Every sentence of the view is in
+// the Flex card, and none is left untranslated (no "shown in Japanese"
+// note).
+func TestPresentGoldenLangs(t *testing.T) {
+	kb, err := knowledge.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := kb.Municipality(goldenLangMunicipality)
+	for _, lang := range []bot.Lang{bot.LangEasy, bot.LangEn} {
+		t.Run(string(lang), func(t *testing.T) {
+			var txt bytes.Buffer
+			var flexes []any
+			for _, g := range goldenSituations() {
+				s := g.slots
+				s.ExpiryDate = g.expiry
+				c, err := rules.ChecklistIn(m, s, goldenToday, lang)
+				if err != nil {
+					t.Fatalf("%s: %v", g.name, err)
+				}
+				if c.Untranslated != 0 {
+					t.Errorf("%s: %d facts left in Japanese", g.name, c.Untranslated)
+				}
+				v := present.Present(&c, present.Options{})
+				if v.Lang != lang || v.Note != "" {
+					t.Errorf("%s: view in %q with note %q", g.name, v.Lang, v.Note)
+				}
+				fmt.Fprintf(&txt, "=== %s (%s)\n%s\n\n", g.name, c.Rule, present.Text(v))
+				f := checklistFlex(&c)
+				if f == nil {
+					t.Fatalf("%s: no Flex form", g.name)
+				}
+				b, err := json.Marshal(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, s := range viewStrings(v) {
+					js, _ := json.Marshal(s)
+					if !strings.Contains(string(b), strings.Trim(string(js), `"`)) {
+						t.Errorf("%s: the Flex card lacks the view's %q", g.name, s)
+					}
+				}
+				flexes = append(flexes, map[string]any{"situation": g.name, "message": f})
+			}
+			fj, err := json.MarshalIndent(flexes, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			base := filepath.Join("testdata", "present", goldenLangMunicipality+"."+string(lang))
+			compareGolden(t, base+".txt", txt.Bytes())
+			compareGolden(t, base+".flex.json", append(fj, '\n'))
+		})
+	}
+}

@@ -9,16 +9,23 @@ import (
 
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/internal/kbtest"
+	"github.com/madoguchi/madoguchi/knowledge"
 	"github.com/madoguchi/madoguchi/webhook/guard"
 )
 
 // TestBrowserLanguages: a page that asks for English or やさしい日本語
 // (data-lang) gets the widget's own words in it from the server, a
-// conversation in it to the checklist, and the checklist's view in it
-// with the note that the page's facts are shown in Japanese. Screenshots
-// at 360 and 1280 px go to the artifacts.
+// conversation in it to the checklist, and the checklist's view in it,
+// the page's facts (Edogawa's, all translated) included, without the note
+// that they are shown in Japanese. Screenshots at 360 and 1280 px go to
+// the artifacts.
 func TestBrowserLanguages(t *testing.T) {
 	s := newServer(t, guard.Config{})
+	kb, err := knowledge.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	item := kb.Municipality("edogawa").Item("card")
 	for _, lang := range []bot.Lang{bot.LangEn, bot.LangEasy} {
 		for _, width := range []int64{360, 1280} {
 			t.Run(string(lang)+"/"+itoa(int(width)), func(t *testing.T) {
@@ -40,10 +47,14 @@ func TestBrowserLanguages(t *testing.T) {
 				}
 				clickThrough(t, tb)
 				card := tb.evalString(in(".card") + ".textContent")
-				for _, want := range []string{tx.Get(bot.TextJapaneseOnly), tx.Get(bot.TextTitleItems), tx.Get("widget_print")} {
+				translated, _ := item.In(lang, "text", item.Text)
+				for _, want := range []string{translated, tx.Get(bot.TextTitleItems), tx.Get("widget_print")} {
 					if !strings.Contains(card, want) {
 						t.Errorf("the card lacks %q: %s", want, card)
 					}
+				}
+				if strings.Contains(card, tx.Get(bot.TextJapaneseOnly)) {
+					t.Errorf("the card says the page's facts are Japanese, all being translated: %s", card)
 				}
 				tb.screenshot("lang-" + string(lang) + "-" + itoa(int(width)))
 				tb.checkClean()
