@@ -42,6 +42,7 @@ const (
 	TextWardMore          TextID = "ward_more"
 	TextWardUnknown       TextID = "ward_unknown"
 	TextJapaneseOnly      TextID = "japanese_only"
+	TextTranslated        TextID = "translated"
 
 	// The commands' buttons (Commands).
 	TextCommandStart TextID = "command_start"
@@ -133,7 +134,7 @@ var TextPlaceholders = map[TextID][]string{
 	TextAckAgeAdult: {}, TextAckAgeUnder15: {}, TextAckAgeAdultWard: {},
 	TextAckNoticeYes: {}, TextAckNoticeNo: {}, TextAckAddressYes: {}, TextAckAddressNo: {},
 	TextAckExpiry: {"date"}, TextAckWard: {"ward"}, TextWardMore: {}, TextWardUnknown: {},
-	TextJapaneseOnly: {},
+	TextJapaneseOnly: {}, TextTranslated: {},
 
 	TextCommandStart: {}, TextCommandReset: {}, TextCommandBack: {}, TextCommandFAQ: {},
 	TextProcRenewal: {}, TextProcIssuance: {}, TextProcNewIssuance: {},

@@ -29,6 +29,10 @@ type View struct {
 	// page's Japanese for want of a translation (bot.Checklist.Untranslated);
 	// "" in Japanese and when every fact is translated.
 	Note string `json:"note"`
+	// Translation says, outside Japanese, that the checklist is a
+	// translation of the municipality's Japanese page and that the Japanese
+	// original is what to show at the counter ("" in Japanese).
+	Translation string `json:"translation"`
 	// Title is the procedure in the page's own word: 電子証明書の更新.
 	Title string `json:"title"`
 	// Headline says the visits and whether it ends the same day, in plain
@@ -129,8 +133,12 @@ func Present(c *bot.Checklist, o Options) View {
 		Afterwards: []Step{},
 		Warnings:   []string{},
 	}
-	if t.Lang != bot.LangJa && c.Untranslated > 0 {
-		v.Note = t.Get(bot.TextJapaneseOnly)
+	if t.Lang != bot.LangJa {
+		// A translation says so, and sends the resident to the original.
+		v.Translation = t.Get(bot.TextTranslated)
+		if c.Untranslated > 0 {
+			v.Note = t.Get(bot.TextJapaneseOnly)
+		}
 	}
 	v.Headline = headline(c, t)
 	v.Status = status(c, t, o)
@@ -328,6 +336,7 @@ func Text(v View) string {
 	}
 	section := func(title string) { b.WriteString("\n【" + title + "】\n") }
 	line("【" + v.Title + "】")
+	line(v.Translation)
 	line(v.Note)
 	line(v.Headline)
 	line(v.Status)

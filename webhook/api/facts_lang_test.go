@@ -15,9 +15,10 @@ import (
 
 // factsView is the part of a checklist's view that holds the page's facts.
 type factsView struct {
-	Lang   bot.Lang `json:"lang"`
-	Note   string   `json:"note"`
-	Visits []struct {
+	Lang        bot.Lang `json:"lang"`
+	Note        string   `json:"note"`
+	Translation string   `json:"translation"`
+	Visits      []struct {
 		Items []struct {
 			Text string `json:"text"`
 			Note string `json:"note"`
@@ -53,7 +54,7 @@ func (v factsView) texts() []string {
 // TestChecklistFactsTranslated: Akitakata's checklist, every fact of which
 // is translated, comes through /api/v1/checklist in English and in
 // やさしい日本語 with its facts in that language, no "shown in Japanese"
-// note, the items' top-level texts in the language too, and the Japanese
+// note but the line that it is a translation, the items' top-level texts in the language too, and the Japanese
 // view beside it holding the page's Japanese.
 func TestChecklistFactsTranslated(t *testing.T) {
 	h := newServer(t, api.Deps{Catalog: catalogOf(kb(t)), Clock: fixedClock})
@@ -84,8 +85,8 @@ func TestChecklistFactsTranslated(t *testing.T) {
 				}
 			}
 			v := body.View
-			if v.Lang != tt.lang || v.Note != "" {
-				t.Errorf("view in %q with note %q, want %s and no note (every fact is translated)", v.Lang, v.Note, tt.lang)
+			if want := m.Words(tt.lang).Get(bot.TextTranslated); v.Lang != tt.lang || v.Note != "" || v.Translation != want {
+				t.Errorf("view in %q with note %q and translation %q, want %s, no note (every fact is translated) and %q", v.Lang, v.Note, v.Translation, tt.lang, want)
 			}
 			if len(body.Items) < 2 || body.Items[0].Text != tt.card || body.Items[1].Text != tt.pin {
 				t.Errorf("items %+v, want %q and %q first", body.Items, tt.card, tt.pin)

@@ -106,6 +106,9 @@ func itemsBubble(v present.View) flexBubble {
 			body = append(body, key(s))
 		}
 	}
+	if v.Translation != "" {
+		body = append(body, note(v.Translation))
+	}
 	if v.Note != "" {
 		body = append(body, note(v.Note))
 	}

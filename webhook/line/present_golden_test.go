@@ -202,8 +202,8 @@ func TestPresentGoldenLangs(t *testing.T) {
 					t.Errorf("%s: %d facts left in Japanese", g.name, c.Untranslated)
 				}
 				v := present.Present(&c, present.Options{})
-				if v.Lang != lang || v.Note != "" {
-					t.Errorf("%s: view in %q with note %q", g.name, v.Lang, v.Note)
+				if v.Lang != lang || v.Note != "" || v.Translation != c.Texts.Get(bot.TextTranslated) {
+					t.Errorf("%s: view in %q with note %q and translation %q, want no note and the line that it is a translation", g.name, v.Lang, v.Note, v.Translation)
 				}
 				fmt.Fprintf(&txt, "=== %s (%s)\n%s\n\n", g.name, c.Rule, present.Text(v))
 				f := checklistFlex(&c)

@@ -48,7 +48,7 @@ func TestBrowserLanguages(t *testing.T) {
 				clickThrough(t, tb)
 				card := tb.evalString(in(".card") + ".textContent")
 				translated, _ := item.In(lang, "text", item.Text)
-				for _, want := range []string{translated, tx.Get(bot.TextTitleItems), tx.Get("widget_print")} {
+				for _, want := range []string{translated, tx.Get(bot.TextTitleItems), tx.Get("widget_print"), tx.Get(bot.TextTranslated)} {
 					if !strings.Contains(card, want) {
 						t.Errorf("the card lacks %q: %s", want, card)
 					}

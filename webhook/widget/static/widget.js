@@ -450,6 +450,7 @@
     var card = el('section', 'msg card');
     card.setAttribute('aria-label', tx('widget_card_label'));
     card.appendChild(el('h3', null, v.title));
+    if (v.translation) { card.appendChild(el('p', 'note', v.translation)); }
     if (v.note) { card.appendChild(el('p', 'note', v.note)); }
     if (v.headline) { card.appendChild(el('p', 'key', v.headline)); }
     if (v.status) { card.appendChild(el('p', 'key', v.status)); }
