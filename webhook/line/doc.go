@@ -88,12 +88,9 @@
 // it again, in the same state write, so a turn costs no extra round trip to
 // be retry-safe. The reply token is single-use, which makes replies
 // idempotent; pushes carry an X-Line-Retry-Key derived from the event id,
-// which makes them idempotent too. Before every reply with the token, the
-// event's attempt mark (try:{…}:<webhookEventId>) is counted up (INCR,
-// one round trip); a batch's look-ups read it with the done keys, in the
-// same round trip. When a retry cannot tell whether an interrupted
-// attempt used the token (a repeated turn, or the mark found set), it
-// does not push: at most once rather than twice. The same holds within an attempt: a
+// which makes them idempotent too. When a retry cannot tell whether an
+// interrupted attempt used the token (a repeated turn), it does not push:
+// at most once rather than twice. The same holds within an attempt: a
 // reply sent whole whose answer was lost (a timeout, a dropped
 // connection) may have been delivered, so when its retry finds the token
 // used it counts as delivered, and when no answer comes before the
@@ -101,28 +98,6 @@
 // before any such reply falls back to push. A reply that had to go by
 // push is saved first (the outbox), so a retry pushes it again rather
 // than the token.
-//
-// Two instances may handle one event: the holder of a shard whose lease
-// lapsed while it held the event (stalled, paused, cut off from Redis),
-// and the instance that took the shard over and claimed the event, still
-// pending, not marked done. Both may reply; the token lets one reply
-// through, and for the other "Invalid reply token" means delivered,
-// whichever came first: the later attempt found the mark (or counted it
-// past 1), the earlier one reads the mark again after the refusal and
-// finds it counted past its own attempt (or gone: the event finished).
-// Only a token refused to the one attempt ever counted falls back to
-// push. TestTakeoverMidEventAnswersOnce covers it: an acknowledgement
-// lost after an accepted reply, and a reply held on the wire until the
-// next holder's reply went first, for a dialog turn and for a reply that
-// involves no engine (a sticker's guidance).
-//
-// What stays at most once rather than exactly once: when every attempt
-// at a token is refused (it expired before any reached LINE) while
-// another attempt was counted, nobody pushes, and the event goes
-// unanswered; an instance that finds the token's deadline passed pushes
-// without a reply, so a reply of another instance's still on the wire
-// past that deadline (a stall straddling it, or hosts' clocks apart)
-// can arrive beside the push.
 //
 // Shutdown: when Run's context ends, the reader stops, each worker
 // finishes the events in hand (not cancelled) and starts no other, the
@@ -136,8 +111,8 @@
 // written last. With Config.WaitReplicas the webhook answers 200 only
 // once its events are on that many replicas (XADD and WAIT in one round
 // trip; else 503, and LINE redelivers), and before a reply with the token
-// is sent, the event's attempt mark (counted up before every reply, see
-// above) is replicated the same way. An event handled again after a rollback (its done key, the
+// is sent, an attempt mark for the event is set and replicated the same
+// way. An event handled again after a rollback (its done key, the
 // engine's state and its acknowledgement lost) finds the mark: its token
 // may be used already, so "Invalid reply token" then means delivered and
 // nothing is pushed. The guarantee is whole with one replica, the one a
@@ -178,10 +153,8 @@
 // holder may be at work.
 //
 // Limits: a request already on the wire when the lease lapses may still
-// reach LINE; ordering assumes that takes less than LeaseTTL/10 (a reply
-// that does not cannot reach the resident twice, see the attempt mark
-// above, but may come after the next holder's answer to a later event of
-// the chat). Every instance must use the same Shards.
+// reach LINE; ordering and exactly-once assume that takes less than
+// LeaseTTL/10. Every instance must use the same Shards.
 //
 // # Messaging API requests
 //

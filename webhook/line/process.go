@@ -53,7 +53,7 @@ func (h *Handler) prepare(ctx context.Context, pipe redis.Pipeliner, es []*entry
 		// The same under the keys of earlier versions (see legacyKey), or nil.
 		legacyExists *redis.IntCmd
 		legacySaved  *redis.StringCmd
-		tried        *redis.IntCmd // the attempt mark
+		tried        *redis.IntCmd // the attempt mark (WaitReplicas), or nil
 		cmds         []redis.Cmder // all of the above that were queued
 	}
 	legacy := h.q.legacy()
@@ -78,8 +78,11 @@ func (h *Handler) prepare(ctx context.Context, pipe redis.Pipeliner, es []*entry
 		l := look{e: e,
 			exists: pipe.Exists(ctx, h.q.eventKey("done", e.tag, ev.WebhookEventID)),
 			saved:  pipe.Get(ctx, h.q.eventKey("out", e.tag, ev.WebhookEventID))}
-		l.tried = pipe.Exists(ctx, h.q.eventKey("try", e.tag, ev.WebhookEventID))
-		l.cmds = []redis.Cmder{l.exists, l.saved, l.tried}
+		l.cmds = []redis.Cmder{l.exists, l.saved}
+		if h.cfg.WaitReplicas > 0 {
+			l.tried = pipe.Exists(ctx, h.q.eventKey("try", e.tag, ev.WebhookEventID))
+			l.cmds = append(l.cmds, l.tried)
+		}
 		if legacy {
 			l.legacyExists = pipe.Exists(ctx, h.q.legacyKey("done", ev.WebhookEventID))
 			l.legacySaved = pipe.Get(ctx, h.q.legacyKey("out", ev.WebhookEventID))
@@ -97,7 +100,7 @@ func (h *Handler) prepare(ctx context.Context, pipe redis.Pipeliner, es []*entry
 		}
 		for _, l := range looks {
 			l.e.seen = l.exists.Val() > 0 || l.legacyExists != nil && l.legacyExists.Val() > 0
-			l.e.tried = l.tried.Val() > 0
+			l.e.tried = l.tried != nil && l.tried.Val() > 0
 			l.e.prior = savedReply(l.saved)
 			if l.e.prior == nil && l.legacySaved != nil {
 				l.e.prior = savedReply(l.legacySaved)
@@ -140,7 +143,10 @@ func (h *Handler) process(ctx context.Context, e *entry) error {
 			return err
 		}
 		e.doneKey = h.q.eventKey("done", e.tag, ev.WebhookEventID)
-		e.dropKeys = []string{h.q.eventKey("out", e.tag, ev.WebhookEventID), h.q.eventKey("try", e.tag, ev.WebhookEventID)}
+		e.dropKeys = []string{h.q.eventKey("out", e.tag, ev.WebhookEventID)}
+		if h.cfg.WaitReplicas > 0 {
+			e.dropKeys = append(e.dropKeys, h.q.eventKey("try", e.tag, ev.WebhookEventID))
+		}
 	}
 	if !e.received.IsZero() {
 		res.Latency = h.cfg.Clock().Sub(e.received)
@@ -167,20 +173,22 @@ func (h *Handler) process(ctx context.Context, e *entry) error {
 // and the keys it writes.
 type attempt struct {
 	prior *outbox // the reply an earlier attempt saved, if any
-	// tried says an earlier attempt (this instance's or another's) may
-	// have sent a reply with the token: the attempt mark was set.
+	// tried says an earlier attempt may have sent a reply with the token
+	// (known only with Config.WaitReplicas, from the attempt mark).
 	tried bool
 	out   string // where a reply that must go by push is saved
-	// mark is the attempt mark, counted up before every reply with the
-	// token is sent (and replicated first with Config.WaitReplicas); see
-	// markAttempt.
+	// mark, when set (Config.WaitReplicas), is set and replicated before a
+	// reply with the token is sent; see markAttempt.
 	mark string
 }
 
 // attemptOf returns the attempt of a prepared entry.
 func (h *Handler) attemptOf(e *entry) attempt {
-	return attempt{prior: e.prior, tried: e.tried, out: h.q.eventKey("out", e.tag, e.ev.WebhookEventID),
-		mark: h.q.eventKey("try", e.tag, e.ev.WebhookEventID)}
+	a := attempt{prior: e.prior, tried: e.tried, out: h.q.eventKey("out", e.tag, e.ev.WebhookEventID)}
+	if h.cfg.WaitReplicas > 0 {
+		a.mark = h.q.eventKey("try", e.tag, e.ev.WebhookEventID)
+	}
+	return a
 }
 
 // handleEvent translates one event for the engine and sends what comes

@@ -40,7 +40,7 @@ type entry struct {
 	chat  string  // what orders the entry: municipality and chat id
 	seen  bool    // handled already (a redelivery, or a second read)
 	prior *outbox // the reply an unfinished attempt saved, if any
-	tried bool    // an unfinished attempt may have replied (its attempt mark is set)
+	tried bool    // an unfinished attempt may have replied (Config.WaitReplicas)
 
 	// Set by processor.process when it finishes the entry: keys written
 	// with its acknowledgement, in the same round trip.

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/madoguchi/madoguchi/bot"
 )
@@ -70,11 +69,9 @@ func post(ctx context.Context, api *messaging_api.MessagingApiAPI, path string, 
 	return res.StatusCode, nil
 }
 
-// deliver sends a reply that is the same every time. Its outbox only
-// records that the token proved unusable, so that a retry pushes rather
-// than takes the refusal of its token for an earlier delivery.
+// deliver sends a reply that needs no outbox (it is the same every time).
 func (h *Handler) deliver(ctx context.Context, ch Channel, ev *event, r bot.Reply, at attempt) (Outcome, error) {
-	return h.send(ctx, ch, ev, r, at.tried, at.out, at.prior != nil && at.prior.Push, at.mark)
+	return h.send(ctx, ch, ev, r, at.tried, "", false, at.mark)
 }
 
 // deliverOutbox sends a saved turn reply; see send.
@@ -104,14 +101,8 @@ func (h *Handler) deliverOutbox(ctx context.Context, ch Channel, ev *event, at a
 // ask again. A token refused or expired before any attempt that may have
 // reached LINE still falls back to push.
 //
-// mark is the event's attempt mark, counted up before every reply (see
-// markAttempt). An instance whose lease lapsed while it held the event
-// (stalled, or cut off from Redis) and the instance that took the event
-// over may both reply: the token lets one through, and "Invalid reply
-// token" then means delivered for the other, whichever came first: the
-// later knows from the mark it found, the earlier from the mark counted
-// past its own attempt. Only a token refused to the one attempt ever
-// made falls back to push.
+// mark, when set, is the attempt mark to set before replying (see
+// markAttempt).
 func (h *Handler) send(ctx context.Context, ch Channel, ev *event, r bot.Reply, resend bool, outboxKey string, pushOnly bool, mark string) (Outcome, error) {
 	msgs := render(r)
 	if len(msgs) == 0 {
@@ -127,11 +118,11 @@ func (h *Handler) send(ctx context.Context, ch Channel, ev *event, r bot.Reply, 
 		deadline := ev.time().Add(h.cfg.ReplyTokenTTL)
 		switch {
 		case h.cfg.Clock().Before(deadline):
-			n, err := h.markAttempt(ctx, mark)
-			if err != nil {
-				return "", err // nothing sent: try again
+			if mark != "" && !resend {
+				if err := h.markAttempt(ctx, mark); err != nil {
+					return "", err // nothing sent: try again
+				}
 			}
-			resend = resend || n > 1 // an attempt began before this one
 			status, unanswered, err := h.replyUntil(ctx, api, ev.ReplyToken, msgs, deadline)
 			switch {
 			case err == nil:
@@ -142,15 +133,6 @@ func (h *Handler) send(ctx context.Context, ch Channel, ev *event, r bot.Reply, 
 			case invalidToken(status, err) && unanswered:
 				h.cfg.Logger.Warn("line: reply token used by an attempt whose answer was lost; delivered, not pushing", "user", user)
 				return OutcomeReplied, nil
-			case invalidToken(status, err):
-				later, err := h.attemptsSince(ctx, mark, n)
-				if err != nil {
-					return "", err // the retry finds the mark: at most once
-				}
-				if later {
-					h.cfg.Logger.Warn("line: reply token used by an attempt begun since (the event taken over); delivered, not pushing", "user", user)
-					return OutcomeReplied, nil
-				}
 			case status >= 400 && status < 500 && status != http.StatusTooManyRequests && !invalidToken(status, err):
 				h.cfg.Logger.Error("line: reply refused", "user", user, "status", status)
 				return OutcomeFailed, nil
@@ -182,51 +164,25 @@ func (h *Handler) send(ctx context.Context, ch Channel, ev *event, r bot.Reply, 
 }
 
 // markAttempt records, before a reply with the token is sent, that it may
-// have been: it counts the event's attempt mark up (INCR) and returns the
-// count, this attempt's number. Whoever handles the event later (the
-// retry, or the instance that took its shard over after this one's lease
-// lapsed before the event was marked done) finds the mark, and takes
-// "Invalid reply token" for delivered, not "push it"; this attempt, its
-// token refused, finds the count past its own number when an attempt
-// began since (attemptsSince). It costs a round trip before each reply.
-//
-// With Config.WaitReplicas the mark and a Redis WAIT go in one round
-// trip, so the mark is on the replicas before the reply leaves: a
+// have been: with Config.WaitReplicas the mark and a Redis WAIT go in one
+// round trip, so the mark is on the replicas before the reply leaves. A
 // failover or a restart can roll back what an attempt wrote to Redis
 // afterwards (the engine's state, the done key) and have the event
-// handled again, and the mark survives. It fails, and nothing is sent,
-// when the mark did not reach the replicas.
-func (h *Handler) markAttempt(ctx context.Context, key string) (int64, error) {
+// handled again; the mark survives, and tells the retry that the token
+// may be used already, so that "Invalid reply token" then means
+// delivered, not "push it". It fails, and nothing is sent, when the mark
+// did not reach the replicas.
+func (h *Handler) markAttempt(ctx context.Context, key string) error {
 	pipe := h.cfg.Redis.Pipeline()
-	n := pipe.Incr(ctx, key)
-	pipe.PExpire(ctx, key, h.cfg.ReplyTokenTTL+time.Hour)
-	var wait *redis.Cmd
-	if h.cfg.WaitReplicas > 0 {
-		wait = pipe.Do(ctx, "WAIT", h.cfg.WaitReplicas, h.cfg.WaitTimeout.Milliseconds())
-	}
+	pipe.Set(ctx, key, "1", h.cfg.ReplyTokenTTL+time.Hour)
+	wait := pipe.Do(ctx, "WAIT", h.cfg.WaitReplicas, h.cfg.WaitTimeout.Milliseconds())
 	if _, err := pipe.Exec(ctx); err != nil {
-		return 0, err
+		return err
 	}
-	if wait != nil {
-		if r, err := wait.Int64(); err != nil || r < int64(h.cfg.WaitReplicas) {
-			return 0, fmt.Errorf("attempt mark: %w: %d of %d replicas acknowledged within %v", errNotReplicated, r, h.cfg.WaitReplicas, h.cfg.WaitTimeout)
-		}
+	if n, err := wait.Int64(); err != nil || n < int64(h.cfg.WaitReplicas) {
+		return fmt.Errorf("attempt mark: %w: %d of %d replicas acknowledged within %v", errNotReplicated, n, h.cfg.WaitReplicas, h.cfg.WaitTimeout)
 	}
-	return n.Val(), nil
-}
-
-// attemptsSince reports whether an attempt to reply began after attempt
-// n, by the attempt mark key: counted past n, or gone (the event was
-// finished, and its mark dropped, by another attempt).
-func (h *Handler) attemptsSince(ctx context.Context, key string, n int64) (bool, error) {
-	v, err := h.cfg.Redis.Get(ctx, key).Int64()
-	switch {
-	case errors.Is(err, redis.Nil):
-		return true, nil
-	case err != nil:
-		return false, err
-	}
-	return v != n, nil
+	return nil
 }
 
 // replyUntil replies msgs with token; see send. It returns the last
