@@ -9,6 +9,13 @@ import (
 	"time"
 )
 
+// replyTokenTTL is how long after its webhook a reply token is accepted.
+// LINE's reference: a reply token can be used once, and must be used
+// within one minute of receiving the webhook (past that, it is not
+// guaranteed to work). LINE refuses a used token, and one that became
+// invalid with time, alike: 400 {"message":"Invalid reply token"}.
+const replyTokenTTL = time.Minute
+
 // sent is one webhook event the bot should answer.
 type sent struct {
 	user    string
@@ -30,12 +37,19 @@ type tracker struct {
 	byToken map[string]*sent
 	byUser  map[string][]*sent // unanswered, oldest first
 	used    map[string]bool    // reply tokens already used
-	keys    map[string]bool    // X-Line-Retry-Keys seen
-	last    time.Time          // last answer received
+	// refused counts, by user, the replies refused for a token used
+	// already whose push has not come yet: the next push to the user is
+	// taken for that event's (a resident sees it twice), not for an
+	// unanswered one.
+	refused map[string]int
+	keys    map[string]bool // X-Line-Retry-Keys seen
+	last    time.Time       // last answer received
 
 	replies, pushes, loading     atomic.Int64
 	authFailed, badRequest       atomic.Int64
 	invalidToken, reusedToken    atomic.Int64
+	expiredToken                 atomic.Int64 // refused: older than replyTokenTTL
+	pushAfterRefusal             atomic.Int64 // pushes following a reusedToken refusal
 	duplicatePush, unmatchedPush atomic.Int64
 	other                        atomic.Int64
 	answered                     atomic.Int64 // events answered (reply or push)
@@ -48,6 +62,7 @@ func newTracker(token string) *tracker {
 		byToken: map[string]*sent{},
 		byUser:  map[string][]*sent{},
 		used:    map[string]bool{},
+		refused: map[string]int{},
 		keys:    map[string]bool{},
 	}
 }
@@ -151,7 +166,11 @@ func (t *tracker) reply(w http.ResponseWriter, body []byte, now time.Time) {
 	t.mu.Lock()
 	s, known := t.byToken[req.ReplyToken]
 	used := t.used[req.ReplyToken]
-	if known && !used {
+	expired := known && !used && now.Sub(s.at) > replyTokenTTL
+	switch {
+	case used:
+		t.refused[s.user]++
+	case known && !expired:
 		t.used[req.ReplyToken] = true
 		t.answer(s, now, false)
 	}
@@ -162,6 +181,9 @@ func (t *tracker) reply(w http.ResponseWriter, body []byte, now time.Time) {
 		lineError(w, http.StatusBadRequest, "Invalid reply token")
 	case used:
 		t.reusedToken.Add(1)
+		lineError(w, http.StatusBadRequest, "Invalid reply token")
+	case expired:
+		t.expiredToken.Add(1)
 		lineError(w, http.StatusBadRequest, "Invalid reply token")
 	default:
 		t.replies.Add(1)
@@ -180,12 +202,16 @@ func (t *tracker) push(w http.ResponseWriter, r *http.Request, body []byte, now 
 	key := r.Header.Get("X-Line-Retry-Key")
 	t.mu.Lock()
 	dup := key != "" && t.keys[key]
-	matched := false
+	matched, again := false, false
 	if !dup {
 		if key != "" {
 			t.keys[key] = true
 		}
-		if q := t.byUser[req.To]; len(q) > 0 {
+		if t.refused[req.To] > 0 {
+			// The answer to an event whose reply was accepted already.
+			t.refused[req.To]--
+			again = true
+		} else if q := t.byUser[req.To]; len(q) > 0 {
 			t.answer(q[0], now, true)
 			matched = true
 		}
@@ -197,7 +223,9 @@ func (t *tracker) push(w http.ResponseWriter, r *http.Request, body []byte, now 
 		return
 	}
 	t.pushes.Add(1)
-	if !matched {
+	if again {
+		t.pushAfterRefusal.Add(1)
+	} else if !matched {
 		t.unmatchedPush.Add(1)
 	}
 	w.Header().Set("Content-Type", "application/json")

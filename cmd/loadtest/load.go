@@ -191,8 +191,9 @@ func Load(ctx context.Context, o Options) (*Report, error) {
 	rep.Fake = FakeCounts{
 		Replies: tr.replies.Load(), Pushes: tr.pushes.Load(), Loading: tr.loading.Load(),
 		AuthFailed: tr.authFailed.Load(), BadRequest: tr.badRequest.Load(),
-		InvalidToken: tr.invalidToken.Load(), ReusedToken: tr.reusedToken.Load(),
-		DuplicatePush: tr.duplicatePush.Load(), UnmatchedPush: tr.unmatchedPush.Load(),
+		InvalidToken: tr.invalidToken.Load(), ReusedToken: tr.reusedToken.Load(), ExpiredToken: tr.expiredToken.Load(),
+		PushAfterRefusal: tr.pushAfterRefusal.Load(),
+		DuplicatePush:    tr.duplicatePush.Load(), UnmatchedPush: tr.unmatchedPush.Load(),
 		Other: tr.other.Load(),
 	}
 	rep.Procs = procReport(o.Procs, before, after, rep.OK)

@@ -217,3 +217,52 @@ func TestULID(t *testing.T) {
 		t.Errorf("ulid %q %q", a, b)
 	}
 }
+
+// TestFakeRefusesReplyTokensLikeLINE checks the fake Messaging API's reply
+// tokens: used once, then refused as LINE refuses them (400,
+// {"message":"Invalid reply token"}), as is a token older than a minute;
+// a push after a refusal of a used token is counted as that event's second
+// answer, not taken for another event's.
+func TestFakeRefusesReplyTokensLikeLINE(t *testing.T) {
+	tr := newTracker(testToken)
+	now := time.Now()
+	first := &sent{user: "U1", token: "t1", at: now, ok: true}
+	second := &sent{user: "U1", token: "t2", at: now, ok: true}
+	old := &sent{user: "U2", token: "t3", at: now.Add(-replyTokenTTL - time.Second), ok: true}
+	for _, s := range []*sent{first, second, old} {
+		tr.add(s)
+	}
+	call := func(path, body string) (int, string) {
+		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		if path == "/v2/bot/message/push" {
+			req.Header.Set("X-Line-Retry-Key", "key-"+body)
+		}
+		w := httptest.NewRecorder()
+		tr.ServeHTTP(w, req)
+		return w.Code, strings.TrimSpace(w.Body.String())
+	}
+	reply := func(tok string) (int, string) {
+		return call("/v2/bot/message/reply", `{"replyToken":"`+tok+`","messages":[{"type":"text","text":"a"}]}`)
+	}
+	const refused = `{"message":"Invalid reply token"}`
+	if c, b := reply("t1"); c != http.StatusOK {
+		t.Errorf("first use: %d %s", c, b)
+	}
+	if c, b := reply("t1"); c != http.StatusBadRequest || b != refused {
+		t.Errorf("second use: %d %s, want 400 %s", c, b, refused)
+	}
+	if c, b := reply("t3"); c != http.StatusBadRequest || b != refused {
+		t.Errorf("a token past its minute: %d %s, want 400 %s", c, b, refused)
+	}
+	if c, _ := call("/v2/bot/message/push", `{"to":"U1","messages":[{"type":"text","text":"a"}]}`); c != http.StatusOK {
+		t.Errorf("push: %d", c)
+	}
+	if tr.reusedToken.Load() != 1 || tr.expiredToken.Load() != 1 || tr.pushAfterRefusal.Load() != 1 {
+		t.Errorf("used already %d, expired %d, pushes after a refusal %d; want 1, 1, 1",
+			tr.reusedToken.Load(), tr.expiredToken.Load(), tr.pushAfterRefusal.Load())
+	}
+	if !second.replied.IsZero() || tr.missing() != 2 {
+		t.Errorf("the push after the refusal was taken for the next event; missing %d, want 2 (t2, t3)", tr.missing())
+	}
+}

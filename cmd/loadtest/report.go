@@ -55,16 +55,22 @@ type Latency struct {
 
 // FakeCounts is what the fake Messaging API received.
 type FakeCounts struct {
-	Replies       int64 `json:"replies"`
-	Pushes        int64 `json:"pushes"`
-	Loading       int64 `json:"loading"`
-	AuthFailed    int64 `json:"auth_failed"`
-	BadRequest    int64 `json:"bad_request"`
-	InvalidToken  int64 `json:"invalid_token"`
-	ReusedToken   int64 `json:"reused_token"`
-	DuplicatePush int64 `json:"duplicate_push"`
-	UnmatchedPush int64 `json:"unmatched_push"`
-	Other         int64 `json:"other"`
+	Replies      int64 `json:"replies"`
+	Pushes       int64 `json:"pushes"`
+	Loading      int64 `json:"loading"`
+	AuthFailed   int64 `json:"auth_failed"`
+	BadRequest   int64 `json:"bad_request"`
+	InvalidToken int64 `json:"invalid_token"` // refused: a reply token never sent
+	ReusedToken  int64 `json:"reused_token"`  // refused: a reply token used already
+	ExpiredToken int64 `json:"expired_token"` // refused: a reply token past its minute
+	// PushAfterRefusal counts the pushes that follow a reply refused for
+	// a token used already: that event's second answer, which its
+	// resident sees twice. A refusal without such a push is a second
+	// attempt that LINE turned away, unseen by the resident.
+	PushAfterRefusal int64 `json:"push_after_refusal"`
+	DuplicatePush    int64 `json:"duplicate_push"`
+	UnmatchedPush    int64 `json:"unmatched_push"`
+	Other            int64 `json:"other"`
 }
 
 // ProcStat is one measured process over the run (sending and grace).
@@ -99,8 +105,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 	p("answered\t%d (%.0f/s), last %.0f ms after sending ended", r.Answered, r.RepliesPerSec, r.DrainMs)
 	p("missing replies\t%d", r.Missing)
 	f := r.Fake
-	p("fake API\treply %d, push %d, loading %d; refused: auth %d, bad %d, invalid token %d, reused token %d, duplicate push %d, unmatched push %d, other %d",
-		f.Replies, f.Pushes, f.Loading, f.AuthFailed, f.BadRequest, f.InvalidToken, f.ReusedToken, f.DuplicatePush, f.UnmatchedPush, f.Other)
+	p("fake API\treply %d, push %d, loading %d; refused: auth %d, bad %d, unknown reply token %d, reply token used already %d, expired %d, duplicate push %d; unmatched push %d, other %d",
+		f.Replies, f.Pushes, f.Loading, f.AuthFailed, f.BadRequest, f.InvalidToken, f.ReusedToken, f.ExpiredToken, f.DuplicatePush, f.UnmatchedPush, f.Other)
+	p("answered twice\t%d pushes after a reply refused for a used token", f.PushAfterRefusal)
 	if h := r.Host; h.WallSeconds > 0 {
 		p("host CPU\t%.1f of %d cores busy over %.1fs; this load generator %.1f cores", h.BusySeconds/h.WallSeconds, h.Cores, h.WallSeconds, h.SelfSeconds/h.WallSeconds)
 	}

@@ -17,8 +17,11 @@
 //     what it grew from the start to the middle plus 8 MiB (it grows by
 //     design: each LINE event's done mark is kept 48 hours, each web
 //     session's state 24 hours; it must not accelerate);
-//   - loadtest reports an event not answered within the grace, a reply
-//     token used twice, a duplicate push or a webhook not answered 2xx;
+//   - loadtest reports an event not answered within the grace, answered
+//     twice (a push after a reply its fake refused for a used token, or a
+//     duplicate push) or a webhook not answered 2xx (a reply refused for
+//     a used token with no push after it is reported, not failed: the
+//     resident saw one answer);
 //   - more than 1 % of the web chat turns fail.
 //
 // With -memory it instead measures Redis memory per active web

@@ -50,13 +50,16 @@ type loadReport struct {
 	RepliesPerSec float64 `json:"replies_per_sec"`
 	Missing       int64   `json:"missing"`
 	Fake          struct {
-		Replies       int64 `json:"replies"`
-		Pushes        int64 `json:"pushes"`
-		InvalidToken  int64 `json:"invalid_token"`
-		ReusedToken   int64 `json:"reused_token"`
-		DuplicatePush int64 `json:"duplicate_push"`
-		UnmatchedPush int64 `json:"unmatched_push"`
-		AuthFailed    int64 `json:"auth_failed"`
+		Replies      int64 `json:"replies"`
+		Pushes       int64 `json:"pushes"`
+		InvalidToken int64 `json:"invalid_token"`
+		ReusedToken  int64 `json:"reused_token"`
+		ExpiredToken int64 `json:"expired_token"`
+		// Pushes after a reply refused for a used token: seen twice.
+		PushAfterRefusal int64 `json:"push_after_refusal"`
+		DuplicatePush    int64 `json:"duplicate_push"`
+		UnmatchedPush    int64 `json:"unmatched_push"`
+		AuthFailed       int64 `json:"auth_failed"`
 	} `json:"fake_api"`
 }
 
@@ -295,9 +298,9 @@ func printTable(w io.Writer, e *Env, cols []string, ss []Sample) {
 }
 
 func printLoad(w io.Writer, r *loadReport) {
-	fmt.Fprintf(w, "LINE: %d webhooks accepted in %.0f s (%.0f/s), webhook p50/p99/max %.1f/%.1f/%.1f ms; event to reply p50/p99/max %.1f/%.1f/%.1f ms; answered %d (replies %d, pushes %d), missing %d, reply token reused %d, duplicate push %d, errors %v\n",
+	fmt.Fprintf(w, "LINE: %d webhooks accepted in %.0f s (%.0f/s), webhook p50/p99/max %.1f/%.1f/%.1f ms; event to reply p50/p99/max %.1f/%.1f/%.1f ms; answered %d (replies %d, pushes %d), missing %d; replies refused by the fake for a used token %d, for an expired one %d; pushes after a refusal %d, duplicate push %d; errors %v\n",
 		r.OK, r.Seconds, r.EventsPerSec, r.Webhook.P50, r.Webhook.P99, r.Webhook.Max, r.Reply.P50, r.Reply.P99, r.Reply.Max,
-		r.Answered, r.Fake.Replies, r.Fake.Pushes, r.Missing, r.Fake.ReusedToken, r.Fake.DuplicatePush, r.Errors)
+		r.Answered, r.Fake.Replies, r.Fake.Pushes, r.Missing, r.Fake.ReusedToken, r.Fake.ExpiredToken, r.Fake.PushAfterRefusal, r.Fake.DuplicatePush, r.Errors)
 }
 
 // judge returns what went wrong in a soak: growth from the middle to the
@@ -329,8 +332,11 @@ func judge(o Options, servers []*Server, first, mid, end Sample, rep *loadReport
 	if rep.Missing > 0 {
 		problems = append(problems, fmt.Sprintf("%d LINE events never answered", rep.Missing))
 	}
-	if n := rep.Fake.ReusedToken + rep.Fake.DuplicatePush; n > 0 {
-		problems = append(problems, fmt.Sprintf("%d LINE events answered twice (reply token reused %d, duplicate push %d)", n, rep.Fake.ReusedToken, rep.Fake.DuplicatePush))
+	// A reply refused for a used token is an event handled twice that
+	// LINE turned away: the resident saw one answer. A push after it is
+	// the second answer the resident sees.
+	if n := rep.Fake.PushAfterRefusal + rep.Fake.DuplicatePush; n > 0 {
+		problems = append(problems, fmt.Sprintf("%d LINE events answered twice (pushes after a reply refused for a used token %d, duplicate push %d)", n, rep.Fake.PushAfterRefusal, rep.Fake.DuplicatePush))
 	}
 	if rep.Fake.InvalidToken+rep.Fake.UnmatchedPush+rep.Fake.AuthFailed > 0 {
 		problems = append(problems, fmt.Sprintf("fake Messaging API refused calls: invalid token %d, unmatched push %d, auth failed %d", rep.Fake.InvalidToken, rep.Fake.UnmatchedPush, rep.Fake.AuthFailed))

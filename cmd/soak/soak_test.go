@@ -68,13 +68,20 @@ func TestJudge(t *testing.T) {
 		{"queue", sampleOf(22<<20, 300, 30, 1000, 4<<20), *ok, "queue depth"},
 		{"redis", sampleOf(22<<20, 300, 30, 5, 20<<20), *ok, "Redis memory"},
 		{"lost", mid, loadReport{OK: 1000, Answered: 999, Missing: 1}, "never answered"},
-		{"twice", mid, func() loadReport { r := *ok; r.Fake.ReusedToken = 1; return r }(), "answered twice"},
+		{"twice", mid, func() loadReport { r := *ok; r.Fake.ReusedToken, r.Fake.PushAfterRefusal = 1, 1; return r }(), "answered twice"},
 		{"webhook", mid, loadReport{OK: 1000, Answered: 1000, Errors: map[string]int64{"503": 2}}, "answered 503"},
 	} {
 		p := judge(o, servers, first, mid, c.end, &c.rep, 100, 0)
 		if len(p) != 1 || !strings.Contains(p[0], c.want) {
 			t.Errorf("%s: judged %q, want one problem naming %q", c.name, p, c.want)
 		}
+	}
+	// A second reply refused for its used token, and no push after it:
+	// the resident saw one answer.
+	refused := *ok
+	refused.Fake.ReusedToken = 3
+	if p := judge(o, servers, first, mid, mid, &refused, 100, 0); len(p) != 0 {
+		t.Errorf("replies refused for a used token, no push after them: judged %q", p)
 	}
 	if p := judge(o, servers, first, mid, mid, ok, 100, 2); len(p) != 1 || !strings.Contains(p[0], "chat turns failed") {
 		t.Errorf("2 of 100 chat turns failed: judged %q", p)

@@ -99,6 +99,19 @@
 // push is saved first (the outbox), so a retry pushes it again rather
 // than the token.
 //
+// A lease can lapse while its holder is still handling an event (a slow
+// Redis, a paused process): the next holder claims the entry and handles
+// it again, and both may reply. Whichever reply LINE takes second is
+// refused as a used token. That refusal, for a token inside its validity
+// (before ReplyTokenTTL, under LINE's minute), is read as "the other
+// attempt's reply was accepted" whenever another attempt was possible: the
+// entry was claimed, re-read or retried, or the shard's lease is now held
+// by another instance (read from Redis at the refusal). Nothing is then
+// pushed, for a dialog turn and for a reply without one (a sticker's
+// guidance) alike. With no other attempt possible, a refused token goes
+// by push, as before: this costs nothing on the common path (no write
+// before a reply) and never drops an answer on a guess.
+//
 // Shutdown: when Run's context ends, the reader stops, each worker
 // finishes the events in hand (not cancelled) and starts no other, the
 // leases are released, and whatever was read but not started stays

@@ -62,14 +62,24 @@ type fakeAPI struct {
 	status func(path string, n int) (int, string) // n counts calls to path, from 1
 	counts map[string]int
 	used   map[string]bool // reply tokens used: LINE's are single-use
-	conns  int             // connections opened to the fake
-	closed int             // connections closed (by either side)
-	delay  time.Duration   // how long each answer takes
+	// issued holds when each reply token's event happened (its webhook's
+	// timestamp), clock the time now: LINE refuses a token used more than
+	// tokenValidity after its event as it refuses a used one.
+	issued map[string]time.Time
+	clock  func() time.Time
+	conns  int           // connections opened to the fake
+	closed int           // connections closed (by either side)
+	delay  time.Duration // how long each answer takes
 	// lose, if set, says for a call (n counts calls to path, from 1)
 	// whether LINE's answer (acceptance or refusal) is lost after the call
 	// was handled: "drop" closes the connection without an answer, "stall"
 	// holds the answer for loseStall (longer than the client waits).
-	lose   func(path string, n int) string
+	lose func(path string, n int) string
+	// around, if set, is called with each call before it is handled (its
+	// token checked, its acceptance recorded) and may hold it there; the
+	// function it returns, if any, is called once the call was handled,
+	// before its answer is written. Called without mu held.
+	around func(c call) (after func())
 	notify chan struct{}
 	// profiles are the users' profile languages (GET /v2/bot/profile/
 	// {userId}: 404 for a user not listed); profileCalls counts the calls.
@@ -77,11 +87,20 @@ type fakeAPI struct {
 	profileCalls int
 }
 
+// tokenValidity is how long LINE accepts a reply token: its reference
+// says a token must be used within one minute of the webhook.
+const tokenValidity = time.Minute
+
+// refusedToken is LINE's answer to a reply with a token used already or
+// past its validity (400).
+const refusedToken = `{"message":"Invalid reply token"}`
+
 // loseStall is how long a "stall" answer is held.
 const loseStall = 3 * time.Second
 
 func newFakeAPI(tb testing.TB) *fakeAPI {
-	f := &fakeAPI{tb: tb, counts: map[string]int{}, used: map[string]bool{}, notify: make(chan struct{}, 1000)}
+	f := &fakeAPI{tb: tb, counts: map[string]int{}, used: map[string]bool{}, issued: map[string]time.Time{},
+		clock: time.Now, notify: make(chan struct{}, 1000)}
 	f.srv = httptest.NewUnstartedServer(http.HandlerFunc(f.serve))
 	f.srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		f.mu.Lock()
@@ -133,6 +152,13 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	c := call{Path: r.URL.Path, RetryKey: r.Header.Get("X-Line-Retry-Key"), Body: body, At: time.Now()}
 	f.checkShape(c)
 	f.mu.Lock()
+	around := f.around
+	f.mu.Unlock()
+	var after func()
+	if around != nil {
+		after = around(c)
+	}
+	f.mu.Lock()
 	f.counts[r.URL.Path]++
 	n := f.counts[r.URL.Path]
 	status, resp := http.StatusOK, "{}"
@@ -142,8 +168,9 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if tok, _ := c.Body["replyToken"].(string); status/100 == 2 && tok != "" {
-		if f.used[tok] {
-			status, resp = http.StatusBadRequest, `{"message":"Invalid reply token"}`
+		at, known := f.issued[tok]
+		if f.used[tok] || known && f.clock().Sub(at) > tokenValidity {
+			status, resp = http.StatusBadRequest, refusedToken
 		}
 		f.used[tok] = true
 	}
@@ -155,6 +182,9 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		lose = f.lose(r.URL.Path, n)
 	}
 	f.mu.Unlock()
+	if after != nil {
+		after()
+	}
 	switch lose {
 	case "drop":
 		conn, _, err := http.NewResponseController(w).Hijack()
@@ -346,6 +376,33 @@ func (f *fakeAPI) setLose(fn func(path string, n int) string) {
 	f.mu.Unlock()
 }
 
+func (f *fakeAPI) setAround(fn func(c call) (after func())) {
+	f.mu.Lock()
+	f.around = fn
+	f.mu.Unlock()
+}
+
+// issue records the reply tokens of a webhook body's events, with when
+// each event happened.
+func (f *fakeAPI) issue(body []byte) {
+	var cb struct {
+		Events []struct {
+			ReplyToken string `json:"replyToken"`
+			Timestamp  int64  `json:"timestamp"`
+		} `json:"events"`
+	}
+	if json.Unmarshal(body, &cb) != nil {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, ev := range cb.Events {
+		if ev.ReplyToken != "" {
+			f.issued[ev.ReplyToken] = time.UnixMilli(ev.Timestamp)
+		}
+	}
+}
+
 func (f *fakeAPI) setStatus(fn func(path string, n int) (int, string)) {
 	f.mu.Lock()
 	f.status = fn
@@ -516,6 +573,7 @@ type env struct {
 }
 
 type inst struct {
+	api    *fakeAPI // told the reply tokens of what is posted
 	h      *line.Handler
 	router *gin.Engine
 	stop   context.CancelFunc
@@ -538,6 +596,7 @@ func newEnvOn(t *testing.T, rdb redis.UniversalClient) *env {
 	e := &env{t: t, rdb: rdb, prefix: fmt.Sprintf("%se%d:", redistest.Prefix(t), envs), api: newFakeAPI(t),
 		now: time.UnixMilli(fixtureTime).Add(time.Second), results: make(chan line.EventResult, 10000)}
 	e.engine = newEngine(e.rdb, e.prefix)
+	e.api.clock = e.clock
 	return e
 }
 
@@ -596,7 +655,7 @@ func (e *env) newInst(mod func(*line.Config)) *inst {
 	}
 	r := gin.New()
 	h.Register(r)
-	in := &inst{h: h, router: r}
+	in := &inst{api: e.api, h: h, router: r}
 	e.insts = append(e.insts, in)
 	return in
 }
@@ -623,6 +682,9 @@ func sign(body []byte, key string) string {
 // post sends body signed with secret to the instance's webhook.
 func (in *inst) post(t testing.TB, municipality string, body []byte, sig string) *httptest.ResponseRecorder {
 	t.Helper()
+	if in.api != nil {
+		in.api.issue(body)
+	}
 	req := httptest.NewRequest(http.MethodPost, "/webhook/line/"+municipality, bytes.NewReader(body))
 	if sig != "" {
 		req.Header.Set("X-Line-Signature", sig)

@@ -180,11 +180,17 @@ type attempt struct {
 	// mark, when set (Config.WaitReplicas), is set and replicated before a
 	// reply with the token is sent; see markAttempt.
 	mark string
+	// again says another attempt at the event may have come before this
+	// one (entry.again); lease is the key of the lease of the event's
+	// shard. Both serve usedElsewhere.
+	again bool
+	lease string
 }
 
 // attemptOf returns the attempt of a prepared entry.
 func (h *Handler) attemptOf(e *entry) attempt {
-	a := attempt{prior: e.prior, tried: e.tried, out: h.q.eventKey("out", e.tag, e.ev.WebhookEventID)}
+	a := attempt{prior: e.prior, tried: e.tried, out: h.q.eventKey("out", e.tag, e.ev.WebhookEventID),
+		again: e.again, lease: e.lease}
 	if h.cfg.WaitReplicas > 0 {
 		a.mark = h.q.eventKey("try", e.tag, e.ev.WebhookEventID)
 	}

@@ -33,6 +33,12 @@ type entry struct {
 	municipality string
 	raw          []byte // nil for an entry that is not a recorded event
 	received     time.Time
+	lease        string // its shard's lease key
+	// again says the entry may have been handled before, up to its reply,
+	// by this instance or another: it was claimed from another consumer,
+	// re-read from the pending list, or is being retried (see
+	// Handler.usedElsewhere).
+	again bool
 
 	// Set by processor.prepare and its read:
 	ev    event   // the decoded event
@@ -270,9 +276,9 @@ func toEntry(s *shard, m redis.XMessage) (entry, bool) {
 	mun, _ := m.Values["m"].(string)
 	raw, _ := m.Values["e"].(string)
 	if mun == "" || raw == "" {
-		return entry{id: m.ID, tag: s.tag}, false
+		return entry{id: m.ID, tag: s.tag, lease: s.lease}, false
 	}
-	e := entry{id: m.ID, tag: s.tag, municipality: mun, raw: []byte(raw)}
+	e := entry{id: m.ID, tag: s.tag, lease: s.lease, municipality: mun, raw: []byte(raw)}
 	if r, _ := m.Values["r"].(string); r != "" {
 		if ms, err := strconv.ParseInt(r, 10, 64); err == nil {
 			e.received = time.UnixMilli(ms)

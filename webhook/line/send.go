@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/madoguchi/madoguchi/bot"
 )
@@ -71,12 +72,12 @@ func post(ctx context.Context, api *messaging_api.MessagingApiAPI, path string, 
 
 // deliver sends a reply that needs no outbox (it is the same every time).
 func (h *Handler) deliver(ctx context.Context, ch Channel, ev *event, r bot.Reply, at attempt) (Outcome, error) {
-	return h.send(ctx, ch, ev, r, at.tried, "", false, at.mark)
+	return h.send(ctx, ch, ev, r, at, at.tried, "", false)
 }
 
 // deliverOutbox sends a saved turn reply; see send.
 func (h *Handler) deliverOutbox(ctx context.Context, ch Channel, ev *event, at attempt, ob outbox, resend bool) (Outcome, error) {
-	return h.send(ctx, ch, ev, ob.Reply, resend || at.tried, at.out, ob.Push, at.mark)
+	return h.send(ctx, ch, ev, ob.Reply, at, resend || at.tried, at.out, ob.Push)
 }
 
 // send answers ev with r. While the reply token is fresh it replies,
@@ -101,9 +102,14 @@ func (h *Handler) deliverOutbox(ctx context.Context, ch Channel, ev *event, at a
 // ask again. A token refused or expired before any attempt that may have
 // reached LINE still falls back to push.
 //
-// mark, when set, is the attempt mark to set before replying (see
+// A token refused while it should still be valid (before its deadline),
+// to an attempt that may not be the only one at its event, was used by
+// the other attempt: nothing is pushed (see usedElsewhere).
+//
+// at.mark, when set, is the attempt mark to set before replying (see
 // markAttempt).
-func (h *Handler) send(ctx context.Context, ch Channel, ev *event, r bot.Reply, resend bool, outboxKey string, pushOnly bool, mark string) (Outcome, error) {
+func (h *Handler) send(ctx context.Context, ch Channel, ev *event, r bot.Reply, at attempt, resend bool, outboxKey string, pushOnly bool) (Outcome, error) {
+	mark := at.mark
 	msgs := render(r)
 	if len(msgs) == 0 {
 		return OutcomeSilent, nil
@@ -133,6 +139,9 @@ func (h *Handler) send(ctx context.Context, ch Channel, ev *event, r bot.Reply, 
 			case invalidToken(status, err) && unanswered:
 				h.cfg.Logger.Warn("line: reply token used by an attempt whose answer was lost; delivered, not pushing", "user", user)
 				return OutcomeReplied, nil
+			case invalidToken(status, err) && h.cfg.Clock().Before(deadline) && h.usedElsewhere(ctx, at):
+				h.cfg.Logger.Warn("line: reply token used by another attempt at this event (its shard changed hands meanwhile); delivered, not pushing", "user", user)
+				return OutcomeReplied, nil
 			case status >= 400 && status < 500 && status != http.StatusTooManyRequests && !invalidToken(status, err):
 				h.cfg.Logger.Error("line: reply refused", "user", user, "status", status)
 				return OutcomeFailed, nil
@@ -161,6 +170,38 @@ func (h *Handler) send(ctx context.Context, ch Channel, ev *event, r bot.Reply, 
 		return OutcomeFailed, nil
 	}
 	return h.push(ctx, api, to, msgs, retryKey(ev.WebhookEventID))
+}
+
+// usedElsewhere reports whether another attempt at the event may have
+// used its reply token: one came before this one (at.again: the entry was
+// claimed from the shard's previous holder, re-read from the pending list
+// or is being retried), or this instance no longer holds the shard's
+// lease (another instance holds it, and handles the event too). send asks it of a token
+// LINE refused before the token's deadline. A token is single-use and
+// valid for a minute (the Messaging API reference), and no one but this
+// service has it, so the refusal of a token inside its validity, with
+// another attempt possible, means the other attempt's reply was
+// accepted: pushing would show the resident the answer twice. Without
+// another attempt possible, or when the lease cannot be read, the
+// refusal has no other explanation than the token's own end, and the
+// reply goes by push as before: an answer is never dropped on a guess.
+// (With Config.ReplyTokenTTL set past LINE's minute, "before the
+// deadline" no longer means "valid": keep the default, 50 s.)
+func (h *Handler) usedElsewhere(ctx context.Context, at attempt) bool {
+	if at.again {
+		return true
+	}
+	if at.lease == "" {
+		return false
+	}
+	holder, err := h.cfg.Redis.Get(ctx, at.lease).Result()
+	if err != nil {
+		if !errors.Is(err, redis.Nil) {
+			h.cfg.Logger.Warn("line: read the lease after a refused reply token", "err", err)
+		}
+		return false // unreadable, or free: no holder handling the event
+	}
+	return holder != h.cfg.Consumer
 }
 
 // markAttempt records, before a reply with the token is sent, that it may

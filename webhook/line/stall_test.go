@@ -18,12 +18,15 @@ import (
 
 // failRenewals is a go-redis hook that fails an instance's lease scripts
 // (alone or in a pipeline, as the renewals go) while on is set, as when
-// its Redis calls hang or its network is cut.
-type failRenewals struct{ on atomic.Bool }
+// its Redis calls hang or its network is cut; with all, every command.
+type failRenewals struct {
+	on  atomic.Bool
+	all bool
+}
 
 func (h *failRenewals) fails(cmd redis.Cmder) bool {
 	n := cmd.Name()
-	return h.on.Load() && (n == "evalsha" || n == "eval") && strings.Contains(cmd.String(), "lease:")
+	return h.on.Load() && (h.all || (n == "evalsha" || n == "eval") && strings.Contains(cmd.String(), "lease:"))
 }
 
 func (h *failRenewals) DialHook(next redis.DialHook) redis.DialHook { return next }

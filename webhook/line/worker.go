@@ -236,6 +236,7 @@ func (q *queue) recoverShard(ctx context.Context, s *shard) {
 	for _, st := range res {
 		for _, m := range st.Messages {
 			e, _ := toEntry(s, m)
+			e.again = true // pending: read before, here or by the previous holder
 			ch <- e
 			cursor = m.ID
 			n++
@@ -514,6 +515,7 @@ func (q *queue) handle(ctx context.Context, s *shard, e *entry, stop <-chan stru
 			return false // the lease may be another's now: leave the entry pending
 		}
 		if attempt > 1 {
+			e.again = true
 			// An attempt that failed may have saved the reply: look again.
 			if err := q.lookup(ctx, s, nil, []*entry{e}); err != nil {
 				q.log.Warn("line queue: prepare for retry", "shard", s.n, "entry", e.id, "err", err)
