@@ -30,10 +30,14 @@ var (
 	CommandBack = Command{Postback: "back", Text: TextCommandBack}
 	// CommandFAQ lists the FAQ topics (よくある質問); "faq=<topic>" answers one.
 	CommandFAQ = Command{Postback: "faq", Text: TextCommandFAQ}
+	// CommandFix corrects an answer (答えを直す), offered with the
+	// checklist's read-back of the answers; "fix=<slot>" asks that one
+	// again and gives the checklist again.
+	CommandFix = Command{Postback: "fix", Text: TextCommandFix}
 )
 
 // Commands lists every command, for channels that offer them all.
-var Commands = []Command{CommandStart, CommandReset, CommandBack, CommandFAQ}
+var Commands = []Command{CommandStart, CommandReset, CommandBack, CommandFAQ, CommandFix}
 
 // CommandFor returns the command whose postback is data.
 func CommandFor(data string) (Command, bool) {

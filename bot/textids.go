@@ -44,11 +44,39 @@ const (
 	TextJapaneseOnly      TextID = "japanese_only"
 	TextTranslated        TextID = "translated"
 
+	// The read-back of the answers before the checklist, and 答えを直す.
+	TextReadback               TextID = "readback"
+	TextReadbackSep            TextID = "readback_sep"
+	TextReadbackHint           TextID = "readback_hint"
+	TextReadbackAgeAdult       TextID = "readback_age_adult"
+	TextReadbackAgeUnder15     TextID = "readback_age_under15"
+	TextReadbackAgeAdultWard   TextID = "readback_age_adult_ward"
+	TextReadbackVisitorSelf    TextID = "readback_visitor_self"
+	TextReadbackVisitorSelfRep TextID = "readback_visitor_self_rep"
+	TextReadbackVisitorProxy   TextID = "readback_visitor_proxy"
+	TextReadbackVisitorLegal   TextID = "readback_visitor_legal_rep"
+	TextReadbackNoticeYes      TextID = "readback_notice_yes"
+	TextReadbackNoticeNo       TextID = "readback_notice_no"
+	TextReadbackAddressYes     TextID = "readback_address_yes"
+	TextReadbackAddressNo      TextID = "readback_address_no"
+	TextReadbackMoveAtVisit    TextID = "readback_move_at_visit"
+	TextReadbackExpiry         TextID = "readback_expiry"
+	TextReadbackWard           TextID = "readback_ward"
+	TextFixWhich               TextID = "fix_which"
+	TextFixAgeGroup            TextID = "fix_age_group"
+	TextFixVisitor             TextID = "fix_visitor"
+	TextFixNotice              TextID = "fix_notice"
+	TextFixAddress             TextID = "fix_address"
+	TextFixMoveAtVisit         TextID = "fix_move_at_visit"
+	TextFixExpiry              TextID = "fix_expiry"
+	TextFixWard                TextID = "fix_ward"
+
 	// The commands' buttons (Commands).
 	TextCommandStart TextID = "command_start"
 	TextCommandReset TextID = "command_reset"
 	TextCommandBack  TextID = "command_back"
 	TextCommandFAQ   TextID = "command_faq"
+	TextCommandFix   TextID = "command_fix"
 
 	// The procedure's words: the page's own word (ProcedureName) is one of
 	// these, or the contract's procedure gives renewal or issuance.
@@ -114,7 +142,7 @@ var WidgetTexts = []TextID{
 	"widget_wait_minutes", "widget_rate_limited", "widget_overloaded", "widget_forbidden",
 	"widget_unavailable", "widget_invalid", "widget_network", "widget_restarting",
 	"widget_cleared", "widget_cleared_announce",
-	TextCommandStart, TextCommandReset, TextCommandBack, TextCommandFAQ,
+	TextCommandStart, TextCommandReset, TextCommandBack, TextCommandFAQ, TextCommandFix,
 }
 
 // TextPlaceholders lists every text the code asks for, with the names of
@@ -135,8 +163,16 @@ var TextPlaceholders = map[TextID][]string{
 	TextAckNoticeYes: {}, TextAckNoticeNo: {}, TextAckAddressYes: {}, TextAckAddressNo: {},
 	TextAckExpiry: {"date"}, TextAckWard: {"ward"}, TextWardMore: {}, TextWardUnknown: {},
 	TextJapaneseOnly: {}, TextTranslated: {},
+	TextReadback: {"situation"}, TextReadbackSep: {}, TextReadbackHint: {},
+	TextReadbackAgeAdult: {}, TextReadbackAgeUnder15: {}, TextReadbackAgeAdultWard: {},
+	TextReadbackVisitorSelf: {}, TextReadbackVisitorSelfRep: {}, TextReadbackVisitorProxy: {},
+	TextReadbackVisitorLegal: {}, TextReadbackNoticeYes: {}, TextReadbackNoticeNo: {},
+	TextReadbackAddressYes: {}, TextReadbackAddressNo: {}, TextReadbackMoveAtVisit: {},
+	TextReadbackExpiry: {"date"}, TextReadbackWard: {"ward"},
+	TextFixWhich: {}, TextFixAgeGroup: {}, TextFixVisitor: {}, TextFixNotice: {}, TextFixAddress: {},
+	TextFixMoveAtVisit: {}, TextFixExpiry: {}, TextFixWard: {},
 
-	TextCommandStart: {}, TextCommandReset: {}, TextCommandBack: {}, TextCommandFAQ: {},
+	TextCommandStart: {}, TextCommandReset: {}, TextCommandBack: {}, TextCommandFAQ: {}, TextCommandFix: {},
 	TextProcRenewal: {}, TextProcIssuance: {}, TextProcNewIssuance: {},
 
 	TextProcedureTitle: {"procedure"}, TextTitleItems: {}, TextTitlePlaces: {}, TextTitleAfterwards: {},

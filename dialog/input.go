@@ -13,6 +13,7 @@ type input struct {
 	command  string // one of the cmd* constants, or ""
 	dontKnow bool   // わからない, for the slot being asked
 	skip     string // a slot whose "わからない" button was pressed
+	fix      string // the slot whose answer to correct (cmdFixSlot)
 	slots    bot.Slots
 	found    []string
 	topic    string // an FAQ topic chosen by button
@@ -29,6 +30,8 @@ const (
 	cmdBack     = "back"      // 戻る
 	cmdFAQMenu  = "faq"       // list the FAQ topics
 	cmdWardMore = "ward_more" // the second page of ward buttons
+	cmdFix      = "fix"       // 答えを直す: which answer?
+	cmdFixSlot  = "fix_slot"  // fix=<slot>: ask that one again
 )
 
 // Postback data the dialog sends and understands besides "<slot>=<value>":
@@ -38,6 +41,7 @@ var (
 	PostbackReset = bot.CommandReset.Postback
 	PostbackBack  = bot.CommandBack.Postback
 	PostbackFAQ   = bot.CommandFAQ.Postback
+	PostbackFix   = bot.CommandFix.Postback
 )
 
 // understandInput turns a message into an input: postbacks are parsed
@@ -64,6 +68,8 @@ func parsePostback(m *knowledge.Municipality, data string) input {
 		return input{command: cmdBack, postback: true}
 	case PostbackFAQ:
 		return input{command: cmdFAQMenu, postback: true}
+	case PostbackFix:
+		return input{command: cmdFix, postback: true}
 	}
 	slot, value, ok := strings.Cut(data, "=")
 	in := input{postback: true}
@@ -77,6 +83,12 @@ func parsePostback(m *knowledge.Municipality, data string) input {
 	switch slot {
 	case "faq":
 		in.topic = value
+		return in
+	case PostbackFix:
+		if _, ok := fixLabels[value]; !ok {
+			return bad()
+		}
+		in.command, in.fix = cmdFixSlot, value
 		return in
 	case bot.SlotAgeGroup:
 		if !bot.Valid(bot.AgeGroup(value), bot.AgeGroups) {

@@ -117,7 +117,8 @@ func (t *turn) run(in input) bot.Reply {
 	if !in.postback {
 		return t.text(in.text)
 	}
-	if t.st.lost() && (len(in.found) > 0 || in.skip != "" || in.command == cmdBack || in.command == cmdWardMore) {
+	if t.st.lost() && (len(in.found) > 0 || in.skip != "" || in.command == cmdBack || in.command == cmdWardMore ||
+		in.command == cmdFix || in.command == cmdFixSlot) {
 		return t.restartLost()
 	}
 	switch {
@@ -127,6 +128,10 @@ func (t *turn) run(in input) bot.Reply {
 		return t.resume(true)
 	case in.command == cmdBack:
 		return t.back()
+	case in.command == cmdFix:
+		return t.fixMenu()
+	case in.command == cmdFixSlot:
+		return t.fix(in.fix)
 	case in.command == cmdFAQMenu:
 		return t.faqMenu()
 	case in.command == cmdWardMore:
@@ -467,17 +472,28 @@ func (t *turn) reply(buttons []bot.QuickReply) bot.Reply {
 
 // afterButtons are offered once the checklist is given.
 func (t *turn) afterButtons() []bot.QuickReply {
+	if t.done && len(t.answered()) > 0 {
+		// Just after the checklist, with its read-back: correct an answer.
+		return []bot.QuickReply{bot.CommandFix.Button(t.tx()), bot.CommandReset.Button(t.tx()), bot.CommandFAQ.Button(t.tx())}
+	}
 	return []bot.QuickReply{bot.CommandReset.Button(t.tx()), bot.CommandFAQ.Button(t.tx())}
 }
 
 // tellSummary says the text that comes before the checklist, with its
 // Japanese original beside it outside Japanese.
 func (t *turn) tellSummary(c bot.Checklist) {
-	m := bot.OutMessage{Type: bot.OutText, Text: t.summary(c, t.tx())}
+	withReadback := func(c bot.Checklist, tx bot.Texts) string {
+		s := t.summary(c, tx)
+		if rb := t.readback(tx); rb != "" {
+			s += "\n" + rb + "\n" + tx.Get(bot.TextReadbackHint)
+		}
+		return s
+	}
+	m := bot.OutMessage{Type: bot.OutText, Text: withReadback(c, t.tx())}
 	if t.lang() != bot.LangJa {
 		ja := t.m.Words(bot.LangJa)
 		c.Texts = &ja
-		if s := t.summary(c, ja); s != m.Text {
+		if s := withReadback(c, ja); s != m.Text {
 			m.TextJa = s
 		}
 	}
@@ -515,12 +531,8 @@ var acknowledgements = map[string]map[string]bot.TextID{
 func (t *turn) acknowledge(slot string, s bot.Slots) {
 	switch slot {
 	case bot.SlotExpiryDate:
-		cal := present.Western
-		if t.st.Era || t.m.Era() {
-			cal = present.Era
-		}
 		t.tellWith(bot.TextAckExpiry, nil, func(tx bot.Texts) []string {
-			return []string{"date", present.Date(*s.ExpiryDate, cal, tx)}
+			return []string{"date", present.Date(*s.ExpiryDate, t.calendar(), tx)}
 		})
 	case bot.SlotWard:
 		if w := t.m.Ward(s.Ward); w != nil {
