@@ -30,7 +30,7 @@ var (
 	// ageBeforePerson is an age said before a person with の: 88の母.
 	ageBeforePerson = regexp.MustCompile(`(?:^|[^\d/.\-:])(\d{1,3})\s?の\s?$`)
 	// stillAge is an age said with まだ or もう: まだ12や, もう90じゃ.
-	stillAge = regexp.MustCompile(`(?:まだ|もう|今年で)\s?(\d{1,3})\s?(?:や|だ|です|じゃ|よ|になる|になり|なん|$|[ ,.!])`)
+	stillAge = regexp.MustCompile(`(?:まだ|もう|今年で|先月|今月|この前|こないだ|去年|最近)\s?(\d{1,3})\s?(?:や|だ|です|じゃ|よ|になる|になり|になっ|なん|$|[ ,.!])`)
 	// eraBirth is a birth in a past era, said loosely: 昭和ひとけた生まれ, 大正生まれ.
 	eraBirth = regexp.MustCompile(`(昭和|しょうわ|大正|たいしょう|明治|めいじ)\S{0,8}?(?:生まれ|うまれ|生)`)
 )

@@ -64,7 +64,7 @@ func spokenNumber(num, rest []rune) bool {
 	if r == "" || strings.ContainsAny(r[:1], " ,.!?") {
 		return true
 	}
-	for _, c := range []string{"です", "じゃ", "や", "だ", "になり", "になっ", "なん", "ね", "よ", "で", "の"} {
+	for _, c := range []string{"です", "じゃ", "や", "だ", "になり", "になっ", "になる", "になるん", "なん", "ね", "よ", "で", "の"} {
 		if strings.HasPrefix(r, c) {
 			return true
 		}
@@ -132,7 +132,7 @@ func numberEnds(rest string) bool {
 	if rest == "" || strings.ContainsAny(rest[:1], " ,.!?") {
 		return true
 	}
-	for _, c := range []string{"さい", "歳", "才", "がつ", "ねん", "にち", "月", "年", "日", "です", "じゃ", "や", "だ", "になり", "になっ", "よ", "ね"} {
+	for _, c := range []string{"さい", "歳", "才", "がつ", "ねん", "にち", "月", "年", "日", "です", "じゃ", "や", "だ", "になり", "になっ", "になる", "よ", "ね"} {
 		if strings.HasPrefix(rest, c) {
 			return true
 		}

@@ -1,6 +1,7 @@
 package understand
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/madoguchi/madoguchi/bot"
@@ -109,7 +110,7 @@ func Read(text string, c Context) Result {
 	if k, ok := romaji.Text(n); ok {
 		n = k // "jibun de ikimasu": じぶんでいきます
 	}
-	d := findDate(dateWords(arabicNumerals(english(n))), today)
+	d := findDate(dateWords(arabicNumerals(english(stillLiving(n)))), today)
 	p := d.rest
 	toks := lex(p)
 	var r Result
@@ -274,4 +275,17 @@ func boolOf(p polarity) *bool {
 		return nil
 	}
 	return bot.Bool(p == yes)
+}
+
+// stillLivingRe finds ずっと, a place, then 住んで: 「ずっとたまプラーザに住んでます」
+// says the address did not change, as 「ずっと住んでます」 does.
+var stillLivingRe = regexp.MustCompile(`(ずっと|ずーっと|ずうっと)[^、。,.!?！？ ]{1,15}?に(住んで|すんで)`)
+
+// stillLiving rewrites ずっと<place>に住んで into ずっと住んで, a word of the
+// lexicon (an unchanged address), keeping the place for the ward reader.
+func stillLiving(n string) string {
+	return stillLivingRe.ReplaceAllStringFunc(n, func(m string) string {
+		sub := stillLivingRe.FindStringSubmatch(m)
+		return strings.TrimSuffix(m, sub[2]) + " " + sub[1] + sub[2]
+	})
 }

@@ -19,7 +19,7 @@ var holderMarks = []string{"の分", "のぶん", "の代わり", "のかわり"
 // come: 本人は行けないので妻が行く.
 var notComing = []string{"ではな", "じゃな", "でなく", "以外", "行けな", "行かな", "来られな",
 	"来れな", "行けません", "来られま", "いけな", "いかな", "いけません", "こられな", "これな", "無理", "むり",
-	"できな"}
+	"できな", "別の日", "べつの日", "別日", "後日", "自分の分は"}
 
 // incapacity, after a person, says that person cannot come, and so is the
 // holder another goes for: 母は入院中なので私が行きます.

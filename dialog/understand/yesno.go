@@ -24,7 +24,7 @@ var hedges = []string{"たら", "なら", "れば", "場合", "かも", "かど�
 var notHedges = strings.NewReplacer("どうすれば", "_", "どうしたら", "_", "どうやったら", "_", "どしたら", "_", "たらしい", "_", "たみたい", "_", "たらな", "_", "たらず", "_", "たらん", "_", "たらへん", "_", "ならな", "_",
 	"ならず", "_", "見たら", "_", "みたら", "_", "探したら", "_", "さがしたら", "_", "確認したら", "_",
 	"かくにんしたら", "_", "開けたら", "_", "あけたら", "_",
-	"それなら", "_", "聞いたら", "_", "きいたら", "_", "訊いたら", "_", "尋ねたら", "_", "調べたら", "_", "しらべたら", "_", "それだったら", "_", "だったら", "_", "でしたら", "_", "とかも", "_", "なんかも", "_", "はずっと", "_", "はずーっと", "_", "ないかな", "ない", "ないかなー", "ない")
+	"それなら", "_", "聞いたら", "_", "きいたら", "_", "訊いたら", "_", "尋ねたら", "_", "調べたら", "_", "しらべたら", "_", "それだったら", "_", "だったら", "_", "でしたら", "_", "とかも", "_", "なんかも", "_", "はずっと", "_", "なら手元", "_手元", "なら持って", "_持って", "ならあり", "_あり", "ならある", "_ある", "はずーっと", "_", "ないかな", "ない", "ないかなー", "ない")
 
 // yesNo reads has_notice and address_change from the tokens of p.
 //
@@ -97,6 +97,9 @@ func yesNo(p string, toks []token, asking string) (notice, addr polarity, bare b
 			switch {
 			case containsAny(after, beforeTheCard...):
 				set(cur, no) // 引っ越したのはカードを作る前: nothing changed since
+			case containsAny(after[:min(len(after), 24)], plannedMove...):
+				// 引っ越し前に済ませたい: not moved yet; what the address is
+				// now is said, if at all, elsewhere (まだ今の家です)
 			case (strings.HasPrefix(after, "の") || strings.HasPrefix(after, "しの")) && containsAny(after[:min(len(after), 30)], movingMess...):
 				// 引っ越しのゴタゴタで: the move explains a lost paper; whether the
 				// address changed since the card is not said
@@ -159,6 +162,12 @@ func noticeOnly(w string) bool {
 // movingMess, after 引っ越しの, make the move the reason a paper was lost.
 var movingMess = []string{"ごたごた", "ばたばた", "段ぼーる", "だんぼーる", "荷物", "にもつ", "準備",
 	"じゅんび", "片付け", "片づけ", "かたづけ", "作業", "どさくさ"}
+
+// plannedMove, just after a move, make it one still to come: 引っ越し前に.
+// (A move still to come alone, 今度引っ越す予定, stays a change: the
+// resident may file it at the visit; 引っ越し前に済ませたい says it is not
+// yet.)
+var plannedMove = []string{"し前", "す前", "の前に", "前に", "する前"}
 
 // beforeTheCard, after a move or a marriage, date it before the card was
 // made: no change since the certificate was issued.
