@@ -1,6 +1,7 @@
 package dialog_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -77,6 +78,32 @@ func TestFactsDecideTheTopicAndTroublesAreAnswered(t *testing.T) {
 		r := say(t, e, user, c.text, "")
 		if got := replyHolds(r, answer(c.topic)); got != c.answered {
 			t.Errorf("%q: the %s answer given: %v, want %v\n%v", c.text, c.topic, got, c.answered, r.Messages)
+		}
+	}
+}
+
+// TestWhatToBringMidWay: asking for the list of things to bring in the
+// middle of the questions (a request for the procedure itself, not written
+// as a question) is answered with the page's general answer on the way;
+// the slot the same text states is kept and the next question follows.
+func TestWhatToBringMidWay(t *testing.T) {
+	kb := loadKB(t)
+	want, ok := kb.Answer("nerima", "what_to_bring")
+	if !ok {
+		t.Fatal("nerima has no what_to_bring answer")
+	}
+	e, _, _ := newEngine(t, nil)
+	for i, text := range []string{"自分で行くつもり。持ち物おしえて", "本人が行きます。持ち物リストください"} {
+		user := fmt.Sprintf("bring-%d", i)
+		say(t, e, user, "", bot.CommandStart.Postback)
+		r := say(t, e, user, "", "age_group=adult")
+		if r.Asking != bot.SlotVisitor {
+			t.Fatalf("asking %q, want visitor", r.Asking)
+		}
+		r = say(t, e, user, text, "")
+		got := strings.Join(texts(r), "\n")
+		if !strings.Contains(got, want.Text) || r.Slots.Visitor != bot.VisitorSelf || r.Asking == bot.SlotVisitor || r.Asking == "" {
+			t.Errorf("%q: visitor %q, asking %q, reply:\n%s\nwant the page's what-to-bring answer, visitor self and the next question", text, r.Slots.Visitor, r.Asking, got)
 		}
 	}
 }

@@ -212,6 +212,10 @@ func (t *turn) text(text string) bot.Reply {
 		if t.st.Asking == "" {
 			t.reset()
 			t.greet()
+		} else if res = t.askStart(text, r, res); startTopics[res.Topic] {
+			// 「持ち物おしえて」 mid-way: what the checklist will list, said
+			// now in the page's general words, then the question again.
+			t.answer(res.Topic, res.Answer)
 		}
 		if len(r.Found) > 0 {
 			return t.apply(adultsHaveNoLegalRep(t.st.Slots, r.Slots), r.Found)
@@ -246,6 +250,24 @@ func (t *turn) text(text string) bot.Reply {
 		return t.unsure(text)
 	}
 	return t.miss(t.k.faq.Suggest(t.m.ID, text, maxSuggestions))
+}
+
+// startTopics are the FAQ topics a request for the procedure itself may
+// be answered with mid-way (持ち物を教えて: what to bring), before its
+// question is asked again.
+var startTopics = map[string]bool{"what_to_bring": true, "followups": true}
+
+// askStart is res, or the FAQ's answer to text when res is empty (a
+// request for the procedure is not always written as a question); only a
+// confident match counts.
+func (t *turn) askStart(text string, r understand.Result, res faq.Result) faq.Result {
+	if res.Topic == "" {
+		res = t.askFAQ(text, r)
+	}
+	if !res.Confident {
+		return faq.Result{}
+	}
+	return res
 }
 
 // readContext is what the understanding needs to know of the conversation.

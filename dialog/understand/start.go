@@ -23,7 +23,7 @@ var procedureWords = []string{"更新", "発行", "手続", "申請", "持ち物
 // wishWords ask for it: a wish, a request, a "how".
 var wishWords = []string{"したい", "したくて", "しようと", "したいん", "しなきゃ", "しないと",
 	"教えて", "おしえて", "知りたい", "しりたい", "調べたい", "確認したい", "どうすれば",
-	"どうしたら", "どうやって", "方法", "やり方", "相談", "お願い", "おねがい", "案内",
+	"どうしたら", "どうやって", "方法", "やり方", "相談", "お願い", "おねがい", "案内", "ください", "下さい", "ちょうだい", "くれ",
 	"i want", "i'd like", "i would like", "i need", "need to", "have to", "how do i", "how can i", "can i", "help"}
 
 // subjectWords name a subject the FAQ answers; a text holding one is a
@@ -34,6 +34,7 @@ var subjectWords = []string{"期間", "いつ", "何日", "何月", "期限", "�
 	"pin", "郵便局", "こんびに", "e-tax", "etax", "いーたっくす", "すまほ", "顔認証", "代理",
 	"紛失", "なくし", "失くし", "再交付", "通知", "届", "照会", "15歳", "子ども", "子供", "後見",
 	"住所", "引っ越", "引越", "転居", "転入", "氏名", "名字", "混雑", "混ん", "待ち",
+	"更新後", "更新した後", "更新したあと", "更新のあと", "更新の後", "終わったら", "済んだら", "あとに", "後に",
 	"expir", "valid", "when", "how much", "cost", "fee", "free", "what time", "hours", "open", "saturday",
 	"sunday", "weekend", "phone", "call", "book", "reserv", "appointment", "password", "proxy", "instead",
 	"lost", "post office", "konbini", "convenience", "smartphone", "face", "notice", "letter", "envelope",
