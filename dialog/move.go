@@ -40,13 +40,15 @@ func readMoveAtVisitSentence(text string) *bool {
 // it but names the filing itself with its day (「転入届も同じ日に出します」,
 // 「転居届はもう出しました」); nil when the text names no filing or no day.
 func statedMoveAtVisit(text string) *bool {
-	n := understand.Normalize(text)
+	// 済ませたい (want to get it done) is a wish, not a filing done.
+	n := strings.NewReplacer("済ませたい", "", "すませたい", "", "済ませます", "", "すませます", "").Replace(understand.Normalize(text))
 	if !containsAny(n, moveFilings...) {
 		return nil
 	}
 	no, yes := false, true
 	switch {
-	case containsAny(n, "もう出", "もうだ", "既に出", "すでに出", "出しました", "だしました", "届出済", "提出済", "済ませ", "すませ", "先に出",
+	case containsAny(n, "もう出", "もうだ", "既に出", "すでに出", "出しました", "だしました", "出してあ", "だしてあ", "出してま", "だしてま",
+		"出してる", "だしてる", "出した", "だした", "届出済", "提出済", "済ませ", "すませ", "先に出",
 		"先に別", "別の日", "べつの日", "後日", "当日じゃな", "当日ではな", "同じ日じゃな", "同じ日ではな"):
 		return &no
 	case containsAny(n, "同じ日", "おなじ日", "同日", "同時", "一緒に出", "いっしょに出", "届と一緒", "届といっしょ", "あわせて", "併せて", "合わせて", "same day", "same time"):

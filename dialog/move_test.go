@@ -77,3 +77,25 @@ func TestMoveAtVisitLaterSentenceCorrects(t *testing.T) {
 		}
 	}
 }
+
+// TestStatedMoveAtVisit: a filing named with its day, in a message not
+// asked it; 済ませたい is a wish (the filing is still to come), 出してあります
+// a filing done.
+func TestStatedMoveAtVisit(t *testing.T) {
+	for text, want := range map[string]string{
+		"転入届と一緒に親の私だけで済ませたいです": "true",
+		"転入届も同じ日に出します":         "true",
+		"先月転居届は出してあります":        "false",
+		"転居届はもう出しました":          "false",
+		"転居届は先週済ませました":         "false",
+		"住所が変わりました":            "",
+	} {
+		got := ""
+		if v := statedMoveAtVisit(text); v != nil {
+			got = map[bool]string{true: "true", false: "false"}[*v]
+		}
+		if got != want {
+			t.Errorf("statedMoveAtVisit(%q) = %q, want %q", text, got, want)
+		}
+	}
+}

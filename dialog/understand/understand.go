@@ -107,6 +107,7 @@ func Read(text string, c Context) Result {
 	if looksLikePIN(n) {
 		return Result{PIN: true}
 	}
+	n = dropRetracted(n)
 	if k, ok := romaji.Text(n); ok {
 		n = k // "jibun de ikimasu": じぶんでいきます
 	}
@@ -288,4 +289,30 @@ func stillLiving(n string) string {
 		sub := stillLivingRe.FindStringSubmatch(m)
 		return strings.TrimSuffix(m, sub[2]) + " " + sub[1] + sub[2]
 	})
+}
+
+// retractions end a clause the resident takes back: 「代理って言いましたが
+// 本人が行きます」, 「さっき、あるって言うたけど、探したらあらへんかった」.
+var retractions = []string{"って言いましたが", "って言いましたけど", "と言いましたが", "と言いましたけど",
+	"って言ったけど", "と言ったけど", "って言うたけど", "って言ったが", "と言ったが", "っていったけど", "といったけど",
+	"って書きましたが", "と書きましたが", "って書いたけど", "と書いたけど", "と答えましたが", "って答えたけど", "と答えたけど",
+	"って言ってたけど", "と言ってたけど", "と申しましたが", "と申し上げましたが"}
+
+// dropRetracted removes from n every clause that a retraction ends, with
+// the retraction: what follows it is the answer. The clause starts after
+// the last break (a sentence's or a comma's end, a space) before it.
+func dropRetracted(n string) string {
+	for {
+		at, end := -1, 0
+		for _, r := range retractions {
+			if i := strings.Index(n, r); i >= 0 && (at < 0 || i < at) {
+				at, end = i, i+len(r)
+			}
+		}
+		if at < 0 {
+			return n
+		}
+		start := strings.LastIndexAny(n[:at], ".,!? ") + 1
+		n = n[:start] + " " + n[end:]
+	}
 }
