@@ -151,6 +151,7 @@ func readVisitorKind(p string, toks []token, asking string, holderOther bool, r 
 		for _, h := range honorifics {
 			rest = strings.TrimPrefix(rest, h)
 		}
+		rest = skipAside(rest)
 		next, coming, clauseEnded := len(p), false, false
 		for _, u := range toks[i+1:] {
 			if isPerson(u) {
@@ -236,6 +237,11 @@ func readVisitorKind(p string, toks []token, asking string, holderOther bool, r 
 		// the holder an earlier message named.
 		holder = kProxy
 	}
+	if who == kSelf && holder != 0 && holder != kSelf && slices.Contains(holderSelfWords, whoWord) {
+		// 息子(16)の分ですが、本人に行かせます: 本人 is the holder named, who comes.
+		r.holderGoes = true
+		return bot.VisitorSelf
+	}
 	if (who == kSelf || who == kSpouse) && (holder == kChild || holder == kAge) {
 		return bot.VisitorLegalRep
 	}
@@ -316,6 +322,7 @@ func namesOtherHolder(p string, toks []token) bool {
 		for _, h := range honorifics {
 			rest = strings.TrimPrefix(rest, h)
 		}
+		rest = skipAside(rest)
 		if hasAnyPrefix(rest, holderMarks) && !strings.HasPrefix(rest, "のため") {
 			return true
 		}
@@ -344,6 +351,9 @@ var holderSelfWords = []string{"本人", "ご本人", "ほんにん", "ごほん
 // time), where 息子と一緒に and 一緒に行きます join people.
 func withAThing(p string, toks []token, i int) bool {
 	before := strings.TrimRight(p[:toks[i].start], " ,")
+	if hasAnySuffix(before, []string{"日に", "日と", "時に", "ときに", "際に", "ついでに"}) {
+		return true // 転居届を出しに行く日に一緒に: at the same time
+	}
 	for _, particle := range []string{"と", "も"} {
 		if joined, ok := strings.CutSuffix(before, particle); ok {
 			return hasAnySuffix(joined, things)
@@ -445,4 +455,17 @@ func hasAnyPrefix(s string, prefixes []string) bool {
 		}
 	}
 	return false
+}
+
+// skipAside skips a short parenthesis right after a person, an age or a
+// name said aside (娘(16)の分, 子ども(6歳)の): what follows it is what is
+// said of the person.
+func skipAside(rest string) string {
+	if !strings.HasPrefix(rest, "(") {
+		return rest
+	}
+	if i := strings.Index(rest, ")"); i > 0 && i <= 16 {
+		return strings.TrimLeft(rest[i+1:], " ")
+	}
+	return rest
 }

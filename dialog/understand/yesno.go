@@ -54,21 +54,29 @@ func yesNo(p string, toks []token, asking string) (notice, addr polarity, bare b
 	nothing := false // the clause says なにも, なんも (nothing)
 	clause := map[string]polarity{}
 	var clauseInter polarity
+	// A changed name is a change whatever the address (結婚して名字が変わり
+	// ました、住所はそのまま): names says the clause speaks of the name,
+	// nameChanged that a clause said it changed (and none since that it did
+	// not).
+	names, nameChanged := false, false
 	flush := func(end int, q, soft bool) {
 		if soft && len(clause) == 0 && clauseInter == 0 && !dk && cur != asking {
 			// 「照会書、ありました」「ふうとう あります」: a topic alone before a
 			// comma or a space carries into what follows.
 			return
 		}
-		if !dk && !q && !hedged(p[start:end]) {
+		if !dk && !q && (!hedged(p[start:end]) || addressGuess(p[start:end], clause)) {
 			for topic, v := range clause {
 				content[topic] = v
+			}
+			if v := clause[bot.SlotAddressChange]; names && v != 0 {
+				nameChanged = v == yes
 			}
 			if clauseInter != 0 {
 				inter = clauseInter
 			}
 		}
-		cur, dk, clauseInter, start, other, nothing = asking, false, 0, end, false, false
+		cur, dk, clauseInter, start, other, nothing, names = asking, false, 0, end, false, false, false
 		clear(clause)
 	}
 	set := func(topic string, v polarity) {
@@ -89,10 +97,12 @@ func yesNo(p string, toks []token, asking string) (notice, addr polarity, bare b
 			cur, other = bot.SlotHasNotice, false
 		case kAddrTopic:
 			cur, other = bot.SlotAddressChange, false
+			names = names || containsAny(p[t.start:t.end], nameWords...)
 		case kOtherTopic:
 			cur, other = "", true
 		case kAddrEvent:
 			cur, other = bot.SlotAddressChange, false
+			names = names || containsAny(p[t.start:t.end], nameEvents...)
 			after := p[t.end:min(len(p), t.end+60)]
 			switch {
 			case containsAny(after, beforeTheCard...):
@@ -135,12 +145,22 @@ func yesNo(p string, toks []token, asking string) (notice, addr polarity, bare b
 		}
 	}
 	flush(len(p), false, false)
+	if nameChanged && content[bot.SlotAddressChange] == no {
+		content[bot.SlotAddressChange] = yes
+	}
 	if (asking == bot.SlotHasNotice || asking == bot.SlotAddressChange) && content[asking] == 0 {
 		content[asking] = inter
 		bare = inter != 0
 	}
 	return content[bot.SlotHasNotice], content[bot.SlotAddressChange], bare
 }
+
+// nameWords and nameEvents speak of the name (one of the basic four
+// pieces of information, with the address).
+var (
+	nameWords  = []string{"名字", "苗字", "氏名", "名前", "姓"}
+	nameEvents = []string{"結婚", "離婚", "改姓", "改名", "入籍", "養子縁組", "旧姓", "名字が戻", "苗字が戻", "嫁い", "とつい"}
+)
 
 // nothingWords say "nothing" (何も): the predicate after them is negative
 // in meaning, even where a dialect's negation is not read (変わってね).
@@ -196,6 +216,19 @@ func pick(b bool) polarity {
 		return yes
 	}
 	return no
+}
+
+// addressGuess reports whether a hedged clause is a resident's belief
+// about their own address (変わってないはず, たぶん変わってない): that is an
+// answer, as a clerk takes it, while たぶんある said of the notice is not
+// (the paper is to be found first). Only はず and たぶん are such beliefs;
+// a condition or a question stays a hedge.
+func addressGuess(clause string, content map[string]polarity) bool {
+	if len(content) != 1 || content[bot.SlotAddressChange] == 0 {
+		return false
+	}
+	c := strings.NewReplacer("はず", "", "たぶん", "", "多分", "", "と思う", "", "と思います", "").Replace(clause)
+	return !hedged(c)
 }
 
 // hedged reports whether a clause asks, supposes or guesses; a clause
