@@ -141,6 +141,9 @@ func Read(text string, c Context) Result {
 	if asking == bot.SlotExpiryDate && forgotten(n) {
 		r.DontKnow = true // 「封筒に書いてあったと思うけど忘れちゃいました」
 	}
+	if asking == bot.SlotExpiryDate && !d.hasExpiry && vagueDate(n) {
+		r.DontKnow = true // 「たしか3月だったような」, 「来年のどこか」: no day to go by
+	}
 	if containsAny(n, "don't know", "dont know", "do not know", "not sure", "no idea", "i'm not sure", "unknown") {
 		r.DontKnow = true
 	}
@@ -177,7 +180,7 @@ func Read(text string, c Context) Result {
 		yesNoAsking = lateAnswer
 	}
 	notice, addr, bare := yesNo(p, toks, yesNoAsking)
-	if bare && (s.Visitor != "" || s.AgeGroup != "" || d.hasExpiry) {
+	if bare && (s.Visitor != "" || s.AgeGroup != "" || d.hasExpiry) && !containsAny(n, additives...) {
 		// The はい or いいえ went with the other slot stated.
 		if asking == bot.SlotHasNotice {
 			notice = 0
@@ -316,3 +319,16 @@ func dropRetracted(n string) string {
 		n = n[:start] + " " + n[end:]
 	}
 }
+
+// vagueWords say a date only loosely: a month or a season without its
+// day, a guess, a shrug. Asked the expiry date, such an answer is "I don't
+// know" (the window cannot be told from it), not a text to read again.
+var vagueWords = []string{"ような", "ようだ", "ごろ", "頃", "くらい", "ぐらい", "までは", "どこか", "さあ", "たしか", "確か",
+	"かな", "あたり", "辺り", "前後", "中旬", "上旬", "下旬", "春", "夏", "秋", "冬", "年末", "年度末", "って感じ", "だった気が", "気がする",
+	"いつだっけ", "いつだった", "思い出せ"}
+
+func vagueDate(n string) bool { return containsAny(n, vagueWords...) }
+
+// additives add a fact to an answer (いいえ。それと、期限は今月の20日です):
+// the はい or いいえ before them still answers the question asked.
+var additives = []string{"それと", "あと,", "あと ", "ちなみに", "それから", "また,", "あとは", "加えて", "ついでに", " and ", "also"}

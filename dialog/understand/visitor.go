@@ -237,7 +237,7 @@ func readVisitorKind(p string, toks []token, asking string, holderOther bool, r 
 		// the holder an earlier message named.
 		holder = kProxy
 	}
-	if who == kSelf && holder != 0 && holder != kSelf && slices.Contains(holderSelfWords, whoWord) {
+	if who == kSelf && strong && holder != 0 && holder != kSelf && slices.Contains(holderSelfWords, whoWord) {
 		// 息子(16)の分ですが、本人に行かせます: 本人 is the holder named, who comes.
 		r.holderGoes = true
 		return bot.VisitorSelf
