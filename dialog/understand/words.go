@@ -42,6 +42,8 @@ func answerWords() {
 		"でございます", "でござい",
 		// じゃなくて contrasts two things (中区じゃなくて南区): no answer.
 		"じゃなくて", "ではなくて", "でなくて", "じゃのうて",
+		// まだ before a number is an age (まだ13歳), not a notice still to come.
+		"まだ0", "まだ1", "まだ2", "まだ3", "まだ4", "まだ5", "まだ6", "まだ7", "まだ8", "まだ9",
 		// Writing or checking the form is not having it: 照会書はあるけど、まだ
 		// 書いとらん; 見てみないと (I must look first) is no answer either.
 		"書いとらん", "書いてな", "書いていな", "書いてませ", "書いていませ", "記入してな", "記入していな",

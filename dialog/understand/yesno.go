@@ -59,11 +59,22 @@ func yesNo(p string, toks []token, asking string) (notice, addr polarity, bare b
 	// nameChanged that a clause said it changed (and none since that it did
 	// not).
 	names, nameChanged := false, false
+	// lastDK says the last clause that said anything of the asked slot said
+	// "I don't know" (見た記憶ないけど…ちょっとわからん): that is the answer.
+	lastDK := false
 	flush := func(end int, q, soft bool) {
-		if soft && len(clause) == 0 && clauseInter == 0 && !dk && cur != asking {
-			// 「照会書、ありました」「ふうとう あります」: a topic alone before a
-			// comma or a space carries into what follows.
+		if (soft || q) && len(clause) == 0 && clauseInter == 0 && !dk && cur != asking && strings.TrimSpace(p[start:end]) != "" &&
+			!strings.Contains(p[start:end], "か?") {
+			// 「照会書、ありました」「ふうとう あります」「通知? 持ってない」: a
+			// topic alone before a comma, a space or a bare question mark
+			// (the resident repeating the question) carries into what follows.
 			return
+		}
+		if dk && !q {
+			// Not when the clause names what is not known (期限はわからん).
+			lastDK = (cur == asking || cur == "") && !containsAny(p[start:end], unknownElse...)
+		} else if len(clause) > 0 {
+			lastDK = false
 		}
 		if !dk && !q && (!hedged(p[start:end]) || addressGuess(p[start:end], clause)) {
 			for topic, v := range clause {
@@ -145,6 +156,9 @@ func yesNo(p string, toks []token, asking string) (notice, addr polarity, bare b
 		}
 	}
 	flush(len(p), false, false)
+	if lastDK && (asking == bot.SlotHasNotice || asking == bot.SlotAddressChange) {
+		content[asking] = 0
+	}
 	if nameChanged && content[bot.SlotAddressChange] == no {
 		content[bot.SlotAddressChange] = yes
 	}
@@ -154,6 +168,11 @@ func yesNo(p string, toks []token, asking string) (notice, addr polarity, bare b
 	}
 	return content[bot.SlotHasNotice], content[bot.SlotAddressChange], bare
 }
+
+// unknownElse name another slot's fact, which a わからない is then about.
+var unknownElse = []string{"期限", "日付", "日にち", "いつまで", "何日", "年齢", "歳", "区", "expir", "date",
+	// Someone else asked, who does not know (妻にも聞いたけど知らないと).
+	"聞いた", "聞いて", "きいた", "きいて", "知らないと", "わからないと", "知らんと", "わからんと"}
 
 // nameWords and nameEvents speak of the name (one of the basic four
 // pieces of information, with the address).
