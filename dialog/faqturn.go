@@ -42,6 +42,14 @@ func (t *turn) askFAQ(text string, r understand.Result) faq.Result {
 		if d.Before(t.today) {
 			topic = "expired"
 		}
+	case topic == "what_to_bring" && r.Slots.Visitor == bot.VisitorProxy:
+		// 夫は何を持っていけばいい？ said of a proxy: what a proxy brings is
+		// the proxy topic.
+		topic = "proxy"
+	case topic == "under15" && understand.NoGuardian(text):
+		// 母は認知症ですが後見人はついていません: not the adult-ward procedure;
+		// a family member going is a proxy.
+		topic = "proxy"
 	case topic == "under15" && r.Slots.AgeGroup == bot.AgeAdult:
 		topic = "proxy"
 	}

@@ -107,3 +107,33 @@ func TestWhatToBringMidWay(t *testing.T) {
 		}
 	}
 }
+
+// TestQuestionsOfAProxy: what a proxy brings is the proxy topic, and a
+// holder with no guardian is not the adult-ward procedure; a notice said,
+// unasked, never to have come is answered with the missing-notice topic
+// and still taken as the answer (has_notice false).
+func TestQuestionsOfAProxy(t *testing.T) {
+	kb := loadKB(t)
+	e, _, _ := newEngine(t, nil)
+	cases := []struct{ text, topic string }{
+		{"やっぱり夫に頼むことにしました。夫は何を持っていけばいいですか", "proxy"},
+		{"母は認知症で施設に入っとるんですが後見人はついてません。娘の私が代理で申請することってできますか", "proxy"},
+		{"本人が行きます。青い封筒がまだ届いてません", "notice_missing"},
+	}
+	for i, c := range cases {
+		want, ok := kb.Answer("nerima", c.topic)
+		if !ok {
+			t.Fatalf("nerima has no %s answer", c.topic)
+		}
+		user := fmt.Sprintf("proxyq-%d", i)
+		say(t, e, user, "", bot.CommandStart.Postback)
+		say(t, e, user, "", "age_group=adult")
+		r := say(t, e, user, c.text, "")
+		if got := strings.Join(texts(r), "\n"); !strings.Contains(got, want.Text) {
+			t.Errorf("%q: no %s answer in:\n%s", c.text, c.topic, got)
+		}
+		if c.topic == "notice_missing" && (r.Slots.HasNotice == nil || *r.Slots.HasNotice) {
+			t.Errorf("%q: has_notice %v, want false", c.text, r.Slots.HasNotice)
+		}
+	}
+}

@@ -229,6 +229,7 @@ func (t *turn) text(text string) bot.Reply {
 			t.skip(t.st.Asking)
 		}
 		t.answerAside(text, r)
+		t.answerNoNotice(text, r)
 		return t.apply(adultsHaveNoLegalRep(t.st.Slots, r.Slots), r.Found)
 	}
 	if r.DontKnow && optional(t.st.Asking) {
@@ -301,6 +302,27 @@ func (t *turn) answerAside(text string, r understand.Result) {
 		}
 	}
 }
+
+// answerNoNotice answers the missing-notice topic when a resident, not
+// asked about the notice, says it never came (青い封筒がまだ届いてません。
+// 期限は来年の2月です): told unasked, it is a worry (can I still renew?),
+// which the page's answer settles; the answer to the question asked
+// (has_notice false) is kept as well.
+func (t *turn) answerNoNotice(text string, r understand.Result) {
+	if t.st.Asking == bot.SlotHasNotice || !slices.Contains(r.Found, bot.SlotHasNotice) || r.Slots.HasNotice == nil || *r.Slots.HasNotice {
+		return
+	}
+	if !containsAny(understand.Normalize(text), notArrived...) {
+		return
+	}
+	if a, ok := t.k.kb.Answer(t.m.ID, "notice_missing"); ok {
+		t.answer("notice_missing", a)
+	}
+}
+
+// notArrived say a notice never came (not that it was lost).
+var notArrived = []string{"届いてな", "届いていな", "届かな", "届いてません", "届いていません", "来てな", "来ていな", "来ません",
+	"きてな", "きていな", "来とらん", "来てへん", "こない", "来ない", "まだ届", "まだ来", "never came", "not arrived", "hasn't come", "didn't come", "didn't get"}
 
 // troubleWords tell a trouble, which a resident expects help with though
 // they ask nothing: forgotten, lost, not arrived, not working.

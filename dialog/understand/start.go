@@ -89,3 +89,10 @@ var questionEnds = []string{"か", "かな", "かね", "かい", "のか", "ん�
 func Supposes(text string) bool {
 	return containsAny(notHedges.Replace(Normalize(text)), "なら", "たら", "場合", "ばあい", "れば", "としたら", "とすると", "だと", "でも", "if ", "what if")
 }
+
+// NoGuardian reports whether text says the holder has no guardian (後見人は
+// ついていません): then the adult-ward procedure is not theirs.
+func NoGuardian(text string) bool {
+	return containsAny(Normalize(text), "後見人はついて", "後見人はつい", "後見人はいない", "後見人はいません", "後見人はおら", "後見人がいない",
+		"後見人がいません", "後見人はつけて", "後見人はなし", "後見はついて", "後見人は付いて")
+}

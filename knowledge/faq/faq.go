@@ -219,7 +219,7 @@ func (ix *Index) Ask(municipality, question string) Result {
 // for the FAQ, however much it shares with a topic (どこで申請, なくした).
 var otherServices = []string{"住民税", "納付書", "保育園", "保育所", "児童手当", "国民健康保険", "国保", "年金", "ごみ", "粗大",
 	"水道", "下水", "介護保険", "予防接種", "ワクチン", "パスポートの申請", "犬の登録", "選挙", "投票", "図書館",
-	"児童扶養", "生活保護", "税金の支払", "固定資産",
+	"児童扶養", "生活保護", "税金の支払", "固定資産", "住民票の写し", "住民票がほしい", "住民票が欲しい", "印鑑登録", "戸籍の写し",
 	"flu", "vaccin", "resident tax", "pay my tax", "tax payment", "weather", "bus from", "bus to", "by bus", "bus stop", "train station", "garbage", "trash", "nursery",
 	"daycare", "pension", "library", "election", "駐車場", "ちゅうしゃじょう", "parking"}
 
