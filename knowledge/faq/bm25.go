@@ -27,12 +27,15 @@ type config struct {
 	// asksBonus is added to the score of a topic one of whose Asks words
 	// (what the question asks for: いくら, 何時) the question holds.
 	asksBonus float64
+	// asksTailBonus is added again when the Asks word is in the clause
+	// that asks (askingClause), not only in the situation told before it.
+	asksTailBonus float64
 	// likelyMargin is how far, as a share of its score, a Likely topic must
 	// lead the next one.
 	likelyMargin float64
 }
 
-var defaultConfig = config{k1: 1.2, b: 0.75, topicDocWeight: 2, threshold: 80, questionThreshold: 50, suggestFloor: 30, likelyMargin: 0.2, keywordBonus: 40, asksBonus: 60}
+var defaultConfig = config{k1: 1.2, b: 0.75, topicDocWeight: 2, threshold: 80, questionThreshold: 50, suggestFloor: 30, likelyMargin: 0.2, keywordBonus: 40, asksBonus: 60, asksTailBonus: 20}
 
 // document is one indexed text: a topic phrasing or a topic's whole text.
 type document struct {

@@ -344,6 +344,19 @@ func (ix *Index) scoreTopics(q query, question string) (scores []float64, bestDo
 	}
 	bonus(ix.keywords, ix.cfg.keywordBonus)
 	bonus(ix.asks, ix.cfg.asksBonus)
+	if tail := askingClause(text); tail != "" && ix.cfg.asksTailBonus > 0 {
+		// The words that say what is asked count more in the clause that
+		// asks (…私が代理で行く場合、窓口には最低何回行くことになるんでしょう):
+		// the situation told before it names topics of its own.
+		for i, ws := range ix.asks {
+			for _, w := range ws {
+				if strings.Contains(tail, w) {
+					scores[i] += ix.cfg.asksTailBonus
+					break
+				}
+			}
+		}
+	}
 	if ix.cfg.topicDocWeight > 0 {
 		whole := make([]float64, len(ix.wholes.docs))
 		ix.wholes.score(q, whole)
@@ -357,4 +370,29 @@ func (ix *Index) scoreTopics(q query, question string) (scores []float64, bestDo
 		}
 	}
 	return scores, bestDoc
+}
+
+// askingClause returns the clause of a normalised text (its punctuation
+// turned into spaces) that asks: the last clause, after the last space,
+// けど, 場合…, of a text that ends as a question (か, でしょう, の…); ""
+// when the text does not end so, or is that clause alone.
+func askingClause(text string) string {
+	q := strings.TrimSpace(text)
+	asked := false
+	for _, e := range []string{"か", "でしょう", "の", "かな", "っけ", "かね", "ん"} {
+		asked = asked || strings.HasSuffix(q, e)
+	}
+	if !asked {
+		return ""
+	}
+	cut := 0
+	for _, b := range []string{"けど", "けれど", "ですが", "場合", "ので", " "} {
+		if i := strings.LastIndex(q, b); i >= 0 && i+len(b) > cut {
+			cut = i + len(b)
+		}
+	}
+	if cut == 0 {
+		return ""
+	}
+	return q[cut:]
 }
