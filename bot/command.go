@@ -30,10 +30,16 @@ var (
 	CommandBack = Command{Postback: "back", Text: TextCommandBack}
 	// CommandFAQ lists the FAQ topics (よくある質問); "faq=<topic>" answers one.
 	CommandFAQ = Command{Postback: "faq", Text: TextCommandFAQ}
+	// CommandShowJapanese gives the conversation's last checklist again,
+	// in Japanese (the page's own words), for the resident to show a
+	// counter clerk, leaving the conversation in its language. Channels
+	// offer it under a translated checklist: LINE's card as a postback
+	// button; the widget shows the checklist's view_ja it already holds.
+	CommandShowJapanese = Command{Postback: "show_ja", Text: TextCommandShowJapanese}
 )
 
 // Commands lists every command, for channels that offer them all.
-var Commands = []Command{CommandStart, CommandReset, CommandBack, CommandFAQ}
+var Commands = []Command{CommandStart, CommandReset, CommandBack, CommandFAQ, CommandShowJapanese}
 
 // CommandFor returns the command whose postback is data.
 func CommandFor(data string) (Command, bool) {

@@ -29,6 +29,7 @@ const (
 	cmdBack     = "back"      // 戻る
 	cmdFAQMenu  = "faq"       // list the FAQ topics
 	cmdWardMore = "ward_more" // the second page of ward buttons
+	cmdShowJa   = "show_ja"   // the last checklist again, in Japanese
 )
 
 // Postback data the dialog sends and understands besides "<slot>=<value>":
@@ -38,6 +39,8 @@ var (
 	PostbackReset = bot.CommandReset.Postback
 	PostbackBack  = bot.CommandBack.Postback
 	PostbackFAQ   = bot.CommandFAQ.Postback
+	// PostbackShowJapanese asks for the last checklist in Japanese.
+	PostbackShowJapanese = bot.CommandShowJapanese.Postback
 )
 
 // understandInput turns a message into an input: postbacks are parsed
@@ -64,6 +67,8 @@ func parsePostback(m *knowledge.Municipality, data string) input {
 		return input{command: cmdBack, postback: true}
 	case PostbackFAQ:
 		return input{command: cmdFAQMenu, postback: true}
+	case PostbackShowJapanese:
+		return input{command: cmdShowJa, postback: true}
 	}
 	slot, value, ok := strings.Cut(data, "=")
 	in := input{postback: true}
