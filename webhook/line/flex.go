@@ -2,6 +2,7 @@ package line
 
 import (
 	"encoding/json"
+	"slices"
 
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/bot/present"
@@ -18,6 +19,8 @@ const (
 	colorNote       = "#404040"
 	colorWarning    = "#8A3B00"
 	colorLink       = "#0B5CAD"
+	// colorButton is a primary button's fill, under LINE's white label.
+	colorButton = colorTitle
 )
 
 // flexColors lists the (foreground, background) pairs the bubbles use,
@@ -28,6 +31,7 @@ var flexColors = [][2]string{
 	{colorNote, colorBackground},
 	{colorWarning, colorBackground},
 	{colorLink, colorBackground},
+	{colorBackground, colorButton},
 }
 
 // checklistFlex renders a checklist's one presentation (present.View) as a
@@ -37,9 +41,18 @@ var flexColors = [][2]string{
 // page and its update date. It adds no sentence of its own. It returns
 // nil when the result would exceed LINE's size limits; the caller then
 // sends present.Text.
+//
+// A translated checklist's first bubble also holds, after the line that it
+// is a translation, the button of bot.CommandShowJapanese (its label the
+// command's text in the checklist's language): its postback gives the
+// same checklist in Japanese, for the counter clerk.
 func checklistFlex(c *bot.Checklist) *message {
 	v := present.Present(c, present.Options{})
-	bubbles := []flexBubble{itemsBubble(v)}
+	first := itemsBubble(v)
+	if v.Lang != bot.LangJa {
+		first.Body.Contents = slices.Insert(first.Body.Contents, showJapaneseAt(first.Body.Contents, v), any(showJapaneseButton(c.Words())))
+	}
+	bubbles := []flexBubble{first}
 	if b, ok := placesBubble(v); ok {
 		bubbles = append(bubbles, b)
 	}
@@ -134,6 +147,31 @@ func itemsBubble(v present.View) flexBubble {
 		return bubble(v.Title, "", body)
 	}
 	return bubble(v.Titles.Items, v.Title, body)
+}
+
+// showJapaneseAt is where the show-Japanese button goes in the items
+// bubble's body: after the key lines and the line that the checklist is a
+// translation, so that it is seen with that line, before the items.
+func showJapaneseAt(body []any, v present.View) int {
+	for i, x := range body {
+		if t, ok := x.(*flexText); ok && t.Text == v.Translation {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// showJapaneseButton is the button that asks for the checklist in
+// Japanese (bot.CommandShowJapanese), labelled in t.
+func showJapaneseButton(t bot.Texts) *flexButton {
+	label := truncate(bot.CommandShowJapanese.Label(t), maxLabelChars)
+	return &flexButton{
+		Type:   "button",
+		Style:  "primary",
+		Color:  colorButton,
+		Height: "md",
+		Action: action{Type: "postback", Label: label, Data: bot.CommandShowJapanese.Postback, DisplayText: label},
+	}
 }
 
 func placesBubble(v present.View) (flexBubble, bool) {
