@@ -128,18 +128,15 @@ func itemsBubble(v present.View) flexBubble {
 	if v.Uncovered != "" {
 		body = append(body, warning(v.Uncovered))
 	}
+	mk := present.MarksFor(v.Lang)
 	for _, g := range v.Visits {
 		if g.Title != "" {
 			body = append(body, heading(g.Title))
 		}
 		for _, it := range g.Items {
-			t := "・" + it.Text
-			if it.Optional != "" {
-				t += "（" + it.Optional + "）"
-			}
-			body = append(body, text(t))
+			body = append(body, text(it.Item(v.Lang)))
 			if it.Note != "" {
-				body = append(body, note("　"+it.Note))
+				body = append(body, note(mk.Indent+it.Note))
 			}
 		}
 	}
@@ -210,8 +207,9 @@ func afterwardsBubble(v present.View) (flexBubble, bool) {
 
 func warningsBubble(v present.View) (flexBubble, bool) {
 	var body []any
+	mk := present.MarksFor(v.Lang)
 	for _, w := range v.Warnings {
-		body = append(body, text("・"+w))
+		body = append(body, text(mk.Bullet+w))
 	}
 	return bubble(v.Titles.Warnings, "", body), len(body) > 0
 }
