@@ -524,9 +524,9 @@ func (t *turn) summary(c bot.Checklist, tx bot.Texts) string {
 	}
 	s := tx.Get(bot.TextSummary, "municipality", t.m.Name, "procedure", present.ProcedureWord(&c))
 	if c.Visits > 1 {
-		s += tx.Get(bot.TextSummaryVisits, "visits", strconv.Itoa(c.Visits))
+		s = present.Sentences(tx.Lang, s, tx.Get(bot.TextSummaryVisits, "visits", strconv.Itoa(c.Visits)))
 	} else if c.SameDay {
-		s += tx.Get(bot.TextSummarySameDay)
+		s = present.Sentences(tx.Lang, s, tx.Get(bot.TextSummarySameDay))
 	}
 	return s
 }

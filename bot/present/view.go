@@ -145,7 +145,7 @@ func Present(c *bot.Checklist, o Options) View {
 	if !c.Covered {
 		v.Uncovered = t.Get(bot.TextUncovered)
 		if c.Contact != nil && c.Contact.Name != "" {
-			v.Uncovered += t.Get(bot.TextUncoveredAsk)
+			v.Uncovered = Sentences(t.Lang, v.Uncovered, t.Get(bot.TextUncoveredAsk))
 		}
 	}
 	visits := max(c.Visits, 1)
@@ -348,6 +348,23 @@ func MarksFor(lang bot.Lang) Marks {
 		return Marks{Bullet: "• ", Indent: "  ", OptionalOpen: " (", OptionalClose: ")", TitleOpen: "■ ", GroupClose: ":"}
 	}
 	return Marks{Bullet: "・", Indent: "　", OptionalOpen: "（", OptionalClose: "）", TitleOpen: "【", TitleClose: "】", GroupOpen: "〈", GroupClose: "〉"}
+}
+
+// Sentences joins sentences of lang into one text: run together in
+// Japanese (and やさしい日本語, whose texts space their own words), with a
+// space between them in English.
+func Sentences(lang bot.Lang, s ...string) string {
+	sep := ""
+	if lang == bot.LangEn {
+		sep = " "
+	}
+	var kept []string
+	for _, x := range s {
+		if x != "" {
+			kept = append(kept, x)
+		}
+	}
+	return strings.Join(kept, sep)
 }
 
 // Item writes a thing to bring as a list line: its text and, for an

@@ -260,8 +260,21 @@ func telButton(digits, label string) *flexButton {
 		Style:  "link",
 		Color:  colorLink,
 		Height: "md",
-		Action: action{Type: "uri", Label: truncate(label, maxLabelChars), URI: "tel:" + digits},
+		Action: action{Type: "uri", Label: telLabel(label), URI: "tel:" + digits},
 	}
+}
+
+// telLabel is a dialling button's label within LINE's limit: the view's
+// label, or, when that is too long, the number alone, never a number cut
+// short (「電話(でんわ)する 0826-42-5…」).
+func telLabel(label string) string {
+	if utf16Len(label) <= maxLabelChars {
+		return label
+	}
+	if n := present.FirstNumber(label); n != "" && utf16Len(n) <= maxLabelChars {
+		return n
+	}
+	return truncate(label, maxLabelChars)
 }
 
 // checklistText is the plain-text form of a checklist (present.Text),

@@ -137,13 +137,13 @@ func viewStrings(v present.View) []string {
 		out = append(out, v.Titles.Places)
 	}
 	for _, p := range v.Places {
-		out = append(out, p.Name, p.Hours, p.Reservation, truncate(p.TelLabel, maxLabelChars))
+		out = append(out, p.Name, p.Hours, p.Reservation, telLabel(p.TelLabel))
 	}
 	if len(v.Afterwards) > 0 {
 		out = append(out, v.Titles.Afterwards)
 	}
 	for _, s := range v.Afterwards {
-		out = append(out, s.Title, s.Text, truncate(s.TelLabel, maxLabelChars))
+		out = append(out, s.Title, s.Text, telLabel(s.TelLabel))
 	}
 	if len(v.Warnings) > 0 {
 		out = append(out, v.Titles.Warnings)
@@ -226,6 +226,11 @@ func TestPresentGoldenLangs(t *testing.T) {
 							t.Errorf("%s: the Flex card lacks the view's %q", names[i], s)
 						}
 					}
+					for _, l := range telLabels(v) {
+						if n := present.FirstNumber(l); !strings.Contains(telLabel(l), n) {
+							t.Errorf("%s: the button %q cuts the number %s", names[i], telLabel(l), n)
+						}
+					}
 					if !strings.Contains(string(b), `"data":"`+bot.CommandShowJapanese.Postback+`"`) {
 						t.Errorf("%s: the Flex card offers no Japanese", names[i])
 					}
@@ -255,4 +260,20 @@ func sameFacts(a, b bot.Checklist) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return bytes.Equal(x, y)
+}
+
+// telLabels lists the labels of v's dialling buttons.
+func telLabels(v present.View) []string {
+	var out []string
+	for _, p := range v.Places {
+		if p.Tel != "" {
+			out = append(out, p.TelLabel)
+		}
+	}
+	for _, s := range v.Afterwards {
+		if s.Tel != "" {
+			out = append(out, s.TelLabel)
+		}
+	}
+	return out
 }
