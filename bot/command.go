@@ -34,10 +34,16 @@ var (
 	// checklist's read-back of the answers; "fix=<slot>" asks that one
 	// again and gives the checklist again.
 	CommandFix = Command{Postback: "fix", Text: TextCommandFix}
+	// CommandShowJapanese gives the conversation's last checklist again,
+	// in Japanese (the page's own words), for the resident to show a
+	// counter clerk, leaving the conversation in its language. Channels
+	// offer it under a translated checklist: LINE's card as a postback
+	// button; the widget shows the checklist's view_ja it already holds.
+	CommandShowJapanese = Command{Postback: "show_ja", Text: TextCommandShowJapanese}
 )
 
 // Commands lists every command, for channels that offer them all.
-var Commands = []Command{CommandStart, CommandReset, CommandBack, CommandFAQ, CommandFix}
+var Commands = []Command{CommandStart, CommandReset, CommandBack, CommandFAQ, CommandFix, CommandShowJapanese}
 
 // CommandFor returns the command whose postback is data.
 func CommandFor(data string) (Command, bool) {

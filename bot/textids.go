@@ -77,6 +77,12 @@ const (
 	TextCommandBack  TextID = "command_back"
 	TextCommandFAQ   TextID = "command_faq"
 	TextCommandFix   TextID = "command_fix"
+	// TextCommandShowJapanese is also a LINE button's label: at most 20
+	// characters in every language.
+	TextCommandShowJapanese TextID = "command_show_japanese"
+	// TextShownInJapanese comes before the checklist given again in
+	// Japanese (CommandShowJapanese), in the conversation's language.
+	TextShownInJapanese TextID = "shown_in_japanese"
 
 	// The procedure's words: the page's own word (ProcedureName) is one of
 	// these, or the contract's procedure gives renewal or issuance.
@@ -141,8 +147,8 @@ var WidgetTexts = []TextID{
 	"widget_busy_label", "widget_retry", "widget_wait_later", "widget_wait_seconds",
 	"widget_wait_minutes", "widget_rate_limited", "widget_overloaded", "widget_forbidden",
 	"widget_unavailable", "widget_invalid", "widget_network", "widget_restarting",
-	"widget_cleared", "widget_cleared_announce",
-	TextCommandStart, TextCommandReset, TextCommandBack, TextCommandFAQ, TextCommandFix,
+	"widget_cleared", "widget_cleared_announce", "widget_show_translation", "widget_card_lang_label",
+	TextCommandStart, TextCommandReset, TextCommandBack, TextCommandFAQ, TextCommandFix, TextCommandShowJapanese,
 }
 
 // TextPlaceholders lists every text the code asks for, with the names of
@@ -162,7 +168,7 @@ var TextPlaceholders = map[TextID][]string{
 	TextAckAgeAdult: {}, TextAckAgeUnder15: {}, TextAckAgeAdultWard: {},
 	TextAckNoticeYes: {}, TextAckNoticeNo: {}, TextAckAddressYes: {}, TextAckAddressNo: {},
 	TextAckExpiry: {"date"}, TextAckWard: {"ward"}, TextWardMore: {}, TextWardUnknown: {},
-	TextJapaneseOnly: {}, TextTranslated: {},
+	TextJapaneseOnly: {}, TextTranslated: {}, TextShownInJapanese: {},
 	TextReadback: {"situation"}, TextReadbackSep: {}, TextReadbackHint: {},
 	TextReadbackAgeAdult: {}, TextReadbackAgeUnder15: {}, TextReadbackAgeAdultWard: {},
 	TextReadbackVisitorSelf: {}, TextReadbackVisitorSelfRep: {}, TextReadbackVisitorProxy: {},
@@ -172,7 +178,7 @@ var TextPlaceholders = map[TextID][]string{
 	TextFixWhich: {}, TextFixAgeGroup: {}, TextFixVisitor: {}, TextFixNotice: {}, TextFixAddress: {},
 	TextFixMoveAtVisit: {}, TextFixExpiry: {}, TextFixWard: {},
 
-	TextCommandStart: {}, TextCommandReset: {}, TextCommandBack: {}, TextCommandFAQ: {}, TextCommandFix: {},
+	TextCommandStart: {}, TextCommandReset: {}, TextCommandBack: {}, TextCommandFAQ: {}, TextCommandFix: {}, TextCommandShowJapanese: {},
 	TextProcRenewal: {}, TextProcIssuance: {}, TextProcNewIssuance: {},
 
 	TextProcedureTitle: {"procedure"}, TextTitleItems: {}, TextTitlePlaces: {}, TextTitleAfterwards: {},
@@ -201,6 +207,7 @@ var TextPlaceholders = map[TextID][]string{
 	"widget_wait_minutes": {"n"}, "widget_rate_limited": {"wait"}, "widget_overloaded": {"wait"},
 	"widget_forbidden": {}, "widget_unavailable": {}, "widget_invalid": {}, "widget_network": {},
 	"widget_restarting": {}, "widget_cleared": {}, "widget_cleared_announce": {},
+	"widget_show_translation": {}, "widget_card_lang_label": {},
 }
 
 // MonthText is the text of month m (1 to 12): 3月, March.

@@ -32,6 +32,7 @@ const (
 	cmdWardMore = "ward_more" // the second page of ward buttons
 	cmdFix      = "fix"       // 答えを直す: which answer?
 	cmdFixSlot  = "fix_slot"  // fix=<slot>: ask that one again
+	cmdShowJa   = "show_ja"   // the last checklist again, in Japanese
 )
 
 // Postback data the dialog sends and understands besides "<slot>=<value>":
@@ -42,6 +43,8 @@ var (
 	PostbackBack  = bot.CommandBack.Postback
 	PostbackFAQ   = bot.CommandFAQ.Postback
 	PostbackFix   = bot.CommandFix.Postback
+	// PostbackShowJapanese asks for the last checklist in Japanese.
+	PostbackShowJapanese = bot.CommandShowJapanese.Postback
 )
 
 // understandInput turns a message into an input: postbacks are parsed
@@ -70,6 +73,8 @@ func parsePostback(m *knowledge.Municipality, data string) input {
 		return input{command: cmdFAQMenu, postback: true}
 	case PostbackFix:
 		return input{command: cmdFix, postback: true}
+	case PostbackShowJapanese:
+		return input{command: cmdShowJa, postback: true}
 	}
 	slot, value, ok := strings.Cut(data, "=")
 	in := input{postback: true}

@@ -39,6 +39,9 @@ type turn struct {
 	events []Event
 
 	used usage.Turn // what the turn did, for the staff's usage figures
+	// reshown is set when the turn gave the last checklist again in
+	// Japanese (showJapanese): not another checklist in the usage figures.
+	reshown bool
 }
 
 // say says text as it is: a question's or an answer's words from the
@@ -118,7 +121,7 @@ func (t *turn) run(in input) bot.Reply {
 		return t.text(in.text)
 	}
 	if t.st.lost() && (len(in.found) > 0 || in.skip != "" || in.command == cmdBack || in.command == cmdWardMore ||
-		in.command == cmdFix || in.command == cmdFixSlot) {
+		in.command == cmdFix || in.command == cmdFixSlot || in.command == cmdShowJa) {
 		return t.restartLost()
 	}
 	switch {
@@ -136,6 +139,8 @@ func (t *turn) run(in input) bot.Reply {
 		return t.faqMenu()
 	case in.command == cmdWardMore:
 		return t.ask(bot.SlotWard, wardButtons(t.m, t.tx(), 1))
+	case in.command == cmdShowJa:
+		return t.showJapanese()
 	case in.topic != "":
 		return t.answerTopic(in.topic)
 	case in.skip != "":
@@ -483,6 +488,33 @@ func (t *turn) checklist() bot.Reply {
 	return t.reply(t.afterButtons())
 }
 
+// showJapanese gives the conversation's last checklist again, entirely in
+// Japanese (the page's words and the Japanese texts), for the resident to
+// show a counter clerk (bot.CommandShowJapanese, a button under a
+// translated checklist). It is computed from the state's slots, as the
+// checklist was; the conversation's language is left as it is, and the
+// line before the checklist and the buttons after it are in it. Before a
+// checklist was given (a button of an older conversation, after 最初から)
+// the question being asked is asked again.
+func (t *turn) showJapanese() bot.Reply {
+	if !t.st.Done {
+		return t.resume(false)
+	}
+	c, err := rules.ChecklistIn(t.m, checklistSlots(t.st), t.today, bot.LangJa)
+	if err != nil {
+		t.e.log.ErrorContext(t.ctx, "checklist failed", "municipality", t.m.ID, "err", err)
+		t.tellContact(bot.TextChecklistFailed)
+		return t.reply(t.afterButtons())
+	}
+	if t.st.Era {
+		c.Calendar = bot.CalendarEra
+	}
+	t.st.Asking, t.reshown = "", true
+	t.tell(bot.TextShownInJapanese)
+	t.out = append(t.out, bot.OutMessage{Type: bot.OutChecklist, Checklist: &c})
+	return t.reply(t.afterButtons())
+}
+
 // restartLost answers a button of a conversation whose state is gone (see
 // State.lost): it says so (bot.TextRecordLost: the state expired after a
 // day without a turn, or Redis evicted it under memory pressure) and asks
@@ -552,9 +584,9 @@ func (t *turn) summary(c bot.Checklist, tx bot.Texts) string {
 	}
 	s := tx.Get(bot.TextSummary, "municipality", t.m.Name, "procedure", present.ProcedureWord(&c))
 	if c.Visits > 1 {
-		s += tx.Get(bot.TextSummaryVisits, "visits", strconv.Itoa(c.Visits))
+		s = present.Sentences(tx.Lang, s, tx.Get(bot.TextSummaryVisits, "visits", strconv.Itoa(c.Visits)))
 	} else if c.SameDay {
-		s += tx.Get(bot.TextSummarySameDay)
+		s = present.Sentences(tx.Lang, s, tx.Get(bot.TextSummarySameDay))
 	}
 	return s
 }

@@ -19,7 +19,7 @@ func (e *Engine) recordUsage(ctx context.Context, msg bot.Message, t *turn, repl
 	u := t.used
 	u.Municipality, u.Channel = t.m.ID, msg.Channel
 	for _, m := range reply.Messages {
-		if m.Type == bot.OutChecklist && m.Checklist != nil {
+		if m.Type == bot.OutChecklist && m.Checklist != nil && !t.reshown {
 			c := m.Checklist
 			u.Checklist = &usage.Situation{Rule: c.Rule, Procedure: string(c.Procedure), Covered: c.Covered}
 		}

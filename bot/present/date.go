@@ -45,8 +45,11 @@ func Date(d bot.Date, cal Calendar, t bot.Texts) string {
 }
 
 // Year writes the year of d, in the words of t: 2026年, or 令和8年 with Era.
+// English is always written in Western years: an English reader does not
+// count in eras ("Reiwa 8" says nothing to most), and the Japanese view
+// beside a translated checklist keeps the era for the counter clerk.
 func Year(d bot.Date, cal Calendar, t bot.Texts) string {
-	if cal == Era {
+	if cal == Era && t.Lang != bot.LangEn {
 		for _, e := range eras {
 			if d.Compare(e.start) >= 0 {
 				n := d.Year - e.start.Year + 1

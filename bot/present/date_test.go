@@ -51,7 +51,7 @@ func TestDateInOtherLanguages(t *testing.T) {
 	if got := Date(d, Western, kbtest.Texts(t, "", bot.LangEn)); got != "Tuesday, March 24, 2026" {
 		t.Errorf("English date %q", got)
 	}
-	if got := Date(d, Era, kbtest.Texts(t, "", bot.LangEn)); got != "Tuesday, March 24, Reiwa 8" {
+	if got := Date(d, Era, kbtest.Texts(t, "", bot.LangEn)); got != "Tuesday, March 24, 2026" {
 		t.Errorf("English era date %q", got)
 	}
 	if got := Date(bot.NewDate(2019, time.May, 1), Era, kbtest.Texts(t, "", bot.LangEasy)); got != "令和(れいわ)元年(がんねん)5月1日(水)" {

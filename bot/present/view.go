@@ -145,7 +145,7 @@ func Present(c *bot.Checklist, o Options) View {
 	if !c.Covered {
 		v.Uncovered = t.Get(bot.TextUncovered)
 		if c.Contact != nil && c.Contact.Name != "" {
-			v.Uncovered += t.Get(bot.TextUncoveredAsk)
+			v.Uncovered = Sentences(t.Lang, v.Uncovered, t.Get(bot.TextUncoveredAsk))
 		}
 	}
 	visits := max(c.Visits, 1)
@@ -325,17 +325,71 @@ func summary(c *bot.Checklist, t bot.Texts, v View) string {
 	return s
 }
 
+// Marks are the layout marks of a checklist written as text (Text, and
+// LINE's Flex card, which has no lists of its own): they are typography,
+// not words, and follow the script of the language. Japanese (and
+// やさしい日本語) writes ・ for a list, a full-width space to indent, and
+// （） 【】 〈〉; English writes • , spaces, ( ) and a colon, never a
+// full-width mark against Latin letters.
+type Marks struct {
+	Bullet        string // before a list line
+	Indent        string // before a line under a list line (an item's note)
+	OptionalOpen  string // around an item's optional label, after the item
+	OptionalClose string
+	TitleOpen     string // around the title and the section titles
+	TitleClose    string
+	GroupOpen     string // around a visit's title
+	GroupClose    string
+}
+
+// MarksFor returns the layout marks of lang.
+func MarksFor(lang bot.Lang) Marks {
+	if lang == bot.LangEn {
+		return Marks{Bullet: "• ", Indent: "  ", OptionalOpen: " (", OptionalClose: ")", TitleOpen: "■ ", GroupClose: ":"}
+	}
+	return Marks{Bullet: "・", Indent: "　", OptionalOpen: "（", OptionalClose: "）", TitleOpen: "【", TitleClose: "】", GroupOpen: "〈", GroupClose: "〉"}
+}
+
+// Sentences joins sentences of lang into one text: run together in
+// Japanese (and やさしい日本語, whose texts space their own words), with a
+// space between them in English.
+func Sentences(lang bot.Lang, s ...string) string {
+	sep := ""
+	if lang == bot.LangEn {
+		sep = " "
+	}
+	var kept []string
+	for _, x := range s {
+		if x != "" {
+			kept = append(kept, x)
+		}
+	}
+	return strings.Join(kept, sep)
+}
+
+// Item writes a thing to bring as a list line: its text and, for an
+// optional one, its label in the marks of lang.
+func (l Line) Item(lang bot.Lang) string {
+	mk := MarksFor(lang)
+	s := mk.Bullet + l.Text
+	if l.Optional != "" {
+		s += mk.OptionalOpen + l.Optional + mk.OptionalClose
+	}
+	return s
+}
+
 // Text writes v as plain text, section by section: LINE's fallback when
 // the Flex form is over its limits, and a reviewer's reading of a View.
 func Text(v View) string {
 	var b strings.Builder
+	mk := MarksFor(v.Lang)
 	line := func(s string) {
 		if s != "" {
 			b.WriteString(s + "\n")
 		}
 	}
-	section := func(title string) { b.WriteString("\n【" + title + "】\n") }
-	line("【" + v.Title + "】")
+	section := func(title string) { b.WriteString("\n" + mk.TitleOpen + title + mk.TitleClose + "\n") }
+	line(mk.TitleOpen + v.Title + mk.TitleClose)
 	line(v.Translation)
 	line(v.Note)
 	line(v.Headline)
@@ -345,16 +399,12 @@ func Text(v View) string {
 		section(v.Titles.Items)
 		for _, g := range v.Visits {
 			if g.Title != "" {
-				line("〈" + g.Title + "〉")
+				line(mk.GroupOpen + g.Title + mk.GroupClose)
 			}
 			for _, it := range g.Items {
-				t := "・" + it.Text
-				if it.Optional != "" {
-					t += "（" + it.Optional + "）"
-				}
-				line(t)
+				line(it.Item(v.Lang))
 				if it.Note != "" {
-					line("　" + it.Note)
+					line(mk.Indent + it.Note)
 				}
 			}
 		}
@@ -371,19 +421,19 @@ func Text(v View) string {
 	if len(v.Afterwards) > 0 {
 		section(v.Titles.Afterwards)
 		for _, s := range v.Afterwards {
-			line("・" + s.Title)
+			line(mk.Bullet + s.Title)
 			if s.Text != "" {
-				line("　" + s.Text)
+				line(mk.Indent + s.Text)
 			}
 			if s.Phone != "" {
-				line("　" + s.Phone)
+				line(mk.Indent + s.Phone)
 			}
 		}
 	}
 	if len(v.Warnings) > 0 {
 		section(v.Titles.Warnings)
 		for _, w := range v.Warnings {
-			line("・" + w)
+			line(mk.Bullet + w)
 		}
 	}
 	if v.Source != "" {

@@ -220,7 +220,7 @@ func TestChecklistLang(t *testing.T) {
 	if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
 		t.Fatal(err)
 	}
-	if body.View.Lang != bot.LangEn || body.View.Status != "The renewal can be done from Tuesday, September 2, 2025" || body.View.Note != "" {
+	if body.View.Lang != bot.LangEn || body.View.Status != "The renewal can be done from Tuesday, September 2, 2025." || body.View.Note != "" {
 		t.Errorf("English view: %+v", body.View)
 	}
 	if body.ViewJa == nil || body.ViewJa.Lang != bot.LangJa || body.ViewJa.Status != "更新は2025年9月2日(火)からできます" || body.ViewJa.Note != "" {

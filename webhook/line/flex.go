@@ -2,6 +2,7 @@ package line
 
 import (
 	"encoding/json"
+	"slices"
 
 	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/bot/present"
@@ -18,6 +19,8 @@ const (
 	colorNote       = "#404040"
 	colorWarning    = "#8A3B00"
 	colorLink       = "#0B5CAD"
+	// colorButton is a primary button's fill, under LINE's white label.
+	colorButton = colorTitle
 )
 
 // flexColors lists the (foreground, background) pairs the bubbles use,
@@ -28,6 +31,7 @@ var flexColors = [][2]string{
 	{colorNote, colorBackground},
 	{colorWarning, colorBackground},
 	{colorLink, colorBackground},
+	{colorBackground, colorButton},
 }
 
 // checklistFlex renders a checklist's one presentation (present.View) as a
@@ -37,9 +41,18 @@ var flexColors = [][2]string{
 // page and its update date. It adds no sentence of its own. It returns
 // nil when the result would exceed LINE's size limits; the caller then
 // sends present.Text.
+//
+// A translated checklist's first bubble also holds, after the line that it
+// is a translation, the button of bot.CommandShowJapanese (its label the
+// command's text in the checklist's language): its postback gives the
+// same checklist in Japanese, for the counter clerk.
 func checklistFlex(c *bot.Checklist) *message {
 	v := present.Present(c, present.Options{})
-	bubbles := []flexBubble{itemsBubble(v)}
+	first := itemsBubble(v)
+	if v.Lang != bot.LangJa {
+		first.Body.Contents = slices.Insert(first.Body.Contents, showJapaneseAt(first.Body.Contents, v), any(showJapaneseButton(c.Words())))
+	}
+	bubbles := []flexBubble{first}
 	if b, ok := placesBubble(v); ok {
 		bubbles = append(bubbles, b)
 	}
@@ -115,18 +128,15 @@ func itemsBubble(v present.View) flexBubble {
 	if v.Uncovered != "" {
 		body = append(body, warning(v.Uncovered))
 	}
+	mk := present.MarksFor(v.Lang)
 	for _, g := range v.Visits {
 		if g.Title != "" {
 			body = append(body, heading(g.Title))
 		}
 		for _, it := range g.Items {
-			t := "・" + it.Text
-			if it.Optional != "" {
-				t += "（" + it.Optional + "）"
-			}
-			body = append(body, text(t))
+			body = append(body, text(it.Item(v.Lang)))
 			if it.Note != "" {
-				body = append(body, note("　"+it.Note))
+				body = append(body, note(mk.Indent+it.Note))
 			}
 		}
 	}
@@ -134,6 +144,31 @@ func itemsBubble(v present.View) flexBubble {
 		return bubble(v.Title, "", body)
 	}
 	return bubble(v.Titles.Items, v.Title, body)
+}
+
+// showJapaneseAt is where the show-Japanese button goes in the items
+// bubble's body: after the key lines and the line that the checklist is a
+// translation, so that it is seen with that line, before the items.
+func showJapaneseAt(body []any, v present.View) int {
+	for i, x := range body {
+		if t, ok := x.(*flexText); ok && t.Text == v.Translation {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// showJapaneseButton is the button that asks for the checklist in
+// Japanese (bot.CommandShowJapanese), labelled in t.
+func showJapaneseButton(t bot.Texts) *flexButton {
+	label := truncate(bot.CommandShowJapanese.Label(t), maxLabelChars)
+	return &flexButton{
+		Type:   "button",
+		Style:  "primary",
+		Color:  colorButton,
+		Height: "md",
+		Action: action{Type: "postback", Label: label, Data: bot.CommandShowJapanese.Postback, DisplayText: label},
+	}
 }
 
 func placesBubble(v present.View) (flexBubble, bool) {
@@ -172,8 +207,9 @@ func afterwardsBubble(v present.View) (flexBubble, bool) {
 
 func warningsBubble(v present.View) (flexBubble, bool) {
 	var body []any
+	mk := present.MarksFor(v.Lang)
 	for _, w := range v.Warnings {
-		body = append(body, text("・"+w))
+		body = append(body, text(mk.Bullet+w))
 	}
 	return bubble(v.Titles.Warnings, "", body), len(body) > 0
 }
@@ -224,8 +260,21 @@ func telButton(digits, label string) *flexButton {
 		Style:  "link",
 		Color:  colorLink,
 		Height: "md",
-		Action: action{Type: "uri", Label: truncate(label, maxLabelChars), URI: "tel:" + digits},
+		Action: action{Type: "uri", Label: telLabel(label), URI: "tel:" + digits},
 	}
+}
+
+// telLabel is a dialling button's label within LINE's limit: the view's
+// label, or, when that is too long, the number alone, never a number cut
+// short (「電話(でんわ)する 0826-42-5…」).
+func telLabel(label string) string {
+	if utf16Len(label) <= maxLabelChars {
+		return label
+	}
+	if n := present.FirstNumber(label); n != "" && utf16Len(n) <= maxLabelChars {
+		return n
+	}
+	return truncate(label, maxLabelChars)
 }
 
 // checklistText is the plain-text form of a checklist (present.Text),

@@ -316,7 +316,21 @@ func checkFlexTypes(t testing.TB, v any) {
 			t.Errorf("text component with type %v", x["type"])
 		}
 		if a, ok := x["action"].(map[string]any); ok {
-			if a["type"] != "uri" || !strings.HasPrefix(a["uri"].(string), "tel:") {
+			label, _ := a["label"].(string)
+			data, _ := a["data"].(string)
+			switch {
+			case label == "" || units(label) > 20:
+				t.Errorf("button label of %d units: %v", units(label), a)
+			case a["type"] == "uri":
+				if uri, _ := a["uri"].(string); !strings.HasPrefix(uri, "tel:") {
+					t.Errorf("button action %v", a)
+				}
+			case a["type"] == "postback":
+				// A command's button (bot.Commands), showing what was pressed.
+				if _, ok := bot.CommandFor(data); !ok || a["displayText"] != label {
+					t.Errorf("postback button %v: not a command, or displayText not its label", a)
+				}
+			default:
 				t.Errorf("button action %v", a)
 			}
 		}

@@ -44,15 +44,22 @@ func goldenSituations() []goldenSituation {
 }
 
 // goldenChecklists computes the golden situations' checklists for
-// municipality m with the rules engine.
+// municipality m with the rules engine, in Japanese.
 func goldenChecklists(t *testing.T, m *knowledge.Municipality) (names []string, lists []bot.Checklist) {
+	return goldenChecklistsIn(t, m, bot.LangJa)
+}
+
+// goldenChecklistsIn computes the golden situations' checklists for
+// municipality m with the rules engine in lang (ChecklistIn: the facts in
+// their translations, the Japanese beside them).
+func goldenChecklistsIn(t *testing.T, m *knowledge.Municipality, lang bot.Lang) (names []string, lists []bot.Checklist) {
 	for _, g := range goldenSituations() {
 		s := g.slots
 		s.ExpiryDate = g.expiry
 		if len(m.Wards) > 0 {
 			s.Ward = m.Wards[0].ID
 		}
-		c, err := rules.Checklist(m, s, goldenToday)
+		c, err := rules.ChecklistIn(m, s, goldenToday, lang)
 		if err != nil {
 			t.Fatalf("%s %s: %v", m.ID, g.name, err)
 		}
@@ -130,13 +137,13 @@ func viewStrings(v present.View) []string {
 		out = append(out, v.Titles.Places)
 	}
 	for _, p := range v.Places {
-		out = append(out, p.Name, p.Hours, p.Reservation, truncate(p.TelLabel, maxLabelChars))
+		out = append(out, p.Name, p.Hours, p.Reservation, telLabel(p.TelLabel))
 	}
 	if len(v.Afterwards) > 0 {
 		out = append(out, v.Titles.Afterwards)
 	}
 	for _, s := range v.Afterwards {
-		out = append(out, s.Title, s.Text, truncate(s.TelLabel, maxLabelChars))
+		out = append(out, s.Title, s.Text, telLabel(s.TelLabel))
 	}
 	if len(v.Warnings) > 0 {
 		out = append(out, v.Titles.Warnings)
@@ -170,65 +177,103 @@ func compareGolden(t *testing.T, path string, got []byte) {
 	}
 }
 
-// goldenLangMunicipality is the municipality whose checklists are rendered
-// in every language: its facts are all translated.
-const goldenLangMunicipality = "akitakata"
-
 // TestPresentGoldenLangs renders the golden situations' checklists of
-// goldenLangMunicipality in やさしい日本語 and in English (the rules
-// engine's ChecklistIn, the facts in their translations) for LINE and as
-// text, into testdata/present/<id>.<lang>.txt and .flex.json, for a
-// reviewer to read beside the Japanese. Every sentence of the view is in
-// the Flex card, and none is left untranslated (no "shown in Japanese"
-// note).
+// every municipality in やさしい日本語 and in English (the rules engine's
+// ChecklistIn, the facts in their translations) for LINE and as text, into
+// testdata/present/<id>.<lang>.txt and .flex.json, for a reviewer to read
+// beside the Japanese (-update writes them, with TestPresentGolden's).
+// Every sentence of the view is in the Flex card, none is left
+// untranslated (no "shown in Japanese" note), the card says it is a
+// translation and offers the Japanese (bot.CommandShowJapanese), and its
+// Japanese (view_ja's checklist) is the Japanese golden's checklist.
 func TestPresentGoldenLangs(t *testing.T) {
 	kb, err := knowledge.LoadEmbedded()
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := kb.Municipality(goldenLangMunicipality)
-	for _, lang := range []bot.Lang{bot.LangEasy, bot.LangEn} {
-		t.Run(string(lang), func(t *testing.T) {
-			var txt bytes.Buffer
-			var flexes []any
-			for _, g := range goldenSituations() {
-				s := g.slots
-				s.ExpiryDate = g.expiry
-				c, err := rules.ChecklistIn(m, s, goldenToday, lang)
-				if err != nil {
-					t.Fatalf("%s: %v", g.name, err)
+	for _, id := range kb.IDs() {
+		m := kb.Municipality(id)
+		_, jaLists := goldenChecklists(t, m)
+		for _, lang := range []bot.Lang{bot.LangEasy, bot.LangEn} {
+			t.Run(id+"/"+string(lang), func(t *testing.T) {
+				var txt bytes.Buffer
+				var flexes []any
+				names, lists := goldenChecklistsIn(t, m, lang)
+				for i := range lists {
+					c := &lists[i]
+					if c.Untranslated != 0 {
+						t.Errorf("%s: %d facts left in Japanese", names[i], c.Untranslated)
+					}
+					if c.Japanese == nil || !sameFacts(*c.Japanese, jaLists[i]) {
+						t.Errorf("%s: the checklist's Japanese is not the Japanese checklist", names[i])
+					}
+					v := present.Present(c, present.Options{})
+					if v.Lang != lang || v.Note != "" || v.Translation != c.Texts.Get(bot.TextTranslated) {
+						t.Errorf("%s: view in %q with note %q and translation %q, want no note and the line that it is a translation", names[i], v.Lang, v.Note, v.Translation)
+					}
+					fmt.Fprintf(&txt, "=== %s (%s, %s)\n%s\n\n", names[i], c.Rule, present.Date(goldenToday, present.Western, *c.Texts), present.Text(v))
+					f := checklistFlex(c)
+					if f == nil {
+						t.Fatalf("%s: no Flex form", names[i])
+					}
+					b, err := json.Marshal(f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, s := range append(viewStrings(v), v.Translation, bot.CommandShowJapanese.Label(*c.Texts)) {
+						js, _ := json.Marshal(s)
+						if !strings.Contains(string(b), strings.Trim(string(js), `"`)) {
+							t.Errorf("%s: the Flex card lacks the view's %q", names[i], s)
+						}
+					}
+					for _, l := range telLabels(v) {
+						if n := present.FirstNumber(l); !strings.Contains(telLabel(l), n) {
+							t.Errorf("%s: the button %q cuts the number %s", names[i], telLabel(l), n)
+						}
+					}
+					if !strings.Contains(string(b), `"data":"`+bot.CommandShowJapanese.Postback+`"`) {
+						t.Errorf("%s: the Flex card offers no Japanese", names[i])
+					}
+					for _, iso := range []string{"2026-", "2025-", "2024-", "2020-"} {
+						if strings.Contains(string(b), iso) && !strings.Contains(strings.Join(c.Notes, ""), iso) {
+							t.Errorf("%s: the Flex card writes an ISO date", names[i])
+						}
+					}
+					flexes = append(flexes, map[string]any{"situation": names[i], "message": f})
 				}
-				if c.Untranslated != 0 {
-					t.Errorf("%s: %d facts left in Japanese", g.name, c.Untranslated)
-				}
-				v := present.Present(&c, present.Options{})
-				if v.Lang != lang || v.Note != "" || v.Translation != c.Texts.Get(bot.TextTranslated) {
-					t.Errorf("%s: view in %q with note %q and translation %q, want no note and the line that it is a translation", g.name, v.Lang, v.Note, v.Translation)
-				}
-				fmt.Fprintf(&txt, "=== %s (%s)\n%s\n\n", g.name, c.Rule, present.Text(v))
-				f := checklistFlex(&c)
-				if f == nil {
-					t.Fatalf("%s: no Flex form", g.name)
-				}
-				b, err := json.Marshal(f)
+				fj, err := json.MarshalIndent(flexes, "", "  ")
 				if err != nil {
 					t.Fatal(err)
 				}
-				for _, s := range viewStrings(v) {
-					js, _ := json.Marshal(s)
-					if !strings.Contains(string(b), strings.Trim(string(js), `"`)) {
-						t.Errorf("%s: the Flex card lacks the view's %q", g.name, s)
-					}
-				}
-				flexes = append(flexes, map[string]any{"situation": g.name, "message": f})
-			}
-			fj, err := json.MarshalIndent(flexes, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			base := filepath.Join("testdata", "present", goldenLangMunicipality+"."+string(lang))
-			compareGolden(t, base+".txt", txt.Bytes())
-			compareGolden(t, base+".flex.json", append(fj, '\n'))
-		})
+				base := filepath.Join("testdata", "present", id+"."+string(lang))
+				compareGolden(t, base+".txt", txt.Bytes())
+				compareGolden(t, base+".flex.json", append(fj, '\n'))
+			})
+		}
 	}
+}
+
+// sameFacts reports whether a and b are the same checklist, but for the
+// words they travel with.
+func sameFacts(a, b bot.Checklist) bool {
+	a.Texts, b.Texts = nil, nil
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
+}
+
+// telLabels lists the labels of v's dialling buttons.
+func telLabels(v present.View) []string {
+	var out []string
+	for _, p := range v.Places {
+		if p.Tel != "" {
+			out = append(out, p.TelLabel)
+		}
+	}
+	for _, s := range v.Afterwards {
+		if s.Tel != "" {
+			out = append(out, s.TelLabel)
+		}
+	}
+	return out
 }

@@ -221,7 +221,10 @@
     '.tel{display:inline-flex;align-items:center;min-height:44px;min-width:44px;margin:4px 0;padding:4px 14px;border:2px solid #0b5cad;border-radius:8px;background:#fff;color:#0b5cad;font-weight:bold;text-decoration:none}',
     '.tel:hover{background:#e8f0fa}',
     '.source{margin:10px 0 0;font-size:14px;color:#4b5563}',
-    '.card-actions{margin-top:10px;display:flex;justify-content:flex-end}',
+    '.card-actions{margin-top:10px;display:flex;flex-wrap:wrap;gap:8px;justify-content:flex-end}',
+    '.card-langs{display:flex;flex-wrap:wrap;gap:8px}',
+    '.btn[aria-pressed="true"]{background:#0b5cad;color:#fff;font-weight:bold}',
+    '.btn[aria-pressed="true"]:hover{background:#084a8c;color:#fff}',
     '@media (max-width:480px){.panel{inset:0;width:100%;max-width:none;height:100%;max-height:none;border-radius:0;border:0}.launcher{right:12px;bottom:12px}}',
     '@media print{',
     ':host(:not([data-madoguchi-printing])) .root{display:none}',
@@ -443,12 +446,61 @@
 
   // renderChecklist draws a checklist's one presentation (checklist.view,
   // built by the server's bot/present and shared with LINE): it adds no
-  // sentence and changes no order of its own.
+  // sentence and changes no order of its own. A translated checklist
+  // carries the same checklist in Japanese (checklist.view_ja): two
+  // buttons under it show one or the other in place, for the resident to
+  // show the counter clerk the Japanese original (the card's lang says
+  // which is shown; the choice is kept with the conversation).
   function renderChecklist(entry, index) {
-    var v = entry.checklist.view;
+    var own = entry.checklist.view;
+    var ja = entry.checklist.view_ja;
+    var translated = !!(ja && typeof ja === 'object' && own.lang && own.lang !== 'ja');
     if (!entry.checked || typeof entry.checked !== 'object') { entry.checked = {}; }
     var card = el('section', 'msg card');
     card.setAttribute('aria-label', tx('widget_card_label'));
+    var body = el('div', 'card-body');
+    card.appendChild(body);
+    var langBtns = [];
+    function draw() {
+      var showJa = translated && entry.showJa === true;
+      var v = showJa ? ja : own;
+      while (body.firstChild) { body.removeChild(body.firstChild); }
+      drawView(body, entry, v);
+      card.setAttribute('lang', showJa ? 'ja' : (own.lang || lang));
+      langBtns.forEach(function (b) { b[0].setAttribute('aria-pressed', String(b[1] === showJa)); });
+    }
+    var actions = el('div', 'card-actions');
+    actions.setAttribute('lang', lang); // the widget's own words, whatever the card shows
+    if (translated) {
+      var group = el('div', 'card-langs');
+      group.setAttribute('role', 'group');
+      group.setAttribute('aria-label', tx('widget_card_lang_label'));
+      [[tx('widget_show_translation'), false, 'show-own'], [tx(commands.show_ja.text), true, 'show-ja']].forEach(function (d) {
+        var b = el('button', 'btn ' + d[2], d[0]);
+        b.type = 'button';
+        b.addEventListener('click', function () {
+          if ((entry.showJa === true) === d[1]) { return; }
+          entry.showJa = d[1];
+          draw();
+          persist();
+        });
+        langBtns.push([b, d[1]]);
+        group.appendChild(b);
+      });
+      actions.appendChild(group);
+    }
+    var pb = el('button', 'btn print', tx('widget_print'));
+    pb.type = 'button';
+    pb.setAttribute('aria-label', tx('widget_print_label'));
+    pb.addEventListener('click', function () { printCard(card); });
+    actions.appendChild(pb);
+    card.appendChild(actions);
+    draw();
+    return card;
+  }
+
+  // drawView draws one view of a checklist into the card's body.
+  function drawView(card, entry, v) {
     card.appendChild(el('h3', null, v.title));
     if (v.translation) { card.appendChild(el('p', 'note', v.translation)); }
     if (v.note) { card.appendChild(el('p', 'note', v.note)); }
@@ -462,7 +514,7 @@
       v.visits.forEach(function (g) {
         if (g.title) { card.appendChild(el('h5', null, g.title)); }
         var ul = el('ul');
-        (g.items || []).forEach(function (it) { ul.appendChild(renderItem(entry, it, n++)); });
+        (g.items || []).forEach(function (it) { ul.appendChild(renderItem(entry, it, n++, v.lang)); });
         card.appendChild(ul);
       });
     }
@@ -498,17 +550,9 @@
       card.appendChild(w);
     }
     if (v.source) { card.appendChild(el('p', 'source', v.source)); }
-    var actions = el('div', 'card-actions');
-    var pb = el('button', 'btn print', tx('widget_print'));
-    pb.type = 'button';
-    pb.setAttribute('aria-label', tx('widget_print_label'));
-    pb.addEventListener('click', function () { printCard(card); });
-    actions.appendChild(pb);
-    card.appendChild(actions);
-    return card;
   }
 
-  function renderItem(entry, it, i) {
+  function renderItem(entry, it, i, viewLang) {
     var li = el('li');
     var label = el('label');
     var box = el('input');
@@ -519,7 +563,11 @@
       persist();
     });
     var text = el('span', null, it.text);
-    if (it.optional) { text.appendChild(el('span', 'tag', it.optional)); }
+    if (it.optional) {
+      // Latin text is spaced from its tag, for copying and screen readers.
+      if (viewLang === 'en') { text.appendChild(document.createTextNode(' ')); }
+      text.appendChild(el('span', 'tag', it.optional));
+    }
     if (it.note) { text.appendChild(el('span', 'note', it.note)); }
     label.appendChild(box);
     label.appendChild(text);
