@@ -38,13 +38,16 @@ const (
 
 // run is the whole command with its environment as arguments.
 func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitUsage
 	}
 	switch args[0] {
 	case "image":
-		return runImage(args[1:], stdout, stderr)
+		return runImage(args[1:], getenv, stdout, stderr)
 	case "register":
 		return runRegister(args[1:], getenv, stdout, stderr)
 	case "-h", "-help", "--help", "help":

@@ -192,8 +192,8 @@ func loadMenu(menuPath, imagePath string) (*richmenu.Menu, []byte, error) {
 	return menu, img, nil
 }
 
-// municipalities lists the municipality ids of the knowledge base.
-func municipalities(dir string) ([]string, error) {
+// loadKnowledge loads the knowledge of dir, the embedded one if "".
+func loadKnowledge(dir string) (*knowledge.KB, error) {
 	load := knowledge.LoadEmbedded
 	if dir != "" {
 		load = func() (*knowledge.KB, error) { return knowledge.LoadDir(dir) }
@@ -201,6 +201,15 @@ func municipalities(dir string) ([]string, error) {
 	kb, err := load()
 	if err != nil {
 		return nil, fmt.Errorf("load knowledge: %w", err)
+	}
+	return kb, nil
+}
+
+// municipalities lists the municipality ids of the knowledge base.
+func municipalities(dir string) ([]string, error) {
+	kb, err := loadKnowledge(dir)
+	if err != nil {
+		return nil, err
 	}
 	ids := make([]string, 0, len(kb.Municipalities))
 	for _, m := range kb.Municipalities {
