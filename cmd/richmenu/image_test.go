@@ -4,14 +4,18 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/deploy/richmenu"
 )
 
-// TestImageIsUpToDate redraws the menu and compares it with the committed
-// menu.png: a label changed in menu.json without regenerating fails here.
+// TestImageIsUpToDate redraws every language's menu and compares it with
+// the committed files (menu.png, menu.json, menu.en.png…): a word changed
+// in the knowledge or a label in menu.json without regenerating fails
+// here.
 func TestImageIsUpToDate(t *testing.T) {
 	if _, err := os.Stat(defaultFont); err != nil {
 		if os.Getenv("CI") != "" {
@@ -19,23 +23,51 @@ func TestImageIsUpToDate(t *testing.T) {
 		}
 		t.Skipf("no %s (Debian's fonts-noto-cjk): %v", defaultFont, err)
 	}
-	out := filepath.Join(t.TempDir(), "menu.png")
-	code, stdout, stderr := runCmd(t, nil, "image", "-o", out)
+	dir := t.TempDir()
+	code, stdout, stderr := runCmd(t, nil, "image", "-o", filepath.Join(dir, "menu.png"))
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stdout, "2500×843") {
-		t.Errorf("stdout %q", stdout)
+	if n := strings.Count(stdout, "2500×843"); n != len(bot.Langs) {
+		t.Errorf("stdout %q: want a line per language", stdout)
 	}
-	got, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
+	for _, lang := range bot.Langs {
+		for _, f := range []struct {
+			ext       string
+			committed []byte
+		}{{".png", richmenu.PNGIn(lang)}, {".json", richmenu.JSONIn(lang)}} {
+			name := richmenu.FileName("menu", lang, f.ext)
+			got, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.ext == ".png" && len(got) > richmenu.MaxImageBytes {
+				t.Errorf("%s of %d bytes, over LINE's 1 MB", name, len(got))
+			}
+			if !bytes.Equal(got, f.committed) {
+				t.Errorf("deploy/richmenu/%s is not what the generator draws; run `go run ./cmd/richmenu image` from the repository root and look at the result", name)
+			}
+		}
 	}
-	if len(got) > richmenu.MaxImageBytes {
-		t.Errorf("image of %d bytes, over LINE's 1 MB", len(got))
+}
+
+// TestRuby: a reading after kanji is ruby, other parentheses are text.
+func TestRuby(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []segment
+	}{
+		{"手続(てつづ)きを 調(しら)べる", []segment{{"手続", "てつづ"}, {"きを ", ""}, {"調", "しら"}, {"べる", ""}}},
+		{"お金(かね)や", []segment{{"お", ""}, {"金", "かね"}, {"や", ""}}},
+		{"最初から", []segment{{"最初から", ""}}},
+		{"notice (転入届)", []segment{{"notice (転入届)", ""}}},
+		{"1対(たい)1", []segment{{"1", ""}, {"対", "たい"}, {"1", ""}}},
+		{"(かな)", []segment{{"(かな)", ""}}},
 	}
-	if !bytes.Equal(got, richmenu.PNG()) {
-		t.Errorf("deploy/richmenu/menu.png is not what the generator draws; run `go run ./cmd/richmenu image` from the repository root and look at the result")
+	for _, tt := range tests {
+		if got := parseRuby(tt.in); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("parseRuby(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
 

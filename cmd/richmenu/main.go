@@ -1,16 +1,24 @@
-// Command richmenu draws the bot's LINE rich menu image and registers the
-// menu of deploy/richmenu with a channel through the Messaging API.
+// Command richmenu draws the bot's LINE rich menus, one per language
+// (Japanese, やさしい日本語, English), and registers the menus of
+// deploy/richmenu with a channel through the Messaging API.
 //
 //	richmenu image [-font path] [-family name] [-menu menu.json] [-o menu.png]
 //	richmenu register (-municipality id | -all) [-menu menu.json] [-image menu.png]
+//
+// image localizes the layout (menu.json) with the knowledge's texts
+// (KNOWLEDGE_DIR, default the embedded knowledge) and writes every
+// language's menu and image: menu.json and menu.png (Japanese),
+// menu.<lang>.json and menu.<lang>.png beside them.
 //
 // register reads LINE_CHANNEL_ACCESS_TOKEN_<ID> (else
 // LINE_CHANNEL_ACCESS_TOKEN), LINE_API_ENDPOINT (default
 // https://api.line.me), LINE_API_DATA_ENDPOINT (default
 // https://api-data.line.me) and KNOWLEDGE_DIR (default: the embedded
-// knowledge, which names the municipalities). It creates the menu, uploads
-// its image and makes it the channel's default, then prints the rich menu
-// id. Exit status: 0 done, 1 the API or a file failed, 2 bad usage or
+// knowledge, which names the municipalities). It creates every language's
+// menu and uploads its image, makes the Japanese one the channel's
+// default, points each language's alias (madoguchi-<lang>) at its menu,
+// then prints one "<lang>\t<rich menu id>" line per language. Exit
+// status: 0 done, 1 the API or a file failed, 2 bad usage or
 // configuration (no access token, unknown municipality).
 package main
 
@@ -38,13 +46,16 @@ const (
 
 // run is the whole command with its environment as arguments.
 func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitUsage
 	}
 	switch args[0] {
 	case "image":
-		return runImage(args[1:], stdout, stderr)
+		return runImage(args[1:], getenv, stdout, stderr)
 	case "register":
 		return runRegister(args[1:], getenv, stdout, stderr)
 	case "-h", "-help", "--help", "help":

@@ -14,6 +14,7 @@ import (
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
+	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/deploy/richmenu"
 	"github.com/madoguchi/madoguchi/knowledge"
 )
@@ -27,8 +28,8 @@ func runRegister(args []string, getenv func(string) string, stdout, stderr io.Wr
 	fs.SetOutput(stderr)
 	municipality := fs.String("municipality", "", "register for this municipality's channel")
 	all := fs.Bool("all", false, "register for every municipality's channel (once per access token)")
-	menuPath := fs.String("menu", "", "menu definition (default: the embedded deploy/richmenu/menu.json)")
-	imagePath := fs.String("image", "", "menu image, a PNG (default: the embedded deploy/richmenu/menu.png)")
+	menuPath := fs.String("menu", "", "the Japanese menu's definition (default: the embedded deploy/richmenu/menu.json)")
+	imagePath := fs.String("image", "", "the Japanese menu's image, a PNG (default: the embedded deploy/richmenu/menu.png)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -36,7 +37,7 @@ func runRegister(args []string, getenv func(string) string, stdout, stderr io.Wr
 		fmt.Fprint(stderr, "richmenu register: give exactly one of -municipality id and -all\n")
 		return exitUsage
 	}
-	menu, img, err := loadMenu(*menuPath, *imagePath)
+	menus, err := loadMenus(*menuPath, *imagePath)
 	if err != nil {
 		fmt.Fprintf(stderr, "richmenu register: %v\n", err)
 		return exitFail
@@ -86,16 +87,17 @@ func runRegister(args []string, getenv func(string) string, stdout, stderr io.Wr
 	status := exitOK
 	for _, tok := range tokens {
 		names := strings.Join(byToken[tok], ",")
-		id, err := register(ep, client, tok, menu, img)
+		ids, err := register(ep, client, tok, menus)
+		for i, id := range ids {
+			if *all {
+				fmt.Fprintf(stdout, "%s\t%s\t%s\n", names, menus[i].lang, id)
+			} else {
+				fmt.Fprintf(stdout, "%s\t%s\n", menus[i].lang, id)
+			}
+		}
 		if err != nil {
 			fmt.Fprintf(stderr, "richmenu register: %s: %v\n", names, err)
 			status = exitFail
-			continue
-		}
-		if *all {
-			fmt.Fprintf(stdout, "%s\t%s\n", names, id)
-		} else {
-			fmt.Fprintln(stdout, id)
 		}
 	}
 	return status
@@ -103,43 +105,92 @@ func runRegister(args []string, getenv func(string) string, stdout, stderr io.Wr
 
 type endpoints struct{ api, data string }
 
-// register creates the menu, uploads its image and makes it the default
-// menu of the channel whose access token is token, and returns its id. A
-// menu created but not made the default is deleted again (best effort), so
-// a failed run leaves no half-made menu behind.
-func register(ep endpoints, client *http.Client, token string, menu *richmenu.Menu, img []byte) (string, error) {
+// langMenu is one language's menu and its image.
+type langMenu struct {
+	lang bot.Lang
+	menu *richmenu.Menu
+	img  []byte
+}
+
+// register registers menus (the Japanese first) with the channel whose
+// access token is token: it creates each menu and uploads its image,
+// makes the Japanese one the default menu of every user, then points each
+// language's alias (bot.RichMenuAlias) at its menu, creating the alias or
+// updating it. It returns the ids of the menus, in the order of menus,
+// once they are registered and the default is set (with an error if an
+// alias failed). Menus created before a failure of the creation, an upload
+// or the default are deleted again (best effort), so such a failed run
+// leaves no half-made menu behind and the channel as it was; a failed
+// alias is not undone (the menus are in use), running register again
+// mends it.
+func register(ep endpoints, client *http.Client, token string, menus []langMenu) ([]string, error) {
 	api, err := messaging_api.NewMessagingApiAPI(token,
 		messaging_api.WithEndpoint(ep.api), messaging_api.WithHTTPClient(client))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	blob, err := messaging_api.NewMessagingApiBlobAPI(token,
 		messaging_api.WithBlobEndpoint(ep.data), messaging_api.WithBlobHTTPClient(client))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	res, err := api.CreateRichMenu(request(menu))
-	if err != nil {
-		return "", fmt.Errorf("create the rich menu: %w", err)
-	}
-	id := res.RichMenuId
-	if id == "" {
-		return "", errors.New("create the rich menu: the API answered without a richMenuId")
-	}
-	undo := func(step string, err error) (string, error) {
-		err = fmt.Errorf("%s of %s: %w", step, id, err)
-		if _, derr := api.DeleteRichMenu(id); derr != nil {
-			err = fmt.Errorf("%w; deleting %s failed too, delete it by hand: %v", err, id, derr)
+	var ids []string
+	undo := func(err error) ([]string, error) {
+		for _, id := range ids {
+			if _, derr := api.DeleteRichMenu(id); derr != nil {
+				err = fmt.Errorf("%w; deleting %s failed too, delete it by hand: %v", err, id, derr)
+			}
 		}
-		return "", err
+		return nil, err
 	}
-	if _, err := blob.SetRichMenuImage(id, "image/png", bytes.NewReader(img)); err != nil {
-		return undo("upload the image", err)
+	for _, m := range menus {
+		res, err := api.CreateRichMenu(request(m.menu))
+		if err != nil {
+			return undo(fmt.Errorf("create the rich menu (%s): %w", m.lang, err))
+		}
+		id := res.RichMenuId
+		if id == "" {
+			return undo(fmt.Errorf("create the rich menu (%s): the API answered without a richMenuId", m.lang))
+		}
+		ids = append(ids, id)
+		if _, err := blob.SetRichMenuImage(id, "image/png", bytes.NewReader(m.img)); err != nil {
+			return undo(fmt.Errorf("upload the image of %s (%s): %w", id, m.lang, err))
+		}
 	}
-	if _, err := api.SetDefaultRichMenu(id); err != nil {
-		return undo("set as default", err)
+	if _, err := api.SetDefaultRichMenu(ids[0]); err != nil {
+		return undo(fmt.Errorf("set as default of %s: %w", ids[0], err))
 	}
-	return id, nil
+	var errs []error
+	for i, m := range menus {
+		if err := setAlias(api, bot.RichMenuAlias(m.lang), ids[i]); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return ids, fmt.Errorf("the menus are registered and the default is set, but %w; run register again", errors.Join(errs...))
+	}
+	return ids, nil
+}
+
+// setAlias points the rich menu alias alias at the menu id: it asks for
+// the alias (GET /v2/bot/richmenu/alias/{richMenuAliasId}), updates it if
+// it exists (POST /v2/bot/richmenu/alias/{richMenuAliasId}) and creates it
+// if LINE answers 404 (POST /v2/bot/richmenu/alias).
+func setAlias(api *messaging_api.MessagingApiAPI, alias, id string) error {
+	res, _, err := api.GetRichMenuAliasWithHttpInfo(alias)
+	switch {
+	case err == nil:
+		if _, err := api.UpdateRichMenuAlias(alias, &messaging_api.UpdateRichMenuAliasRequest{RichMenuId: id}); err != nil {
+			return fmt.Errorf("update the alias %s to %s: %w", alias, id, err)
+		}
+	case res != nil && res.StatusCode == http.StatusNotFound:
+		if _, err := api.CreateRichMenuAlias(&messaging_api.CreateRichMenuAliasRequest{RichMenuAliasId: alias, RichMenuId: id}); err != nil {
+			return fmt.Errorf("create the alias %s of %s: %w", alias, id, err)
+		}
+	default:
+		return fmt.Errorf("look up the alias %s: %w", alias, err)
+	}
+	return nil
 }
 
 // request converts the menu to the SDK's request type.
@@ -160,40 +211,46 @@ func request(m *richmenu.Menu) *messaging_api.RichMenuRequest {
 	return req
 }
 
-// loadMenu reads the menu and its image (the embedded ones by default) and
-// checks that the image is a PNG of the menu's size within LINE's 1 MB.
-func loadMenu(menuPath, imagePath string) (*richmenu.Menu, []byte, error) {
-	data, img := richmenu.JSON(), richmenu.PNG()
-	var err error
-	if menuPath != "" {
-		if data, err = os.ReadFile(menuPath); err != nil {
-			return nil, nil, err
+// loadMenus reads every language's menu and image, the Japanese first
+// (the embedded ones; menuPath and imagePath, when given, replace the
+// Japanese menu's), and checks that each image is a PNG of its menu's size
+// within LINE's 1 MB.
+func loadMenus(menuPath, imagePath string) ([]langMenu, error) {
+	var out []langMenu
+	for _, lang := range bot.Langs {
+		data, img := richmenu.JSONIn(lang), richmenu.PNGIn(lang)
+		var err error
+		if lang == bot.LangJa && menuPath != "" {
+			if data, err = os.ReadFile(menuPath); err != nil {
+				return nil, err
+			}
 		}
-	}
-	if imagePath != "" {
-		if img, err = os.ReadFile(imagePath); err != nil {
-			return nil, nil, err
+		if lang == bot.LangJa && imagePath != "" {
+			if img, err = os.ReadFile(imagePath); err != nil {
+				return nil, err
+			}
 		}
+		menu, err := richmenu.Parse(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", lang, err)
+		}
+		if len(img) > richmenu.MaxImageBytes {
+			return nil, fmt.Errorf("the image (%s) is %d bytes, over LINE's limit of %d", lang, len(img), richmenu.MaxImageBytes)
+		}
+		cfg, err := png.DecodeConfig(bytes.NewReader(img))
+		if err != nil {
+			return nil, fmt.Errorf("the image (%s) is not a PNG: %w", lang, err)
+		}
+		if cfg.Width != menu.Size.Width || cfg.Height != menu.Size.Height {
+			return nil, fmt.Errorf("the image (%s) is %d×%d, the menu %d×%d", lang, cfg.Width, cfg.Height, menu.Size.Width, menu.Size.Height)
+		}
+		out = append(out, langMenu{lang, menu, img})
 	}
-	menu, err := richmenu.Parse(data)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(img) > richmenu.MaxImageBytes {
-		return nil, nil, fmt.Errorf("the image is %d bytes, over LINE's limit of %d", len(img), richmenu.MaxImageBytes)
-	}
-	cfg, err := png.DecodeConfig(bytes.NewReader(img))
-	if err != nil {
-		return nil, nil, fmt.Errorf("the image is not a PNG: %w", err)
-	}
-	if cfg.Width != menu.Size.Width || cfg.Height != menu.Size.Height {
-		return nil, nil, fmt.Errorf("the image is %d×%d, the menu %d×%d", cfg.Width, cfg.Height, menu.Size.Width, menu.Size.Height)
-	}
-	return menu, img, nil
+	return out, nil
 }
 
-// municipalities lists the municipality ids of the knowledge base.
-func municipalities(dir string) ([]string, error) {
+// loadKnowledge loads the knowledge of dir, the embedded one if "".
+func loadKnowledge(dir string) (*knowledge.KB, error) {
 	load := knowledge.LoadEmbedded
 	if dir != "" {
 		load = func() (*knowledge.KB, error) { return knowledge.LoadDir(dir) }
@@ -201,6 +258,15 @@ func municipalities(dir string) ([]string, error) {
 	kb, err := load()
 	if err != nil {
 		return nil, fmt.Errorf("load knowledge: %w", err)
+	}
+	return kb, nil
+}
+
+// municipalities lists the municipality ids of the knowledge base.
+func municipalities(dir string) ([]string, error) {
+	kb, err := loadKnowledge(dir)
+	if err != nil {
+		return nil, err
 	}
 	ids := make([]string, 0, len(kb.Municipalities))
 	for _, m := range kb.Municipalities {

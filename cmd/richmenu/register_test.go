@@ -3,13 +3,16 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/madoguchi/madoguchi/bot"
 	"github.com/madoguchi/madoguchi/deploy/richmenu"
 )
 
@@ -28,20 +31,38 @@ func callNames(calls []call) []string {
 	return s
 }
 
+// registerCalls are the calls of a registration with a channel whose
+// menus are first, first+1 and first+2, its aliases new (create) or not
+// (update).
+func registerCalls(first int, create bool) []string {
+	var want []string
+	for i := range bot.Langs {
+		id := fmt.Sprintf("richmenu-%04d", first+i)
+		want = append(want, "api POST /v2/bot/richmenu", "data POST /v2/bot/richmenu/"+id+"/content")
+	}
+	want = append(want, fmt.Sprintf("api POST /v2/bot/user/all/richmenu/richmenu-%04d", first))
+	for _, lang := range bot.Langs {
+		alias := bot.RichMenuAlias(lang)
+		want = append(want, "api GET /v2/bot/richmenu/alias/"+alias)
+		if create {
+			want = append(want, "api POST /v2/bot/richmenu/alias")
+		} else {
+			want = append(want, "api POST /v2/bot/richmenu/alias/"+alias)
+		}
+	}
+	return want
+}
+
 func TestRegister(t *testing.T) {
 	f := newFakeLINE(t)
 	env := f.env("LINE_CHANNEL_ACCESS_TOKEN", "shared-token", "LINE_CHANNEL_ACCESS_TOKEN_NERIMA", "nerima-token")
 	code, out, errOut := runCmd(t, env, "register", "-municipality", "nerima")
-	if code != 0 || out != "richmenu-0001\n" {
-		t.Fatalf("exit %d, stdout %q, stderr %q; want 0 and the rich menu id", code, out, errOut)
+	wantOut := "ja\trichmenu-0001\nja-x-easy\trichmenu-0002\nen\trichmenu-0003\n"
+	if code != 0 || out != wantOut {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want 0 and %q", code, out, errOut, wantOut)
 	}
 	calls := f.Calls()
-	want := []string{
-		"api POST /v2/bot/richmenu",
-		"data POST /v2/bot/richmenu/richmenu-0001/content",
-		"api POST /v2/bot/user/all/richmenu/richmenu-0001",
-	}
-	if got := callNames(calls); !reflect.DeepEqual(got, want) {
+	if got, want := callNames(calls), registerCalls(1, true); !reflect.DeepEqual(got, want) {
 		t.Fatalf("calls %q, want %q", got, want)
 	}
 	for _, c := range calls {
@@ -50,21 +71,37 @@ func TestRegister(t *testing.T) {
 		}
 	}
 
-	// The created menu is menu.json, field for field, and has the tiles the
-	// dialog expects.
-	create := calls[0]
-	if !strings.HasPrefix(create.ContentType, "application/json") {
-		t.Errorf("create: Content-Type %q", create.ContentType)
-	}
-	var sent, committed map[string]any
-	if err := json.Unmarshal(create.Body, &sent); err != nil {
-		t.Fatalf("create body %s: %v", create.Body, err)
-	}
-	if err := json.Unmarshal(richmenu.JSON(), &committed); err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(sent, committed) {
-		t.Errorf("created menu differs from menu.json:\n sent %s\n file %s", create.Body, richmenu.JSON())
+	// Each created menu is its language's committed file, field for
+	// field; the Japanese has the tiles the dialog expects.
+	for i, lang := range bot.Langs {
+		create, upload := calls[2*i], calls[2*i+1]
+		if !strings.HasPrefix(create.ContentType, "application/json") {
+			t.Errorf("create %s: Content-Type %q", lang, create.ContentType)
+		}
+		var sent, committed map[string]any
+		if err := json.Unmarshal(create.Body, &sent); err != nil {
+			t.Fatalf("create body %s: %v", create.Body, err)
+		}
+		if err := json.Unmarshal(richmenu.JSONIn(lang), &committed); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(sent, committed) {
+			t.Errorf("created menu (%s) differs from its file:\n sent %s\n file %s", lang, create.Body, richmenu.JSONIn(lang))
+		}
+		// The image: a PNG of the menu's size, the committed one.
+		if upload.ContentType != "image/png" {
+			t.Errorf("upload %s: Content-Type %q, want image/png", lang, upload.ContentType)
+		}
+		img, err := png.Decode(bytes.NewReader(upload.Body))
+		if err != nil {
+			t.Fatalf("upload body is not a PNG: %v", err)
+		}
+		if b := img.Bounds(); b.Dx() != 2500 || b.Dy() != 843 {
+			t.Errorf("image is %dx%d, want 2500x843", b.Dx(), b.Dy())
+		}
+		if !bytes.Equal(upload.Body, richmenu.PNGIn(lang)) {
+			t.Errorf("uploaded image (%s) is not %s", lang, richmenu.FileName("menu", lang, ".png"))
+		}
 	}
 	var menu struct {
 		Size        struct{ Width, Height int }
@@ -75,7 +112,7 @@ func TestRegister(t *testing.T) {
 			Action struct{ Type, Label, Data, DisplayText string }
 		}
 	}
-	if err := json.Unmarshal(create.Body, &menu); err != nil {
+	if err := json.Unmarshal(calls[0].Body, &menu); err != nil {
 		t.Fatal(err)
 	}
 	if menu.Size.Width != 2500 || menu.Size.Height != 843 || !menu.Selected || menu.ChatBarText != "メニュー" {
@@ -99,20 +136,60 @@ func TestRegister(t *testing.T) {
 		t.Errorf("areas cover %d pixels, want the whole %d", covered, 2500*843)
 	}
 
-	// The image: a PNG of the menu's size, the committed one.
-	upload := calls[1]
-	if upload.ContentType != "image/png" {
-		t.Errorf("upload: Content-Type %q, want image/png", upload.ContentType)
+	// The Japanese menu is the default; each alias names its language's
+	// menu, created with the body LINE documents.
+	if got := calls[6].Path; got != "/v2/bot/user/all/richmenu/richmenu-0001" {
+		t.Errorf("default set with %s, want the Japanese menu", got)
 	}
-	img, err := png.Decode(bytes.NewReader(upload.Body))
-	if err != nil {
-		t.Fatalf("upload body is not a PNG: %v", err)
+	for i, lang := range bot.Langs {
+		c := calls[8+2*i]
+		want := fmt.Sprintf(`{"richMenuAliasId":%q,"richMenuId":"richmenu-%04d"}`, bot.RichMenuAlias(lang), i+1)
+		if !strings.HasPrefix(c.ContentType, "application/json") || !jsonEqual(t, c.Body, want) {
+			t.Errorf("alias %s created with %s (%s), want %s", lang, c.Body, c.ContentType, want)
+		}
 	}
-	if b := img.Bounds(); b.Dx() != 2500 || b.Dy() != 843 {
-		t.Errorf("image is %dx%d, want 2500x843", b.Dx(), b.Dy())
+	wantAliases := map[string]string{"madoguchi-ja": "richmenu-0001", "madoguchi-ja-x-easy": "richmenu-0002", "madoguchi-en": "richmenu-0003"}
+	if got := f.Aliases(); !reflect.DeepEqual(got, wantAliases) {
+		t.Errorf("aliases %v, want %v", got, wantAliases)
 	}
-	if !bytes.Equal(upload.Body, richmenu.PNG()) {
-		t.Errorf("uploaded image is not deploy/richmenu/menu.png")
+}
+
+func jsonEqual(t *testing.T, got []byte, want string) bool {
+	t.Helper()
+	var a, b any
+	if json.Unmarshal(got, &a) != nil || json.Unmarshal([]byte(want), &b) != nil {
+		return false
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+// TestRegisterAgainUpdatesTheAliases: a second registration creates new
+// menus and moves the aliases to them (POST
+// /v2/bot/richmenu/alias/{richMenuAliasId} with {"richMenuId"}).
+func TestRegisterAgainUpdatesTheAliases(t *testing.T) {
+	f := newFakeLINE(t)
+	env := f.env("LINE_CHANNEL_ACCESS_TOKEN", "tok")
+	if code, _, errOut := runCmd(t, env, "register", "-municipality", "nerima"); code != 0 {
+		t.Fatalf("first registration: exit %d, %s", code, errOut)
+	}
+	n := len(f.Calls())
+	code, out, errOut := runCmd(t, env, "register", "-municipality", "nerima")
+	if code != 0 || out != "ja\trichmenu-0004\nja-x-easy\trichmenu-0005\nen\trichmenu-0006\n" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	calls := f.Calls()[n:]
+	if got, want := callNames(calls), registerCalls(4, false); !reflect.DeepEqual(got, want) {
+		t.Fatalf("calls %q, want %q", got, want)
+	}
+	for i, lang := range bot.Langs {
+		c := calls[8+2*i]
+		if want := fmt.Sprintf(`{"richMenuId":"richmenu-%04d"}`, 4+i); !jsonEqual(t, c.Body, want) {
+			t.Errorf("alias %s updated with %s, want %s", lang, c.Body, want)
+		}
+	}
+	wantAliases := map[string]string{"madoguchi-ja": "richmenu-0004", "madoguchi-ja-x-easy": "richmenu-0005", "madoguchi-en": "richmenu-0006"}
+	if got := f.Aliases(); !reflect.DeepEqual(got, wantAliases) {
+		t.Errorf("aliases %v, want %v", got, wantAliases)
 	}
 }
 
@@ -124,50 +201,89 @@ func TestRegisterAll(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
-	want := "edogawa\trichmenu-0001\nakishima,nerima,akitakata,yokohama\trichmenu-0002\n"
+	shared := "akishima,nerima,akitakata,yokohama"
+	want := "edogawa\tja\trichmenu-0001\nedogawa\tja-x-easy\trichmenu-0002\nedogawa\ten\trichmenu-0003\n" +
+		shared + "\tja\trichmenu-0004\n" + shared + "\tja-x-easy\trichmenu-0005\n" + shared + "\ten\trichmenu-0006\n"
 	if out != want {
 		t.Errorf("stdout %q, want %q", out, want)
 	}
-	var auths []string
-	for _, c := range f.Calls() {
-		auths = append(auths, c.Auth)
+	calls := f.Calls()
+	per := len(registerCalls(1, true))
+	if len(calls) != 2*per {
+		t.Fatalf("%d calls, want %d", len(calls), 2*per)
 	}
-	wantAuths := []string{"Bearer edogawa-token", "Bearer edogawa-token", "Bearer edogawa-token",
-		"Bearer shared-token", "Bearer shared-token", "Bearer shared-token"}
-	if !reflect.DeepEqual(auths, wantAuths) {
-		t.Errorf("authorizations %q, want %q", auths, wantAuths)
+	for i, c := range calls {
+		want := "Bearer edogawa-token"
+		if i >= per {
+			want = "Bearer shared-token"
+		}
+		if c.Auth != want {
+			t.Errorf("call %d %s: Authorization %q, want %q", i, c, c.Auth, want)
+		}
 	}
 }
 
 // TestRegisterAPIErrors checks that a failing call ends the run with
-// status 1 and a message naming the step, and that a menu created but not
-// made the default is deleted again.
+// status 1 and a message naming the step, that menus created but not all
+// registered and made the default are deleted again, and that a failed
+// alias leaves the registered menus in place.
 func TestRegisterAPIErrors(t *testing.T) {
+	created := func(n int) []string {
+		var s []string
+		for i := 1; i <= n; i++ {
+			s = append(s, "api POST /v2/bot/richmenu", fmt.Sprintf("data POST /v2/bot/richmenu/richmenu-%04d/content", i))
+		}
+		return s
+	}
+	deleted := func(n int) []string {
+		var s []string
+		for i := 1; i <= n; i++ {
+			s = append(s, fmt.Sprintf("api DELETE /v2/bot/richmenu/richmenu-%04d", i))
+		}
+		return s
+	}
+	cat := func(parts ...[]string) []string {
+		var s []string
+		for _, p := range parts {
+			s = append(s, p...)
+		}
+		return s
+	}
+	const ids = "ja\trichmenu-0001\nja-x-easy\trichmenu-0002\nen\trichmenu-0003\n"
 	tests := []struct {
 		name     string
 		fail     string
 		status   int
 		wantMsg  string
+		wantOut  string
 		wantCall []string
 	}{
-		{"create refused", "POST /v2/bot/richmenu", 400, "create the rich menu: unexpected status code: 400",
+		{"create refused", "POST /v2/bot/richmenu", 400, "create the rich menu (ja): unexpected status code: 400", "",
 			[]string{"api POST /v2/bot/richmenu"}},
-		{"upload refused", "POST /v2/bot/richmenu/richmenu-0001/content", 400, "upload the image of richmenu-0001: unexpected status code: 400",
-			[]string{"api POST /v2/bot/richmenu", "data POST /v2/bot/richmenu/richmenu-0001/content", "api DELETE /v2/bot/richmenu/richmenu-0001"}},
-		{"set default fails", "POST /v2/bot/user/all/richmenu/richmenu-0001", 500, "set as default of richmenu-0001: unexpected status code: 500",
-			[]string{"api POST /v2/bot/richmenu", "data POST /v2/bot/richmenu/richmenu-0001/content",
-				"api POST /v2/bot/user/all/richmenu/richmenu-0001", "api DELETE /v2/bot/richmenu/richmenu-0001"}},
+		{"upload refused", "POST /v2/bot/richmenu/richmenu-0001/content", 400, "upload the image of richmenu-0001 (ja): unexpected status code: 400", "",
+			cat(created(1), deleted(1))},
+		{"English upload refused", "POST /v2/bot/richmenu/richmenu-0003/content", 400, "upload the image of richmenu-0003 (en): unexpected status code: 400", "",
+			cat(created(3), deleted(3))},
+		{"set default fails", "POST /v2/bot/user/all/richmenu/richmenu-0001", 500, "set as default of richmenu-0001: unexpected status code: 500", "",
+			cat(created(3), []string{"api POST /v2/bot/user/all/richmenu/richmenu-0001"}, deleted(3))},
+		{"alias creation fails", "POST /v2/bot/richmenu/alias", 500, "create the alias madoguchi-en of richmenu-0003: unexpected status code: 500", ids,
+			registerCalls(1, true)},
+		{"alias look-up fails", "GET /v2/bot/richmenu/alias/madoguchi-en", 500, "look up the alias madoguchi-en: unexpected status code: 500", ids,
+			slices.Delete(registerCalls(1, true), 12, 13)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeLINE(t)
 			f.fail[tt.fail] = tt.status
 			code, out, errOut := runCmd(t, f.env("LINE_CHANNEL_ACCESS_TOKEN", "tok"), "register", "-municipality", "nerima")
-			if code != 1 || out != "" {
-				t.Errorf("exit %d, stdout %q; want 1 and nothing", code, out)
+			if code != 1 || out != tt.wantOut {
+				t.Errorf("exit %d, stdout %q; want 1 and %q", code, out, tt.wantOut)
 			}
 			if !strings.Contains(errOut, tt.wantMsg) {
 				t.Errorf("stderr %q, want it to say %q", errOut, tt.wantMsg)
+			}
+			if tt.wantOut != "" && !strings.Contains(errOut, "run register again") {
+				t.Errorf("stderr %q, want it to say to run register again", errOut)
 			}
 			if got := callNames(f.Calls()); !reflect.DeepEqual(got, tt.wantCall) {
 				t.Errorf("calls %q, want %q", got, tt.wantCall)
@@ -220,7 +336,7 @@ func TestRegisterRefusesABadImage(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, errOut := runCmd(t, f.env("LINE_CHANNEL_ACCESS_TOKEN", "t"), "register", "-municipality", "nerima", "-image", bad)
-	if code != 1 || !strings.Contains(errOut, "the image is 10×10, the menu 2500×843") {
+	if code != 1 || !strings.Contains(errOut, "the image (ja) is 10×10, the menu 2500×843") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 	if calls := f.Calls(); len(calls) != 0 {

@@ -1,7 +1,10 @@
-// Package richmenu is the rich menu every LINE channel of the bot shows:
-// its definition (menu.json, in the Messaging API's own JSON) and its
-// image (menu.png, drawn by `go run ./cmd/richmenu image`), embedded so
-// that cmd/richmenu registers exactly what is committed here.
+// Package richmenu is the rich menu every LINE channel of the bot shows,
+// one per language (bot.Langs): its definition (menu.json, in the
+// Messaging API's own JSON; menu.en.json, menu.ja-x-easy.json) and its
+// image (menu.png, menu.en.png, menu.ja-x-easy.png), both written by `go
+// run ./cmd/richmenu image` from the Japanese layout and the knowledge's
+// texts, and embedded so that cmd/richmenu registers exactly what is
+// committed here.
 package richmenu
 
 import (
@@ -13,7 +16,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	_ "embed"
+	"embed"
 
 	"github.com/madoguchi/madoguchi/bot"
 )
@@ -23,16 +26,51 @@ var (
 	menuJSON []byte
 	//go:embed menu.png
 	menuPNG []byte
+
+	//go:embed menu.*.json menu.*.png
+	files embed.FS
 )
 
-// JSON returns the committed menu definition, menu.json.
+// JSON returns the committed menu definition, menu.json (Japanese).
 func JSON() []byte { return bytes.Clone(menuJSON) }
 
-// PNG returns the committed menu image, menu.png.
+// PNG returns the committed menu image, menu.png (Japanese).
 func PNG() []byte { return bytes.Clone(menuPNG) }
 
-// Default returns the committed menu, parsed and validated.
+// Default returns the committed Japanese menu, parsed and validated: the
+// layout of every language's menu, and the channel's default menu.
 func Default() (*Menu, error) { return Parse(menuJSON) }
+
+// JSONIn returns the committed menu definition in lang.
+func JSONIn(lang bot.Lang) []byte {
+	if lang == bot.LangJa {
+		return JSON()
+	}
+	b, _ := files.ReadFile(FileName("menu", lang, ".json"))
+	return b
+}
+
+// PNGIn returns the committed menu image in lang.
+func PNGIn(lang bot.Lang) []byte {
+	if lang == bot.LangJa {
+		return PNG()
+	}
+	b, _ := files.ReadFile(FileName("menu", lang, ".png"))
+	return b
+}
+
+// In returns the committed menu in lang, parsed and validated.
+func In(lang bot.Lang) (*Menu, error) { return Parse(JSONIn(lang)) }
+
+// FileName is the name of the file of the menu in lang: base+ext for
+// Japanese (menu.json, menu.png), base.<lang>+ext for the others
+// (menu.en.png).
+func FileName(base string, lang bot.Lang, ext string) string {
+	if lang == bot.LangJa {
+		return base + ext
+	}
+	return base + "." + string(lang) + ext
+}
 
 // The Messaging API's limits on a rich menu and its image.
 const (

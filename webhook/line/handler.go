@@ -25,6 +25,7 @@ type Handler struct {
 	q   *queue
 
 	clients sync.Map // access token -> *messaging_api.MessagingApiAPI
+	menus   menuAliases
 }
 
 // New checks cfg, fills its defaults and returns a Handler. It does no I/O.

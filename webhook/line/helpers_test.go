@@ -85,6 +85,8 @@ type fakeAPI struct {
 	// {userId}: 404 for a user not listed); profileCalls counts the calls.
 	profiles     map[string]string
 	profileCalls int
+	// menus are the channel's rich menus, aliases and links (richmenu_test.go).
+	menus fakeMenus
 }
 
 // tokenValidity is how long LINE accepts a reply token: its reference
@@ -138,6 +140,9 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		b, _ := json.Marshal(map[string]string{"userId": user, "displayName": "テスト", "language": lang})
 		w.Write(b)
+		return
+	}
+	if f.menus.serve(f.tb, w, r) {
 		return
 	}
 	f.mu.Lock()

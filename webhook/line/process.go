@@ -221,8 +221,13 @@ func (h *Handler) handleEvent(ctx context.Context, ch Channel, m string, ev *eve
 		// The start command (bot.CommandStart) begins the conversation
 		// anew, whatever state is stored, with the dialog's greeting; it is
 		// a postback, so no language understanding reads it. The user's
-		// profile language (asked of LINE once) is the conversation's.
-		lang := h.profileLang(ctx, ch, ev.Source.UserID)
+		// profile language (asked of LINE once) is the conversation's; once
+		// the reply is sent, a language first known links the rich menu in
+		// it (linkMenu), whatever became of the reply.
+		lang, fetched := h.profileLang(ctx, ch, ev.Source.UserID)
+		if fetched {
+			defer h.linkMenu(ctx, ch, ev.Source.UserID, lang)
+		}
 		return h.turn(ctx, ch, m, ev, at, bot.Message{Postback: bot.CommandStart.Postback, Lang: lang}, h.textIn(m, lang, bot.TextLINEThanks))
 	case "postback":
 		if inGroup {

@@ -34,26 +34,31 @@ const noLang = "-"
 // read (the dialog then chooses by the first text). It is fetched from
 // the Messaging API (GET /v2/bot/profile/{userId}) once and kept in Redis
 // under the user's hash for profileTTL. Logs carry the hash only.
-func (h *Handler) profileLang(ctx context.Context, ch Channel, user string) bot.Lang {
+//
+// fetched says the language was asked of LINE now: it is first known
+// (at a follow, since an unfollow forgets it), when the resident is
+// linked to the rich menu of their language (linkMenu).
+func (h *Handler) profileLang(ctx context.Context, ch Channel, user string) (lang bot.Lang, fetched bool) {
 	if user == "" {
-		return ""
+		return "", false
 	}
 	key := h.q.key("lang", bot.HashUser(user))
 	if v, err := h.cfg.Redis.Get(ctx, key).Result(); err == nil {
-		return cachedLang(v)
+		return cachedLang(v), false
 	} else if !errors.Is(err, redis.Nil) {
-		return "" // Redis is failing: the turn itself will say so
+		return "", false // Redis is failing: the turn itself will say so
 	}
 	lang, err := h.fetchProfileLang(ctx, ch, user)
 	if err != nil {
-		h.cfg.Logger.Warn("line: profile language", "user", bot.HashUser(user), "err", err)
+		// The error would quote the URL, which holds the user id.
+		h.cfg.Logger.Warn("line: profile language", "user", bot.HashUser(user), "err", withoutURL(err))
 	}
 	v := string(lang)
 	if v == "" {
 		v = noLang
 	}
 	_ = h.cfg.Redis.Set(ctx, key, v, profileTTL).Err() // unsaved, it is asked again next time
-	return lang
+	return lang, true
 }
 
 // forgetProfile drops user's cached profile language (LINE's unfollow).
