@@ -26,6 +26,9 @@ func readMoveAtVisit(text string) *bool {
 // readMoveAtVisitSentence is readMoveAtVisit for one sentence.
 func readMoveAtVisitSentence(text string) *bool {
 	n := understand.Normalize(text)
+	if containsAny(n, moveUndecided...) {
+		return nil
+	}
 	no, yes := false, true
 	switch {
 	case containsAny(n, moveEarlier...), containsAny(n, moveNo...):
@@ -40,6 +43,9 @@ func readMoveAtVisitSentence(text string) *bool {
 // it but names the filing itself with its day (「転入届も同じ日に出します」,
 // 「転居届はもう出しました」); nil when the text names no filing or no day.
 func statedMoveAtVisit(text string) *bool {
+	if containsAny(understand.Normalize(text), moveUndecided...) {
+		return nil // 転入届をいつ出すかまだ決めてなくて: not said yet
+	}
 	// 済ませたい (want to get it done) is a wish, not a filing done.
 	n := strings.NewReplacer("済ませたい", "", "すませたい", "", "済ませます", "", "すませます", "").Replace(understand.Normalize(text))
 	if !containsAny(n, moveFilings...) {
@@ -51,14 +57,19 @@ func statedMoveAtVisit(text string) *bool {
 		"出してる", "だしてる", "出した", "だした", "届出済", "提出済", "済ませ", "すませ", "先に出",
 		"先に別", "別の日", "べつの日", "後日", "当日じゃな", "当日ではな", "同じ日じゃな", "同じ日ではな"):
 		return &no
-	case containsAny(n, "同じ日", "おなじ日", "同日", "同時", "一緒に出", "いっしょに出", "届と一緒", "届といっしょ", "あわせて", "併せて", "合わせて", "same day", "same time"):
+	case containsAny(n, "同じ日", "おなじ日", "同日", "同時", "一緒に出", "いっしょに出", "届と一緒", "届といっしょ", "あわせて", "併せて", "合わせて", "same day", "same time",
+		"ついでに", "出すとき", "出す時", "出しに行く日", "出しに行くとき"):
 		return &yes
 	}
 	return nil
 }
 
 // moveFilings name the filing of a move.
-var moveFilings = []string{"転入届", "転居届", "転入の届", "転居の届", "引っ越しの届", "引越しの届", "住所変更の届", "moving-in", "moving in notification"}
+var moveFilings = []string{"転入届", "転居届", "転入の届", "転居の届", "引っ越しの届", "引越しの届", "住所変更の届", "moving-in", "moving in notification",
+	"tenyu", "tennyu", "tenkyo", "tennyuu", "moving notice", "change of address"}
+
+// moveUndecided say when the filing is made is not decided yet.
+var moveUndecided = []string{"決めてな", "決めていな", "決まってな", "決まっていな", "未定", "まだ決", "わからな", "わかんな", "not decided", "not sure"}
 
 // The words of readMoveAtVisit, in Normalize's form (katakana folded to
 // hiragana).

@@ -27,6 +27,7 @@ func TestReadMoveAtVisit(t *testing.T) {
 		{"一緒にはしない", "false"},
 		{"同じ日じゃないです", "false"},
 		{"ありがとう", ""},
+		{"転入届をいつ出すかまだ決めてなくて、なんとも…", ""},
 		{"", ""},
 	}
 	for _, c := range cases {

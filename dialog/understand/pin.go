@@ -86,7 +86,7 @@ func looksLikePIN(n string) bool {
 	}
 	if named && !shaped {
 		for _, tok := range strings.FieldsFunc(n, func(r rune) bool { return r <= ' ' || r > '~' }) {
-			shaped = shaped || passwordShaped(tok)
+			shaped = shaped || passwordShaped(tok) && !lengthWord.MatchString(tok)
 		}
 	}
 	return named && shaped
@@ -227,3 +227,7 @@ func kanjiUnitIn(run []rune) (rune, bool) {
 	}
 	return 0, false
 }
+
+// lengthWord is a PIN's length said in English (4-digit, 6-character,
+// 16-char): a description, not a password.
+var lengthWord = regexp.MustCompile(`^\d{1,2}-?(?:digits?|characters?|chars?|letters?|figures?|numbers?)[.,!?]*$`)

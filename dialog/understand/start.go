@@ -1,6 +1,10 @@
 package understand
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/madoguchi/madoguchi/internal/romaji"
+)
 
 // startIntent reports whether normalised text n asks for the procedure
 // itself (「電子証明書の更新をしたい」, 「更新の手続きを教えて」, 「持ち物を知りたい」):
@@ -34,6 +38,7 @@ var subjectWords = []string{"期間", "いつ", "何日", "何月", "期限", "�
 	"pin", "郵便局", "こんびに", "e-tax", "etax", "いーたっくす", "すまほ", "顔認証", "代理",
 	"紛失", "なくし", "失くし", "再交付", "通知", "届", "照会", "15歳", "子ども", "子供", "後見",
 	"住所", "引っ越", "引越", "転居", "転入", "氏名", "名字", "混雑", "混ん", "待ち",
+	"事務所", "本庁", "出張所", "支所", "市役所", "区役所", "役場",
 	"更新後", "更新した後", "更新したあと", "更新のあと", "更新の後", "終わったら", "済んだら", "あとに", "後に",
 	"expir", "valid", "when", "how much", "cost", "fee", "free", "what time", "hours", "open", "saturday",
 	"sunday", "weekend", "phone", "call", "book", "reserv", "appointment", "password", "proxy", "instead",
@@ -59,6 +64,9 @@ func IsQuestion(text string) bool {
 	if strings.Contains(n, "?") || containsAny(n, questionWords...) {
 		return true
 	}
+	if k, ok := romaji.Text(n); ok && k != n {
+		return IsQuestion(k) // "mochimono wa nan desu ka": なんですか
+	}
 	// Any sentence may be the question: 「昼休みでもできますか。12時台に行きたいのですが。」
 	for _, sentence := range strings.FieldsFunc(n, func(r rune) bool { return r == '.' || r == '!' }) {
 		sentence = strings.TrimRight(sentence, " ~ー")
@@ -81,7 +89,9 @@ var questionWords = []string{"どこ", "いつ", "いくら", "何時", "なん�
 var questionEnds = []string{"か", "かな", "かね", "かい", "のか", "んか", "っけ", "かしら", "ますか",
 	"ですか", "でしょうか", "だろうか", "んですか", "んの", "るの", "いの", "ないの", "るん", "ん?",
 	// Spoken across Japan: かのう, かいな, じゃろか, やろか, ええん (いいの).
-	"かのう", "かの", "かいな", "じゃろか", "じゃろうか", "やろか", "やろうか", "ええん", "いいん", "ええんか"}
+	"かのう", "かの", "かいな", "じゃろか", "じゃろうか", "やろか", "やろうか", "ええん", "いいん", "ええんか",
+	// A wish put as a request: ネットで予約したいんですが.
+	"たいんですが", "たいのですが", "たいんだけど", "たいんですけど", "たいのですけど", "たいんやけど", "たいんじゃけど"}
 
 // Supposes reports whether text states its facts as suppositions (代理人なら,
 // 照会書がない場合, 引っ越したら): a question built on them says nothing of

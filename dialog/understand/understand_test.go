@@ -150,3 +150,19 @@ func TestHolderOther(t *testing.T) {
 		}
 	}
 }
+
+// TestIsQuestion: a question in romaji, and a wish put as a request
+// (〜たいんですが), are questions; a plain statement is not.
+func TestIsQuestion(t *testing.T) {
+	for text, want := range map[string]bool{
+		"mochimono wa nan desu ka": true,
+		"電話じゃなくてネットで予約したいんですが":     true,
+		"本庁まで行くのか知りたいです":           true,
+		"青い封筒は持っています":              false,
+		"jibun de ikimasu":         false,
+	} {
+		if got := understand.IsQuestion(text); got != want {
+			t.Errorf("IsQuestion(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

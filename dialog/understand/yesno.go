@@ -133,6 +133,9 @@ func yesNo(p string, toks []token, asking string) (notice, addr polarity, bare b
 			}
 			set(cur, pick(t.kind == kYes))
 		case kNoticeYes, kNoticeNo:
+			if t.kind == kNoticeNo && p[t.start:t.end] == "まだ" && containsAny(p[t.end:min(len(p), t.end+24)], "書", "記入", "封") {
+				continue // まだ母が書いとらん: the form is at hand, not yet filled in
+			}
 			if noticeOnly(p[t.start:t.end]) && (cur == bot.SlotAddressChange || (cur == asking && asking == bot.SlotAddressChange)) {
 				// 引っ越しで届いてない, or 届いてました typed while the address
 				// change is asked: 届い speaks of the notice only.
