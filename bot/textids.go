@@ -42,7 +42,10 @@ const (
 	TextWardMore          TextID = "ward_more"
 	TextWardUnknown       TextID = "ward_unknown"
 	TextJapaneseOnly      TextID = "japanese_only"
-	TextTranslated        TextID = "translated"
+	// A number of visits as {visits} takes it (present.VisitsWord).
+	TextVisitsTwice TextID = "visits_twice"
+	TextVisitsTimes TextID = "visits_times"
+	TextTranslated  TextID = "translated"
 
 	// The read-back of the answers before the checklist, and 答えを直す.
 	TextReadback               TextID = "readback"
@@ -168,7 +171,7 @@ var TextPlaceholders = map[TextID][]string{
 	TextAckAgeAdult: {}, TextAckAgeUnder15: {}, TextAckAgeAdultWard: {},
 	TextAckNoticeYes: {}, TextAckNoticeNo: {}, TextAckAddressYes: {}, TextAckAddressNo: {},
 	TextAckExpiry: {"date"}, TextAckWard: {"ward"}, TextWardMore: {}, TextWardUnknown: {},
-	TextJapaneseOnly: {}, TextTranslated: {}, TextShownInJapanese: {},
+	TextJapaneseOnly: {}, TextTranslated: {}, TextShownInJapanese: {}, TextVisitsTwice: {}, TextVisitsTimes: {"n"},
 	TextReadback: {"situation"}, TextReadbackSep: {}, TextReadbackHint: {},
 	TextReadbackAgeAdult: {}, TextReadbackAgeUnder15: {}, TextReadbackAgeAdultWard: {},
 	TextReadbackVisitorSelf: {}, TextReadbackVisitorSelfRep: {}, TextReadbackVisitorProxy: {},

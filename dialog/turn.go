@@ -3,7 +3,6 @@ package dialog
 import (
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/madoguchi/madoguchi/bot"
@@ -584,7 +583,7 @@ func (t *turn) summary(c bot.Checklist, tx bot.Texts) string {
 	}
 	s := tx.Get(bot.TextSummary, "municipality", t.m.Name, "procedure", present.ProcedureWord(&c))
 	if c.Visits > 1 {
-		s = present.Sentences(tx.Lang, s, tx.Get(bot.TextSummaryVisits, "visits", strconv.Itoa(c.Visits)))
+		s = present.Sentences(tx.Lang, s, tx.Get(bot.TextSummaryVisits, "visits", present.VisitsWord(c.Visits, tx)))
 	} else if c.SameDay {
 		s = present.Sentences(tx.Lang, s, tx.Get(bot.TextSummarySameDay))
 	}

@@ -230,7 +230,7 @@ func ProcedureWord(c *bot.Checklist) string {
 }
 
 func headline(c *bot.Checklist, t bot.Texts) string {
-	visits := strconv.Itoa(c.Visits)
+	visits := VisitsWord(c.Visits, t)
 	switch {
 	case !c.Covered || c.Visits == 0:
 		return ""
@@ -317,7 +317,7 @@ func summary(c *bot.Checklist, t bot.Texts, v View) string {
 	}
 	s := t.Get(bot.TextAltItems, "title", v.Title, "items", strings.Join(items, t.Get(bot.TextListSeparator)))
 	if c.Visits > 1 {
-		s += t.Get(bot.TextAltVisits, "visits", strconv.Itoa(c.Visits))
+		s += t.Get(bot.TextAltVisits, "visits", VisitsWord(c.Visits, t))
 	}
 	if len(c.Counters) > 0 {
 		s += t.Get(bot.TextAltCounter, "counter", c.Counters[0].Name)
@@ -440,4 +440,15 @@ func Text(v View) string {
 		b.WriteString("\n" + v.Source + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// VisitsWord is a number of visits as the {visits} of t's texts take it:
+// the digits in Japanese (2回 is in the text), and in English the words
+// (twice, 3 times), from the knowledge's texts visits_twice and
+// visits_times.
+func VisitsWord(n int, t bot.Texts) string {
+	if n == 2 {
+		return t.Get(bot.TextVisitsTwice)
+	}
+	return t.Get(bot.TextVisitsTimes, "n", strconv.Itoa(n))
 }

@@ -74,7 +74,9 @@ func TestWaitReplicasRefusesUnreplicated(t *testing.T) {
 	primary := redistest.StartServer(t)
 	replica := redistest.StartReplica(t, primary)
 	e := newEnvOn(t, primary.Client(t))
-	in := e.start(func(c *line.Config) { c.WaitReplicas, c.WaitTimeout = 1, 200*time.Millisecond })
+	// 2 s, not less: under a loaded CI machine a replica in sync has
+	// answered WAIT after more than 200 ms, and the first webhook got 503.
+	in := e.start(func(c *line.Config) { c.WaitReplicas, c.WaitTimeout = 1, 2*time.Second })
 	in.postSigned(t, textEvent("Uwait", "wait-1", fixtureTime, "one"))
 	e.wait(1)
 	replica.Kill()
