@@ -40,10 +40,14 @@ var (
 	// offer it under a translated checklist: LINE's card as a postback
 	// button; the widget shows the checklist's view_ja it already holds.
 	CommandShowJapanese = Command{Postback: "show_ja", Text: TextCommandShowJapanese}
+	// CommandLanguage lists the languages (言語 / Language);
+	// "lang=<ja|ja-x-easy|en>" makes one the conversation's language, the
+	// question asked again in it.
+	CommandLanguage = Command{Postback: "lang", Text: TextCommandLanguage}
 )
 
 // Commands lists every command, for channels that offer them all.
-var Commands = []Command{CommandStart, CommandReset, CommandBack, CommandFAQ, CommandFix, CommandShowJapanese}
+var Commands = []Command{CommandStart, CommandReset, CommandBack, CommandFAQ, CommandFix, CommandShowJapanese, CommandLanguage}
 
 // CommandFor returns the command whose postback is data.
 func CommandFor(data string) (Command, bool) {

@@ -80,6 +80,15 @@ const (
 	TextCommandBack  TextID = "command_back"
 	TextCommandFAQ   TextID = "command_faq"
 	TextCommandFix   TextID = "command_fix"
+	// TextCommandLanguage names the language command; TextLanguageWhich asks
+	// which language, TextLangName* are its buttons (each language's own
+	// name), TextLanguageChanged confirms the choice in the new language.
+	TextCommandLanguage TextID = "command_language"
+	TextLanguageWhich   TextID = "language_which"
+	TextLanguageChanged TextID = "language_changed"
+	TextLangNameJa      TextID = "lang_name_ja"
+	TextLangNameEasy    TextID = "lang_name_ja_x_easy"
+	TextLangNameEn      TextID = "lang_name_en"
 	// TextCommandShowJapanese is also a LINE button's label: at most 20
 	// characters in every language.
 	TextCommandShowJapanese TextID = "command_show_japanese"
@@ -151,7 +160,7 @@ var WidgetTexts = []TextID{
 	"widget_wait_minutes", "widget_rate_limited", "widget_overloaded", "widget_forbidden",
 	"widget_unavailable", "widget_invalid", "widget_network", "widget_restarting",
 	"widget_cleared", "widget_cleared_announce", "widget_show_translation", "widget_card_lang_label",
-	TextCommandStart, TextCommandReset, TextCommandBack, TextCommandFAQ, TextCommandFix, TextCommandShowJapanese,
+	TextCommandStart, TextCommandReset, TextCommandBack, TextCommandFAQ, TextCommandFix, TextCommandShowJapanese, TextCommandLanguage,
 }
 
 // TextPlaceholders lists every text the code asks for, with the names of
@@ -181,7 +190,8 @@ var TextPlaceholders = map[TextID][]string{
 	TextFixWhich: {}, TextFixAgeGroup: {}, TextFixVisitor: {}, TextFixNotice: {}, TextFixAddress: {},
 	TextFixMoveAtVisit: {}, TextFixExpiry: {}, TextFixWard: {},
 
-	TextCommandStart: {}, TextCommandReset: {}, TextCommandBack: {}, TextCommandFAQ: {}, TextCommandFix: {}, TextCommandShowJapanese: {},
+	TextCommandStart: {}, TextCommandReset: {}, TextCommandBack: {}, TextCommandFAQ: {}, TextCommandFix: {}, TextCommandShowJapanese: {}, TextCommandLanguage: {},
+	TextLanguageWhich: {}, TextLanguageChanged: {}, TextLangNameJa: {}, TextLangNameEasy: {}, TextLangNameEn: {},
 	TextProcRenewal: {}, TextProcIssuance: {}, TextProcNewIssuance: {},
 
 	TextProcedureTitle: {"procedure"}, TextTitleItems: {}, TextTitlePlaces: {}, TextTitleAfterwards: {},

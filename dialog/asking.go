@@ -132,6 +132,10 @@ func (t *turn) withBack(buttons []bot.QuickReply) []bot.QuickReply {
 	if len(t.st.History) > 0 && len(out) < maxQuickReplies {
 		out = append(out, bot.CommandBack.Button(t.tx()))
 	}
+	if len(t.st.History) == 0 && len(out) < maxQuickReplies {
+		// The first question: the language can be chosen (言語 / Language).
+		out = append(out, bot.CommandLanguage.Button(t.tx()))
+	}
 	return out
 }
 

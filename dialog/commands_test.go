@@ -1,6 +1,7 @@
 package dialog_test
 
 import (
+	"context"
 	"reflect"
 	"slices"
 	"strings"
@@ -112,5 +113,38 @@ func TestShowJapanese(t *testing.T) {
 	r = say(t, e, "show-ja-user-gone", "", bot.CommandShowJapanese.Postback)
 	if checklistOf(r) != nil || len(texts(r)) == 0 || texts(r)[0] != jaTx.Get(bot.TextRecordLost) {
 		t.Errorf("show_ja on a lost conversation: %q", texts(r))
+	}
+}
+
+// TestLanguageButton: the first question offers 言語 / Language; it lists
+// the three languages, and choosing English makes the conversation English
+// from then on (the question asked again in it, the checklist translated),
+// though the channel's message carried no language.
+func TestLanguageButton(t *testing.T) {
+	e, _, _ := newEngine(t, nil)
+	const user = "lang-button"
+	r := say(t, e, user, "", bot.CommandStart.Postback)
+	if !slices.Contains(postbacks(r.QuickReplies), bot.CommandLanguage.Postback) {
+		t.Fatalf("the first question offers no 言語 / Language: %v", r.QuickReplies)
+	}
+	asking := r.Asking
+	r = say(t, e, user, "", bot.CommandLanguage.Postback)
+	if got, want := postbacks(r.QuickReplies), []string{"lang=ja", "lang=ja-x-easy", "lang=en"}; !slices.Equal(got, want) {
+		t.Fatalf("language menu %v, want %v", got, want)
+	}
+	r = say(t, e, user, "", "lang=en")
+	if r.Lang != bot.LangEn || r.Asking != asking || !strings.Contains(strings.Join(texts(r), "\n"), "I will answer in English") {
+		t.Fatalf("after lang=en: lang %q, asking %q (want %q), %q", r.Lang, r.Asking, asking, texts(r))
+	}
+	r = answerAll(t, e, user, r, map[string]string{
+		bot.SlotAgeGroup: "adult", bot.SlotVisitor: "self", bot.SlotHasNotice: "true",
+		bot.SlotAddressChange: "false", bot.SlotExpiryDate: "unknown",
+	})
+	c := checklistOf(r)
+	if r.Lang != bot.LangEn || c == nil || c.Texts == nil || c.Texts.Lang != bot.LangEn {
+		t.Errorf("the checklist after lang=en: reply lang %q, checklist %+v", r.Lang, c)
+	}
+	if _, err := e.Respond(context.Background(), bot.Message{Channel: bot.ChannelWeb, Municipality: "nerima", User: user, Postback: "lang=fr"}); bot.ErrorCode(err) != bot.CodeInvalid {
+		t.Errorf("lang=fr: %v, want invalid", err)
 	}
 }

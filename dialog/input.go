@@ -10,10 +10,11 @@ import (
 // input is one message, understood. It lives for one turn only: text is
 // kept for FAQ matching and never stored.
 type input struct {
-	command  string // one of the cmd* constants, or ""
-	dontKnow bool   // わからない, for the slot being asked
-	skip     string // a slot whose "わからない" button was pressed
-	fix      string // the slot whose answer to correct (cmdFixSlot)
+	command  string   // one of the cmd* constants, or ""
+	dontKnow bool     // わからない, for the slot being asked
+	skip     string   // a slot whose "わからない" button was pressed
+	fix      string   // the slot whose answer to correct (cmdFixSlot)
+	setLang  bot.Lang // the language chosen (cmdSetLang)
 	slots    bot.Slots
 	found    []string
 	topic    string // an FAQ topic chosen by button
@@ -33,6 +34,8 @@ const (
 	cmdFix      = "fix"       // 答えを直す: which answer?
 	cmdFixSlot  = "fix_slot"  // fix=<slot>: ask that one again
 	cmdShowJa   = "show_ja"   // the last checklist again, in Japanese
+	cmdLangMenu = "lang"      // 言語 / Language: which one?
+	cmdSetLang  = "set_lang"  // lang=<code>: the conversation's language
 )
 
 // Postback data the dialog sends and understands besides "<slot>=<value>":
@@ -45,6 +48,8 @@ var (
 	PostbackFix   = bot.CommandFix.Postback
 	// PostbackShowJapanese asks for the last checklist in Japanese.
 	PostbackShowJapanese = bot.CommandShowJapanese.Postback
+	// PostbackLanguage lists the languages; "lang=<code>" chooses one.
+	PostbackLanguage = bot.CommandLanguage.Postback
 )
 
 // understandInput turns a message into an input: postbacks are parsed
@@ -75,6 +80,8 @@ func parsePostback(m *knowledge.Municipality, data string) input {
 		return input{command: cmdFix, postback: true}
 	case PostbackShowJapanese:
 		return input{command: cmdShowJa, postback: true}
+	case PostbackLanguage:
+		return input{command: cmdLangMenu, postback: true}
 	}
 	slot, value, ok := strings.Cut(data, "=")
 	in := input{postback: true}
@@ -88,6 +95,13 @@ func parsePostback(m *knowledge.Municipality, data string) input {
 	switch slot {
 	case "faq":
 		in.topic = value
+		return in
+	case PostbackLanguage:
+		l, ok := bot.ParseLang(value)
+		if !ok {
+			return bad()
+		}
+		in.command, in.setLang = cmdSetLang, l
 		return in
 	case PostbackFix:
 		if _, ok := fixLabels[value]; !ok {

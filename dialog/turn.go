@@ -130,6 +130,10 @@ func (t *turn) run(in input) bot.Reply {
 		return t.resume(true)
 	case in.command == cmdBack:
 		return t.back()
+	case in.command == cmdLangMenu:
+		return t.languageMenu()
+	case in.command == cmdSetLang:
+		return t.setLanguage(in.setLang)
 	case in.command == cmdFix:
 		return t.fixMenu()
 	case in.command == cmdFixSlot:
@@ -549,9 +553,10 @@ func (t *turn) reply(buttons []bot.QuickReply) bot.Reply {
 func (t *turn) afterButtons() []bot.QuickReply {
 	if t.done && len(t.answered()) > 0 {
 		// Just after the checklist, with its read-back: correct an answer.
-		return []bot.QuickReply{bot.CommandFix.Button(t.tx()), bot.CommandReset.Button(t.tx()), bot.CommandFAQ.Button(t.tx())}
+		return []bot.QuickReply{bot.CommandFix.Button(t.tx()), bot.CommandReset.Button(t.tx()), bot.CommandFAQ.Button(t.tx()),
+			bot.CommandLanguage.Button(t.tx())}
 	}
-	return []bot.QuickReply{bot.CommandReset.Button(t.tx()), bot.CommandFAQ.Button(t.tx())}
+	return []bot.QuickReply{bot.CommandReset.Button(t.tx()), bot.CommandFAQ.Button(t.tx()), bot.CommandLanguage.Button(t.tx())}
 }
 
 // tellSummary says the text that comes before the checklist, with its

@@ -97,7 +97,9 @@ func TestChatInEnglishWithoutLang(t *testing.T) {
 		t.Errorf("the first question %q (ja %q): want English with its Japanese", last.Text, last.TextJa)
 	}
 	for _, q := range r.QuickReplies {
-		if hasJapanese(q.Label) {
+		// 言語 / Language says itself in both, so that a resident who does
+		// not read the conversation's language finds it.
+		if hasJapanese(q.Label) && q.Postback != bot.CommandLanguage.Postback {
 			t.Errorf("button %q in Japanese in an English conversation", q.Label)
 		}
 	}

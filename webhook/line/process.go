@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -235,6 +236,13 @@ func (h *Handler) handleEvent(ctx context.Context, ch Channel, m string, ev *eve
 		}
 		if ev.Postback == nil || ev.Postback.Data == "" {
 			return OutcomeSilent, nil
+		}
+		if code, ok := strings.CutPrefix(ev.Postback.Data, bot.CommandLanguage.Postback+"="); ok {
+			// 言語 / Language chose one: the rich menu follows (linkMenu; after the
+			// reply, never holding it up).
+			if lang, ok := bot.ParseLang(code); ok {
+				defer h.linkMenu(ctx, ch, ev.Source.UserID, lang)
+			}
 		}
 		return h.turn(ctx, ch, m, ev, at, bot.Message{Postback: ev.Postback.Data}, "")
 	case "message":

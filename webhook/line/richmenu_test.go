@@ -272,3 +272,32 @@ func (s *syncBuffer) String() string {
 }
 
 func equal(a, b []string) bool { return strings.Join(a, "\n") == strings.Join(b, "\n") }
+
+// TestLanguageButtonLinksTheMenu: a Japanese-profile user who chooses
+// やさしい日本語 with the 言語 / Language button (a postback as LINE sends
+// it) is answered in it and linked to its menu after the reply.
+func TestLanguageButtonLinksTheMenu(t *testing.T) {
+	e, in := menuEnv(t, map[string]string{japaneseUser: "ja"}, channelAliases)
+	follow(t, e, in, japaneseUser, "lb-1")
+	if got := e.api.menus.Links(); len(got) != 0 {
+		t.Fatalf("a Japanese follow linked %q", got)
+	}
+	in.postSigned(t, event(japaneseUser, "lb-2", e.clock().Add(-time.Second).UnixMilli(), "postback",
+		map[string]any{"postback": map[string]any{"data": "lang=ja-x-easy"}}))
+	if r := e.wait(1)[0]; r.Outcome != line.OutcomeReplied {
+		t.Fatalf("lang=ja-x-easy: %s", r.Outcome)
+	}
+	e.quiet(50 * time.Millisecond)
+	if got, want := e.api.menus.Links(), []string{japaneseUser + " richmenu-easy"}; !equal(got, want) {
+		t.Errorf("links %q, want %q", got, want)
+	}
+	var reply []string
+	for _, c := range e.api.Calls("/v2/bot/message/reply") {
+		if c.Body["replyToken"] == "rt-lb-2" {
+			reply = textsOf(c)
+		}
+	}
+	if len(reply) == 0 || !strings.Contains(strings.Join(reply, "\n"), "やさしい 日本語(にほんご)で 案内(あんない)します") {
+		t.Errorf("the reply to lang=ja-x-easy %q, want it in やさしい日本語", reply)
+	}
+}

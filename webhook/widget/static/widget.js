@@ -760,6 +760,9 @@
   // switchLang says the widget's words in the language the conversation
   // turned to (a first text in English is answered in English).
   function switchLang(want) {
+    // The page's language was asked for with every turn: from now on the
+    // conversation's (the resident chose another, 言語 / Language).
+    if (askedLang) { askedLang = want; }
     fetchTexts(want, function (data) {
       if (data) { takeTexts(data); relabel(); }
     });
