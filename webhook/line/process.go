@@ -240,7 +240,10 @@ func (h *Handler) handleEvent(ctx context.Context, ch Channel, m string, ev *eve
 		if code, ok := strings.CutPrefix(ev.Postback.Data, bot.CommandLanguage.Postback+"="); ok {
 			// 言語 / Language chose one: the rich menu follows (linkMenu; after the
 			// reply, never holding it up).
-			if lang, ok := bot.ParseLang(code); ok {
+			switch lang, ok := bot.ParseLang(code); {
+			case ok && lang == bot.LangJa:
+				defer h.unlinkMenu(ctx, ch, ev.Source.UserID) // the default menu is Japanese
+			case ok:
 				defer h.linkMenu(ctx, ch, ev.Source.UserID, lang)
 			}
 		}

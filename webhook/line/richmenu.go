@@ -66,6 +66,21 @@ func (h *Handler) linkMenu(ctx context.Context, ch Channel, user string, lang bo
 	}
 }
 
+// unlinkMenu gives user the channel's default menu (Japanese) again
+// (Messaging API: DELETE /v2/bot/user/{userId}/richmenu), when they chose
+// Japanese with the language button. A user with no menu linked is answered
+// 404 by LINE, which is nothing to report; any other failure is logged.
+func (h *Handler) unlinkMenu(ctx context.Context, ch Channel, user string) {
+	if user == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, richMenuTimeout)
+	defer cancel()
+	if status, err := h.menuCall(ctx, ch, http.MethodDelete, "/v2/bot/user/"+url.PathEscape(user)+"/richmenu", nil); err != nil && status != http.StatusNotFound {
+		h.cfg.Logger.Warn("line: rich menu unlink", "user", bot.HashUser(user), "status", status, "err", err)
+	}
+}
+
 // menuOf returns the rich menu id alias names on ch's channel, "" when
 // LINE does not know the alias (404), from the cache while it is fresh.
 func (h *Handler) menuOf(ctx context.Context, ch Channel, alias string) (string, error) {

@@ -20,13 +20,22 @@ import (
 // (GET /v2/bot/richmenu/alias/{richMenuAliasId}: {"richMenuAliasId",
 // "richMenuId"}, 404 for an unknown alias) and the links of users to
 // menus (POST /v2/bot/user/{userId}/richmenu/{richMenuId}, no body: 200
-// {}, 400 for a menu that does not exist).
+// {}, 400 for a menu that does not exist; DELETE
+// /v2/bot/user/{userId}/richmenu: 200 {}, 404 for a user with none).
 type fakeMenus struct {
 	mu         sync.Mutex
 	aliases    map[string]string // alias -> rich menu id
 	aliasCalls map[string]int
 	links      []string // "userId richMenuId", in order
 	failLinks  int      // the status of every link (0: as LINE)
+	linked     map[string]bool
+	unlinks    []string // the users unlinked, in order
+}
+
+func (m *fakeMenus) Unlinks() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]string(nil), m.unlinks...)
 }
 
 func (m *fakeMenus) setAliases(a map[string]string) {
@@ -52,7 +61,8 @@ func (m *fakeMenus) serve(t testing.TB, w http.ResponseWriter, r *http.Request) 
 	alias, isAlias := strings.CutPrefix(r.URL.Path, "/v2/bot/richmenu/alias/")
 	rest, isUser := strings.CutPrefix(r.URL.Path, "/v2/bot/user/")
 	user, menu, isLink := strings.Cut(rest, "/richmenu/")
-	if !isAlias && !(isUser && isLink) {
+	unlinked, isUnlink := strings.CutSuffix(rest, "/richmenu")
+	if !isAlias && !(isUser && (isLink || isUnlink)) {
 		return false
 	}
 	body, _ := io.ReadAll(r.Body)
@@ -75,6 +85,15 @@ func (m *fakeMenus) serve(t testing.TB, w http.ResponseWriter, r *http.Request) 
 			return true
 		}
 		answer(http.StatusOK, `{"richMenuAliasId":"`+alias+`","richMenuId":"`+id+`"}`)
+	case isUnlink && r.Method == http.MethodDelete:
+		// LINE answers 404 to a user with no menu linked.
+		m.unlinks = append(m.unlinks, unlinked)
+		if !m.linked[unlinked] {
+			answer(http.StatusNotFound, `{"message":"Not found"}`)
+			return true
+		}
+		delete(m.linked, unlinked)
+		answer(http.StatusOK, `{}`)
 	case isLink && r.Method == http.MethodPost:
 		if len(body) != 0 {
 			t.Errorf("fake API: link with a body %q; LINE's has none", body)
@@ -93,6 +112,10 @@ func (m *fakeMenus) serve(t testing.TB, w http.ResponseWriter, r *http.Request) 
 			answer(http.StatusBadRequest, `{"message":"richmenu not found"}`)
 		default:
 			m.links = append(m.links, user+" "+menu)
+			if m.linked == nil {
+				m.linked = map[string]bool{}
+			}
+			m.linked[user] = true
 			answer(http.StatusOK, `{}`)
 		}
 	default:
@@ -299,5 +322,16 @@ func TestLanguageButtonLinksTheMenu(t *testing.T) {
 	}
 	if len(reply) == 0 || !strings.Contains(strings.Join(reply, "\n"), "やさしい 日本語(にほんご)で 案内(あんない)します") {
 		t.Errorf("the reply to lang=ja-x-easy %q, want it in やさしい日本語", reply)
+	}
+	// Back to Japanese: the default menu again (the link deleted).
+	in.postSigned(t, event(japaneseUser, "lb-3", e.clock().Add(-time.Second).UnixMilli(), "postback",
+		map[string]any{"postback": map[string]any{"data": "lang=ja"}}))
+	e.wait(1)
+	e.quiet(50 * time.Millisecond)
+	if got, want := e.api.menus.Unlinks(), []string{japaneseUser}; !equal(got, want) {
+		t.Errorf("unlinks %q, want %q", got, want)
+	}
+	if n := len(e.api.menus.Links()); n != 1 {
+		t.Errorf("%d links after lang=ja, want the one before", n)
 	}
 }
