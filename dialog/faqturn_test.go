@@ -137,3 +137,29 @@ func TestQuestionsOfAProxy(t *testing.T) {
 		}
 	}
 }
+
+// TestAsideNotAboutTheTopicCarried: 「通知?どっかいった」 answers the notice
+// (lost) and nothing on the way: its second sentence speaks of the topic
+// the first named, not of a lost card.
+func TestAsideNotAboutTheTopicCarried(t *testing.T) {
+	kb := loadKB(t)
+	lost, ok := kb.Answer("nerima", "lost_card")
+	if !ok {
+		t.Fatal("nerima has no lost_card answer")
+	}
+	e, _, _ := newEngine(t, nil)
+	const user = "aside-carried"
+	say(t, e, user, "", bot.CommandStart.Postback)
+	say(t, e, user, "", "age_group=adult")
+	r := say(t, e, user, "", "visitor=proxy")
+	if r.Asking != bot.SlotHasNotice {
+		t.Fatalf("asking %q, want has_notice", r.Asking)
+	}
+	r = say(t, e, user, "通知?どっかいった", "")
+	if r.Slots.HasNotice == nil || *r.Slots.HasNotice {
+		t.Errorf("has_notice %v, want false", r.Slots.HasNotice)
+	}
+	if got := strings.Join(texts(r), "\n"); strings.Contains(got, lost.Text) {
+		t.Errorf("the lost card's answer was given for a lost notice:\n%s", got)
+	}
+}

@@ -61,6 +61,10 @@ func IsQuestion(text string) bool {
 	if strings.Trim(n, " ?!.,~ー") == "" {
 		return false // 「？？？」 asks nothing in particular
 	}
+	if head, rest, ok := strings.Cut(n, "?"); ok && echoesTopic(head) && strings.TrimSpace(rest) != "" {
+		// 「通知? どっかいった」: the question asked, repeated, then the answer.
+		return IsQuestion(rest)
+	}
 	if strings.Contains(n, "?") || containsAny(n, questionWords...) {
 		return true
 	}
@@ -105,4 +109,13 @@ func Supposes(text string) bool {
 func NoGuardian(text string) bool {
 	return containsAny(Normalize(text), "後見人はついて", "後見人はつい", "後見人はいない", "後見人はいません", "後見人はおら", "後見人がいない",
 		"後見人がいません", "後見人はつけて", "後見人はなし", "後見はついて", "後見人は付いて")
+}
+
+// echoesTopic reports whether head, what comes before a question mark, is
+// only the word the bot's question asked about, repeated (通知, 封筒,
+// 住所): a resident's "the notice?" before their answer.
+func echoesTopic(head string) bool {
+	toks := lex(strings.TrimSpace(head))
+	return len(toks) == 1 && (toks[0].kind == kNoticeTopic || toks[0].kind == kAddrTopic) &&
+		toks[0].start == 0 && toks[0].end == len(strings.TrimSpace(head))
 }
