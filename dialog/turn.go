@@ -462,20 +462,31 @@ func (t *turn) resume(progressed bool) bot.Reply {
 	return t.checklist()
 }
 
-func (t *turn) checklist() bot.Reply {
-	c, err := rules.ChecklistIn(t.m, checklistSlots(t.st), t.today, t.lang())
+// buildChecklist computes the checklist of the state's slots in lang,
+// dated in 令和 where the resident wrote it. ok is false when the rules
+// refused it: the slots were validated on the way in, so that is a
+// knowledge defect, said honestly (TextChecklistFailed) rather than
+// failing the turn.
+func (t *turn) buildChecklist(lang bot.Lang) (c bot.Checklist, ok bool) {
+	c, err := rules.ChecklistIn(t.m, checklistSlots(t.st), t.today, lang)
 	if err != nil {
-		// The slots were validated on the way in, so this is a knowledge
-		// defect; say so honestly rather than fail the turn.
 		t.e.log.ErrorContext(t.ctx, "checklist failed", "municipality", t.m.ID, "err", err)
 		t.tellContact(bot.TextChecklistFailed)
-		return t.reply(t.afterButtons())
+		return c, false
 	}
 	if t.st.Era {
 		c.Calendar = bot.CalendarEra
 		if c.Japanese != nil {
 			c.Japanese.Calendar = bot.CalendarEra
 		}
+	}
+	return c, true
+}
+
+func (t *turn) checklist() bot.Reply {
+	c, ok := t.buildChecklist(t.lang())
+	if !ok {
+		return t.reply(t.afterButtons())
 	}
 	if !t.st.Done {
 		t.note(Event{Kind: EventFinished, Checklist: &c})
@@ -503,14 +514,9 @@ func (t *turn) showJapanese() bot.Reply {
 	if !t.st.Done {
 		return t.resume(false)
 	}
-	c, err := rules.ChecklistIn(t.m, checklistSlots(t.st), t.today, bot.LangJa)
-	if err != nil {
-		t.e.log.ErrorContext(t.ctx, "checklist failed", "municipality", t.m.ID, "err", err)
-		t.tellContact(bot.TextChecklistFailed)
+	c, ok := t.buildChecklist(bot.LangJa)
+	if !ok {
 		return t.reply(t.afterButtons())
-	}
-	if t.st.Era {
-		c.Calendar = bot.CalendarEra
 	}
 	t.st.Asking, t.reshown = "", true
 	t.tell(bot.TextShownInJapanese)
