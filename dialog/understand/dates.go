@@ -13,6 +13,28 @@ import (
 // Date patterns over normalised text whose kanji numbers are already digits.
 // Go's regexp has no look-around, so the boundaries (no digit glued to
 // either side) are checked in code; see boundaryOK.
+// englishDates writes the English dates of n in Japanese (5 Feb 2027 →
+// 2027年2月5日, March 24 → 3月24日). english calls it before its rules, so
+// that no rule reads a date's day as something else ("expiry is 5 Feb
+// 2027" is no age); findDate then reads the Japanese.
+func englishDates(n string) string {
+	write := func(mon, day, year string) string {
+		out := strconv.Itoa(englishMonths[mon[:3]]) + "月" + day + "日"
+		if year != "" {
+			out = year + "年" + out
+		}
+		return " " + out + " "
+	}
+	n = englishDayFirst.ReplaceAllStringFunc(n, func(x string) string {
+		g := englishDayFirst.FindStringSubmatch(x)
+		return write(g[2], g[1], g[3])
+	})
+	return englishDate.ReplaceAllStringFunc(n, func(x string) string {
+		g := englishDate.FindStringSubmatch(x)
+		return write(g[1], g[2], g[3])
+	})
+}
+
 var (
 	fullDate    = regexp.MustCompile(`(令和|れいわ|平成|へいせい|r|h)?\s?(\d{1,4})\s?(?:年\s?(\d{1,2})\s?月\s?(\d{1,2})\s?日?|[/.\-]\s?(\d{1,2})\s?[/.\-]\s?(\d{1,2}))`)
 	compactDate = regexp.MustCompile(`\d{8}`)
@@ -192,23 +214,7 @@ func dateWords(p string) string {
 		g := kanaDays.FindStringSubmatch(m)
 		return g[1] + kanaDayNumbers[g[2]] + "日"
 	})
-	p = englishDate.ReplaceAllStringFunc(p, func(m string) string {
-		g := englishDate.FindStringSubmatch(m)
-		mo := englishMonths[g[1][:3]]
-		out := strconv.Itoa(mo) + "月" + g[2] + "日"
-		if g[3] != "" {
-			out = g[3] + "年" + out
-		}
-		return out
-	})
-	return englishDayFirst.ReplaceAllStringFunc(p, func(m string) string {
-		g := englishDayFirst.FindStringSubmatch(m)
-		out := strconv.Itoa(englishMonths[g[2][:3]]) + "月" + g[1] + "日"
-		if g[3] != "" {
-			out = g[3] + "年" + out
-		}
-		return out
-	})
+	return p
 }
 
 var (

@@ -1,9 +1,6 @@
 package understand
 
-import (
-	"fmt"
-	"regexp"
-)
+import "regexp"
 
 // English answers, as foreign residents write them, put the polarity
 // before its object ("I don't have the form") where Japanese puts it after
@@ -47,25 +44,4 @@ func english(n string) string {
 		n = r.re.ReplaceAllString(n, r.out)
 	}
 	return n
-}
-
-// englishDates writes the English dates of n in Japanese (5 Feb 2027 →
-// 2027年2月5日, March 24 → 3月24日) before the rules run, so that no rule
-// reads their day as something else ("expiry is 5 Feb 2027" is no age).
-func englishDates(n string) string {
-	write := func(mon string, day, year string) string {
-		m := englishMonths[mon[:3]]
-		if year != "" {
-			return fmt.Sprintf(" %s年%d月%s日 ", year, m, day)
-		}
-		return fmt.Sprintf(" %d月%s日 ", m, day)
-	}
-	n = englishDayFirst.ReplaceAllStringFunc(n, func(x string) string {
-		g := englishDayFirst.FindStringSubmatch(x)
-		return write(g[2], g[1], g[3])
-	})
-	return englishDate.ReplaceAllStringFunc(n, func(x string) string {
-		g := englishDate.FindStringSubmatch(x)
-		return write(g[1], g[2], g[3])
-	})
 }
