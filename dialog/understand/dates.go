@@ -194,9 +194,9 @@ var expiredWords = []string{"切れた", "きれた", "切れてい", "きれて
 	"過ぎまし", "すぎまし", "過ぎてまし", "すぎてまし", "切れてまし", "きれてまし", "過ぎた", "すぎた", "過ぎてい", "過ぎてる", "すぎてる", "過ぎちゃ", "失効し", "失効して", "期限切れ",
 	"expired"}
 
-// dateWords rewrites dates spelled in kana (らいねんの2がつ28にち) or in
-// English (March 8, 2027; 18 December) into the kanji forms the patterns
-// read.
+// dateWords rewrites dates spelled in kana (らいねんの2がつ28にち) into the
+// kanji forms the patterns read (English ones, March 8, 2027 or 18
+// December, englishDates has rewritten before).
 func dateWords(p string) string {
 	p = kanaDateWords.Replace(p)
 	p = kanaDateUnits.ReplaceAllStringFunc(p, func(m string) string {
