@@ -43,14 +43,11 @@ func readMoveAtVisitSentence(text string) *bool {
 // it but names the filing itself with its day (「転入届も同じ日に出します」,
 // 「転居届はもう出しました」); nil when the text names no filing or no day.
 func statedMoveAtVisit(text string) *bool {
-	if containsAny(understand.Normalize(text), moveUndecided...) {
-		return nil // 転入届をいつ出すかまだ決めてなくて: not said yet
+	n := understand.Normalize(text)
+	if !containsAny(n, moveFilings...) || containsAny(n, moveUndecided...) {
+		return nil // no filing named, or 転入届をいつ出すかまだ決めてなくて: not said yet
 	}
-	// 済ませたい (want to get it done) is a wish, not a filing done.
-	n := strings.NewReplacer("済ませたい", "", "すませたい", "", "済ませます", "", "すませます", "").Replace(understand.Normalize(text))
-	if !containsAny(n, moveFilings...) {
-		return nil
-	}
+	n = wishes.Replace(n)
 	no, yes := false, true
 	switch {
 	case containsAny(n, "もう出", "もうだ", "既に出", "すでに出", "出しました", "だしました", "出してあ", "だしてあ", "出してま", "だしてま",
@@ -63,6 +60,10 @@ func statedMoveAtVisit(text string) *bool {
 	}
 	return nil
 }
+
+// wishes are taken out before the filing's day is read: 済ませたい (want to
+// get it done) is a wish, not a filing done.
+var wishes = strings.NewReplacer("済ませたい", "", "すませたい", "", "済ませます", "", "すませます", "")
 
 // moveFilings name the filing of a move.
 var moveFilings = []string{"転入届", "転居届", "転入の届", "転居の届", "引っ越しの届", "引越しの届", "住所変更の届", "moving-in", "moving in notification",
